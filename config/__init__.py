@@ -1,0 +1,1 @@
+"""Settings, cluster rule files and policies for the hub."""

@@ -1,0 +1,127 @@
+"""Typed settings, read from the environment once, with embedded defaults for development.
+
+Every setting is an environment variable prefixed ``HUB_``. The README lists them all.
+Production (``HUB_ENV=production``) refuses to start without its secrets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
+# A fixed development key (Fernet, url-safe base64 of 32 bytes) so the embedded default works
+# out of the box. Production must set HUB_ENCRYPTION_KEYS.
+DEV_ENCRYPTION_KEY = "dev1:ZGV2LW9ubHkta2V5LWZvci1sb2NhbC11c2UtMzJiISE="
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the process must not start."""
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the hub reads from its environment."""
+
+    env: str = "development"
+    data_dir: Path = field(default_factory=lambda: Path("var"))
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = DEV_SECRET_KEY
+    encryption_keys: str = DEV_ENCRYPTION_KEY
+    geo_dir: Path = field(default_factory=lambda: Path("var/geo"))
+    rules_path: Path = field(
+        default_factory=lambda: Path(__file__).parent / "rules" / "england.yaml"
+    )
+    intake_rate_limit: str = "60/minute"
+    max_body_bytes: int = 32 * 1024
+    partial_postcode_share: float = 0.95
+    idempotency_ttl_hours: int = 24
+    outbox_sweep_seconds: float = 10.0
+    outbox_stale_seconds: float = 30.0
+    task_soft_time_limit: int = 60
+    task_time_limit: int = 90
+    visibility_timeout: int = 3600
+    log_json: bool = False
+    public_base_url: str = ""
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'hub.db').resolve()}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from an environment mapping (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+    get = env.get
+    data_dir = Path(get("HUB_DATA_DIR", "var"))
+    settings = Settings(
+        env=get("HUB_ENV", "development"),
+        data_dir=data_dir,
+        database_url=get("HUB_DATABASE_URL", ""),
+        redis_url=get("HUB_REDIS_URL", ""),
+        secret_key=get("HUB_SECRET_KEY", DEV_SECRET_KEY),
+        encryption_keys=get("HUB_ENCRYPTION_KEYS", DEV_ENCRYPTION_KEY),
+        geo_dir=Path(get("HUB_GEO_DIR", str(data_dir / "geo"))),
+        rules_path=Path(
+            get("HUB_RULES_PATH", str(Path(__file__).parent / "rules" / "england.yaml"))
+        ),
+        intake_rate_limit=get("HUB_INTAKE_RATE_LIMIT", "60/minute"),
+        max_body_bytes=int(get("HUB_MAX_BODY_BYTES", str(32 * 1024))),
+        partial_postcode_share=float(get("HUB_PARTIAL_POSTCODE_SHARE", "0.95")),
+        idempotency_ttl_hours=int(get("HUB_IDEMPOTENCY_TTL_HOURS", "24")),
+        outbox_sweep_seconds=float(get("HUB_OUTBOX_SWEEP_SECONDS", "10")),
+        outbox_stale_seconds=float(get("HUB_OUTBOX_STALE_SECONDS", "30")),
+        task_soft_time_limit=int(get("HUB_TASK_SOFT_TIME_LIMIT", "60")),
+        task_time_limit=int(get("HUB_TASK_TIME_LIMIT", "90")),
+        visibility_timeout=int(get("HUB_VISIBILITY_TIMEOUT", "3600")),
+        log_json=_bool(get("HUB_LOG_JSON", "false")),
+        public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
+    )
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    if settings.env not in {"development", "test", "production"}:
+        raise SettingsError(f"HUB_ENV must be development, test or production, not {settings.env!r}")
+    if not 0 < settings.partial_postcode_share <= 1:
+        raise SettingsError("HUB_PARTIAL_POSTCODE_SHARE must be in (0, 1]")
+    if settings.task_time_limit >= settings.visibility_timeout:
+        raise SettingsError("HUB_TASK_TIME_LIMIT must be under HUB_VISIBILITY_TIMEOUT")
+    if settings.task_soft_time_limit >= settings.task_time_limit:
+        raise SettingsError("HUB_TASK_SOFT_TIME_LIMIT must be under HUB_TASK_TIME_LIMIT")
+    if settings.is_production:
+        missing = [
+            name
+            for name, value, dev in (
+                ("HUB_SECRET_KEY", settings.secret_key, DEV_SECRET_KEY),
+                ("HUB_ENCRYPTION_KEYS", settings.encryption_keys, DEV_ENCRYPTION_KEY),
+            )
+            if not value or value == dev
+        ]
+        if not settings.database_url:
+            missing.append("HUB_DATABASE_URL")
+        if not settings.redis_url:
+            missing.append("HUB_REDIS_URL")
+        if missing:
+            raise SettingsError(
+                "production refuses to start without: " + ", ".join(sorted(missing))
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

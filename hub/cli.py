@@ -1,0 +1,75 @@
+"""The ``hub`` command: run the embedded hub, manage the database, geography, rules and councils."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from hub.geo.cli import geo
+from hub.routing.cli import rules
+
+
+@click.group()
+def main() -> None:
+    """Foster-carer enquiry routing hub."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--data-dir", default="var", show_default=True, type=click.Path(path_type=Path))
+def run(host: str, port: int, data_dir: Path) -> None:
+    """Start the embedded default: SQLite, embedded Redis, API, worker and beat."""
+    from hub.runner import run_embedded
+
+    run_embedded(host, port, data_dir)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply Alembic migrations to HUB_DATABASE_URL."""
+    from config.settings import get_settings
+    from hub.migrate import upgrade
+
+    upgrade(get_settings().resolved_database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+def _exec_celery(kind: str, extra: tuple[str, ...]) -> None:
+    from config.settings import get_settings
+    from hub.runner import celery_command
+
+    argv = celery_command(kind, get_settings().data_dir) + list(extra)
+    sys.stdout.flush()
+    os.execv(argv[0], argv)  # noqa: S606 - replace this process, signals go straight to celery
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(celery_args: tuple[str, ...]) -> None:
+    """Run a Celery worker on every hub queue (extra options go to celery)."""
+    _exec_celery("worker", celery_args)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def beat(celery_args: tuple[str, ...]) -> None:
+    """Run Celery beat (outbox sweeper, clocks, purges)."""
+    _exec_celery("beat", celery_args)
+
+
+main.add_command(geo)
+main.add_command(rules)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,100 @@
+"""Publishing outbox rows after commit, and sweeping up what was not published or not finished."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import or_, select, update
+
+from hub.broker import PublishError, publish
+from hub.db import Database
+from hub.models import OutboxMessage
+from hub.models.base import utcnow
+from hub.queues import TaskName
+
+log = structlog.get_logger(__name__)
+
+MAX_ATTEMPTS = 20
+
+Publisher = Callable[[TaskName, int], None]
+
+
+def _default_publisher(task: TaskName, enquiry_id: int) -> None:
+    publish(task, enquiry_id)
+
+
+def publish_outbox_message(
+    db: Database, outbox_id: int, publisher: Publisher = _default_publisher
+) -> bool:
+    """Publish one committed outbox row; on broker failure leave it for the sweeper."""
+    with db.sessions() as session:
+        message = session.get(OutboxMessage, outbox_id)
+        if message is None or message.completed_at is not None:
+            return False
+        task, enquiry_id = TaskName(message.task_name), message.enquiry_id
+    try:
+        publisher(task, enquiry_id)
+    except PublishError as exc:
+        log.warning("outbox.publish_deferred", outbox_id=outbox_id, reason=str(exc))
+        return False
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(published_at=utcnow(), attempts=OutboxMessage.attempts + 1)
+        )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    published: int
+    deferred: int
+    dead: int
+
+
+def sweep_outbox(
+    db: Database,
+    *,
+    stale_after: timedelta,
+    publisher: Publisher = _default_publisher,
+    now: datetime | None = None,
+    limit: int = 500,
+) -> SweepResult:
+    """Publish rows never published, and re-publish rows published long ago but not finished.
+
+    Re-publishing is safe because every task claims its work with a conditional update; it
+    covers a message lost with a Redis restart as well as a publish that failed.
+    """
+    now = now or utcnow()
+    cutoff = now - stale_after
+    with db.sessions() as session:
+        rows = session.execute(
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(
+                OutboxMessage.completed_at.is_(None),
+                OutboxMessage.dead_at.is_(None),
+                OutboxMessage.created_at <= cutoff,
+                or_(OutboxMessage.published_at.is_(None), OutboxMessage.published_at <= cutoff),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        ).all()
+    published = deferred = dead = 0
+    for outbox_id, attempts in rows:
+        if attempts >= MAX_ATTEMPTS:
+            with db.transaction() as session:
+                session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(dead_at=now)
+                )
+            log.error("outbox.dead_lettered", outbox_id=outbox_id, attempts=attempts)
+            dead += 1
+        elif publish_outbox_message(db, outbox_id, publisher):
+            published += 1
+        else:
+            deferred += 1
+            break  # the broker is down: the next sweep tries again
+    return SweepResult(published, deferred, dead)

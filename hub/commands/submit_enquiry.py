@@ -1,0 +1,149 @@
+"""Submit an enquiry: store it, its outbox row and its first journey event in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from hub.db import Database
+from hub.errors import IdempotencyConflictError
+from hub.models import Enquiry, EnquiryStatus, IdempotencyRecord, JourneyEvent, OutboxMessage
+from hub.models.base import utcnow
+from hub.queues import TaskName
+from hub.references import new_reference
+
+PERSONAL_FIELDS = (
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "postcode",
+    "preferred_contact",
+    "best_time",
+    "household",
+    "message",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    status_code: int
+    body: dict[str, Any]
+    outbox_id: int | None  # None when this was a replay of an earlier request
+
+
+def request_fingerprint(payload: Any) -> str:
+    """A stable hash of a request body, to tell a true retry from a reused key."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submit_enquiry(
+    db: Database,
+    data: dict[str, Any],
+    *,
+    status_url_for: Any,
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
+    ttl: timedelta = timedelta(hours=24),
+    now: datetime | None = None,
+) -> SubmitResult:
+    """Store a validated enquiry; with an idempotency key, a retry returns the first answer."""
+    now = now or utcnow()
+    if idempotency_key:
+        replay = _replay(db, idempotency_key, request_hash or "", now)
+        if replay is not None:
+            return replay
+    for _ in range(5):
+        reference = new_reference()
+        body = {
+            "reference": reference,
+            "status": str(EnquiryStatus.RECEIVED),
+            "status_url": status_url_for(reference),
+        }
+        try:
+            with db.transaction() as session:
+                if idempotency_key:
+                    # Inserted first, so a concurrent request with the same key waits on this
+                    # row's unique constraint and then fails instead of storing a second enquiry.
+                    session.add(
+                        IdempotencyRecord(
+                            key=idempotency_key,
+                            request_hash=request_hash or "",
+                            status_code=202,
+                            response_body=body,
+                            created_at=now,
+                            expires_at=now + ttl,
+                        )
+                    )
+                    session.flush()
+                enquiry = _new_enquiry(data, reference, now)
+                session.add(enquiry)
+                session.flush()
+                outbox = OutboxMessage(
+                    enquiry_id=enquiry.id, task_name=str(TaskName.ROUTE_ENQUIRY), created_at=now
+                )
+                session.add(outbox)
+                session.add(
+                    JourneyEvent(
+                        enquiry_id=enquiry.id,
+                        event="received",
+                        at=now,
+                        actor="enquirer",
+                        detail={"interest": enquiry.interest},
+                    )
+                )
+                session.flush()
+                return SubmitResult(202, body, outbox.id)
+        except IntegrityError:
+            if idempotency_key:
+                replay = _replay(db, idempotency_key, request_hash or "", now)
+                if replay is not None:
+                    return replay
+            # Otherwise a reference collision (40 random bits): draw again.
+    raise RuntimeError("could not allocate a unique reference")
+
+
+def _replay(db: Database, key: str, request_hash: str, now: datetime) -> SubmitResult | None:
+    with db.transaction() as session:
+        record = session.get(IdempotencyRecord, key)
+        if record is None:
+            return None
+        if record.expires_at <= now:
+            session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.key == key))
+            return None
+        if record.request_hash != request_hash:
+            raise IdempotencyConflictError(
+                "Use a new Idempotency-Key for a different enquiry, or resend the same body."
+            )
+        return SubmitResult(record.status_code, dict(record.response_body), None)
+
+
+def _new_enquiry(data: dict[str, Any], reference: str, now: datetime) -> Enquiry:
+    personal = {k: data[k] for k in PERSONAL_FIELDS if k in data}
+    consent = data["consent"]
+    return Enquiry(
+        reference=reference,
+        status=str(EnquiryStatus.RECEIVED),
+        status_changed_at=now,
+        created_at=now,
+        personal=personal,
+        special_category=data.get("special_category") or None,
+        interest=data["interest"],
+        preferred_authority_code=data.get("preferred_authority"),
+        campaign=data.get("campaign") or {},
+        consent_privacy_notice=bool(consent["privacy_notice"]),
+        consent_keep_in_touch=bool(consent["keep_in_touch"]),
+    )
+
+
+def find_enquiry_status(db: Database, reference: str) -> Enquiry | None:
+    """The enquiry with this reference, for its public status page (no personal data used)."""
+    with db.sessions() as session:
+        return session.scalars(select(Enquiry).where(Enquiry.reference == reference)).first()

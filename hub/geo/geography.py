@@ -1,0 +1,260 @@
+"""One loaded geography version: answers a parsed postcode from memory, never raising."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hub.geo.authorities import COUNTRY_CODES, ENGLAND
+from hub.geo.normalise import (
+    FAST_RE,
+    ParsedPostcode,
+    PostcodeFormatError,
+    PostcodeKind,
+    parse_postcode,
+)
+from hub.geo.result import Authority, Candidate, GeoResult, Outcome
+from hub.geo.store import GeoStore
+from hub.geo.table import BLOCK, DISTRICT_MASK, TERMINATED
+
+__all__ = ["Geography", "PREFIX_COUNTRIES"]
+
+# Crown dependencies and Northern Ireland may be missing from a directory: decide by area.
+PREFIX_COUNTRIES = {
+    "GY": "Channel Islands",
+    "JE": "Channel Islands",
+    "IM": "Isle of Man",
+    "BT": "Northern Ireland",
+}
+_COUNTRY_CODE_SET = frozenset(COUNTRY_CODES.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """Where a district routes: an English authority, or a country outside England."""
+
+    code: str
+    name: str
+    delivery_body: str | None
+    country: str
+    authority: Authority | None
+
+
+class Geography:
+    """A version loaded into memory: a sector dict over a memory-mapped uint16 table."""
+
+    def __init__(self, store: GeoStore, version_id: str) -> None:
+        self.version_id = version_id
+        index: dict[str, Any] = store.read_index(version_id)
+        self.meta = store.read_meta(version_id)
+        # Memory-mapped: pages are shared between worker processes and loaded on first touch.
+        self._array: npt.NDArray[np.uint16] = np.load(store.table_path(version_id), mmap_mode="r")
+        self._slots = memoryview(self._array)  # indexing a memoryview yields plain ints, fast
+        self._bases: dict[str, int] = {s: i * BLOCK for i, s in enumerate(index["sectors"])}
+        self._district_sectors: dict[str, list[int]] = {}
+        for sector, base in self._bases.items():
+            self._district_sectors.setdefault(sector.split(" ")[0], []).append(base)
+        self._area_country: dict[str, str] = index["area_country"]
+        units: list[_Unit | None] = [None]
+        unit_ids: dict[str, int] = {}
+        for code, info in index["units"].items():
+            unit_ids[code] = len(units)
+            english = code not in _COUNTRY_CODE_SET
+            units.append(
+                _Unit(
+                    code=code,
+                    name=info["name"],
+                    delivery_body=info["delivery_body"],
+                    country=info["country"] or ENGLAND,
+                    authority=Authority(code, info["name"]) if english else None,
+                )
+            )
+        self._units = units
+        self._unit_by_code_map = {u.code: u for u in units if u is not None}
+        # district value (index + 1) -> unit id, 0 meaning the district routes nowhere known.
+        unit_of_value = [0] + [unit_ids.get(u, 0) if u else 0 for u in index["district_units"]]
+        self._unit_of_value = np.asarray(unit_of_value, dtype=np.int32)
+        self._value_units: list[_Unit | None] = [units[u] for u in unit_of_value]
+        self._partials: dict[str, tuple[tuple[Candidate, ...], tuple[float, ...]]] = {}
+
+    # -- resolving ---------------------------------------------------------------------------
+
+    def resolve(self, text: str, min_share: float) -> GeoResult:
+        """Resolve one typed string; every outcome is a result, never an exception."""
+        if isinstance(text, str):
+            stripped = text.strip()
+            # Fast path for the usual well-formed input, skipping the general parser.
+            if len(stripped) <= 8 and stripped.isascii():
+                match = FAST_RE.fullmatch(stripped.upper())
+                if match is not None:
+                    return self._full(text, match[1], match[2], match[3])
+        try:
+            parsed = parse_postcode(text)
+        except PostcodeFormatError as error:
+            return GeoResult(
+                input=text if isinstance(text, str) else repr(text),
+                postcode=None,
+                outcome=Outcome.INVALID,
+                geography_version=self.version_id,
+                reason=str(error),
+            )
+        if parsed.kind is PostcodeKind.FULL:
+            assert parsed.sector_digit is not None and parsed.unit is not None
+            return self._full(text, parsed.outward, parsed.sector_digit, parsed.unit)
+        return self._partial(text, parsed, min_share)
+
+    def _full(self, text: str, outward: str, digit: str, unit: str) -> GeoResult:
+        base = self._bases.get(f"{outward} {digit}")
+        if base is not None:
+            value = self._slots[base + (ord(unit[0]) - 65) * 26 + ord(unit[1]) - 65]
+            if value:
+                found = self._value_units[value & DISTRICT_MASK]
+                if found is not None:
+                    if found.authority is not None:
+                        return GeoResult(
+                            input=text,
+                            postcode=f"{outward} {digit}{unit}",
+                            outcome=Outcome.MATCHED,
+                            authority=found.authority,
+                            delivery_body=found.delivery_body,
+                            country=ENGLAND,
+                            confidence=1.0,
+                            geography_version=self.version_id,
+                        )
+                    return GeoResult(
+                        input=text,
+                        postcode=f"{outward} {digit}{unit}",
+                        outcome=Outcome.OUTSIDE_ENGLAND,
+                        country=found.country,
+                        confidence=1.0,
+                        geography_version=self.version_id,
+                    )
+                reason = "This postcode has no council area in the postcode directory"
+            else:
+                reason = "This postcode is not in the postcode directory"
+        else:
+            reason = "This postcode is not in the postcode directory"
+        parsed = ParsedPostcode(PostcodeKind.FULL, outward, digit, unit)
+        return self._unplaced(text, parsed, reason)
+
+    def _unplaced(self, text: str, parsed: ParsedPostcode, reason: str) -> GeoResult:
+        """A well-formed postcode the directory does not place: say the country if we can."""
+        country = self._country_of_area(parsed.area)
+        key = parsed.sector or parsed.outward
+        candidates = self._candidates(key)[0] if key else ()
+        if country is None and candidates:
+            countries = {self._candidate_country(c.code) for c in candidates}
+            country = countries.pop() if len(countries) == 1 else None
+        if country is not None and country != ENGLAND:
+            return GeoResult(
+                input=text,
+                postcode=parsed.normalised,
+                outcome=Outcome.OUTSIDE_ENGLAND,
+                country=country,
+                confidence=1.0,
+                candidates=candidates,
+                geography_version=self.version_id,
+            )
+        return GeoResult(
+            input=text,
+            postcode=parsed.normalised,
+            outcome=Outcome.UNKNOWN,
+            country=country,
+            candidates=candidates,
+            geography_version=self.version_id,
+            reason=reason,
+        )
+
+    def _partial(self, text: str, parsed: ParsedPostcode, min_share: float) -> GeoResult:
+        key = parsed.sector or parsed.outward
+        candidates, shares = self._candidates(key)
+        if not candidates:
+            return self._unplaced(text, parsed, "No postcodes in the directory start like this")
+        top = self._unit_by_code(candidates[0].code)
+        countries = {self._candidate_country(c.code) for c in candidates}
+        country = countries.pop() if len(countries) == 1 else None
+        if shares[0] >= min_share and top is not None:
+            if top.authority is None:
+                return GeoResult(
+                    input=text,
+                    postcode=parsed.normalised,
+                    outcome=Outcome.OUTSIDE_ENGLAND,
+                    country=top.country,
+                    confidence=shares[0],
+                    candidates=candidates,
+                    geography_version=self.version_id,
+                )
+            return GeoResult(
+                input=text,
+                postcode=parsed.normalised,
+                outcome=Outcome.PARTIAL,
+                authority=top.authority,
+                delivery_body=top.delivery_body,
+                country=ENGLAND,
+                confidence=shares[0],
+                candidates=candidates,
+                geography_version=self.version_id,
+            )
+        return GeoResult(
+            input=text,
+            postcode=parsed.normalised,
+            outcome=Outcome.PARTIAL,
+            country=country,
+            candidates=candidates,
+            geography_version=self.version_id,
+            reason=f"No single council covers {min_share:.0%} of this part-postcode",
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _country_of_area(self, area: str) -> str | None:
+        return PREFIX_COUNTRIES.get(area) or self._area_country.get(area)
+
+    def _unit_by_code(self, code: str) -> _Unit | None:
+        return self._unit_by_code_map.get(code)
+
+    def _candidate_country(self, code: str) -> str:
+        unit = self._unit_by_code(code)
+        return unit.country if unit is not None else ENGLAND
+
+    def _candidates(self, key: str) -> tuple[tuple[Candidate, ...], tuple[float, ...]]:
+        """Authorities (or countries) covering a sector or district, with shares, largest first.
+
+        Shares count live postcodes when the partial has any, so terminated postcodes (which
+        stay resolvable one by one) do not skew where people live now.
+        """
+        cached = self._partials.get(key)
+        if cached is not None:
+            return cached
+        if " " in key:
+            base = self._bases.get(key)
+            bases = [] if base is None else [base]
+        else:
+            bases = self._district_sectors.get(key, [])
+        if not bases:
+            return (), ()
+        values = np.concatenate([self._array[b : b + BLOCK] for b in bases])
+        values = values[values != 0]
+        live = values[(values & TERMINATED) == 0]
+        if live.size:
+            values = live
+        unit_ids = self._unit_of_value[values & DISTRICT_MASK]
+        unit_ids = unit_ids[unit_ids != 0]
+        counts = np.bincount(unit_ids, minlength=len(self._units))
+        total = int(counts.sum())
+        ranked = sorted(
+            ((int(n), i) for i, n in enumerate(counts.tolist()) if n), key=lambda p: (-p[0], p[1])
+        )
+        candidates: list[Candidate] = []
+        shares: list[float] = []
+        for count, unit_id in ranked:
+            unit = self._units[unit_id]
+            assert unit is not None
+            shares.append(count / total)
+            candidates.append(Candidate(unit.code, unit.name, round(count / total, 4)))
+        result = (tuple(candidates), tuple(shares))
+        self._partials[key] = result
+        return result

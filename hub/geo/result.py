@@ -1,0 +1,49 @@
+"""What the geography says about one postcode: the contract the router and the CLI rely on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """How a postcode resolved."""
+
+    MATCHED = "matched"
+    PARTIAL = "partial"
+    OUTSIDE_ENGLAND = "outside_england"
+    UNKNOWN = "unknown"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """A children's services authority (the council with the fostering duty)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One authority that covers part of a partial postcode, with its share of postcodes."""
+
+    code: str
+    name: str
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class GeoResult:
+    """The answer for one input string; never raised, always returned."""
+
+    input: str
+    postcode: str | None
+    outcome: Outcome
+    authority: Authority | None = None
+    delivery_body: str | None = None
+    country: str | None = None
+    confidence: float | None = None
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+    geography_version: str | None = None
+    reason: str | None = None

@@ -1,0 +1,36 @@
+"""Cluster rules and the pure routing engine: who receives an enquiry, and why.
+
+Load the rules once per process with :func:`load_rules` (it refuses an invalid file), then
+call :func:`decide` for each enquiry and store ``decision.to_dict()``.
+"""
+
+from __future__ import annotations
+
+from hub.routing.decision import (
+    DecisionOutcome,
+    EnquiryFacts,
+    HomeCouncilNotice,
+    RoutingDecision,
+    TraceStep,
+    TriageReason,
+)
+from hub.routing.engine import decide
+from hub.routing.loader import load_rules, read_rules_file
+from hub.routing.model import PreferencePolicy, RuleSet
+from hub.routing.problems import Problem, RulesError
+
+__all__ = [
+    "DecisionOutcome",
+    "EnquiryFacts",
+    "HomeCouncilNotice",
+    "PreferencePolicy",
+    "Problem",
+    "RoutingDecision",
+    "RuleSet",
+    "RulesError",
+    "TraceStep",
+    "TriageReason",
+    "decide",
+    "load_rules",
+    "read_rules_file",
+]

@@ -1,0 +1,67 @@
+"""Idempotency-Key: a retry is safe, even when both copies arrive at once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import func, select
+
+from hub.models import Enquiry
+from tests.factories import enquiry_body
+
+
+def _enquiries(db) -> int:  # type: ignore[no-untyped-def]
+    with db.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(Enquiry)) or 0)
+
+
+def test_same_key_and_body_returns_the_first_response(client, db) -> None:  # type: ignore[no-untyped-def]
+    body = enquiry_body()
+    first = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-1"})
+    second = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == second.status_code == 202
+    assert first.get_json() == second.get_json()
+    assert _enquiries(db) == 1
+
+
+def test_same_key_with_a_different_body_is_refused(client, db) -> None:  # type: ignore[no-untyped-def]
+    client.post("/v1/enquiries", json=enquiry_body(), headers={"Idempotency-Key": "k-2"})
+    response = client.post(
+        "/v1/enquiries", json=enquiry_body(given_name="Other"), headers={"Idempotency-Key": "k-2"}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "idempotency_key_reused"
+    assert _enquiries(db) == 1
+
+
+def test_concurrent_requests_with_one_key_store_one_enquiry(app, db) -> None:  # type: ignore[no-untyped-def]
+    body = enquiry_body()
+    barrier = threading.Barrier(4)
+    results: list[tuple[int, dict]] = []
+
+    def send() -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-race"})
+        results.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4
+    assert {code for code, _ in results} == {202}
+    assert all(body == results[0][1] for _, body in results)
+    assert _enquiries(db) == 1
+
+
+def test_key_expires_after_24_hours(client, db) -> None:  # type: ignore[no-untyped-def]
+    body = enquiry_body()
+    client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-old"})
+    with time_machine.travel(timedelta(hours=25)):
+        again = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-old"})
+    assert again.status_code == 202
+    assert _enquiries(db) == 2

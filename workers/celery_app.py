@@ -1,0 +1,55 @@
+"""The Celery app: configuration shared with the publisher, the beat schedule, the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from config.settings import get_settings
+from hub.broker import celery_config
+from hub.db import Database
+from hub.logging import configure_logging
+from hub.queues import Queue, TaskName
+
+
+def make_celery() -> Celery:
+    settings = get_settings()
+    app = Celery("hub", include=["workers.tasks"])
+    app.conf.update(celery_config(settings))
+    app.conf.task_queues = None
+    app.conf.task_create_missing_queues = True
+    app.conf.beat_schedule = {
+        "sweep-outbox": {
+            "task": str(TaskName.SWEEP_OUTBOX),
+            "schedule": timedelta(seconds=settings.outbox_sweep_seconds),
+            "options": {"queue": str(Queue.MAINTENANCE), "expires": 60},
+        },
+        "purge-idempotency-keys": {
+            "task": str(TaskName.PURGE_IDEMPOTENCY_KEYS),
+            "schedule": timedelta(hours=1),
+            "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
+        },
+    }
+    app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
+    configure_logging(json_logs=settings.log_json)
+    return app
+
+
+ALL_QUEUES = ",".join(str(q) for q in Queue)
+
+celery = make_celery()
+
+
+@lru_cache(maxsize=1)
+def get_worker_db() -> Database:
+    """The worker process's database (one engine per process, created after fork)."""
+    return Database(get_settings().resolved_database_url)
+
+
+@worker_process_init.connect
+def _fresh_engine_after_fork(**_: object) -> None:
+    # A pool inherited across fork shares sockets with the parent: start clean.
+    get_worker_db.cache_clear()
