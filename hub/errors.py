@@ -135,7 +135,10 @@ def http_exception_to_problem(exc: HTTPException) -> Response:
         messages = data["messages"]
         # webargs nests messages by location ({"json": {...}}); the location is noise here.
         if isinstance(messages, dict) and set(messages) <= {"json", "query", "headers"}:
-            messages = {k: v for loc in messages.values() for k, v in loc.items()}
+            merged: dict[str, Any] = {}
+            for loc in messages.values():
+                merged.update(loc if isinstance(loc, dict) else {"_schema": loc})
+            messages = merged
         errors = flatten_messages(messages)
     headers = {}
     if status == 429:

@@ -11,7 +11,7 @@ class EnquiryBodyFactory(factory.DictFactory):
     given_name = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Faker("last_name", locale="en_GB")
     email = factory.Sequence(lambda n: f"carer{n}@example.org")
-    phone = "07700 900123"
+    phone = "07911 123456"
     postcode = "ME14 1XQ"
     preferred_contact = "email"
     interest = "mainstream"

@@ -183,7 +183,7 @@ class Geography:
                     postcode=parsed.normalised,
                     outcome=Outcome.OUTSIDE_ENGLAND,
                     country=top.country,
-                    confidence=shares[0],
+                    confidence=round(shares[0], 4),
                     candidates=candidates,
                     geography_version=self.version_id,
                 )
@@ -194,7 +194,7 @@ class Geography:
                 authority=top.authority,
                 delivery_body=top.delivery_body,
                 country=ENGLAND,
-                confidence=shares[0],
+                confidence=round(shares[0], 4),
                 candidates=candidates,
                 geography_version=self.version_id,
             )

@@ -288,7 +288,8 @@ class _Decider:
             )
             if not usable:
                 return self.triage(TriageReason.FALLBACK_UNUSABLE)
-            why = why or f"{self.name(target)} has paused intake ({pause.reason})"
+            paused = f"{self.name(target)} has paused intake ({pause.reason})"
+            why = f"{why}, and {paused}" if why else paused
             target = fallback
         cluster = self.rules.cluster_of(target, self.day)
         if cluster is None and self.rules.unclustered is UnclusteredRoute.TRIAGE:

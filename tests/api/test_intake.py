@@ -52,10 +52,10 @@ def test_personal_data_is_encrypted_at_rest(client, db) -> None:  # type: ignore
 
 
 def test_phone_and_postcode_are_normalised(client, db) -> None:  # type: ignore[no-untyped-def]
-    client.post("/v1/enquiries", json=enquiry_body(phone="07700900123", postcode="  me141xq "))
+    client.post("/v1/enquiries", json=enquiry_body(phone="07911123456", postcode="  me141xq "))
     with db.sessions() as s:
         personal = s.scalars(select(Enquiry)).one().personal
-    assert personal["phone"] == "+447700900123"
+    assert personal["phone"] == "+447911123456"
     assert personal["postcode"] == "ME14 1XQ"
 
 
