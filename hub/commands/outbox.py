@@ -49,6 +49,11 @@ def publish_outbox_message(
     return True
 
 
+def _backoff(attempts: int) -> int:
+    """How many stale periods to wait before re-publishing after ``attempts`` publishes."""
+    return int(min(2 ** max(attempts - 1, 0), 64))
+
+
 @dataclass(frozen=True, slots=True)
 class SweepResult:
     published: int
@@ -67,13 +72,14 @@ def sweep_outbox(
     """Publish rows never published, and re-publish rows published long ago but not finished.
 
     Re-publishing is safe because every task claims its work with a conditional update; it
-    covers a message lost with a Redis restart as well as a publish that failed.
+    covers a message lost with a Redis restart, a worker killed mid-task, and a publish that
+    failed. Re-publishes back off exponentially so a deep queue is not flooded with copies.
     """
     now = now or utcnow()
     cutoff = now - stale_after
     with db.sessions() as session:
         rows = session.execute(
-            select(OutboxMessage.id, OutboxMessage.attempts)
+            select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.published_at)
             .where(
                 OutboxMessage.completed_at.is_(None),
                 OutboxMessage.dead_at.is_(None),
@@ -84,7 +90,9 @@ def sweep_outbox(
             .limit(limit)
         ).all()
     published = deferred = dead = 0
-    for outbox_id, attempts in rows:
+    for outbox_id, attempts, published_at in rows:
+        if published_at is not None and published_at > now - stale_after * _backoff(attempts):
+            continue  # published recently enough: the task may just be queued behind others
         if attempts >= MAX_ATTEMPTS:
             with db.transaction() as session:
                 session.execute(

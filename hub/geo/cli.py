@@ -54,7 +54,12 @@ def geo() -> None:
 
 def _stdin_lines() -> Iterator[str]:
     # Read bytes and decode leniently: one undecodable line must not stop the rest.
-    for raw in click.get_binary_stream("stdin"):
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:
+        for line in sys.stdin:
+            yield line.rstrip("\r\n")
+        return
+    for raw in binary:
         yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 

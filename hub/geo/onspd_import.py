@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from tqdm import tqdm
 
@@ -163,6 +163,24 @@ def _kind_from(name: str) -> str:
     return "nspl" if "nspl" in name.lower() else "onspd"
 
 
+class _Counted(io.RawIOBase):
+    """A readable stream that advances a progress bar by the bytes read through it."""
+
+    def __init__(self, stream: IO[bytes], progress: tqdm[None]) -> None:
+        self._stream = stream
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self._progress.update(size)
+        return size
+
+
 def _read_rows(
     stream: IO[bytes], size: int, builder: TableBuilder, counties: Counter[tuple[str, str]]
 ) -> None:
@@ -170,7 +188,7 @@ def _read_rows(
         total=size, unit="B", unit_scale=True, desc="import", disable=not sys.stderr.isatty()
     )
     with progress:
-        reading = progress.wrapattr(stream, "read")
+        reading = io.BufferedReader(_Counted(stream, progress), buffer_size=1 << 20)
         text = io.TextIOWrapper(reading, encoding="utf-8-sig", errors="replace", newline="")
         reader = csv.reader(text)
         try:

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.settings import get_settings
 from hub.geo.build_default import build_default_geography
 from hub.geo.geography import Geography
 from hub.geo.result import GeoResult
@@ -109,12 +110,6 @@ def loaded_geography(geo_dir: Path | None = None) -> Geography:
         return geography
 
 
-def _default_min_share() -> float:
-    from config.settings import get_settings
-
-    return get_settings().partial_postcode_share
-
-
 def resolve_postcode(
     text: str, *, min_share: float | None = None, geo_dir: Path | None = None
 ) -> GeoResult:
@@ -124,7 +119,7 @@ def resolve_postcode(
     ``min_share`` (default ``partial_postcode_share`` from settings) is the share of a partial
     postcode's postcodes one authority must hold to be named.
     """
-    share = _default_min_share() if min_share is None else min_share
+    share = get_settings().partial_postcode_share if min_share is None else min_share
     if not 0 < share <= 1:
         raise ValueError("min_share must be in (0, 1]")
     return loaded_geography(geo_dir).resolve(text, share)

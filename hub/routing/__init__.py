@@ -1,11 +1,13 @@
 """Cluster rules and the pure routing engine: who receives an enquiry, and why.
 
-Load the rules once per process with :func:`load_rules` (it refuses an invalid file), then
+Load the rules once per process with :func:`get_active_rules` (the configured file, checked
+against the geography; :func:`load_rules` for any file): both refuse an invalid file. Then
 call :func:`decide` for each enquiry and store ``decision.to_dict()``.
 """
 
 from __future__ import annotations
 
+from hub.routing.active import get_active_rules
 from hub.routing.decision import (
     DecisionOutcome,
     EnquiryFacts,
@@ -31,6 +33,7 @@ __all__ = [
     "TraceStep",
     "TriageReason",
     "decide",
+    "get_active_rules",
     "load_rules",
     "read_rules_file",
 ]

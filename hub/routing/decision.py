@@ -97,7 +97,11 @@ class RoutingDecision:
             text = f"Send to {self.authority.name} ({self.authority.code})"
             if self.delivery_body and self.delivery_body != self.authority.name:
                 text += f", whose children's services are run by {self.delivery_body}"
-            text += f", through the {self.cluster} hub" if self.cluster else ", directly (no hub)"
+            text += (
+                f", through the regional hub {self.cluster}"
+                if self.cluster
+                else ", directly (no hub)"
+            )
             days = self.service_level_days
             if days is not None:
                 text += f"; first contact within {days} working day{'s' if days != 1 else ''}"

@@ -244,7 +244,7 @@ class _Decider:
             if home_cluster is None or home_cluster is not self.rules.cluster_of(
                 preferred, self.day
             ):
-                where = f"the {home_cluster.name} hub" if home_cluster else "no hub"
+                where = f"hub: {home_cluster.name}" if home_cluster else "no hub"
                 self.step(
                     "preference",
                     True,
@@ -307,7 +307,7 @@ class _Decider:
             else self.rules.default_first_contact_working_days
         )
         hub = (
-            f"a member of the {cluster.name} hub"
+            f"a member of the regional hub {cluster.name}"
             if cluster
             else "in no hub, so it is sent directly"
         )

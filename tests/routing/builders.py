@@ -28,6 +28,13 @@ SMALL_AUTHORITIES = {
 AT = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
+def geo_authorities() -> dict[str, str]:
+    """The authorities ``hub.geo`` lists (what ``hub rules check`` checks against)."""
+    from hub.geo import list_authorities
+
+    return {info.code: info.name for info in list_authorities()}
+
+
 def matched(code: str, postcode: str = "PO1 2AB", name: str | None = None) -> GeoResult:
     """A full postcode matched to one authority."""
     return GeoResult(

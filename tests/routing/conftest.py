@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hub.routing import RuleSet, load_rules
-from tests.routing.authorities import english_authorities_2025
-from tests.routing.builders import ENGLAND_RULES, FIXTURES, SMALL_AUTHORITIES
+from tests.routing.builders import ENGLAND_RULES, FIXTURES, SMALL_AUTHORITIES, geo_authorities
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +16,8 @@ def rules() -> RuleSet:
 
 @pytest.fixture(scope="session")
 def england_authorities() -> dict[str, str]:
-    """England's 153 children's services authorities, code -> name."""
-    return english_authorities_2025()
+    """England's 153 children's services authorities from the active geography (``hub.geo``)."""
+    return geo_authorities()
 
 
 @pytest.fixture(scope="session")

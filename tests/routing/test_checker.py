@@ -40,7 +40,9 @@ def test_unknown_authority_code_is_reported_on_its_line() -> None:
 
 def test_authority_in_two_clusters_at_overlapping_times_is_reported() -> None:
     problems = problems_in("two_clusters.yaml")
-    assert lines_with(problems, "E10000014 (Hampshire) is in clusters 'Solent Hub' (line 9)") == [16]
+    assert lines_with(problems, "E10000014 (Hampshire) is in clusters 'Solent Hub' (line 9)") == [
+        16
+    ]
 
 
 def test_authority_moving_between_clusters_without_overlap_is_valid() -> None:
@@ -49,7 +51,9 @@ def test_authority_moving_between_clusters_without_overlap_is_valid() -> None:
 
 def test_pause_whose_fallback_is_itself_paused_is_reported() -> None:
     problems = problems_in("paused_fallback.yaml")
-    assert lines_with(problems, "falls back to E06000044 (Portsmouth), which is itself paused") == [6]
+    assert lines_with(problems, "falls back to E06000044 (Portsmouth), which is itself paused") == [
+        6
+    ]
 
 
 def test_overlapping_overrides_are_reported_on_the_later_one() -> None:
@@ -90,6 +94,19 @@ def test_missing_override_key_is_reported_on_the_override() -> None:
 )
 def test_wrong_value_is_reported_on_its_line(line: int, text: str) -> None:
     assert lines_with(problems_in("wrong_values.yaml"), text) == [line]
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        (10, "cluster name 'Solent Hub' is used twice (first at line 6)"),
+        (17, "E06000038 (Reading) has two delivery bodies at overlapping times"),
+        (21, "the pause of E10000016 (Kent) falls back to itself"),
+        (28, "E06000045 (Southampton) is paused twice at overlapping times (first at line 24)"),
+    ],
+)
+def test_conflicting_rule_is_reported_on_its_line(line: int, text: str) -> None:
+    assert lines_with(problems_in("more_conflicts.yaml"), text) == [line]
 
 
 def test_triage_for_unclustered_lists_every_authority_without_a_rule() -> None:

@@ -49,7 +49,7 @@ def test_explanation_says_where_the_enquiry_goes(rules: RuleSet) -> None:
     text = decide(EnquiryFacts(), matched("E06000038", "RG30 1AA"), rules, AT).explain()
     assert text.splitlines()[0] == (
         "Send to Reading (E06000038), whose children's services are run by Brighter Futures "
-        "for Children, through the Berkshire Hub hub; first contact within 3 working days."
+        "for Children, through the regional hub Berkshire Hub; first contact within 3 working days."
     )
 
 

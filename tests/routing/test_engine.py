@@ -45,7 +45,9 @@ def test_invalid_postcode_is_triaged_even_with_a_preference(rules: RuleSet) -> N
 def test_welsh_postcode_is_signposted(rules: RuleSet) -> None:
     decision = decide(EnquiryFacts(), outside("Wales"), rules, AT)
     assert decision.outcome is DecisionOutcome.SIGNPOSTED
-    assert decision.signpost is not None and decision.signpost.url == "https://fosterwales.gov.wales"
+    assert (
+        decision.signpost is not None and decision.signpost.url == "https://fosterwales.gov.wales"
+    )
 
 
 def test_country_given_as_gss_code_finds_its_signpost(rules: RuleSet) -> None:

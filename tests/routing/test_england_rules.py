@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from hub.routing import DecisionOutcome, EnquiryFacts, RuleSet, decide, read_rules_file
+from tests.routing.authorities import english_authorities_2025
 from tests.routing.builders import ENGLAND_RULES, matched, outside
 
 SOUTH_EAST = "Local Authority Fostering South East"
@@ -51,7 +52,9 @@ def test_south_east_cluster_has_its_twenty_launch_members(england_rules: RuleSet
     assert members == set(SOUTH_EAST_MEMBERS)
 
 
-def test_south_east_member_codes_name_the_right_councils(england_authorities: dict[str, str]) -> None:
+def test_south_east_member_codes_name_the_right_councils(
+    england_authorities: dict[str, str],
+) -> None:
     assert {code: england_authorities[code] for code in SOUTH_EAST_MEMBERS} == SOUTH_EAST_MEMBERS
 
 
@@ -102,3 +105,17 @@ def test_welsh_postcode_is_signposted_to_foster_wales(england_rules: RuleSet) ->
         "https://fosterwales.gov.wales",
     )
 
+
+def test_geography_lists_the_same_authorities_as_the_ons_lookup_with_reorganisations(
+    england_authorities: dict[str, str],
+) -> None:
+    assert england_authorities == english_authorities_2025()
+
+
+def test_delivery_bodies_agree_with_the_geography_reference_table(england_rules: RuleSet) -> None:
+    from hub.geo import list_authorities
+
+    today = date(2025, 11, 3)
+    for info in list_authorities():
+        body = england_rules.delivery_body_of(info.code, today)
+        assert (body.name if body else None) == info.delivery_body, info.code

@@ -1,0 +1,106 @@
+"""The ``hub geo`` command-line contract other tools rely on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hub.geo.cli import geo
+
+KEYS = {
+    "input",
+    "postcode",
+    "outcome",
+    "authority",
+    "delivery_body",
+    "country",
+    "confidence",
+    "candidates",
+    "geography_version",
+}
+
+
+def _lines(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_resolve_arguments_print_json_lines_in_order(geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["resolve", "ME14 1XQ", "rg1 2lu", "CF10 1EP"])
+    assert result.exit_code == 0, result.output
+    rows = _lines(result.stdout)
+    assert [r["postcode"] for r in rows] == ["ME14 1XQ", "RG1 2LU", "CF10 1EP"]
+    assert rows[0]["authority"] == {"code": "E10000016", "name": "Kent"}
+    assert rows[1]["delivery_body"] == "Brighter Futures for Children"
+    assert rows[2]["outcome"] == "outside_england" and rows[2]["country"] == "Wales"
+
+
+def test_resolve_reads_standard_input_one_per_line(geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["resolve"], input="KT1\n\nnonsense\nSW1A 1AA\n")
+    assert result.exit_code == 0
+    rows = _lines(result.stdout)
+    assert [r["input"] for r in rows] == ["KT1", "", "nonsense", "SW1A 1AA"]
+    assert [r["outcome"] for r in rows] == ["partial", "invalid", "invalid", "matched"]
+
+
+def test_resolve_output_has_every_contract_key(geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["resolve", "KT1", "x"])
+    for row in _lines(result.stdout):
+        assert KEYS <= set(row)
+
+
+def test_resolve_candidates_have_code_name_share(geo_dir: Path) -> None:
+    row = _lines(CliRunner().invoke(geo, ["resolve", "KT1"]).stdout)[0]
+    assert row["candidates"][0] == {"code": "E09000021", "name": "Kingston upon Thames", "share": 0.9186}
+
+
+def test_resolve_exits_zero_when_all_invalid(geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["resolve"], input="\x00\x01\n" + "x" * 10_000 + "\n")
+    assert result.exit_code == 0
+    assert [r["outcome"] for r in _lines(result.stdout)] == ["invalid", "invalid"]
+
+
+def test_resolve_builds_default_when_none_exists(empty_geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["resolve", "--geo-dir", str(empty_geo_dir), "ME14 1XQ"])
+    assert result.exit_code == 0
+    assert "building the default" in result.stderr
+    assert _lines(result.stdout)[0]["authority"]["code"] == "E10000016"
+
+
+def test_versions_marks_the_active_one(geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["versions", "--json"])
+    rows = _lines(result.stdout)
+    assert sum(1 for r in rows if r["active"]) == 1
+    assert {"id", "source", "edition", "loaded_at", "postcode_count"} <= set(rows[0])
+
+
+def test_import_then_activate_switches_versions(fixtures: Path, empty_geo_dir: Path) -> None:
+    runner = CliRunner()
+    base = ["--geo-dir", str(empty_geo_dir)]
+    first = runner.invoke(geo, ["import", *base, str(fixtures / "onspd_old_layout.csv")])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(geo, ["import", *base, str(fixtures / "onspd_2025_layout.csv")])
+    assert "bad rows: 3" in second.stdout
+    old_id = first.stdout.split()[1]
+    assert runner.invoke(geo, ["activate", *base, old_id]).exit_code == 0
+    listing = runner.invoke(geo, ["versions", *base]).stdout
+    assert f"* {old_id}" in listing
+
+
+def test_import_refuses_non_directory_with_nonzero_exit(fixtures: Path, empty_geo_dir: Path) -> None:
+    args = ["import", "--geo-dir", str(empty_geo_dir), str(fixtures / "not_a_directory.csv")]
+    result = CliRunner().invoke(geo, args)
+    assert result.exit_code != 0
+    assert "not a postcode directory" in result.output
+
+
+def test_activate_unknown_version_fails(empty_geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["activate", "--geo-dir", str(empty_geo_dir), "nope"])
+    assert result.exit_code != 0
+
+
+def test_build_default_is_idempotent(geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["build-default", "--geo-dir", str(geo_dir)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("already built")

@@ -1,0 +1,154 @@
+"""Nothing is lost: Redis stopped during intake, and a worker killed mid-task."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from redis import Redis
+from sqlalchemy import func, select
+
+from config.settings import load_settings
+from hub import create_app
+from hub.embedded_redis import EmbeddedRedis
+from hub.models import Enquiry, JourneyEvent, OutboxMessage, RoutingDecisionRecord
+from tests.factories import enquiry_body
+from tests.support.processes import CeleryProcess, wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def _status(db, reference: str) -> str:  # type: ignore[no-untyped-def]
+    with db.sessions() as s:
+        return s.scalar(select(Enquiry.status).where(Enquiry.reference == reference)) or ""
+
+
+def _count(db, model, *where) -> int:  # type: ignore[no-untyped-def]
+    with db.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
+    db, hub_env: dict[str, str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    redis = EmbeddedRedis(tmp_path / "redis")
+    redis.start()
+    env = {**hub_env, "HUB_REDIS_URL": redis.url}
+    settings = load_settings({**os.environ, **env})
+    client = create_app(settings, db=db).test_client()
+    worker = CeleryProcess("worker", env, tmp_path / "worker.log")
+    beat = CeleryProcess("beat", env, tmp_path / "beat.log")
+    try:
+        worker.wait_ready()
+        redis.stop()
+        started = time.monotonic()
+        response = client.post("/v1/enquiries", json=enquiry_body(postcode="RG1 1AF"))
+        elapsed = time.monotonic() - started
+        assert response.status_code == 202
+        assert elapsed < 10, f"POST took {elapsed:.1f}s with Redis down"
+        reference = response.get_json()["reference"]
+        with db.sessions() as s:
+            outbox = s.scalars(select(OutboxMessage)).one()
+        assert outbox.published_at is None  # left for the sweeper
+        assert _status(db, reference) == "received"
+
+        revived = EmbeddedRedis(tmp_path / "redis", port=redis.port)
+        revived.start()
+        try:
+            wait_for(
+                lambda: _status(db, reference) == "routed",
+                90,
+                lambda: f"not routed\nworker:\n{worker.log()[-2000:]}\nbeat:\n{beat.log()[-2000:]}",
+            )
+            enquiry_id = _enquiry_id(db, reference)
+            # Give any duplicate delivery a chance to show itself before counting.
+            time.sleep(3)
+            assert _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id) == 1
+            assert _count(db, JourneyEvent, JourneyEvent.event == "routed") == 1
+        finally:
+            worker.stop()
+            beat.stop()
+            revived.stop()
+    finally:
+        worker.stop()
+        beat.stop()
+        redis.stop()
+
+
+def _enquiry_id(db, reference: str) -> int:  # type: ignore[no-untyped-def]
+    with db.sessions() as s:
+        return int(s.scalar(select(Enquiry.id).where(Enquiry.reference == reference)) or 0)
+
+
+class _RowLock:
+    """Hold the enquiry row (PostgreSQL) or the write lock (SQLite) so a route task blocks."""
+
+    def __init__(self, db, enquiry_id: int) -> None:  # type: ignore[no-untyped-def]
+        self.db = db
+        self.enquiry_id = enquiry_id
+
+    def __enter__(self) -> _RowLock:
+        if self.db.is_sqlite:
+            import sqlite3
+
+            path = self.db.url.removeprefix("sqlite:///")
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            url = self.db.url.replace("postgresql+psycopg://", "postgresql://")
+            self.conn = psycopg.connect(url)
+            self.conn.execute(
+                "SELECT id FROM enquiries WHERE id = %s FOR UPDATE", (self.enquiry_id,)
+            )
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.conn.rollback()
+        self.conn.close()
+
+
+def test_worker_killed_mid_task_still_routes_the_enquiry_once(
+    client, db, hub_env: dict[str, str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # A short visibility timeout so the broker redelivers the unacknowledged message quickly.
+    env = {**hub_env, "HUB_VISIBILITY_TIMEOUT": "8", "HUB_TASK_TIME_LIMIT": "6",
+           "HUB_TASK_SOFT_TIME_LIMIT": "5"}  # fmt: skip
+    broker = Redis.from_url(hub_env["HUB_REDIS_URL"])
+    broker.delete("unacked", "unacked_index")
+    reference = client.post("/v1/enquiries", json=enquiry_body(postcode="KT1 1EU")).get_json()[
+        "reference"
+    ]
+    enquiry_id = _enquiry_id(db, reference)
+    first = CeleryProcess("worker", env, tmp_path / "first.log")
+    with _RowLock(db, enquiry_id):
+        first.wait_ready()
+        # The message is in the worker's hands (acks late: still unacknowledged) and the task
+        # is blocked on the lock we hold: this is "in the middle of a route task".
+        wait_for(lambda: broker.hlen("unacked") >= 1, 30, "task never reached the worker")
+        wait_for(lambda: "route_enquiry" in first.log(), 30, "worker never started the task")
+        first.kill()
+    assert _status(db, reference) == "received"
+    # The outbox sweeper (beat) republishes unfinished work; the broker's own redelivery of the
+    # unacknowledged message may also arrive. Either way the claim makes it happen once.
+    second = CeleryProcess("worker", env, tmp_path / "second.log")
+    beat = CeleryProcess("beat", env, tmp_path / "beat.log")
+    try:
+        second.wait_ready()
+        wait_for(
+            lambda: _status(db, reference) == "routed",
+            60,
+            lambda: f"not routed after kill\n{second.log()[-3000:]}",
+        )
+        time.sleep(2)
+        assert _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id) == 1
+        with db.sessions() as s:
+            assert s.scalar(select(Enquiry.authority_code).where(Enquiry.id == enquiry_id)) == (
+                "E09000021"
+            )
+    finally:
+        beat.stop()
+        second.stop()
+        first.stop()
