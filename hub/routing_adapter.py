@@ -1,4 +1,4 @@
-"""Bridge from a stored enquiry to a routing decision (geography + cluster rules)."""
+"""Bridge from a stored enquiry to a routing decision: geography, then the cluster rules."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from hub.geo import resolve_postcode
-from hub.geo.result import Outcome
+from hub.routing import EnquiryFacts, decide, get_active_rules
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """What the route command stores: clear columns for codes, the rest encrypted."""
+
     status: str
     authority_code: str | None = None
     authority_name: str | None = None
     delivery_body: str | None = None
     cluster: str | None = None
     reason_code: str | None = None
+    home_council_code: str | None = None
     rules_version: str | None = None
     geography_version: str | None = None
     explanation: str = ""
@@ -27,28 +30,33 @@ class Decision:
 def decide_for(
     *, postcode: str | None, preferred_authority: str | None, interest: str, at: datetime
 ) -> Decision:
-    """Walking-skeleton decision from geography alone (replaced by the rules engine)."""
+    """Resolve the postcode and apply the active rules (a pure decision, made once here)."""
     geo = resolve_postcode(postcode or "")
-    if geo.outcome == Outcome.MATCHED and geo.authority is not None:
-        return Decision(
-            status="routed",
-            authority_code=geo.authority.code,
-            authority_name=geo.authority.name,
-            delivery_body=geo.delivery_body,
-            reason_code="postcode",
-            geography_version=geo.geography_version,
-            explanation=f"The postcode is in {geo.authority.name}.",
-        )
-    if geo.outcome == Outcome.OUTSIDE_ENGLAND:
-        return Decision(
-            status="signposted",
-            reason_code=f"outside_england:{geo.country}",
-            geography_version=geo.geography_version,
-            explanation=f"The postcode is in {geo.country}.",
-        )
+    decision = decide(
+        EnquiryFacts(postcode=geo.postcode, preferred_authority=preferred_authority,
+                     interest=interest),
+        geo,
+        get_active_rules(),
+        at,
+    )  # fmt: skip
+    reason = decision.triage_reason
+    if decision.signpost is not None:
+        reason_code = f"signposted:{geo.country or 'outside_england'}"
+    elif reason is not None:
+        reason_code = str(reason)
+    else:
+        reason_code = "routed"
+    notice = decision.home_council_notice
     return Decision(
-        status="triage",
-        reason_code=str(geo.outcome),
-        geography_version=geo.geography_version,
-        explanation="The postcode needs a person at the hub to decide.",
+        status=str(decision.outcome),
+        authority_code=decision.authority.code if decision.authority else None,
+        authority_name=decision.authority.name if decision.authority else None,
+        delivery_body=decision.delivery_body,
+        cluster=decision.cluster,
+        reason_code=reason_code,
+        home_council_code=notice.authority.code if notice else None,
+        rules_version=decision.rules_version,
+        geography_version=decision.geography_version,
+        explanation=decision.explain(),
+        detail=decision.to_dict(),
     )

@@ -91,6 +91,7 @@ def _record(session: Session, enquiry_id: int, decision: Decision, now: datetime
             authority_code=decision.authority_code,
             cluster=decision.cluster,
             reason_code=decision.reason_code,
+            home_council_code=decision.home_council_code,
             rules_version=decision.rules_version,
             geography_version=decision.geography_version,
             detail=decision.detail,
@@ -106,6 +107,7 @@ def _record(session: Session, enquiry_id: int, decision: Decision, now: datetime
             detail={
                 "authority_code": decision.authority_code,
                 "reason_code": decision.reason_code,
+                "home_council_code": decision.home_council_code,
                 "geography_version": decision.geography_version,
                 "rules_version": decision.rules_version,
             },

@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,18 @@ _AUTHORITIES_PACKAGE = "qlacref_authorities"
 
 def _package_dir(module: str) -> Path:
     # find_spec locates the package without importing it (its __init__ imports pandas).
-    spec = importlib.util.find_spec(module)
+    # A module imported elsewhere (tests do) may have no __spec__: fall back to its path.
+    loaded = sys.modules.get(module)
+    if loaded is not None and getattr(loaded, "__path__", None):
+        return Path(next(iter(loaded.__path__)))
+    try:
+        spec = importlib.util.find_spec(module)
+    except ValueError:  # a stand-in module without __spec__: look on sys.path instead
+        for entry in sys.path:
+            candidate = Path(entry) / module
+            if (candidate / "__init__.py").is_file():
+                return candidate
+        spec = None
     if spec is None or not spec.submodule_search_locations:
         raise StoreError(f"the package providing {module} is not installed")
     return Path(next(iter(spec.submodule_search_locations)))

@@ -92,6 +92,14 @@ class _Unit:
     outcome: Outcome
 
 
+def _sparse(
+    live: npt.NDArray[np.int64], every: npt.NDArray[np.int64]
+) -> tuple[tuple[int, int], ...]:
+    """(unit id, count) pairs of the live counts if any, else of all; unit 0 left out."""
+    chosen = live if live[1:].any() else every
+    return tuple((int(u), int(chosen[u])) for u in np.flatnonzero(chosen) if u != 0)
+
+
 class Geography:
     """A version loaded into memory: a sector dict over a memory-mapped uint16 table."""
 
@@ -103,9 +111,6 @@ class Geography:
         self._array: npt.NDArray[np.uint16] = np.load(store.table_path(version_id), mmap_mode="r")
         self._slots = memoryview(self._array)  # indexing a memoryview yields plain ints, fast
         self._bases: dict[str, int] = {s: i * BLOCK for i, s in enumerate(index["sectors"])}
-        self._district_sectors: dict[str, list[int]] = {}
-        for sector, base in self._bases.items():
-            self._district_sectors.setdefault(sector.split(" ")[0], []).append(base)
         self._area_country: dict[str, str] = index["area_country"]
         units: list[_Unit | None] = [None]
         unit_ids: dict[str, int] = {}
@@ -129,6 +134,7 @@ class Geography:
         self._unit_of_value = np.asarray(unit_of_value, dtype=np.int32)
         self._value_units: list[_Unit | None] = [units[u] for u in unit_of_value]
         self._partials: dict[str, tuple[tuple[Candidate, ...], tuple[float, ...]]] = {}
+        self._count_partials()
 
     # -- resolving ---------------------------------------------------------------------------
 
@@ -291,34 +297,50 @@ class Geography:
         unit = self._unit_by_code(code)
         return unit.country if unit is not None else ENGLAND
 
-    def _candidates(self, key: str) -> tuple[tuple[Candidate, ...], tuple[float, ...]]:
-        """Authorities (or countries) covering a sector or district, with shares, largest first.
+    def _count_partials(self) -> None:
+        """Count postcodes per unit for every sector and district, once, at load.
 
         Shares count live postcodes when the partial has any, so terminated postcodes (which
-        stay resolvable one by one) do not skew where people live now.
+        stay resolvable one by one) do not skew where people live now. Counts are kept sparse
+        (most partials have one to three units) and built in chunks to keep memory small.
         """
+        blocks = self._array.reshape(-1, BLOCK)
+        n_units = len(self._units)
+        sectors = list(self._bases)
+        district_keys = sorted({s.split(" ")[0] for s in sectors})
+        district_row = {d: i for i, d in enumerate(district_keys)}
+        owner = np.asarray([district_row[s.split(" ")[0]] for s in sectors], dtype=np.int64)
+        d_live = np.zeros((len(district_keys), n_units), dtype=np.int64)
+        d_every = np.zeros_like(d_live)
+        counts: dict[str, tuple[tuple[int, int], ...]] = {}
+        chunk = 512
+        for start in range(0, len(sectors), chunk):
+            part = np.asarray(blocks[start : start + chunk])
+            size = part.shape[0] * n_units
+            keys = np.arange(part.shape[0], dtype=np.int64)[:, None] * n_units
+            keys = keys + self._unit_of_value[part & DISTRICT_MASK]
+            present = part != 0
+            every = np.bincount(keys[present], minlength=size).reshape(-1, n_units)
+            is_live = present & ((part & TERMINATED) == 0)
+            live = np.bincount(keys[is_live], minlength=size).reshape(-1, n_units)
+            np.add.at(d_live, owner[start : start + part.shape[0]], live)
+            np.add.at(d_every, owner[start : start + part.shape[0]], every)
+            for offset in range(part.shape[0]):
+                counts[sectors[start + offset]] = _sparse(live[offset], every[offset])
+        for index, district in enumerate(district_keys):
+            counts[district] = _sparse(d_live[index], d_every[index])
+        self._partial_counts = counts
+
+    def _candidates(self, key: str) -> tuple[tuple[Candidate, ...], tuple[float, ...]]:
+        """Authorities (or countries) covering a sector or district, with shares, largest first."""
         cached = self._partials.get(key)
         if cached is not None:
             return cached
-        if " " in key:
-            base = self._bases.get(key)
-            bases = [] if base is None else [base]
-        else:
-            bases = self._district_sectors.get(key, [])
-        if not bases:
+        pairs = self._partial_counts.get(key)
+        if not pairs:
             return (), ()
-        values = np.concatenate([self._array[b : b + BLOCK] for b in bases])
-        values = values[values != 0]
-        live = values[(values & TERMINATED) == 0]
-        if live.size:
-            values = live
-        unit_ids = self._unit_of_value[values & DISTRICT_MASK]
-        unit_ids = unit_ids[unit_ids != 0]
-        counts = np.bincount(unit_ids, minlength=len(self._units))
-        total = int(counts.sum())
-        ranked = sorted(
-            ((int(n), i) for i, n in enumerate(counts.tolist()) if n), key=lambda p: (-p[0], p[1])
-        )
+        total = sum(count for _unit, count in pairs)
+        ranked = sorted(((count, unit) for unit, count in pairs), key=lambda p: (-p[0], p[1]))
         candidates: list[Candidate] = []
         shares: list[float] = []
         for count, unit_id in ranked:

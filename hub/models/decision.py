@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.models.base import BigId, Base, UTCDateTime, utcnow
+from hub.models.base import BigId, Base, EncryptedJSON, UTCDateTime, utcnow
 
 
 class RoutingDecisionRecord(Base):
@@ -24,6 +24,8 @@ class RoutingDecisionRecord(Base):
     reason_code: Mapped[str | None] = mapped_column(String(60))
     rules_version: Mapped[str | None] = mapped_column(String(60))
     geography_version: Mapped[str | None] = mapped_column(String(80))
-    # The whole decision (trace of every rule considered); codes and reasons, no personal data.
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    explanation: Mapped[str] = mapped_column(Text, default="")
+    home_council_code: Mapped[str | None] = mapped_column(String(9))
+    # The whole decision with its trace of every rule considered. The trace names the postcode,
+    # so it is personal data: encrypted at rest like the enquiry.
+    detail: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
+    explanation: Mapped[str] = mapped_column(EncryptedJSON())

@@ -1,0 +1,36 @@
+"""Liveness, readiness and metrics."""
+
+from __future__ import annotations
+
+import os
+
+from config.settings import load_settings
+from hub import create_app
+from hub.embedded_redis import free_port
+
+
+def test_healthz_says_the_process_is_alive(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_readyz_is_ready_when_database_and_redis_answer(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["redis"] == "ok"
+
+
+def test_readyz_is_503_with_the_reason_when_redis_is_away(db) -> None:  # type: ignore[no-untyped-def]
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    app = create_app(load_settings({**os.environ, "HUB_REDIS_URL": dead}), db=db)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert [e["field"] for e in response.get_json()["errors"]] == ["redis"]
+
+
+def test_metrics_count_accepted_enquiries(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import enquiry_body
+
+    client.post("/v1/enquiries", json=enquiry_body())
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "hub_enquiries_accepted_total" in text

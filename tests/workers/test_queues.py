@@ -1,0 +1,20 @@
+"""Every queue a task is routed to is consumed by the worker command."""
+
+from __future__ import annotations
+
+from hub.queues import TASK_QUEUES, TaskName
+from hub.runner import ALL_QUEUES, celery_command
+
+
+def test_every_task_queue_is_consumed_by_hub_worker(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    command = celery_command("worker", tmp_path)
+    consumed = set(command[command.index("-Q") + 1].split(","))
+    assert {str(q) for q in TASK_QUEUES.values()} <= consumed
+    assert consumed == set(ALL_QUEUES.split(","))
+
+
+def test_every_task_name_is_registered_with_the_worker_app() -> None:
+    from workers.celery_app import celery
+
+    celery.loader.import_default_modules()
+    assert {str(t) for t in TaskName} <= set(celery.tasks)
