@@ -78,8 +78,15 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hub.api.council import blp as council_blp
     from hub.api.health import bp as health_bp
     from hub.api.intake import blp as intake_blp
+    from hub.api.ops import blp as ops_blp
+    from hub.auth import register_bearer_scheme
 
-    app.extensions["hub_api"].register_blueprint(intake_blp)
+    api = app.extensions["hub_api"]
+    register_bearer_scheme(api)
+    api.register_blueprint(intake_blp)
+    api.register_blueprint(council_blp)
+    api.register_blueprint(ops_blp)
     app.register_blueprint(health_bp)

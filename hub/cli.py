@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from hub.councils_cli import councils
 from hub.geo.cli import geo
 from hub.routing.cli import rules
 
@@ -67,6 +68,7 @@ def beat(celery_args: tuple[str, ...]) -> None:
     _exec_celery("beat", celery_args)
 
 
+main.add_command(councils)
 main.add_command(geo)
 main.add_command(rules)
 

@@ -28,7 +28,9 @@ class Cipher:
             try:
                 self._keys[key_id] = Fernet(key.encode())
             except ValueError as exc:
-                raise KeyConfigError(f"key {key_id!r} is not a 32-byte url-safe base64 key") from exc
+                raise KeyConfigError(
+                    f"key {key_id!r} is not a 32-byte url-safe base64 key"
+                ) from exc
             self.primary_id = self.primary_id or key_id
         if not self._keys:
             raise KeyConfigError("at least one encryption key is needed")

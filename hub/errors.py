@@ -60,6 +60,55 @@ class NotFoundError(HubError):
     title = "Not found"
 
 
+class UnauthorizedError(HubError):
+    """A missing, unknown or revoked API token (answered with ``WWW-Authenticate: Bearer``)."""
+
+    status = 401
+    code = "unauthorized"
+    title = "A valid API token is needed"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(
+            detail, headers={"WWW-Authenticate": 'Bearer realm="hub", error="invalid_token"'}
+        )
+
+
+class WrongTokenScopeError(HubError):
+    """A valid token of the wrong kind (a council token on an operator endpoint, or back)."""
+
+    status = 403
+    code = "wrong_token_scope"
+    title = "This token cannot use this endpoint"
+
+
+class InvalidCursorError(HubError):
+    status = 400
+    code = "invalid_cursor"
+    title = "The cursor could not be read"
+
+
+class ActionNotAllowedError(HubError):
+    """A referral action that its current status does not allow."""
+
+    status = 409
+    code = "action_not_allowed"
+    title = "The referral's status does not allow this"
+
+
+class ConcurrentChangeError(HubError):
+    status = 409
+    code = "concurrent_change"
+    title = "The referral changed while this request was handled"
+
+
+class RoutingRefusedError(HubError):
+    """The cluster rules do not allow a transfer or manual route."""
+
+    status = 422
+    code = "routing_refused"
+    title = "The routing rules do not allow this"
+
+
 class ServiceUnavailableError(HubError):
     status = 503
     code = "service_unavailable"
@@ -167,6 +216,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         app.logger.exception("unhandled error")
-        return problem_response(
-            500, "internal_error", HubError.title, "The error has been logged."
-        )
+        return problem_response(500, "internal_error", HubError.title, "The error has been logged.")

@@ -9,7 +9,7 @@ from flask import current_app, request, url_for
 from flask_smorest import Blueprint
 
 from hub.broker import publish
-from hub.commands.outbox import publish_outbox_message
+from hub.commands.outbox import publish_committed
 from hub.commands.submit_enquiry import (
     find_enquiry_status,
     request_fingerprint,
@@ -18,6 +18,7 @@ from hub.commands.submit_enquiry import (
 from hub.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
 from hub.extensions import app_settings, get_db, limiter
 from hub.metrics import ENQUIRIES_ACCEPTED, ENQUIRIES_REPLAYED, OUTBOX_PUBLISH_DEFERRED
+from hub.queues import TaskName
 from hub.references import is_reference
 from hub.schemas.enquiry import EnquiryAcceptedSchema, EnquiryInSchema, EnquiryStatusSchema
 
@@ -33,16 +34,16 @@ MAX_IDEMPOTENCY_KEY = 255
 @blp.before_request
 def _require_json() -> None:
     if request.method == "POST" and not (request.mimetype or "").endswith("json"):
-        raise UnsupportedMediaTypeError(
-            "Send the enquiry with Content-Type: application/json."
-        )
+        raise UnsupportedMediaTypeError("Send the enquiry with Content-Type: application/json.")
 
 
 def _status_url(reference: str) -> str:
     base = app_settings().public_base_url
     path = url_for("intake.get_enquiry_status", reference=reference)
-    return base.rstrip("/") + path if base else url_for(
-        "intake.get_enquiry_status", reference=reference, _external=True
+    return (
+        base.rstrip("/") + path
+        if base
+        else url_for("intake.get_enquiry_status", reference=reference, _external=True)
     )
 
 
@@ -98,7 +99,10 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         ENQUIRIES_ACCEPTED.inc()
         redis_url = settings.redis_url
         publisher = lambda task, enquiry_id: publish(task, enquiry_id, redis_url=redis_url)  # noqa: E731
-        if not publish_outbox_message(db, result.outbox_id, publisher):
+        assert result.enquiry_id is not None
+        if not publish_committed(
+            db, result.outbox_id, TaskName.ROUTE_ENQUIRY, result.enquiry_id, publisher
+        ):
             OUTBOX_PUBLISH_DEFERRED.inc()
             current_app.logger.info("publish deferred to the outbox sweeper")
     return result.body, result.status_code, {"Location": result.body["status_url"]}

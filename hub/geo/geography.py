@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,7 @@ from hub.geo.result import Authority, Candidate, GeoResult, Outcome
 from hub.geo.store import GeoStore
 from hub.geo.table import BLOCK, DISTRICT_MASK, TERMINATED
 
-__all__ = ["Geography", "PREFIX_COUNTRIES"]
+__all__ = ["PREFIX_COUNTRIES", "Geography"]
 
 # Crown dependencies and Northern Ireland may be missing from a directory: decide by area.
 PREFIX_COUNTRIES = {
@@ -49,7 +49,7 @@ if tuple(f.name for f in fields(GeoResult)) != _FIELDS:  # pragma: no cover - gu
 
 
 def _result(
-    input: str,  # noqa: A002 - the GeoResult field name
+    input: str,
     postcode: str | None,
     outcome: Outcome,
     authority: Authority | None = None,
@@ -92,6 +92,15 @@ class _Unit:
     outcome: Outcome
 
 
+class _Partial(NamedTuple):
+    """What a sector or district holds: candidates, the top share and unit, a single country."""
+
+    candidates: tuple[Candidate, ...]
+    top_share: float
+    top: _Unit
+    country: str | None
+
+
 def _sparse(
     live: npt.NDArray[np.int64], every: npt.NDArray[np.int64]
 ) -> tuple[tuple[int, int], ...]:
@@ -128,12 +137,11 @@ class Geography:
                 )
             )
         self._units = units
-        self._unit_by_code_map = {u.code: u for u in units if u is not None}
         # district value (index + 1) -> unit id, 0 meaning the district routes nowhere known.
         unit_of_value = [0] + [unit_ids.get(u, 0) if u else 0 for u in index["district_units"]]
         self._unit_of_value = np.asarray(unit_of_value, dtype=np.int32)
         self._value_units: list[_Unit | None] = [units[u] for u in unit_of_value]
-        self._partials: dict[str, tuple[tuple[Candidate, ...], tuple[float, ...]]] = {}
+        self._partials: dict[str, _Partial] = {}
         self._count_partials()
 
     # -- resolving ---------------------------------------------------------------------------
@@ -221,10 +229,10 @@ class Geography:
         """A well-formed postcode the directory does not place: say the country if we can."""
         country = self._country_of_area(parsed.area)
         key = parsed.sector or parsed.outward
-        candidates = self._candidates(key)[0] if key else ()
-        if country is None and candidates:
-            countries = {self._candidate_country(c.code) for c in candidates}
-            country = countries.pop() if len(countries) == 1 else None
+        partial = self._partials.get(key)
+        candidates = partial.candidates if partial is not None else ()
+        if country is None and partial is not None:
+            country = partial.country
         if country is not None and country != ENGLAND:
             return _result(
                 input=text,
@@ -247,13 +255,12 @@ class Geography:
 
     def _partial(self, text: str, parsed: ParsedPostcode, min_share: float) -> GeoResult:
         key = parsed.sector or parsed.outward
-        candidates, shares = self._candidates(key)
-        if not candidates:
+        partial = self._partials.get(key)
+        if partial is None:
             return self._unplaced(text, parsed, "No postcodes in the directory start like this")
-        top = self._unit_by_code(candidates[0].code)
-        countries = {self._candidate_country(c.code) for c in candidates}
-        country = countries.pop() if len(countries) == 1 else None
-        if shares[0] >= min_share and top is not None:
+        candidates, top_share, top, country = partial
+        shares = (top_share,)
+        if shares[0] >= min_share:
             if top.authority is None:
                 return _result(
                     input=text,
@@ -290,13 +297,6 @@ class Geography:
     def _country_of_area(self, area: str) -> str | None:
         return PREFIX_COUNTRIES.get(area) or self._area_country.get(area)
 
-    def _unit_by_code(self, code: str) -> _Unit | None:
-        return self._unit_by_code_map.get(code)
-
-    def _candidate_country(self, code: str) -> str:
-        unit = self._unit_by_code(code)
-        return unit.country if unit is not None else ENGLAND
-
     def _count_partials(self) -> None:
         """Count postcodes per unit for every sector and district, once, at load.
 
@@ -329,25 +329,25 @@ class Geography:
                 counts[sectors[start + offset]] = _sparse(live[offset], every[offset])
         for index, district in enumerate(district_keys):
             counts[district] = _sparse(d_live[index], d_every[index])
-        self._partial_counts = counts
+        for key, pairs in counts.items():
+            partial = self._make_partial(pairs)
+            if partial is not None:
+                self._partials[key] = partial
 
-    def _candidates(self, key: str) -> tuple[tuple[Candidate, ...], tuple[float, ...]]:
-        """Authorities (or countries) covering a sector or district, with shares, largest first."""
-        cached = self._partials.get(key)
-        if cached is not None:
-            return cached
-        pairs = self._partial_counts.get(key)
+    def _make_partial(self, pairs: tuple[tuple[int, int], ...]) -> _Partial | None:
+        """Candidates for one sector or district from its (unit id, count) pairs."""
         if not pairs:
-            return (), ()
+            return None
         total = sum(count for _unit, count in pairs)
         ranked = sorted(((count, unit) for unit, count in pairs), key=lambda p: (-p[0], p[1]))
         candidates: list[Candidate] = []
-        shares: list[float] = []
+        countries: set[str] = set()
         for count, unit_id in ranked:
             unit = self._units[unit_id]
             assert unit is not None
-            shares.append(count / total)
+            countries.add(unit.country)
             candidates.append(Candidate(unit.code, unit.name, round(count / total, 4)))
-        result = (tuple(candidates), tuple(shares))
-        self._partials[key] = result
-        return result
+        top = self._units[ranked[0][1]]
+        assert top is not None
+        country = countries.pop() if len(countries) == 1 else None
+        return _Partial(tuple(candidates), ranked[0][0] / total, top, country)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 __all__ = [
     "ParsedPostcode",
@@ -47,8 +47,7 @@ class PostcodeFormatError(ValueError):
     """The text is not shaped like a UK postcode; the message can be shown to the public."""
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedPostcode:
+class ParsedPostcode(NamedTuple):
     """A well-formed postcode or partial postcode, split into its parts."""
 
     kind: PostcodeKind

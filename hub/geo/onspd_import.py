@@ -86,7 +86,9 @@ class ImportReport:
         ]
         out += [f"  {count:,} {reason}" for reason, count in self.bad_rows.most_common()]
         if self.unmapped_districts:
-            out.append("warning: districts with no authority: " + ", ".join(self.unmapped_districts))
+            out.append(
+                "warning: districts with no authority: " + ", ".join(self.unmapped_districts)
+            )
         if self.unnamed_authorities:
             out.append(
                 "warning: authorities not in the reference table (named by code): "
@@ -150,6 +152,38 @@ def _open_csv(path: Path) -> Iterator[tuple[IO[bytes], int, str]]:
     else:
         with path.open("rb") as stream:
             yield stream, path.stat().st_size, path.name
+
+
+def names_from_documents(path: Path) -> dict[str, str]:
+    """Area names from the lookup CSVs ONS ships in the zip's Documents folder, if any.
+
+    Any CSV there with a ``<prefix>cd`` and a matching ``<prefix>nm`` column (``LAD25CD`` and
+    ``LAD25NM``, ``CTY25CD`` and ``CTY25NM`` ...) contributes; a new authority that our
+    reference table does not know yet then gets its real name rather than its code.
+    """
+    names: dict[str, str] = {}
+    if not zipfile.is_zipfile(path):
+        return names
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            lower = info.filename.lower()
+            if not (lower.startswith("documents/") and lower.endswith(".csv")):
+                continue
+            if info.file_size > 20_000_000:
+                continue
+            raw = archive.read(info).decode("utf-8-sig", errors="replace")
+            rows = csv.reader(io.StringIO(raw))
+            header = [h.strip().lower() for h in next(rows, [])]
+            pairs = [
+                (header.index(h), header.index(h[:-2] + "nm"))
+                for h in header
+                if h.endswith("cd") and h[:-2] + "nm" in header
+            ]
+            for row in rows:
+                for code_at, name_at in pairs:
+                    if max(code_at, name_at) < len(row) and row[code_at].strip():
+                        names.setdefault(row[code_at].strip().upper(), row[name_at].strip())
+    return names
 
 
 def _edition_from(name: str) -> str:
@@ -248,7 +282,11 @@ def import_directory(
     counties = package_counties()
     for (district, county), _count in sorted(pairs.items(), key=lambda p: p[1]):
         counties[district] = county
-    mapping = map_districts(built.districts, counties)
+    try:
+        names = names_from_documents(path)
+    except (OSError, zipfile.BadZipFile, csv.Error):
+        names = {}  # names are a nicety; the reference table and codes still work
+    mapping = map_districts(built.districts, counties, names)
     edition = edition or _edition_from(name)
     slug = re.sub(r"[^a-z0-9]+", "-", edition.lower()).strip("-") or "unknown"
     with store.lock():

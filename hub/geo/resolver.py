@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from time import monotonic as _monotonic
 
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 from hub.geo.build_default import build_default_geography
 from hub.geo.geography import Geography
 from hub.geo.result import GeoResult
@@ -36,8 +36,14 @@ class _Loaded:
     next_check: float
 
 
+# Geographies loaded in this process, by directory (normally just the configured one).
+_MAX_ROOTS = 4
 _lock = threading.Lock()
-_loaded: _Loaded | None = None
+_by_root: dict[Path, _Loaded] = {}
+_default: _Loaded | None = None
+# The settings object the default was resolved from: tests that change HUB_GEO_DIR clear the
+# settings cache, which makes a new object, so a changed directory is noticed at once.
+_default_settings: Settings | None = None
 
 
 def ensure_default_geography(geo_dir: Path | None = None, *, quiet: bool = False) -> str:
@@ -78,36 +84,51 @@ def _root(geo_dir: Path | None) -> Path:
 
 
 def loaded_geography(geo_dir: Path | None = None) -> Geography:
-    """The active geography for this process, loading or reloading it when needed."""
-    global _loaded
-    now = time.monotonic()
-    current = _loaded
-    if current is not None and now < current.next_check and geo_dir is None:
-        return current.geography
-    root = _root(geo_dir)
-    if current is not None and current.root == root:
-        store = GeoStore(root)
-        if store.active_stamp() == current.stamp:
-            current.next_check = now + RECHECK_SECONDS
-            return current.geography
-    with _lock:
-        current = _loaded
-        store = GeoStore(root)
-        if current is not None and current.root == root and store.active_stamp() == current.stamp:
-            return current.geography
-        stamp = store.active_stamp()
-        version_id = ensure_default_geography(root)
-        if current is not None and current.root == root and current.geography.version_id == (
-            version_id
+    """The active geography for this process, loading or reloading it when needed.
+
+    With no ``geo_dir`` (the configured directory, as the router uses it) the ``active`` pointer
+    is looked at no more than every RECHECK_SECONDS; an explicit ``geo_dir`` is checked on every
+    call, so a CLI or test that switches versions sees the switch at once.
+    """
+    global _default, _default_settings
+    settings = get_settings()
+    if geo_dir is None:
+        current = _default
+        if (
+            current is not None
+            and settings is _default_settings
+            and _monotonic() < current.next_check
         ):
-            geography = current.geography
-        else:
-            log.info("loading geography version %s", version_id)
-            geography = Geography(store, version_id)
-        if stamp is None:
-            stamp = store.active_stamp()
-        _loaded = _Loaded(root, geography, stamp, time.monotonic() + RECHECK_SECONDS)
-        return geography
+            return current.geography
+    root = _root(geo_dir)
+    store = GeoStore(root)
+    current = _by_root.get(root)
+    if current is None or store.active_stamp() != current.stamp:
+        with _lock:
+            current = _load(store, _by_root.get(root))
+    current.next_check = _monotonic() + RECHECK_SECONDS
+    if geo_dir is None:
+        _default, _default_settings = current, settings
+    return current.geography
+
+
+def _load(store: GeoStore, previous: _Loaded | None) -> _Loaded:
+    """(Re)load the active version of a store; the caller holds _lock."""
+    stamp = store.active_stamp()
+    if previous is not None and previous.stamp == stamp and stamp is not None:
+        return previous  # another thread reloaded while this one waited for the lock
+    version_id = ensure_default_geography(store.root)
+    if previous is not None and previous.geography.version_id == version_id:
+        geography = previous.geography
+    else:
+        log.info("loading geography version %s", version_id)
+        geography = Geography(store, version_id)
+    loaded = _Loaded(store.root, geography, store.active_stamp(), 0.0)
+    _by_root.pop(store.root, None)
+    _by_root[store.root] = loaded
+    while len(_by_root) > _MAX_ROOTS:
+        del _by_root[next(iter(_by_root))]
+    return loaded
 
 
 def resolve_postcode(
@@ -119,15 +140,28 @@ def resolve_postcode(
     ``min_share`` (default ``partial_postcode_share`` from settings) is the share of a partial
     postcode's postcodes one authority must hold to be named.
     """
-    share = get_settings().partial_postcode_share if min_share is None else min_share
-    if not 0 < share <= 1:
+    settings = get_settings()
+    if min_share is None:
+        share = settings.partial_postcode_share  # validated when settings load
+    elif 0 < min_share <= 1:
+        share = min_share
+    else:
         raise ValueError("min_share must be in (0, 1]")
+    current = _default
+    # Inlined fast path of loaded_geography(): this runs once per enquiry and per CLI line.
+    if (
+        geo_dir is None
+        and current is not None
+        and settings is _default_settings
+        and _monotonic() < current.next_check
+    ):
+        return current.geography.resolve(text, share)
     return loaded_geography(geo_dir).resolve(text, share)
 
 
 def _reset_for_tests() -> None:
     """Forget the loaded geography (tests switch geo_dir between cases)."""
-    global _loaded
+    global _default, _default_settings
     with _lock:
-        _loaded = None
-
+        _default, _default_settings = None, None
+        _by_root.clear()

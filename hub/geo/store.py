@@ -132,6 +132,7 @@ class GeoStore:
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".active-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(version_id + "\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; every app process must read it
         os.replace(tmp, self.active_path)
 
     def write_version(

@@ -6,15 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, String
+from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.models.base import BigId, Base, EncryptedJSON, UTCDateTime, utcnow
+from hub.models.base import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
 
 
 class EnquiryStatus(StrEnum):
     RECEIVED = "received"
     ROUTED = "routed"
+    ACKNOWLEDGED = "acknowledged"
     TRIAGE = "triage"
     SIGNPOSTED = "signposted"
 
@@ -25,7 +26,11 @@ ALLOWED_TRANSITIONS: dict[EnquiryStatus, frozenset[EnquiryStatus]] = {
         {EnquiryStatus.ROUTED, EnquiryStatus.TRIAGE, EnquiryStatus.SIGNPOSTED}
     ),
     EnquiryStatus.TRIAGE: frozenset({EnquiryStatus.ROUTED, EnquiryStatus.SIGNPOSTED}),
-    EnquiryStatus.ROUTED: frozenset({EnquiryStatus.TRIAGE, EnquiryStatus.ROUTED}),
+    # routed -> routed is a transfer to another council; -> triage is a return to the hub.
+    EnquiryStatus.ROUTED: frozenset(
+        {EnquiryStatus.TRIAGE, EnquiryStatus.ROUTED, EnquiryStatus.ACKNOWLEDGED}
+    ),
+    EnquiryStatus.ACKNOWLEDGED: frozenset({EnquiryStatus.TRIAGE, EnquiryStatus.ROUTED}),
     EnquiryStatus.SIGNPOSTED: frozenset(),
 }
 
@@ -56,6 +61,13 @@ class Enquiry(Base):
     authority_name: Mapped[str | None] = mapped_column(String(120))
     delivery_body: Mapped[str | None] = mapped_column(String(120))
     cluster: Mapped[str | None] = mapped_column(String(120))
+    # Set when the receiving council acknowledges: stops the first-contact clock.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optimistic lock: every ORM update checks and bumps it, so concurrent changes cannot
+    # both win (a conditional UPDATE ... WHERE row_version = n).
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
 
     def move_to(self, status: EnquiryStatus, at: datetime) -> None:
         """Change status, refusing a change the journey does not allow."""

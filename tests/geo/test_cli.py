@@ -52,7 +52,11 @@ def test_resolve_output_has_every_contract_key(geo_dir: Path) -> None:
 
 def test_resolve_candidates_have_code_name_share(geo_dir: Path) -> None:
     row = _lines(CliRunner().invoke(geo, ["resolve", "KT1"]).stdout)[0]
-    assert row["candidates"][0] == {"code": "E09000021", "name": "Kingston upon Thames", "share": 0.9186}
+    assert row["candidates"][0] == {
+        "code": "E09000021",
+        "name": "Kingston upon Thames",
+        "share": 0.9186,
+    }
 
 
 def test_resolve_exits_zero_when_all_invalid(geo_dir: Path) -> None:
@@ -88,7 +92,9 @@ def test_import_then_activate_switches_versions(fixtures: Path, empty_geo_dir: P
     assert f"* {old_id}" in listing
 
 
-def test_import_refuses_non_directory_with_nonzero_exit(fixtures: Path, empty_geo_dir: Path) -> None:
+def test_import_refuses_non_directory_with_nonzero_exit(
+    fixtures: Path, empty_geo_dir: Path
+) -> None:
     args = ["import", "--geo-dir", str(empty_geo_dir), str(fixtures / "not_a_directory.csv")]
     result = CliRunner().invoke(geo, args)
     assert result.exit_code != 0
@@ -104,3 +110,9 @@ def test_build_default_is_idempotent(geo_dir: Path) -> None:
     result = CliRunner().invoke(geo, ["build-default", "--geo-dir", str(geo_dir)])
     assert result.exit_code == 0
     assert result.stdout.startswith("already built")
+
+
+def test_resolve_survives_undecodable_argument(geo_dir: Path) -> None:
+    result = CliRunner().invoke(geo, ["resolve", "SW1A\udcff1AA", "ME14 1XQ"])
+    assert result.exit_code == 0
+    assert [r["outcome"] for r in _lines(result.stdout)] == ["invalid", "matched"]

@@ -25,7 +25,7 @@ def test_splits_every_outward_shape(typed: str, expected: str) -> None:
 
 
 def test_folds_full_width_characters() -> None:
-    assert normalise_postcode("ＳＷ１Ａ　１ＡＡ") == "SW1A 1AA"
+    assert normalise_postcode("\uff33\uff37\uff11\uff21\u3000\uff11\uff21\uff21") == "SW1A 1AA"
 
 
 def test_fixes_letter_o_typed_for_zero_in_inward_code() -> None:

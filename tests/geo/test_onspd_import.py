@@ -129,3 +129,23 @@ def test_zip_without_csv_is_refused(tmp_path: Path, empty_geo_dir: Path) -> None
 )
 def test_columns_matched_by_pattern(header: list[str], district: int) -> None:
     assert find_columns(header).district == district
+
+
+def test_new_authority_takes_its_name_from_the_zip_documents(
+    fixtures: Path, tmp_path: Path, empty_geo_dir: Path
+) -> None:
+    source = (fixtures / "onspd_2025_layout.csv").read_text(encoding="utf-8")
+    # A future unitary our reference table does not know yet.
+    source = source.replace("E06000038", "E06000099", 1)
+    archive = tmp_path / "ONSPD_MAY_2027.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("Data/ONSPD_MAY_2027_UK.csv", source)
+        handle.writestr(
+            "Documents/LAD names and codes UK as at 04_27.csv",
+            "LAD27CD,LAD27NM,LAD27NMW\nE06000099,New Berkshire,\n",
+        )
+    report = import_directory(GeoStore(empty_geo_dir), archive)
+    assert report.unnamed_authorities == ["E06000099"]
+    result = resolve_postcode("RG1 1AA", geo_dir=empty_geo_dir)
+    assert result.authority is not None
+    assert (result.authority.code, result.authority.name) == ("E06000099", "New Berkshire")

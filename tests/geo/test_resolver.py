@@ -39,7 +39,9 @@ def test_real_postcode_resolves_to_its_authority(row: dict[str, str]) -> None:
     assert result.country == "England"
 
 
-@pytest.mark.parametrize("row", NON_ENGLISH, ids=lambda r: f"{r['expected_country']}-{r['postcode']}")
+@pytest.mark.parametrize(
+    "row", NON_ENGLISH, ids=lambda r: f"{r['expected_country']}-{r['postcode']}"
+)
 def test_real_non_english_postcode_is_outside_england(row: dict[str, str]) -> None:
     result = resolve_postcode(row["postcode"])
     assert result.outcome is Outcome.OUTSIDE_ENGLAND
@@ -126,7 +128,10 @@ def test_non_english_partials_name_their_country(partial: str, country: str) -> 
     assert result.country == country
 
 
-@pytest.mark.parametrize(("postcode", "country"), [("JE9 9ZZ", "Channel Islands"), ("IM9 9ZZ", "Isle of Man"), ("BT99 9ZZ", "Northern Ireland")])
+@pytest.mark.parametrize(
+    ("postcode", "country"),
+    [("JE9 9ZZ", "Channel Islands"), ("IM9 9ZZ", "Isle of Man"), ("BT99 9ZZ", "Northern Ireland")],
+)
 def test_crown_dependencies_decided_by_prefix_when_not_in_data(postcode: str, country: str) -> None:
     result = resolve_postcode(postcode)
     assert result.outcome is Outcome.OUTSIDE_ENGLAND

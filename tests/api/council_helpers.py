@@ -1,0 +1,62 @@
+"""Helpers for council inbox and ops tests: tokens, routed referrals, audit rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from hub.commands.api_tokens import create_api_token, resolve_token_scope
+from hub.commands.route_enquiry import route_enquiry
+from hub.db import Database
+from hub.models import AuditEvent, Enquiry
+from tests.factories import enquiry_body
+
+KENT = "E10000016"  # ME14 1XQ
+MEDWAY = "E06000035"  # ME4 4TR, same cluster as Kent
+KINGSTON = "E09000021"  # KT1 1EU, Achieving for Children
+RICHMOND = "E09000027"  # TW9 1DN, Achieving for Children
+BIRMINGHAM = "E08000025"  # B1 1AA, in no cluster
+AFC = "Achieving for Children"
+
+
+def token_for(db: Database, target: str | None = None, *, hub: bool = False) -> str:
+    _row, token = create_api_token(db, resolve_token_scope(target, hub_operator=hub))
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def submitted(client: FlaskClient, **overrides: Any) -> str:
+    response = client.post("/v1/enquiries", json=enquiry_body(**overrides))
+    assert response.status_code == 202, response.get_json()
+    reference: str = response.get_json()["reference"]
+    return reference
+
+
+def enquiry_id_of(db: Database, reference: str) -> int:
+    with db.sessions() as s:
+        return int(s.scalar(select(Enquiry.id).where(Enquiry.reference == reference)) or 0)
+
+
+def routed(client: FlaskClient, db: Database, **overrides: Any) -> str:
+    """Submit an enquiry and route it (ME14 1XQ goes to Kent unless overridden)."""
+    reference = submitted(client, **overrides)
+    route_enquiry(db, enquiry_id_of(db, reference))
+    return reference
+
+
+def get_enquiry(db: Database, reference: str) -> Enquiry:
+    with db.sessions() as s:
+        return s.scalars(select(Enquiry).where(Enquiry.reference == reference)).one()
+
+
+def audit_rows(db: Database, **where: Any) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    for name, value in where.items():
+        query = query.where(getattr(AuditEvent, name) == value)
+    with db.sessions() as s:
+        return list(s.scalars(query))
