@@ -46,7 +46,9 @@ celery = make_celery()
 @lru_cache(maxsize=1)
 def get_worker_db() -> Database:
     """The worker process's database (one engine per process, created after fork)."""
-    return Database(get_settings().resolved_database_url)
+    # No pre-ping round trip per task: a dropped connection raises OperationalError, which the
+    # tasks retry with backoff, and the pool replaces the connection.
+    return Database(get_settings().resolved_database_url, pool_pre_ping=False)
 
 
 @worker_process_init.connect

@@ -1,0 +1,189 @@
+"""Routing throughput and latency through a real Celery worker (concurrency 2).
+
+Prints, in one run on one broker:
+  1. a burst of N no-op tasks: tasks/s (the baseline);
+  2. a burst of N stored enquiries routed by the worker: enquiries/s, and the ratio (goal >= 0.6);
+  3. enquiries submitted at a steady 50/s: latency from submit to `routed` (p50, p99; goal
+     p99 < 1 s), measured from the database's own timestamps.
+
+    python bench/routing.py [--burst N] [--rate R] [--seconds S] [--backend sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTCODES = ["RG1 1AF", "ME14 1XQ", "KT1 1EU", "SW1A 1AA", "M1 1AE", "LS1 4AP", "CF10 1EP",
+             "PO1 2AL", "B1 1AA", "NE1 1AD"]  # fmt: skip
+
+
+def body(i: int) -> dict[str, object]:
+    from hub.schemas.enquiry import EnquiryInSchema
+
+    raw = {
+        "given_name": "Sam", "family_name": "Jones", "email": f"sam{i}@example.org",
+        "phone": "07911 123456", "postcode": POSTCODES[i % len(POSTCODES)],
+        "preferred_contact": "phone", "interest": "mainstream",
+        "household": {"adults": 2, "children": 0, "spare_bedroom": True},
+        "consent": {"privacy_notice": True, "keep_in_touch": True},
+    }  # fmt: skip
+    return dict(EnquiryInSchema().load(raw))
+
+
+def wait(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def main() -> None:  # noqa: PLR0915 - one linear script
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--burst", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+
+    from redis import Redis
+
+    from hub.embedded_redis import EmbeddedRedis
+
+    tmp = Path(tempfile.mkdtemp(prefix="hub-bench-"))
+    redis = EmbeddedRedis(tmp / "redis")
+    redis.start()
+    drop = None
+    if args.backend == "sqlite":
+        url = f"sqlite:///{tmp / 'bench.db'}"
+    else:
+        import psycopg
+
+        name = f"hub_bench_{secrets.token_hex(3)}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+        def drop() -> None:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    env = {"HUB_DATABASE_URL": url, "HUB_REDIS_URL": redis.url, "HUB_DATA_DIR": str(tmp),
+           "HUB_GEO_DIR": os.environ.get("HUB_GEO_DIR", str(REPO / ".cache" / "geo")),
+           "HUB_OUTBOX_STALE_SECONDS": "600"}  # fmt: skip
+    os.environ.update(env)
+    from sqlalchemy import func, select
+
+    from hub.commands.outbox import publish_committed
+    from hub.commands.submit_enquiry import submit_enquiry
+    from hub.db import Database
+    from hub.geo import ensure_default_geography
+    from hub.migrate import upgrade
+    from hub.models import Enquiry
+    from hub.queues import TaskName
+
+    ensure_default_geography()
+    upgrade(url)
+    db = Database(url)
+    broker = Redis.from_url(redis.url)
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q",
+         "routing,delivery,maintenance", "-c", "2", "--loglevel", "WARNING",
+         "--include", "bench.noop_tasks", "--without-gossip", "--without-mingle"],
+        cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        from celery import Celery
+
+        sender = Celery("bench", broker=redis.url, set_as_current=False)
+        # Warm the worker (imports, geography load) before anything is timed.
+        sender.send_task("bench.noop", args=[0], queue="routing")
+        if not wait(lambda: int(broker.get("bench:noop") or 0) >= 1, 60):
+            raise RuntimeError("worker did not start")
+        warm = submit_enquiry(db, body(0), status_url_for=str)
+        publish_committed(db, warm.outbox_id or 0, TaskName.ROUTE_ENQUIRY, warm.enquiry_id or 0)
+
+        def routed() -> int:
+            with db.sessions() as s:
+                return int(
+                    s.scalar(select(func.count()).select_from(Enquiry)
+                             .where(Enquiry.status != "received")) or 0  # fmt: skip
+                )
+
+        wait(lambda: routed() >= 1, 60)
+
+        # 1. No-op baseline.
+        broker.set("bench:noop", 0)
+        started = time.perf_counter()
+        for i in range(args.burst):
+            sender.send_task("bench.noop", args=[i], queue="routing")
+        wait(lambda: int(broker.get("bench:noop") or 0) >= args.burst, 600)
+        noop_rate = args.burst / (time.perf_counter() - started)
+
+        # 2. Routing burst: store first (not timed), then publish all and time until routed.
+        stored = [submit_enquiry(db, body(i), status_url_for=str) for i in range(args.burst)]
+        before = routed()
+        started = time.perf_counter()
+        for result in stored:
+            publish_committed(
+                db, result.outbox_id or 0, TaskName.ROUTE_ENQUIRY, result.enquiry_id or 0
+            )
+        wait(lambda: routed() >= before + args.burst, 600)
+        route_rate = args.burst / (time.perf_counter() - started)
+
+        # 3. Steady 50/s: submit + publish like the API, latency from the database timestamps.
+        count = int(args.rate * args.seconds)
+        first_id = None
+        started = time.perf_counter()
+        for i in range(count):
+            target = started + i / args.rate
+            delay = target - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            result = submit_enquiry(db, body(i), status_url_for=str)
+            first_id = first_id or result.enquiry_id
+            publish_committed(
+                db, result.outbox_id or 0, TaskName.ROUTE_ENQUIRY, result.enquiry_id or 0
+            )
+        wait(lambda: routed() >= before + args.burst + count, 120)
+        with db.sessions() as s:
+            rows = s.execute(
+                select(Enquiry.created_at, Enquiry.status_changed_at).where(
+                    Enquiry.id >= (first_id or 0), Enquiry.status != "received"
+                )
+            ).all()
+        latencies = sorted((changed - created).total_seconds() for created, changed in rows)
+        p50 = statistics.median(latencies)
+        p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
+
+        print(f"routing benchmark ({args.backend}, worker concurrency 2, {os.cpu_count()} cores)")
+        print(f"no-op tasks      {noop_rate:8.1f}/s   ({args.burst} tasks)")
+        print(f"routed enquiries {route_rate:8.1f}/s   ({args.burst} enquiries)  "
+              f"ratio {route_rate / noop_rate:.2f} (goal >= 0.60)")  # fmt: skip
+        print(f"steady {args.rate:.0f}/s for {args.seconds:.0f} s: submit->routed "
+              f"p50 {p50 * 1000:.0f} ms  p99 {p99 * 1000:.0f} ms  (goal p99 < 1000 ms; "
+              f"{len(latencies)}/{count} routed)")  # fmt: skip
+    finally:
+        worker.terminate()
+        worker.wait()
+        db.dispose()
+        redis.stop()
+        if drop is not None:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
