@@ -14,8 +14,12 @@ from hub.db import make_engine
 from hub.schemas.enquiry import EnquiryInSchema
 
 metadata = MetaData()
-rows = Table("baseline_enquiries", metadata, Column("id", Integer, primary_key=True),
-             Column("body", Text, nullable=False))  # fmt: skip
+rows = Table(
+    "baseline_enquiries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body", Text, nullable=False),
+)
 
 
 def create_baseline_app() -> Flask:

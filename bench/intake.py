@@ -27,11 +27,16 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 BODY = {
-    "given_name": "Sam", "family_name": "Jones", "email": "sam@example.org",
-    "phone": "07911 123456", "postcode": "RG1 1AF", "preferred_contact": "phone",
-    "interest": "mainstream", "household": {"adults": 2, "children": 0, "spare_bedroom": True},
+    "given_name": "Sam",
+    "family_name": "Jones",
+    "email": "sam@example.org",
+    "phone": "07911 123456",
+    "postcode": "RG1 1AF",
+    "preferred_contact": "phone",
+    "interest": "mainstream",
+    "household": {"adults": 2, "children": 0, "spare_bedroom": True},
     "consent": {"privacy_notice": True, "keep_in_touch": True},
-}  # fmt: skip
+}
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -95,9 +100,19 @@ def wait_up(port: int, proc: subprocess.Popen[bytes], path: str = "/") -> None:
 
 
 def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    args = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-            str(workers), "--log-level", "warning", app]  # fmt: skip
-    return subprocess.Popen(args, cwd=REPO, env={**os.environ, **env})  # noqa: S603
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        app,
+    ]
+    return subprocess.Popen(args, cwd=REPO, env={**os.environ, **env})
 
 
 def database_url(backend: str, tmp: Path) -> tuple[str, object]:
@@ -125,13 +140,18 @@ def run_backend(backend: str, args: argparse.Namespace, redis_url: str) -> None:
         try:
             upgrade(url)
             env = {
-                "HUB_DATABASE_URL": url, "HUB_REDIS_URL": redis_url, "HUB_DATA_DIR": str(tmp),
-                "HUB_INTAKE_RATE_LIMIT": "100000000/minute", "BENCH_DATABASE_URL": url,
+                "HUB_DATABASE_URL": url,
+                "HUB_REDIS_URL": redis_url,
+                "HUB_DATA_DIR": str(tmp),
+                "HUB_INTAKE_RATE_LIMIT": "100000000/minute",
+                "BENCH_DATABASE_URL": url,
                 "HUB_GEO_DIR": os.environ.get("HUB_GEO_DIR", str(REPO / ".cache" / "geo")),
-            }  # fmt: skip
+            }
             figures = {}
-            for name, app in (("baseline", "bench.baseline_app:create_baseline_app()"),
-                              ("hub", "hub:create_app()")):  # fmt: skip
+            for name, app in (
+                ("baseline", "bench.baseline_app:create_baseline_app()"),
+                ("hub", "hub:create_app()"),
+            ):
                 port = free_port()
                 proc = gunicorn(app, port, args.workers, env)
                 try:
@@ -142,8 +162,10 @@ def run_backend(backend: str, args: argparse.Namespace, redis_url: str) -> None:
                     proc.terminate()
                     proc.wait()
             for name, f in figures.items():
-                print(f"{backend:10} {name:8} accepted/s {f['rate']:8.1f}  p50 {f['p50_ms']:6.1f} ms"
-                      f"  p99 {f['p99_ms']:6.1f} ms  ({int(f['accepted'])}/{int(f['sent'])} 202)")
+                print(
+                    f"{backend:10} {name:8} accepted/s {f['rate']:8.1f}  p50 {f['p50_ms']:6.1f} ms"
+                    f"  p99 {f['p99_ms']:6.1f} ms  ({int(f['accepted'])}/{int(f['sent'])} 202)"
+                )
             ratio = figures["hub"]["rate"] / figures["baseline"]["rate"]
             print(f"{backend:10} ratio hub/baseline {ratio:.2f}  (goal >= 0.80)")
         finally:
@@ -167,13 +189,15 @@ def main() -> None:
         redis = EmbeddedRedis(Path(redis_dir))
         redis.start()
         try:
-            print(f"intake benchmark: {args.requests} POSTs, {args.clients} client processes, "
-                  f"gunicorn --workers {args.workers}, {os.cpu_count()} cores")  # fmt: skip
+            print(
+                f"intake benchmark: {args.requests} POSTs, {args.clients} client processes, "
+                f"gunicorn --workers {args.workers}, {os.cpu_count()} cores"
+            )
             backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
             for backend in backends:
                 try:
                     run_backend(backend, args, redis.url)
-                except Exception as exc:  # noqa: BLE001 - report and carry on with the next
+                except Exception as exc:
                     print(f"{backend:10} not measured: {type(exc).__name__}: {exc}")
         finally:
             redis.stop()

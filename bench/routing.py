@@ -25,20 +25,34 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-POSTCODES = ["RG1 1AF", "ME14 1XQ", "KT1 1EU", "SW1A 1AA", "M1 1AE", "LS1 4AP", "CF10 1EP",
-             "PO1 2AL", "B1 1AA", "NE1 1AD"]  # fmt: skip
+POSTCODES = [
+    "RG1 1AF",
+    "ME14 1XQ",
+    "KT1 1EU",
+    "SW1A 1AA",
+    "M1 1AE",
+    "LS1 4AP",
+    "CF10 1EP",
+    "PO1 2AL",
+    "B1 1AA",
+    "NE1 1AD",
+]
 
 
 def body(i: int) -> dict[str, object]:
     from hub.schemas.enquiry import EnquiryInSchema
 
     raw = {
-        "given_name": "Sam", "family_name": "Jones", "email": f"sam{i}@example.org",
-        "phone": "07911 123456", "postcode": POSTCODES[i % len(POSTCODES)],
-        "preferred_contact": "phone", "interest": "mainstream",
+        "given_name": "Sam",
+        "family_name": "Jones",
+        "email": f"sam{i}@example.org",
+        "phone": "07911 123456",
+        "postcode": POSTCODES[i % len(POSTCODES)],
+        "preferred_contact": "phone",
+        "interest": "mainstream",
         "household": {"adults": 2, "children": 0, "spare_bedroom": True},
         "consent": {"privacy_notice": True, "keep_in_touch": True},
-    }  # fmt: skip
+    }
     return dict(EnquiryInSchema().load(raw))
 
 
@@ -51,7 +65,7 @@ def wait(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def main() -> None:  # noqa: PLR0915 - one linear script
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--burst", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=50.0)
@@ -81,9 +95,13 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    env = {"HUB_DATABASE_URL": url, "HUB_REDIS_URL": redis.url, "HUB_DATA_DIR": str(tmp),
-           "HUB_GEO_DIR": os.environ.get("HUB_GEO_DIR", str(REPO / ".cache" / "geo")),
-           "HUB_OUTBOX_STALE_SECONDS": "600"}  # fmt: skip
+    env = {
+        "HUB_DATABASE_URL": url,
+        "HUB_REDIS_URL": redis.url,
+        "HUB_DATA_DIR": str(tmp),
+        "HUB_GEO_DIR": os.environ.get("HUB_GEO_DIR", str(REPO / ".cache" / "geo")),
+        "HUB_OUTBOX_STALE_SECONDS": "600",
+    }
     os.environ.update(env)
     from sqlalchemy import func, select
 
@@ -99,12 +117,30 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     upgrade(url)
     db = Database(url)
     broker = Redis.from_url(redis.url)
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q",
-         "routing,delivery,maintenance", "-c", "2", "--loglevel", "WARNING",
-         "--include", "bench.noop_tasks", "--without-gossip", "--without-mingle"],
-        cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.celery_app",
+            "worker",
+            "-Q",
+            "routing,delivery,maintenance",
+            "-c",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--include",
+            "bench.noop_tasks",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=REPO,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         from celery import Celery
 
@@ -119,8 +155,12 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         def routed() -> int:
             with db.sessions() as s:
                 return int(
-                    s.scalar(select(func.count()).select_from(Enquiry)
-                             .where(Enquiry.status != "received")) or 0  # fmt: skip
+                    s.scalar(
+                        select(func.count())
+                        .select_from(Enquiry)
+                        .where(Enquiry.status != "received")
+                    )
+                    or 0
                 )
 
         wait(lambda: routed() >= 1, 60)
@@ -171,11 +211,15 @@ def main() -> None:  # noqa: PLR0915 - one linear script
 
         print(f"routing benchmark ({args.backend}, worker concurrency 2, {os.cpu_count()} cores)")
         print(f"no-op tasks      {noop_rate:8.1f}/s   ({args.burst} tasks)")
-        print(f"routed enquiries {route_rate:8.1f}/s   ({args.burst} enquiries)  "
-              f"ratio {route_rate / noop_rate:.2f} (goal >= 0.60)")  # fmt: skip
-        print(f"steady {args.rate:.0f}/s for {args.seconds:.0f} s: submit->routed "
-              f"p50 {p50 * 1000:.0f} ms  p99 {p99 * 1000:.0f} ms  (goal p99 < 1000 ms; "
-              f"{len(latencies)}/{count} routed)")  # fmt: skip
+        print(
+            f"routed enquiries {route_rate:8.1f}/s   ({args.burst} enquiries)  "
+            f"ratio {route_rate / noop_rate:.2f} (goal >= 0.60)"
+        )
+        print(
+            f"steady {args.rate:.0f}/s for {args.seconds:.0f} s: submit->routed "
+            f"p50 {p50 * 1000:.0f} ms  p99 {p99 * 1000:.0f} ms  (goal p99 < 1000 ms; "
+            f"{len(latencies)}/{count} routed)"
+        )
     finally:
         worker.terminate()
         worker.wait()

@@ -95,7 +95,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 def _check(settings: Settings) -> None:
     if settings.env not in {"development", "test", "production"}:
-        raise SettingsError(f"HUB_ENV must be development, test or production, not {settings.env!r}")
+        raise SettingsError(
+            f"HUB_ENV must be development, test or production, not {settings.env!r}"
+        )
     if not 0 < settings.partial_postcode_share <= 1:
         raise SettingsError("HUB_PARTIAL_POSTCODE_SHARE must be in (0, 1]")
     if settings.task_time_limit >= settings.visibility_timeout:

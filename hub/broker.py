@@ -61,5 +61,5 @@ def publish(task: TaskName, *args: int | str, redis_url: str | None = None) -> N
     url = redis_url or get_settings().redis_url
     try:
         _sender(url).send_task(str(task), args=list(args), retry=False)
-    except Exception as exc:  # noqa: BLE001 - kombu raises many transport errors
+    except Exception as exc:
         raise PublishError(f"broker unavailable: {type(exc).__name__}") from exc

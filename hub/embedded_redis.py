@@ -51,16 +51,25 @@ class EmbeddedRedis:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [
             redis_server_binary(),
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--dir", str(self.data_dir.resolve()),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--maxmemory-policy", "noeviction",
-            "--save", "",
-            "--daemonize", "no",
-            "--logfile", str((self.data_dir / "redis.log").resolve()),
-        ]  # fmt: skip
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.data_dir.resolve()),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--maxmemory-policy",
+            "noeviction",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str((self.data_dir / "redis.log").resolve()),
+        ]
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL)  # noqa: S603
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -69,7 +78,7 @@ class EmbeddedRedis:
             try:
                 Redis(port=self.port, socket_connect_timeout=0.2).ping()
                 return
-            except Exception:  # noqa: BLE001, S112 - not up yet
+            except Exception:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("embedded redis did not start in time")

@@ -33,12 +33,13 @@ def decide_for(
     """Resolve the postcode and apply the active rules (a pure decision, made once here)."""
     geo = resolve_postcode(postcode or "")
     decision = decide(
-        EnquiryFacts(postcode=geo.postcode, preferred_authority=preferred_authority,
-                     interest=interest),
+        EnquiryFacts(
+            postcode=geo.postcode, preferred_authority=preferred_authority, interest=interest
+        ),
         geo,
         get_active_rules(),
         at,
-    )  # fmt: skip
+    )
     reason = decision.triage_reason
     if decision.signpost is not None:
         reason_code = f"signposted:{geo.country or 'outside_england'}"

@@ -22,10 +22,26 @@ def celery_command(kind: str, data_dir: Path, concurrency: int = 2) -> list[str]
     """The celery command line for a worker or beat of this hub."""
     base = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
     if kind == "worker":
-        return [*base, "worker", "-Q", ALL_QUEUES, "-c", str(concurrency), "--loglevel", "INFO",
-                "-n", f"hub-worker-{os.getpid()}@%h"]  # fmt: skip
-    return [*base, "beat", "--loglevel", "INFO",
-            "-s", str((data_dir / "celerybeat-schedule").resolve())]  # fmt: skip
+        return [
+            *base,
+            "worker",
+            "-Q",
+            ALL_QUEUES,
+            "-c",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "-n",
+            f"hub-worker-{os.getpid()}@%h",
+        ]
+    return [
+        *base,
+        "beat",
+        "--loglevel",
+        "INFO",
+        "-s",
+        str((data_dir / "celerybeat-schedule").resolve()),
+    ]
 
 
 def run_embedded(host: str, port: int, data_dir: Path) -> None:

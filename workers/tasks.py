@@ -25,7 +25,7 @@ from workers.celery_app import celery, get_worker_db
     retry_jitter=True,
     max_retries=8,
 )
-def route_enquiry_task(self: Task, enquiry_id: int) -> str:  # type: ignore[type-arg]
+def route_enquiry_task(self: Task, enquiry_id: int) -> str:
     """Route one enquiry (safe to run twice: the command claims it conditionally)."""
     return route_enquiry(get_worker_db(), int(enquiry_id)).status
 

@@ -26,7 +26,7 @@ def readyz() -> Response:
     try:
         with get_db().engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+    except Exception as exc:
         problems.append({"field": "database", "message": type(exc).__name__})
     try:
         client = Redis.from_url(
@@ -34,7 +34,7 @@ def readyz() -> Response:
         )
         client.ping()
         client.close()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         problems.append({"field": "redis", "message": type(exc).__name__})
     if problems:
         return problem_response(

@@ -109,11 +109,16 @@ def return_referral(
                         outcome=str(EnquiryStatus.TRIAGE),
                         reason_code=f"returned:{reason}",
                         # The note is free text, so it lives only in the encrypted columns.
-                        detail={"outcome": "triage", "returned_by": sender, "reason": reason,
-                                "note": note, "trace": trace},
+                        detail={
+                            "outcome": "triage",
+                            "returned_by": sender,
+                            "reason": reason,
+                            "note": note,
+                            "trace": trace,
+                        },
                         explanation=words + (f"\nNote from the council: {note}" if note else ""),
                     )
-                )  # fmt: skip
+                )
                 session.add(
                     JourneyEvent(
                         enquiry_id=enquiry.id,

@@ -21,14 +21,14 @@ from hub.models import (
     OutboxMessage,
     RoutingDecisionRecord,
 )
-from hub.models.base import utcnow
+from hub.models.base import table_of, utcnow
 from hub.queues import TaskName
 from hub.routing_adapter import Decision, decide_for
 
 log = structlog.get_logger(__name__)
 
-_enquiries = Enquiry.__table__
-_outbox = OutboxMessage.__table__
+_enquiries = table_of(Enquiry)
+_outbox = table_of(OutboxMessage)
 
 _LOAD = select(
     _enquiries.c.status,
@@ -66,8 +66,8 @@ _COMPLETE_OUTBOX = (
     .values(completed_at=bindparam("b_now"))
 )
 
-_INSERT_DECISION = RoutingDecisionRecord.__table__.insert()
-_INSERT_EVENT = JourneyEvent.__table__.insert()
+_INSERT_DECISION = table_of(RoutingDecisionRecord).insert()
+_INSERT_EVENT = table_of(JourneyEvent).insert()
 
 
 @dataclass(frozen=True, slots=True)

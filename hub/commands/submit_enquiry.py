@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.db import Database
 from hub.errors import IdempotencyConflictError
 from hub.models import Enquiry, EnquiryStatus, IdempotencyRecord, JourneyEvent, OutboxMessage
-from hub.models.base import utcnow
+from hub.models.base import table_of, utcnow
 from hub.queues import TaskName
 from hub.references import new_reference
 
@@ -32,10 +32,10 @@ PERSONAL_FIELDS = (
 
 
 # Prebuilt Core statements: intake's hot path skips the ORM's unit of work and SQL compiling.
-_INSERT_KEY = IdempotencyRecord.__table__.insert()
-_INSERT_ENQUIRY = Enquiry.__table__.insert().returning(Enquiry.__table__.c.id)
-_INSERT_OUTBOX = OutboxMessage.__table__.insert().returning(OutboxMessage.__table__.c.id)
-_INSERT_EVENT = JourneyEvent.__table__.insert()
+_INSERT_KEY = table_of(IdempotencyRecord).insert()
+_INSERT_ENQUIRY = table_of(Enquiry).insert().returning(table_of(Enquiry).c.id)
+_INSERT_OUTBOX = table_of(OutboxMessage).insert().returning(table_of(OutboxMessage).c.id)
+_INSERT_EVENT = table_of(JourneyEvent).insert()
 
 
 @dataclass(frozen=True, slots=True)

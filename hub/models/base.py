@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Text, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Table, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -61,3 +61,10 @@ class EncryptedJSON(TypeDecorator[Any]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a model, for prebuilt statements on hot paths."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.models.base import BigId, Base, EncryptedJSON, UTCDateTime, utcnow
+from hub.models.base import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
 
 
 class RoutingDecisionRecord(Base):

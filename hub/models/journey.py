@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.models.base import BigId, Base, UTCDateTime, utcnow
+from hub.models.base import Base, BigId, UTCDateTime, utcnow
 
 
 class JourneyEvent(Base):

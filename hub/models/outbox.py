@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.models.base import BigId, Base, UTCDateTime, utcnow
+from hub.models.base import Base, BigId, UTCDateTime, utcnow
 
 
 class OutboxMessage(Base):

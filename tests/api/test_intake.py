@@ -39,7 +39,9 @@ def test_enquiry_outbox_row_and_received_event_are_stored_together(client, db) -
 def test_personal_data_is_encrypted_at_rest(client, db) -> None:  # type: ignore[no-untyped-def]
     client.post(
         "/v1/enquiries",
-        json=enquiry_body(email="unique.person@example.org", special_category={"religion": "Quaker"}),
+        json=enquiry_body(
+            email="unique.person@example.org", special_category={"religion": "Quaker"}
+        ),
     )
     with db.engine.connect() as conn:
         raw = conn.execute(text("SELECT personal, special_category FROM enquiries")).one()
@@ -73,8 +75,9 @@ def test_every_field_problem_is_reported_at_once(client: FlaskClient) -> None:
 
 
 def test_unknown_fields_and_wrong_types_are_named(client: FlaskClient) -> None:
-    body = enquiry_body(favourite_colour="blue", household={"adults": "two", "children": 0,
-                                                            "spare_bedroom": "yes"})
+    body = enquiry_body(
+        favourite_colour="blue", household={"adults": "two", "children": 0, "spare_bedroom": "yes"}
+    )
     response = client.post("/v1/enquiries", json=body)
     assert response.status_code == 422
     fields = _fields(response)

@@ -74,8 +74,14 @@ def test_list_shows_tokens_without_secrets(db, geography) -> None:  # type: igno
     assert result.exit_code == 0
     header, line = result.stdout.splitlines()
     assert header.split("\t") == [
-        "id", "prefix", "scope", "label", "created", "last_used", "revoked"
-    ]  # fmt: skip
+        "id",
+        "prefix",
+        "scope",
+        "label",
+        "created",
+        "last_used",
+        "revoked",
+    ]
     fields = line.split("\t")
     assert fields[1] == token.split("_")[1]
     assert fields[2] == "authority:E10000016"

@@ -20,15 +20,26 @@ class CeleryProcess:
     def __init__(self, kind: str, env: dict[str, str], log_path: Path, *extra: str) -> None:
         args = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
         if kind == "worker":
-            args += ["worker", "-Q", QUEUES, "--pool", "solo", "--loglevel", "INFO",
-                     "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h", "--without-heartbeat",
-                     "--without-gossip", "--without-mingle"]  # fmt: skip
+            args += [
+                "worker",
+                "-Q",
+                QUEUES,
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "-n",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ]
         else:
             args += ["beat", "--loglevel", "INFO", "-s", str(log_path.with_suffix(".schedule"))]
         args += list(extra)
         self.log_path = log_path
         self._log = log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             args, cwd=REPO, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT
         )
 

@@ -66,7 +66,10 @@ def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
             enquiry_id = _enquiry_id(db, reference)
             # Give any duplicate delivery a chance to show itself before counting.
             time.sleep(3)
-            assert _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id) == 1
+            assert (
+                _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id)
+                == 1
+            )
             assert _count(db, JourneyEvent, JourneyEvent.event == "routed") == 1
         finally:
             worker.stop()
@@ -114,8 +117,12 @@ def test_worker_killed_mid_task_still_routes_the_enquiry_once(
     client, db, hub_env: dict[str, str], tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     # A short visibility timeout so the broker redelivers the unacknowledged message quickly.
-    env = {**hub_env, "HUB_VISIBILITY_TIMEOUT": "8", "HUB_TASK_TIME_LIMIT": "6",
-           "HUB_TASK_SOFT_TIME_LIMIT": "5"}  # fmt: skip
+    env = {
+        **hub_env,
+        "HUB_VISIBILITY_TIMEOUT": "8",
+        "HUB_TASK_TIME_LIMIT": "6",
+        "HUB_TASK_SOFT_TIME_LIMIT": "5",
+    }
     broker = Redis.from_url(hub_env["HUB_REDIS_URL"])
     broker.delete("unacked", "unacked_index")
     reference = client.post("/v1/enquiries", json=enquiry_body(postcode="KT1 1EU")).get_json()[
@@ -143,7 +150,9 @@ def test_worker_killed_mid_task_still_routes_the_enquiry_once(
             lambda: f"not routed after kill\n{second.log()[-3000:]}",
         )
         time.sleep(2)
-        assert _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id) == 1
+        assert (
+            _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id) == 1
+        )
         with db.sessions() as s:
             assert s.scalar(select(Enquiry.authority_code).where(Enquiry.id == enquiry_id)) == (
                 "E09000021"
