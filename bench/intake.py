@@ -37,6 +37,7 @@ BODY = {
     "household": {"adults": 2, "children": 0, "spare_bedroom": True},
     "consent": {"privacy_notice": True, "keep_in_touch": True},
 }
+THREADS = 1
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -108,6 +109,8 @@ def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subproce
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        "--threads",
+        str(THREADS),
         "--log-level",
         "warning",
         app,
@@ -178,8 +181,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
+    global THREADS
+    THREADS = args.threads
     from hub.embedded_redis import EmbeddedRedis
     from hub.geo import ensure_default_geography
 
@@ -191,7 +197,7 @@ def main() -> None:
         try:
             print(
                 f"intake benchmark: {args.requests} POSTs, {args.clients} client processes, "
-                f"gunicorn --workers {args.workers}, {os.cpu_count()} cores"
+                f"gunicorn --workers {args.workers} --threads {args.threads}, {os.cpu_count()} cores"
             )
             backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
             for backend in backends:
