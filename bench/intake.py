@@ -197,7 +197,8 @@ def main() -> None:
         try:
             print(
                 f"intake benchmark: {args.requests} POSTs, {args.clients} client processes, "
-                f"gunicorn --workers {args.workers} --threads {args.threads}, {os.cpu_count()} cores"
+                f"gunicorn --workers {args.workers} --threads {args.threads}, "
+                f"{os.cpu_count()} cores"
             )
             backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
             for backend in backends:

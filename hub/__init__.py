@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from hub.api.intake import blp as intake_blp
     from hub.api.ops import blp as ops_blp
     from hub.auth import register_bearer_scheme
+    from hub.web.carer_form import bp as web_bp
 
     api = app.extensions["hub_api"]
     register_bearer_scheme(api)
@@ -90,3 +91,4 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(council_blp)
     api.register_blueprint(ops_blp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)

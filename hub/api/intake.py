@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import Response, current_app, request, url_for
 from flask_smorest import Blueprint
 
 from hub.broker import publish
@@ -17,7 +17,12 @@ from hub.commands.submit_enquiry import (
 )
 from hub.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
 from hub.extensions import app_settings, get_db, limiter
-from hub.metrics import ENQUIRIES_ACCEPTED, ENQUIRIES_REPLAYED, OUTBOX_PUBLISH_DEFERRED
+from hub.metrics import (
+    ENQUIRIES_ACCEPTED,
+    ENQUIRIES_REJECTED,
+    ENQUIRIES_REPLAYED,
+    OUTBOX_PUBLISH_DEFERRED,
+)
 from hub.queues import TaskName
 from hub.references import is_reference
 from hub.schemas.enquiry import EnquiryAcceptedSchema, EnquiryInSchema, EnquiryStatusSchema
@@ -35,6 +40,18 @@ MAX_IDEMPOTENCY_KEY = 255
 def _require_json() -> None:
     if request.method == "POST" and not (request.mimetype or "").endswith("json"):
         raise UnsupportedMediaTypeError("Send the enquiry with Content-Type: application/json.")
+
+
+@blp.after_request
+def _count_rejections(response: Response) -> Response:
+    # Nothing of a rejected request is kept, except this count by problem code.
+    if request.method == "POST" and response.status_code >= 400:
+        code = "unknown"
+        if response.mimetype == "application/problem+json":
+            body = response.get_json(silent=True)
+            code = str(body.get("code", "unknown")) if isinstance(body, dict) else "unknown"
+        ENQUIRIES_REJECTED.labels(code=code).inc()
+    return response
 
 
 def _status_url(reference: str) -> str:

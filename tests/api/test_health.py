@@ -34,3 +34,9 @@ def test_metrics_count_accepted_enquiries(client) -> None:  # type: ignore[no-un
     client.post("/v1/enquiries", json=enquiry_body())
     text = client.get("/metrics").get_data(as_text=True)
     assert "hub_enquiries_accepted_total" in text
+
+
+def test_rejected_requests_are_counted_by_problem_code(client) -> None:  # type: ignore[no-untyped-def]
+    client.post("/v1/enquiries", data="{", content_type="application/json")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'hub_enquiries_rejected_total{code="malformed_request"}' in text

@@ -18,9 +18,12 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "geo"
 
 
 @pytest.fixture(scope="session")
-def geo_dir(request: pytest.FixtureRequest) -> Iterator[Path]:
+def geo_dir(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
     """A geography directory holding the default version, shared by the whole session."""
-    root = Path(request.config.cache.mkdir("hub-geo"))
+    cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
+    root = Path(cache.mkdir("hub-geo")) if cache else tmp_path_factory.mktemp("hub-geo")
     store = GeoStore(root)
     with store.lock():
         # Rebuilds only when the packages, reference table or format changed (fingerprint).

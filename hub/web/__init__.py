@@ -1,0 +1,1 @@
+"""Server-rendered pages: the accessible enquiry form for prospective carers."""
