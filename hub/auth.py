@@ -13,15 +13,18 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import g, request
 from sqlalchemy import select, update
 
 from hub.db import Database
-from hub.errors import UnauthorizedError, WrongTokenScopeError
+from hub.errors import UnauthorizedError, UnsupportedMediaTypeError, WrongTokenScopeError
 from hub.models import ApiToken, TokenScope
 from hub.models.base import utcnow
+
+if TYPE_CHECKING:
+    from hub.commands.audit_log import RequestContext
 
 TOKEN_KIND = "fhub"  # noqa: S105 - a public label, not a secret
 _TOKEN = re.compile(rf"^{TOKEN_KIND}_([0-9a-f]{{12}})_([A-Za-z0-9_-]{{43}})$")
@@ -163,3 +166,19 @@ def register_bearer_scheme(api: Any) -> None:
         SECURITY_SCHEME,
         {"type": "http", "scheme": "bearer", "description": "An API token from the hub."},
     )
+
+
+def authenticate_json_request(*scopes: TokenScope) -> None:
+    """Blueprint guard: a caller of one of ``scopes``, and a JSON body when there is a body."""
+    require_caller(*scopes)
+    # An empty body is fine (acknowledge has none); a body must be JSON.
+    if request.method == "POST" and request.content_length:
+        if not (request.mimetype or "").endswith("json"):
+            raise UnsupportedMediaTypeError("Send the body with Content-Type: application/json.")
+
+
+def request_context() -> RequestContext:
+    """Who is asking, and the request id, for commands that audit what they do."""
+    from hub.commands.audit_log import RequestContext  # audit_log imports this module
+
+    return RequestContext(current_caller(), g.get("request_id"))

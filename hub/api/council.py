@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
 from flask_smorest import Blueprint
 
-from hub.auth import BEARER_SECURITY, current_caller, require_caller
-from hub.commands.audit_log import RequestContext
+from hub.auth import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.commands.council_actions import acknowledge_referral, return_referral, transfer_referral
 from hub.commands.council_referrals import get_referral, list_referrals
-from hub.errors import UnsupportedMediaTypeError
 from hub.extensions import get_db
 from hub.models import TokenScope
 from hub.schemas.council import (
@@ -41,18 +38,7 @@ _UNAUTHORIZED = "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."
 
 @blp.before_request
 def _authenticate() -> None:
-    require_caller(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
-    # An empty body is fine (acknowledge has none); a body must be JSON.
-    if request.method == "POST" and request.content_length and not _is_json():
-        raise UnsupportedMediaTypeError("Send the body with Content-Type: application/json.")
-
-
-def _is_json() -> bool:
-    return (request.mimetype or "").endswith("json")
-
-
-def _ctx() -> RequestContext:
-    return RequestContext(current_caller(), g.get("request_id"))
+    authenticate_json_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
 
 
 @blp.route("/v1/council/referrals", methods=["GET"])
@@ -69,7 +55,7 @@ def referrals(args: dict[str, Any]) -> dict[str, Any]:
     """
     return list_referrals(
         get_db(),
-        _ctx(),
+        request_context(),
         limit=args["limit"],
         cursor=args.get("cursor"),
         status=args.get("status"),
@@ -84,7 +70,7 @@ def referrals(args: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=BEARER_SECURITY)
 def referral(reference: str) -> dict[str, Any]:
     """One referral in full: the enquirer's details and why it came to you. Audited."""
-    return get_referral(get_db(), _ctx(), reference)
+    return get_referral(get_db(), request_context(), reference)
 
 
 @blp.route("/v1/council/referrals/<string:reference>/acknowledge", methods=["POST"])
@@ -95,7 +81,7 @@ def referral(reference: str) -> dict[str, Any]:
 @blp.doc(security=BEARER_SECURITY)
 def acknowledge(reference: str) -> dict[str, Any]:
     """Acknowledge a referral: stops the first-contact clock. Repeating it changes nothing."""
-    return acknowledge_referral(get_db(), _ctx(), reference)
+    return acknowledge_referral(get_db(), request_context(), reference)
 
 
 @blp.route("/v1/council/referrals/<string:reference>/return", methods=["POST"])
@@ -109,7 +95,7 @@ def acknowledge(reference: str) -> dict[str, Any]:
 def return_to_hub(data: dict[str, Any], reference: str) -> dict[str, Any]:
     """Return a referral to the hub's triage, with a reason code."""
     return return_referral(
-        get_db(), _ctx(), reference, reason=data["reason"], note=data.get("note")
+        get_db(), request_context(), reference, reason=data["reason"], note=data.get("note")
     )
 
 
@@ -125,5 +111,5 @@ def transfer(data: dict[str, Any], reference: str) -> dict[str, Any]:
     """Transfer a referral to another council, re-routed through the rules as if the
     enquirer had preferred it. Both councils see it in their audit."""
     return transfer_referral(
-        get_db(), _ctx(), reference, target=data["authority"], reason=data["reason"]
+        get_db(), request_context(), reference, target=data["authority"], reason=data["reason"]
     )

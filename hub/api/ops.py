@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
 from flask_smorest import Blueprint
 
-from hub.auth import BEARER_SECURITY, current_caller, require_caller
-from hub.commands.audit_log import RequestContext
+from hub.auth import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.commands.triage import list_decisions, list_triage, route_by_hand
-from hub.errors import UnsupportedMediaTypeError
 from hub.extensions import get_db
 from hub.models import TokenScope
 from hub.schemas.council import (
@@ -34,18 +31,7 @@ _FORBIDDEN = "The token is not a hub operator token."
 
 @blp.before_request
 def _authenticate() -> None:
-    require_caller(TokenScope.HUB)
-    # An empty body is fine (acknowledge has none); a body must be JSON.
-    if request.method == "POST" and request.content_length and not _is_json():
-        raise UnsupportedMediaTypeError("Send the body with Content-Type: application/json.")
-
-
-def _is_json() -> bool:
-    return (request.mimetype or "").endswith("json")
-
-
-def _ctx() -> RequestContext:
-    return RequestContext(current_caller(), g.get("request_id"))
+    authenticate_json_request(TokenScope.HUB)
 
 
 @blp.route("/v1/ops/triage", methods=["GET"])
@@ -71,7 +57,7 @@ def triage(args: dict[str, Any]) -> dict[str, Any]:
 def route(data: dict[str, Any], reference: str) -> dict[str, Any]:
     """Route an enquiry in triage to a council by hand (recorded as a manual decision)."""
     return route_by_hand(
-        get_db(), _ctx(), reference, target=data["authority"], reason=data["reason"]
+        get_db(), request_context(), reference, target=data["authority"], reason=data["reason"]
     )
 
 
@@ -83,4 +69,4 @@ def route(data: dict[str, Any], reference: str) -> dict[str, Any]:
 @blp.doc(security=BEARER_SECURITY)
 def decisions(reference: str) -> dict[str, Any]:
     """Every routing decision for an enquiry, with its explanation and trace. Audited."""
-    return list_decisions(get_db(), _ctx(), reference)
+    return list_decisions(get_db(), request_context(), reference)
