@@ -70,6 +70,11 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
         click.echo("database ready", err=True)
         version = ensure_default_geography()
         click.echo(f"geography ready: {version}", err=True)
+        from hub.routing import get_active_rules
+
+        # An invalid rules file stops the hub here, before any enquiry could be routed by it.
+        rules = get_active_rules()
+        click.echo(f"cluster rules ready: version {rules.version}", err=True)
         for kind in ("worker", "beat"):
             children.append(subprocess.Popen(celery_command(kind, data_dir)))  # noqa: S603
 
