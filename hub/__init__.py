@@ -41,7 +41,9 @@ def register_config(app: Flask, settings: Settings) -> None:
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        RATELIMIT_HEADERS_ENABLED=True,
+        # X-RateLimit-* headers cost two Redis round trips a request; 429s still carry
+        # Retry-After (hub.errors computes it from the breached limit).
+        RATELIMIT_HEADERS_ENABLED=False,
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",

@@ -191,13 +191,27 @@ def http_exception_to_problem(exc: HTTPException) -> Response:
         errors = flatten_messages(messages)
     headers = {}
     if status == 429:
-        retry_after = exc.get_headers() if hasattr(exc, "get_headers") else []
-        headers = {k: v for k, v in retry_after if k.lower() == "retry-after"}
+        headers = {"Retry-After": str(_retry_after_seconds())}
     title = exc.name if status != 422 else ValidationFailedError.title
     detail = exc.description or title
     if status == 422:
         detail = "Check the answers listed in errors and send the enquiry again."
     return problem_response(status, code, title, detail, errors=errors, headers=headers)
+
+
+def _retry_after_seconds() -> int:
+    """Seconds until the breached rate limit's window resets (at least 1)."""
+    import time
+
+    from hub.extensions import limiter  # extensions renders its errors with this module
+
+    try:
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, int(current.reset_at - time.time()) + 1)
+    except Exception:  # noqa: S110 - storage trouble: fall back to a safe default
+        pass
+    return 60
 
 
 def register_error_handlers(app: Flask) -> None:

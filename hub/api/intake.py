@@ -70,7 +70,7 @@ def _intake_limit() -> str:
 
 @blp.route("/v1/enquiries", methods=["POST"])
 @limiter.limit(_intake_limit)
-@blp.arguments(EnquiryInSchema, location="json")
+@blp.arguments(EnquiryInSchema(), location="json")  # an instance: no schema build per request
 @blp.response(202, EnquiryAcceptedSchema)
 @blp.alt_response(422, description="Some answers need checking (problem+json with errors).")
 @blp.alt_response(400, description="The body is not JSON.")
