@@ -56,10 +56,17 @@ class PublishError(RuntimeError):
     """The broker did not take the message; the outbox row stays for the sweeper."""
 
 
-def publish(task: TaskName, *args: int | str, redis_url: str | None = None) -> None:
-    """Send one task by name with ids only; raise PublishError at once if the broker is down."""
+def publish(
+    task: TaskName, *args: int | str, redis_url: str | None = None, request_id: str | None = None
+) -> None:
+    """Send one task by name with ids only; raise PublishError at once if the broker is down.
+
+    The API's request id travels in a message header (not an argument) so one enquiry's log
+    lines can be followed from the request to the worker.
+    """
     url = redis_url or get_settings().redis_url
+    headers = {"request_id": request_id} if request_id else None
     try:
-        _sender(url).send_task(str(task), args=list(args), retry=False)
+        _sender(url).send_task(str(task), args=list(args), retry=False, headers=headers)
     except Exception as exc:
         raise PublishError(f"broker unavailable: {type(exc).__name__}") from exc

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 
-from celery import Celery
-from celery.signals import worker_process_init
+import structlog
+from celery import Celery, Task
+from celery.signals import task_prerun, worker_process_init
 
 from config.settings import get_settings
 from hub.broker import celery_config
@@ -55,3 +56,11 @@ def get_worker_db() -> Database:
 def _fresh_engine_after_fork(**_: object) -> None:
     # A pool inherited across fork shares sockets with the parent: start clean.
     get_worker_db.cache_clear()
+
+
+@task_prerun.connect
+def _bind_request_id(task: Task | None = None, task_id: str | None = None, **_: object) -> None:
+    # Log lines in the task carry the API request's id (sent as a header) and the task id.
+    structlog.contextvars.clear_contextvars()
+    request_id = getattr(task.request, "request_id", None) if task is not None else None
+    structlog.contextvars.bind_contextvars(task_id=task_id, request_id=request_id)

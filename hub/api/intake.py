@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask_smorest import Blueprint
 
 from hub.broker import publish
@@ -115,7 +115,11 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     else:
         ENQUIRIES_ACCEPTED.inc()
         redis_url = settings.redis_url
-        publisher = lambda task, enquiry_id: publish(task, enquiry_id, redis_url=redis_url)  # noqa: E731
+        request_id = g.get("request_id")
+
+        def publisher(task: TaskName, enquiry_id: int) -> None:
+            publish(task, enquiry_id, redis_url=redis_url, request_id=request_id)
+
         assert result.enquiry_id is not None
         if not publish_committed(
             db, result.outbox_id, TaskName.ROUTE_ENQUIRY, result.enquiry_id, publisher

@@ -66,3 +66,17 @@ def test_posted_enquiry_is_routed_to_the_authority_for_its_postcode(client, db, 
     assert _decisions(db, enquiry.id) == 1
     status = client.get(f"/v1/enquiries/{reference}").get_json()
     assert status["status"] == "routed"
+
+
+def test_the_request_id_follows_the_enquiry_into_the_worker_log(client, db, worker) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/v1/enquiries", json=enquiry_body(), headers={"X-Request-ID": "trace-e2e-7f3a"}
+    )
+    reference = response.get_json()["reference"]
+    wait_for(lambda: _enquiry(db, reference).status == "routed", 30, "not routed")
+    wait_for(
+        lambda: "trace-e2e-7f3a" in worker.log(),
+        10,
+        lambda: f"request id not in worker log:\n{worker.log()[-2000:]}",
+    )
+    assert "sam@" not in worker.log() and "@example.org" not in worker.log()
