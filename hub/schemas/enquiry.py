@@ -23,20 +23,56 @@ BEST_TIMES = ("morning", "afternoon", "evening", "weekend", "any")
 SPECIAL_CATEGORY_TEXT = validate.Length(max=100)
 
 
+def _says(required: str) -> dict[str, str]:
+    """Field error messages a member of the public can act on (marshmallow's are terse)."""
+    return {"required": required, "null": required}
+
+
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
 
 
 class HouseholdSchema(StrictSchema):
-    adults = fields.Integer(required=True, strict=True, validate=validate.Range(1, 12))
-    children = fields.Integer(required=True, strict=True, validate=validate.Range(0, 20))
-    spare_bedroom = fields.Boolean(required=True, truthy={True}, falsy={False})
+    adults = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, 12, error="Enter a number of adults from 1 to 12."),
+        error_messages={
+            **_says("Enter how many adults live in your home, as a number."),
+            "invalid": "Enter how many adults live in your home, as a number.",
+        },
+    )
+    children = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(0, 20, error="Enter a number of children from 0 to 20."),
+        error_messages={
+            **_says("Enter how many children live in your home, as a number."),
+            "invalid": "Enter how many children live in your home, as a number.",
+        },
+    )
+    spare_bedroom = fields.Boolean(
+        required=True,
+        truthy={True},
+        falsy={False},
+        error_messages=_says("Tell us whether you have a spare bedroom."),
+    )
 
 
 class ConsentSchema(StrictSchema):
-    privacy_notice = fields.Boolean(required=True, truthy={True}, falsy={False})
-    keep_in_touch = fields.Boolean(required=True, truthy={True}, falsy={False})
+    privacy_notice = fields.Boolean(
+        required=True,
+        truthy={True},
+        falsy={False},
+        error_messages=_says("Please confirm you have read the privacy notice."),
+    )
+    keep_in_touch = fields.Boolean(
+        required=True,
+        truthy={True},
+        falsy={False},
+        error_messages=_says("Tell us whether we may keep in touch (true or false)."),
+    )
 
     @validates("privacy_notice")
     def _must_accept(self, value: bool, **_: Any) -> None:
@@ -64,21 +100,59 @@ class SpecialCategorySchema(StrictSchema):
 class EnquiryInSchema(StrictSchema):
     """An enquiry from someone thinking about fostering."""
 
-    given_name = CleanString(required=True, validate=validate.Length(min=1, max=100))
-    family_name = CleanString(required=True, validate=validate.Length(min=1, max=100))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    phone = UKPhone(required=True)
-    postcode = Postcode(required=True)
-    preferred_contact = fields.String(required=True, validate=validate.OneOf(CONTACT_METHODS))
-    best_time = fields.String(validate=validate.OneOf(BEST_TIMES))
+    given_name = CleanString(
+        required=True,
+        validate=validate.Length(
+            min=1, max=100, error="Enter a first name of up to 100 characters."
+        ),
+        error_messages=_says("Enter your first name."),
+    )
+    family_name = CleanString(
+        required=True,
+        validate=validate.Length(
+            min=1, max=100, error="Enter a last name of up to 100 characters."
+        ),
+        error_messages=_says("Enter your last name."),
+    )
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=254, error="Enter an email address of up to 254 characters."),
+        error_messages={
+            **_says("Enter your email address."),
+            "invalid": "Enter an email address in the correct format, like name@example.com.",
+        },
+    )
+    phone = UKPhone(required=True, error_messages=_says("Enter your phone number."))
+    postcode = Postcode(required=True, error_messages=_says("Enter your postcode."))
+    preferred_contact = fields.String(
+        required=True,
+        validate=validate.OneOf(CONTACT_METHODS, error="Choose email, phone or either."),
+        error_messages=_says("Choose how you would like us to contact you."),
+    )
+    best_time = fields.String(
+        validate=validate.OneOf(BEST_TIMES, error="Choose a time from the list, or leave it out.")
+    )
     preferred_authority = AuthorityRef(
         metadata={"description": "The council you would like to foster for: GSS code or name."}
     )
-    interest = fields.String(required=True, validate=validate.OneOf(INTERESTS))
-    household = fields.Nested(HouseholdSchema, required=True)
+    interest = fields.String(
+        required=True,
+        validate=validate.OneOf(INTERESTS, error="Choose one of the kinds of fostering listed."),
+        error_messages=_says("Choose the kind of fostering that interests you."),
+    )
+    household = fields.Nested(
+        HouseholdSchema, required=True, error_messages=_says("Tell us about your household.")
+    )
     campaign = fields.Nested(CampaignSchema)
-    consent = fields.Nested(ConsentSchema, required=True)
-    message = CleanString(allow_newlines=True, validate=validate.Length(max=2000))
+    consent = fields.Nested(
+        ConsentSchema,
+        required=True,
+        error_messages=_says("Please confirm you have read the privacy notice."),
+    )
+    message = CleanString(
+        allow_newlines=True,
+        validate=validate.Length(max=2000, error="Keep your message to 2,000 characters or fewer."),
+    )
     special_category = fields.Nested(
         SpecialCategorySchema,
         metadata={"description": "Optional special category answers, kept apart and marked."},

@@ -31,7 +31,7 @@ class CleanString(fields.String):
         if _has_control_chars(text, self.allow_newlines):
             raise ValidationError("Remove any special or invisible characters.")
         if not text and self.required:
-            raise ValidationError("This answer is needed.")
+            raise self.make_error("required")
         return text
 
 
