@@ -23,7 +23,7 @@ BEST_TIMES = ("morning", "afternoon", "evening", "weekend", "any")
 SPECIAL_CATEGORY_TEXT = validate.Length(max=100)
 
 
-def _says(required: str) -> dict[str, str]:
+def _says(required: str) -> dict[str, str | list[Any] | dict[Any, Any]]:
     """Field error messages a member of the public can act on (marshmallow's are terse)."""
     return {"required": required, "null": required}
 
