@@ -9,9 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import structlog
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from hub.db import Database
 from hub.models import (
@@ -21,7 +34,7 @@ from hub.models import (
     OutboxMessage,
     RoutingDecisionRecord,
 )
-from hub.models.base import table_of, utcnow
+from hub.models.base import EncryptedJSON, UTCDateTime, table_of, utcnow
 from hub.queues import TaskName
 from hub.routing_adapter import Decision, decide_for
 
@@ -80,6 +93,8 @@ class RouteResult:
 def route_enquiry(db: Database, enquiry_id: int, *, now: datetime | None = None) -> RouteResult:
     """Decide where an enquiry goes, exactly once in effect."""
     now = now or utcnow()
+    if db.engine.dialect.name == "postgresql":
+        return _route_in_one_statement(db, enquiry_id, now)
     with db.transaction() as session:
         conn = session.connection()
         row = conn.execute(_LOAD, {"enquiry_id": enquiry_id}).first()
@@ -124,6 +139,169 @@ def route_enquiry(db: Database, enquiry_id: int, *, now: datetime | None = None)
     return RouteResult(enquiry_id, True, decision.status)
 
 
+def _route_in_one_statement(db: Database, enquiry_id: int, now: datetime) -> RouteResult:
+    """PostgreSQL: read, decide, then claim + decision + event + outbox in one statement.
+
+    The claim is a data-modifying CTE; the other writes select from it, so when another run
+    claimed first they insert nothing. One statement is atomic, so both round trips run in
+    autocommit (no BEGIN or COMMIT).
+    """
+    with db.autocommit() as conn:
+        row = conn.execute(_LOAD, {"enquiry_id": enquiry_id}).first()
+        if row is None:
+            log.warning("route.enquiry_missing", enquiry_id=enquiry_id)
+            return RouteResult(enquiry_id, False, "missing")
+        if row.status != EnquiryStatus.RECEIVED:
+            conn.execute(_COMPLETE_OUTBOX, {"b_enquiry_id": enquiry_id, "b_now": now})
+            return RouteResult(enquiry_id, False, row.status)
+        decision = decide_for(
+            postcode=(row.personal or {}).get("postcode"),
+            preferred_authority=row.preferred_authority_code,
+            interest=row.interest,
+            at=now,
+        )
+        claimed = conn.execute(
+            _CLAIM_AND_RECORD, _claim_and_record_params(enquiry_id, decision, now)
+        ).scalar_one()
+    if claimed != 1:
+        return RouteResult(enquiry_id, False, "already_claimed")
+    log.info(
+        "route.decided",
+        enquiry_id=enquiry_id,
+        outcome=decision.status,
+        authority=decision.authority_code,
+        geography_version=decision.geography_version,
+        rules_version=decision.rules_version,
+    )
+    return RouteResult(enquiry_id, True, decision.status)
+
+
+def _claim_and_record_statement() -> Select[Any]:
+    """The PostgreSQL claim-and-record statement, built once with bind parameters."""
+    stamp, text = UTCDateTime(), String()
+
+    def param(name: str, type_: Any = text) -> Any:
+        return bindparam(f"p_{name}", type_=type_)
+
+    claim = (
+        update(_enquiries)
+        .where(
+            _enquiries.c.id == param("enquiry_id", Integer()),
+            _enquiries.c.status == str(EnquiryStatus.RECEIVED),
+        )
+        .values(
+            status=param("status"),
+            status_changed_at=param("now", stamp),
+            authority_code=param("authority_code"),
+            authority_name=param("authority_name"),
+            delivery_body=param("delivery_body"),
+            cluster=param("cluster"),
+            row_version=_enquiries.c.row_version + 1,
+        )
+        .returning(_enquiries.c.id)
+        .cte("claim")
+    )
+    columns = [
+        "enquiry_id",
+        "decided_at",
+        "decided_by",
+        "outcome",
+        "authority_code",
+        "cluster",
+        "reason_code",
+        "home_council_code",
+        "rules_version",
+        "geography_version",
+        "detail",
+        "explanation",
+    ]
+    recorded = (
+        insert(table_of(RoutingDecisionRecord))
+        .from_select(
+            columns,
+            select(
+                claim.c.id,
+                param("decided_at", stamp),
+                literal("router", text),
+                param("outcome"),
+                param("d_authority_code"),
+                param("d_cluster"),
+                param("reason_code"),
+                param("home_council_code"),
+                param("rules_version"),
+                param("geography_version"),
+                param("detail", EncryptedJSON()),
+                param("explanation", EncryptedJSON()),
+            ),
+        )
+        .cte("recorded")
+    )
+    event = (
+        insert(table_of(JourneyEvent))
+        .from_select(
+            ["enquiry_id", "event", "at", "actor", "detail"],
+            select(
+                claim.c.id,
+                param("event"),
+                param("at", stamp),
+                literal("router", text),
+                param("event_detail", JSON()),
+            ),
+        )
+        .cte("event")
+    )
+    finished = (
+        update(_outbox)
+        .where(
+            _outbox.c.enquiry_id.in_(select(claim.c.id)),
+            _outbox.c.task_name == str(TaskName.ROUTE_ENQUIRY),
+            _outbox.c.completed_at.is_(None),
+        )
+        .values(completed_at=param("finished_at", stamp))
+        .cte("finished")
+    )
+    return select(func.count()).select_from(claim).add_cte(recorded, event, finished)
+
+
+_CLAIM_AND_RECORD = _claim_and_record_statement()
+
+
+def _claim_and_record_params(enquiry_id: int, decision: Decision, now: datetime) -> dict[str, Any]:
+    return {
+        "p_enquiry_id": enquiry_id,
+        "p_status": decision.status,
+        "p_now": now,
+        "p_authority_code": decision.authority_code,
+        "p_authority_name": decision.authority_name,
+        "p_delivery_body": decision.delivery_body,
+        "p_cluster": decision.cluster,
+        "p_decided_at": now,
+        "p_outcome": decision.status,
+        "p_d_authority_code": decision.authority_code,
+        "p_d_cluster": decision.cluster,
+        "p_reason_code": decision.reason_code,
+        "p_home_council_code": decision.home_council_code,
+        "p_rules_version": decision.rules_version,
+        "p_geography_version": decision.geography_version,
+        "p_detail": decision.detail,
+        "p_explanation": decision.explanation,
+        "p_event": decision.status,
+        "p_at": now,
+        "p_event_detail": _event_detail(decision),
+        "p_finished_at": now,
+    }
+
+
+def _event_detail(decision: Decision) -> dict[str, Any]:
+    return {
+        "authority_code": decision.authority_code,
+        "reason_code": decision.reason_code,
+        "home_council_code": decision.home_council_code,
+        "geography_version": decision.geography_version,
+        "rules_version": decision.rules_version,
+    }
+
+
 def _record(conn: Connection, enquiry_id: int, decision: Decision, now: datetime) -> None:
     conn.execute(
         _INSERT_DECISION,
@@ -149,12 +327,6 @@ def _record(conn: Connection, enquiry_id: int, decision: Decision, now: datetime
             "event": decision.status,
             "at": now,
             "actor": "router",
-            "detail": {
-                "authority_code": decision.authority_code,
-                "reason_code": decision.reason_code,
-                "home_council_code": decision.home_council_code,
-                "geography_version": decision.geography_version,
-                "rules_version": decision.rules_version,
-            },
+            "detail": _event_detail(decision),
         },
     )

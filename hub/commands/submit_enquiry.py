@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import JSON, Integer, String, delete, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.db import Database
 from hub.errors import IdempotencyConflictError
 from hub.models import Enquiry, EnquiryStatus, IdempotencyRecord, JourneyEvent, OutboxMessage
-from hub.models.base import table_of, utcnow
+from hub.models.base import UTCDateTime, table_of, utcnow
 from hub.queues import TaskName
 from hub.references import new_reference
 
@@ -76,6 +76,11 @@ def submit_enquiry(
             "status_url": status_url_for(reference),
         }
         try:
+            if db.engine.dialect.name == "postgresql":
+                enquiry_id, outbox_id = _store_in_one_statement(
+                    db, data, reference, body, now, idempotency_key, request_hash, ttl
+                )
+                return SubmitResult(202, body, outbox_id, enquiry_id)
             with db.transaction() as session:
                 conn = session.connection()
                 if idempotency_key:
@@ -126,6 +131,72 @@ def submit_enquiry(
                     return replay
             # Otherwise a reference collision (40 random bits): draw again.
     raise RuntimeError("could not allocate a unique reference")
+
+
+def _store_in_one_statement(
+    db: Database,
+    data: dict[str, Any],
+    reference: str,
+    body: dict[str, Any],
+    now: datetime,
+    idempotency_key: str | None,
+    request_hash: str | None,
+    ttl: timedelta,
+) -> tuple[int, int]:
+    """PostgreSQL: key, enquiry, outbox row and event in one statement (one round trip).
+
+    A single statement is atomic on its own, so it runs in autocommit: no BEGIN or COMMIT
+    round trips. A concurrent request with the same key waits on the key's primary key and then
+    fails with IntegrityError, exactly as in the multi-statement path.
+    """
+    enquiries, outbox, events = table_of(Enquiry), table_of(OutboxMessage), table_of(JourneyEvent)
+    values = _enquiry_values(data, reference, now)
+    values["row_version"] = 1
+    enquiry = insert(enquiries).values(**values).returning(enquiries.c.id).cte("new_enquiry")
+    stamp = UTCDateTime()
+    message = (
+        insert(outbox)
+        .from_select(
+            ["enquiry_id", "task_name", "created_at", "published_at", "attempts"],
+            select(
+                enquiry.c.id,
+                literal(str(TaskName.ROUTE_ENQUIRY), String()),
+                literal(now, stamp),
+                literal(now, stamp),
+                literal(1, Integer()),
+            ),
+        )
+        .returning(outbox.c.enquiry_id, outbox.c.id)
+        .cte("new_outbox")
+    )
+    event = (
+        insert(events)
+        .from_select(
+            ["enquiry_id", "event", "at", "actor", "detail"],
+            select(
+                enquiry.c.id,
+                literal("received", String()),
+                literal(now, stamp),
+                literal("enquirer", String()),
+                literal({"interest": data["interest"]}, JSON()),
+            ),
+        )
+        .cte("new_event")
+    )
+    statement = select(message.c.enquiry_id, message.c.id).add_cte(event)
+    if idempotency_key:
+        key = insert(table_of(IdempotencyRecord)).values(
+            key=idempotency_key,
+            request_hash=request_hash or "",
+            status_code=202,
+            response_body=body,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        statement = statement.add_cte(key.cte("new_key"))
+    with db.autocommit() as conn:
+        enquiry_id, outbox_id = conn.execute(statement).one()
+    return int(enquiry_id), int(outbox_id)
 
 
 def _replay(db: Database, key: str, request_hash: str, now: datetime) -> SubmitResult | None:
