@@ -23,8 +23,9 @@ rows = Table(
 
 
 def create_baseline_app() -> Flask:
+    # The table is created by bench/intake.py before gunicorn starts: two workers creating it
+    # at once race on PostgreSQL's catalogue.
     engine = make_engine(os.environ["BENCH_DATABASE_URL"])
-    metadata.create_all(engine)
     schema = EnquiryInSchema()
     app = Flask(__name__)
 

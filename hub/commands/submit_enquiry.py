@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, delete, insert, literal, select
+from sqlalchemy import JSON, Integer, Select, String, bindparam, delete, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.db import Database
@@ -133,6 +133,76 @@ def submit_enquiry(
     raise RuntimeError("could not allocate a unique reference")
 
 
+def _one_statement(with_key: bool) -> Select[Any]:
+    """The PostgreSQL intake statement, built once with bind parameters."""
+    enquiries, outbox, events = table_of(Enquiry), table_of(OutboxMessage), table_of(JourneyEvent)
+    stamp = UTCDateTime()
+    enquiry = (
+        insert(enquiries)
+        .values(
+            {
+                name: bindparam(f"e_{name}", type_=enquiries.c[name].type)
+                for name in (*_ENQUIRY_COLUMNS, "row_version")
+            }
+        )
+        .returning(enquiries.c.id)
+        .cte("new_enquiry")
+    )
+    message = (
+        insert(outbox)
+        .from_select(
+            ["enquiry_id", "task_name", "created_at", "published_at", "attempts"],
+            select(
+                enquiry.c.id,
+                literal(str(TaskName.ROUTE_ENQUIRY), String()),
+                bindparam("o_now", type_=stamp),
+                bindparam("o_published", type_=stamp),
+                literal(1, Integer()),
+            ),
+        )
+        .returning(outbox.c.enquiry_id, outbox.c.id)
+        .cte("new_outbox")
+    )
+    event = (
+        insert(events)
+        .from_select(
+            ["enquiry_id", "event", "at", "actor", "detail"],
+            select(
+                enquiry.c.id,
+                literal("received", String()),
+                bindparam("j_at", type_=stamp),
+                literal("enquirer", String()),
+                bindparam("j_detail", type_=JSON()),
+            ),
+        )
+        .cte("new_event")
+    )
+    statement = select(message.c.enquiry_id, message.c.id).add_cte(event)
+    if with_key:
+        keys = table_of(IdempotencyRecord)
+        key = insert(keys).values(
+            {name: bindparam(f"k_{name}", type_=keys.c[name].type) for name in keys.c.keys()}
+        )
+        statement = statement.add_cte(key.cte("new_key"))
+    return statement
+
+
+_ENQUIRY_COLUMNS = (
+    "reference",
+    "status",
+    "status_changed_at",
+    "created_at",
+    "personal",
+    "special_category",
+    "interest",
+    "preferred_authority_code",
+    "campaign",
+    "consent_privacy_notice",
+    "consent_keep_in_touch",
+)
+_STORE = {False: _one_statement(False), True: _one_statement(True)}
+
+
 def _store_in_one_statement(
     db: Database,
     data: dict[str, Any],
@@ -149,54 +219,28 @@ def _store_in_one_statement(
     round trips. A concurrent request with the same key waits on the key's primary key and then
     fails with IntegrityError, exactly as in the multi-statement path.
     """
-    enquiries, outbox, events = table_of(Enquiry), table_of(OutboxMessage), table_of(JourneyEvent)
-    values = _enquiry_values(data, reference, now)
-    values["row_version"] = 1
-    enquiry = insert(enquiries).values(**values).returning(enquiries.c.id).cte("new_enquiry")
-    stamp = UTCDateTime()
-    message = (
-        insert(outbox)
-        .from_select(
-            ["enquiry_id", "task_name", "created_at", "published_at", "attempts"],
-            select(
-                enquiry.c.id,
-                literal(str(TaskName.ROUTE_ENQUIRY), String()),
-                literal(now, stamp),
-                literal(now, stamp),
-                literal(1, Integer()),
-            ),
-        )
-        .returning(outbox.c.enquiry_id, outbox.c.id)
-        .cte("new_outbox")
+    params: dict[str, Any] = {
+        f"e_{name}": value for name, value in _enquiry_values(data, reference, now).items()
+    }
+    params.update(
+        e_row_version=1,
+        o_now=now,
+        o_published=now,
+        j_at=now,
+        j_detail={"interest": data["interest"]},
     )
-    event = (
-        insert(events)
-        .from_select(
-            ["enquiry_id", "event", "at", "actor", "detail"],
-            select(
-                enquiry.c.id,
-                literal("received", String()),
-                literal(now, stamp),
-                literal("enquirer", String()),
-                literal({"interest": data["interest"]}, JSON()),
-            ),
-        )
-        .cte("new_event")
-    )
-    statement = select(message.c.enquiry_id, message.c.id).add_cte(event)
     if idempotency_key:
-        key = insert(table_of(IdempotencyRecord)).values(
-            key=idempotency_key,
-            request_hash=request_hash or "",
-            status_code=202,
-            response_body=body,
-            created_at=now,
-            expires_at=now + ttl,
+        params.update(
+            k_key=idempotency_key,
+            k_request_hash=request_hash or "",
+            k_status_code=202,
+            k_response_body=body,
+            k_created_at=now,
+            k_expires_at=now + ttl,
         )
-        statement = statement.add_cte(key.cte("new_key"))
     with db.autocommit() as conn:
-        enquiry_id, outbox_id = conn.execute(statement).one()
-    return int(enquiry_id), int(outbox_id)
+        row = conn.execute(_STORE[bool(idempotency_key)], params).one()
+    return int(row[0]), int(row[1])
 
 
 def _replay(db: Database, key: str, request_hash: str, now: datetime) -> SubmitResult | None:
