@@ -93,10 +93,9 @@ class RouteResult:
 def route_enquiry(db: Database, enquiry_id: int, *, now: datetime | None = None) -> RouteResult:
     """Decide where an enquiry goes, exactly once in effect."""
     now = now or utcnow()
-    if db.engine.dialect.name == "postgresql":
-        return _route_in_one_statement(db, enquiry_id, now)
-    with db.transaction() as session:
-        conn = session.connection()
+    # Read and decide outside any write transaction: the decision is pure, and every write
+    # below is conditional on the enquiry still being received, so a stale read changes nothing.
+    with db.autocommit() as conn:
         row = conn.execute(_LOAD, {"enquiry_id": enquiry_id}).first()
         if row is None:
             log.warning("route.enquiry_missing", enquiry_id=enquiry_id)
@@ -104,12 +103,33 @@ def route_enquiry(db: Database, enquiry_id: int, *, now: datetime | None = None)
         if row.status != EnquiryStatus.RECEIVED:
             conn.execute(_COMPLETE_OUTBOX, {"b_enquiry_id": enquiry_id, "b_now": now})
             return RouteResult(enquiry_id, False, row.status)
-        decision = decide_for(
-            postcode=(row.personal or {}).get("postcode"),
-            preferred_authority=row.preferred_authority_code,
-            interest=row.interest,
-            at=now,
-        )
+    decision = decide_for(
+        postcode=(row.personal or {}).get("postcode"),
+        preferred_authority=row.preferred_authority_code,
+        interest=row.interest,
+        at=now,
+    )
+    if db.engine.dialect.name == "postgresql":
+        claimed = _write_in_one_statement(db, enquiry_id, decision, now)
+    else:
+        claimed = _write_in_transaction(db, enquiry_id, decision, now)
+    if not claimed:
+        return RouteResult(enquiry_id, False, "already_claimed")
+    log.info(
+        "route.decided",
+        enquiry_id=enquiry_id,
+        outcome=decision.status,
+        authority=decision.authority_code,
+        geography_version=decision.geography_version,
+        rules_version=decision.rules_version,
+    )
+    return RouteResult(enquiry_id, True, decision.status)
+
+
+def _write_in_transaction(db: Database, enquiry_id: int, decision: Decision, now: datetime) -> bool:
+    """Claim, decision, event and outbox in one short write transaction (SQLite)."""
+    with db.transaction() as session:
+        conn = session.connection()
         claimed = conn.execute(
             _CLAIM,
             {
@@ -125,55 +145,25 @@ def route_enquiry(db: Database, enquiry_id: int, *, now: datetime | None = None)
         if claimed.rowcount != 1:
             # Another run got here first; roll back so nothing of ours is written.
             session.rollback()
-            return RouteResult(enquiry_id, False, "already_claimed")
+            return False
         _record(conn, enquiry_id, decision, now)
         conn.execute(_COMPLETE_OUTBOX, {"b_enquiry_id": enquiry_id, "b_now": now})
-    log.info(
-        "route.decided",
-        enquiry_id=enquiry_id,
-        outcome=decision.status,
-        authority=decision.authority_code,
-        geography_version=decision.geography_version,
-        rules_version=decision.rules_version,
-    )
-    return RouteResult(enquiry_id, True, decision.status)
+    return True
 
 
-def _route_in_one_statement(db: Database, enquiry_id: int, now: datetime) -> RouteResult:
-    """PostgreSQL: read, decide, then claim + decision + event + outbox in one statement.
+def _write_in_one_statement(
+    db: Database, enquiry_id: int, decision: Decision, now: datetime
+) -> bool:
+    """PostgreSQL: claim + decision + event + outbox as one statement, in autocommit.
 
     The claim is a data-modifying CTE; the other writes select from it, so when another run
-    claimed first they insert nothing. One statement is atomic, so both round trips run in
-    autocommit (no BEGIN or COMMIT).
+    claimed first they insert nothing. One statement is atomic, so no BEGIN or COMMIT.
     """
     with db.autocommit() as conn:
-        row = conn.execute(_LOAD, {"enquiry_id": enquiry_id}).first()
-        if row is None:
-            log.warning("route.enquiry_missing", enquiry_id=enquiry_id)
-            return RouteResult(enquiry_id, False, "missing")
-        if row.status != EnquiryStatus.RECEIVED:
-            conn.execute(_COMPLETE_OUTBOX, {"b_enquiry_id": enquiry_id, "b_now": now})
-            return RouteResult(enquiry_id, False, row.status)
-        decision = decide_for(
-            postcode=(row.personal or {}).get("postcode"),
-            preferred_authority=row.preferred_authority_code,
-            interest=row.interest,
-            at=now,
-        )
         claimed = conn.execute(
             _CLAIM_AND_RECORD, _claim_and_record_params(enquiry_id, decision, now)
         ).scalar_one()
-    if claimed != 1:
-        return RouteResult(enquiry_id, False, "already_claimed")
-    log.info(
-        "route.decided",
-        enquiry_id=enquiry_id,
-        outcome=decision.status,
-        authority=decision.authority_code,
-        geography_version=decision.geography_version,
-        rules_version=decision.rules_version,
-    )
-    return RouteResult(enquiry_id, True, decision.status)
+    return bool(claimed == 1)
 
 
 def _claim_and_record_statement() -> Select[Any]:
