@@ -15,10 +15,12 @@ from flask_smorest import Blueprint
 from hub.auth import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.commands.council_actions import acknowledge_referral, return_referral, transfer_referral
 from hub.commands.council_referrals import get_referral, list_referrals
+from hub.commands.home_council_notices import list_home_council_notices
 from hub.extensions import get_db
 from hub.models import TokenScope
 from hub.schemas.council import (
     ActionResultSchema,
+    NoticeToHomeCouncilListSchema,
     ReferralDetailSchema,
     ReferralPageSchema,
     ReferralQuerySchema,
@@ -61,6 +63,19 @@ def referrals(args: dict[str, Any]) -> dict[str, Any]:
         status=args.get("status"),
         received_since=args.get("received_since"),
     )
+
+
+@blp.route("/v1/council/notices", methods=["GET"])
+@blp.response(200, NoticeToHomeCouncilListSchema)
+@blp.alt_response(401, description=_UNAUTHORIZED)
+@blp.doc(security=BEARER_SECURITY)
+def notices() -> dict[str, Any]:
+    """Enquirers from your area whom another council took (you must be consulted).
+
+    The newest 100, without personal data: the receiving council shares details when it
+    consults you. The read is audited.
+    """
+    return list_home_council_notices(get_db(), request_context())
 
 
 @blp.route("/v1/council/referrals/<string:reference>", methods=["GET"])

@@ -22,6 +22,7 @@ class AuditAction(StrEnum):
     LIST_TRIAGE = "list_triage"
     ROUTE_MANUALLY = "route_manually"
     READ_DECISIONS = "read_decisions"
+    LIST_NOTICES = "list_notices"
 
 
 class AuditOutcome(StrEnum):

@@ -153,3 +153,16 @@ class DecisionSchema(Schema):
 class DecisionHistorySchema(Schema):
     reference = fields.String(required=True)
     decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+
+
+class NoticeToHomeCouncilSchema(Schema):
+    reference = fields.String(required=True, metadata={"example": "FE-7K3M9Q2D"})
+    received_at = fields.DateTime(required=True)
+    home_council_code = fields.String(required=True)
+    routed_to_code = fields.String(required=True)
+    routed_to_name = fields.String(allow_none=True)
+    decided_at = fields.DateTime(required=True)
+
+
+class NoticeToHomeCouncilListSchema(Schema):
+    items = fields.List(fields.Nested(NoticeToHomeCouncilSchema), required=True)

@@ -1,0 +1,45 @@
+"""Home-council notices: the home council sees that another council took its resident."""
+
+from __future__ import annotations
+
+from tests.api.council_helpers import KENT, audit_rows, bearer, routed, token_for
+
+MEDWAY = "E06000035"
+
+
+def test_home_council_sees_a_notice_when_a_preference_takes_its_resident_elsewhere(
+    client, db
+) -> None:  # type: ignore[no-untyped-def]
+    # A Medway resident (ME4 4TR) asks for Kent; the cluster policy allows it.
+    reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
+    medway = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
+    assert medway.status_code == 200
+    [notice] = medway.get_json()["items"]
+    assert notice["reference"] == reference
+    assert notice["routed_to_code"] == KENT
+    assert notice["home_council_code"] == MEDWAY
+    assert "given_name" not in notice and "postcode" not in notice
+
+
+def test_notices_are_only_for_the_home_council(client, db) -> None:  # type: ignore[no-untyped-def]
+    routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
+    kent = client.get("/v1/council/notices", headers=bearer(token_for(db, KENT)))
+    assert kent.get_json()["items"] == []
+
+
+def test_no_notice_when_the_enquiry_stays_with_the_home_council(client, db) -> None:  # type: ignore[no-untyped-def]
+    routed(client, db, postcode="ME4 4TR")
+    medway = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
+    assert medway.get_json()["items"] == []
+
+
+def test_reading_notices_is_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
+    client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
+    [row] = audit_rows(db, action="list_notices")
+    assert row.outcome == "ok" and reference in row.detail["references"]
+
+
+def test_notices_need_a_council_token(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/v1/council/notices")
+    assert response.status_code == 401
