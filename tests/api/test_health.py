@@ -28,12 +28,19 @@ def test_readyz_is_503_with_the_reason_when_redis_is_away(db) -> None:  # type: 
     assert [e["field"] for e in response.get_json()["errors"]] == ["redis"]
 
 
+def _accepted(client) -> float:  # type: ignore[no-untyped-def]
+    for line in client.get("/metrics").get_data(as_text=True).splitlines():
+        if line.startswith("hub_enquiries_accepted_total "):
+            return float(line.split()[1])
+    raise AssertionError("hub_enquiries_accepted_total missing")
+
+
 def test_metrics_count_accepted_enquiries(client) -> None:  # type: ignore[no-untyped-def]
     from tests.factories import enquiry_body
 
+    before = _accepted(client)
     client.post("/v1/enquiries", json=enquiry_body())
-    text = client.get("/metrics").get_data(as_text=True)
-    assert "hub_enquiries_accepted_total" in text
+    assert _accepted(client) == before + 1
 
 
 def test_rejected_requests_are_counted_by_problem_code(client) -> None:  # type: ignore[no-untyped-def]
