@@ -109,12 +109,6 @@ class RoutingRefusedError(HubError):
     title = "The routing rules do not allow this"
 
 
-class ServiceUnavailableError(HubError):
-    status = 503
-    code = "service_unavailable"
-    title = "The service is not ready"
-
-
 # Stable codes for the HTTP errors Flask and its extensions raise themselves.
 _HTTP_CODES = {
     400: "malformed_request",

@@ -14,8 +14,9 @@ import click
 from werkzeug.serving import make_server
 
 from hub.embedded_redis import EmbeddedRedis
+from hub.queues import Queue
 
-ALL_QUEUES = "routing,delivery,maintenance"
+ALL_QUEUES = ",".join(str(queue) for queue in Queue)
 
 
 def celery_command(kind: str, data_dir: Path, concurrency: int = 2) -> list[str]:

@@ -39,8 +39,6 @@ def make_celery() -> Celery:
     return app
 
 
-ALL_QUEUES = ",".join(str(q) for q in Queue)
-
 celery = make_celery()
 
 

@@ -8,22 +8,18 @@ from typing import Any
 from flask import Response, current_app, g, request, url_for
 from flask_smorest import Blueprint
 
-from hub.broker import publish
-from hub.commands.outbox import publish_committed
+from hub.commands.outbox import route_after_commit
 from hub.commands.submit_enquiry import (
     find_enquiry_status,
     request_fingerprint,
     submit_enquiry,
 )
 from hub.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
-from hub.extensions import app_settings, get_db, limiter
+from hub.extensions import app_settings, get_db, intake_rate_limit, limiter
 from hub.metrics import (
-    ENQUIRIES_ACCEPTED,
     ENQUIRIES_REJECTED,
     ENQUIRIES_REPLAYED,
-    OUTBOX_PUBLISH_DEFERRED,
 )
-from hub.queues import TaskName
 from hub.references import is_reference
 from hub.schemas.enquiry import EnquiryAcceptedSchema, EnquiryInSchema, EnquiryStatusSchema
 
@@ -64,12 +60,8 @@ def _status_url(reference: str) -> str:
     )
 
 
-def _intake_limit() -> str:
-    return app_settings().intake_rate_limit
-
-
 @blp.route("/v1/enquiries", methods=["POST"])
-@limiter.limit(_intake_limit)
+@limiter.limit(intake_rate_limit)
 @blp.arguments(EnquiryInSchema(), location="json")  # an instance: no schema build per request
 @blp.response(202, EnquiryAcceptedSchema)
 @blp.alt_response(422, description="Some answers need checking (problem+json with errors).")
@@ -110,22 +102,16 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         request_hash=request_fingerprint(request.get_json(silent=True)) if key else None,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
-    if result.outbox_id is None:
+    if result.outbox_id is None or result.enquiry_id is None:
         ENQUIRIES_REPLAYED.inc()
-    else:
-        ENQUIRIES_ACCEPTED.inc()
-        redis_url = settings.redis_url
-        request_id = g.get("request_id")
-
-        def publisher(task: TaskName, enquiry_id: int) -> None:
-            publish(task, enquiry_id, redis_url=redis_url, request_id=request_id)
-
-        assert result.enquiry_id is not None
-        if not publish_committed(
-            db, result.outbox_id, TaskName.ROUTE_ENQUIRY, result.enquiry_id, publisher
-        ):
-            OUTBOX_PUBLISH_DEFERRED.inc()
-            current_app.logger.info("publish deferred to the outbox sweeper")
+    elif not route_after_commit(
+        db,
+        result.outbox_id,
+        result.enquiry_id,
+        redis_url=settings.redis_url,
+        request_id=g.get("request_id"),
+    ):
+        current_app.logger.info("publish deferred to the outbox sweeper")
     return result.body, result.status_code, {"Location": result.body["status_url"]}
 
 

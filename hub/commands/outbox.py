@@ -79,6 +79,28 @@ def publish_committed(
     return False
 
 
+def route_after_commit(
+    db: Database,
+    outbox_id: int,
+    enquiry_id: int,
+    *,
+    redis_url: str,
+    request_id: str | None = None,
+) -> bool:
+    """Publish a newly stored enquiry's route task (API and form alike), counting deferrals."""
+    from hub.metrics import ENQUIRIES_ACCEPTED, OUTBOX_PUBLISH_DEFERRED
+
+    ENQUIRIES_ACCEPTED.inc()
+
+    def publisher(task: TaskName, target: int) -> None:
+        publish(task, target, redis_url=redis_url, request_id=request_id)
+
+    published = publish_committed(db, outbox_id, TaskName.ROUTE_ENQUIRY, enquiry_id, publisher)
+    if not published:
+        OUTBOX_PUBLISH_DEFERRED.inc()
+    return published
+
+
 @dataclass(frozen=True, slots=True)
 class SweepResult:
     published: int

@@ -10,16 +10,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, session
+from flask import Blueprint, abort, g, render_template, request, session
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from hub.broker import publish
-from hub.commands.outbox import publish_committed
+from hub.commands.outbox import route_after_commit
 from hub.commands.submit_enquiry import submit_enquiry
 from hub.errors import flatten_messages
-from hub.extensions import app_settings, get_db, limiter
-from hub.queues import TaskName
+from hub.extensions import app_settings, get_db, intake_rate_limit, limiter
 from hub.schemas.enquiry import BEST_TIMES, CONTACT_METHODS, INTERESTS, EnquiryInSchema
 
 bp = Blueprint("web", __name__, template_folder="templates")
@@ -42,10 +40,6 @@ TIME_LABELS = {
     "weekend": "Weekend",
     "any": "Any time",
 }
-
-
-def _intake_limit() -> str:
-    return app_settings().intake_rate_limit
 
 
 def _csrf_token() -> str:
@@ -116,7 +110,7 @@ def enquiry_form() -> Any:
 
 
 @bp.post("/enquire")
-@limiter.limit(_intake_limit)
+@limiter.limit(intake_rate_limit)
 def submit_form() -> Any:
     """Store the enquiry and show its reference, or show what needs fixing."""
     if not secrets.compare_digest(str(request.form.get("csrf", "")), _csrf_token()):
@@ -132,13 +126,12 @@ def submit_form() -> Any:
         status_url_for=lambda ref: f"/v1/enquiries/{ref}",
         idempotency_key=None,
     )
-    redis_url = app_settings().redis_url
     if result.outbox_id is not None and result.enquiry_id is not None:
-        publish_committed(
+        route_after_commit(
             db,
             result.outbox_id,
-            TaskName.ROUTE_ENQUIRY,
             result.enquiry_id,
-            lambda task, eid: publish(task, eid, redis_url=redis_url),
+            redis_url=app_settings().redis_url,
+            request_id=g.get("request_id"),
         )
     return render_template("enquiry_received.html", reference=result.body["reference"]), 201

@@ -10,8 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from hub.runner import ALL_QUEUES
+
 REPO = Path(__file__).resolve().parents[2]
-QUEUES = "routing,delivery,maintenance"
 
 
 class CeleryProcess:
@@ -23,7 +24,7 @@ class CeleryProcess:
             args += [
                 "worker",
                 "-Q",
-                QUEUES,
+                ALL_QUEUES,
                 "--pool",
                 "solo",
                 "--loglevel",

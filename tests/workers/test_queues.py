@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from hub.queues import TASK_QUEUES, TaskName
-from hub.runner import ALL_QUEUES, celery_command
+from hub.queues import TASK_QUEUES, Queue, TaskName
+from hub.runner import celery_command
 
 
 def test_every_task_queue_is_consumed_by_hub_worker(tmp_path) -> None:  # type: ignore[no-untyped-def]
     command = celery_command("worker", tmp_path)
     consumed = set(command[command.index("-Q") + 1].split(","))
     assert {str(q) for q in TASK_QUEUES.values()} <= consumed
-    assert consumed == set(ALL_QUEUES.split(","))
+    assert consumed == {str(q) for q in Queue}
 
 
 def test_every_task_name_is_registered_with_the_worker_app() -> None:
