@@ -10,8 +10,8 @@ from flask import Flask, request
 from marshmallow import ValidationError
 from sqlalchemy import Column, Integer, MetaData, Table, Text
 
-from hub.db import make_engine
-from hub.schemas.enquiry import EnquiryInSchema
+from hub.intake.schemas import EnquiryInSchema
+from hub.platform.db import make_engine
 
 metadata = MetaData()
 rows = Table(

@@ -138,7 +138,7 @@ def database_url(backend: str, tmp: Path) -> tuple[str, object]:
 
 
 def run_backend(backend: str, args: argparse.Namespace, redis_url: str) -> None:
-    from hub.migrate import upgrade
+    from hub.platform.migrate import upgrade
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -146,7 +146,7 @@ def run_backend(backend: str, args: argparse.Namespace, redis_url: str) -> None:
         try:
             upgrade(url)
             from bench.baseline_app import metadata
-            from hub.db import make_engine
+            from hub.platform.db import make_engine
 
             engine = make_engine(url)
             metadata.create_all(engine)
@@ -162,7 +162,7 @@ def run_backend(backend: str, args: argparse.Namespace, redis_url: str) -> None:
             figures = {}
             for name, app in (
                 ("baseline", "bench.baseline_app:create_baseline_app()"),
-                ("hub", "hub:create_app()"),
+                ("hub", "hub.app:create_app()"),
             ):
                 port = free_port()
                 proc = gunicorn(app, port, args.workers, env)
@@ -195,7 +195,7 @@ def main() -> None:
     args = parser.parse_args()
     global THREADS
     THREADS = args.threads
-    from hub.embedded_redis import EmbeddedRedis
+    from hub.embedded.redis_server import EmbeddedRedis
     from hub.geo import ensure_default_geography
 
     os.environ.setdefault("HUB_GEO_DIR", str(REPO / ".cache" / "geo"))

@@ -40,7 +40,7 @@ POSTCODES = [
 
 
 def body(i: int) -> dict[str, object]:
-    from hub.schemas.enquiry import EnquiryInSchema
+    from hub.intake.schemas import EnquiryInSchema
 
     raw = {
         "given_name": "Sam",
@@ -76,7 +76,7 @@ def main() -> None:
 
     from redis import Redis
 
-    from hub.embedded_redis import EmbeddedRedis
+    from hub.embedded.redis_server import EmbeddedRedis
 
     tmp = Path(tempfile.mkdtemp(prefix="hub-bench-"))
     redis = EmbeddedRedis(tmp / "redis")
@@ -106,13 +106,13 @@ def main() -> None:
     os.environ.update(env)
     from sqlalchemy import func, select
 
-    from hub.commands.outbox import publish_committed
-    from hub.commands.submit_enquiry import submit_enquiry
-    from hub.db import Database
+    from hub.enquiries.models import Enquiry
     from hub.geo import ensure_default_geography
-    from hub.migrate import upgrade
-    from hub.models import Enquiry
-    from hub.queues import TaskName
+    from hub.intake.submit import submit_enquiry
+    from hub.platform.db import Database
+    from hub.platform.migrate import upgrade
+    from hub.platform.outbox import publish_committed
+    from hub.platform.queues import TaskName
 
     ensure_default_geography()
     upgrade(url)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from hub.councils_cli import councils
+from hub.access.cli import councils
 from hub.geo.cli import geo
 from hub.routing.cli import rules
 
@@ -24,7 +24,7 @@ def main() -> None:
 @click.option("--data-dir", default="var", show_default=True, type=click.Path(path_type=Path))
 def run(host: str, port: int, data_dir: Path) -> None:
     """Start the embedded default: SQLite, embedded Redis, API, worker and beat."""
-    from hub.runner import run_embedded
+    from hub.embedded.runner import run_embedded
 
     run_embedded(host, port, data_dir)
 
@@ -39,7 +39,7 @@ def db() -> None:
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations to HUB_DATABASE_URL."""
     from config.settings import get_settings
-    from hub.migrate import upgrade
+    from hub.platform.migrate import upgrade
 
     upgrade(get_settings().resolved_database_url, revision)
     click.echo(f"database at {revision}")
@@ -47,7 +47,7 @@ def db_upgrade(revision: str) -> None:
 
 def _exec_celery(kind: str, extra: tuple[str, ...]) -> None:
     from config.settings import get_settings
-    from hub.runner import celery_command
+    from hub.embedded.runner import celery_command
 
     argv = celery_command(kind, get_settings().data_dir) + list(extra)
     sys.stdout.flush()

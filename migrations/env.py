@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 from config.settings import get_settings
-from hub.db import make_engine
-from hub.models import Base
+from hub.model_registry import Base
+from hub.platform.db import make_engine
 
 config = context.config
 target_metadata = Base.metadata

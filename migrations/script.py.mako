@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.models.base
+import hub.platform.models
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

@@ -60,8 +60,8 @@ def geography(hub_env: dict[str, str]) -> str:
 
 @pytest.fixture(scope="session")
 def database(hub_env: dict[str, str], backend: Backend):  # type: ignore[no-untyped-def]
-    from hub.db import Database
-    from hub.migrate import upgrade
+    from hub.platform.db import Database
+    from hub.platform.migrate import upgrade
 
     upgrade(backend.database_url)
     db = Database(backend.database_url)
@@ -72,7 +72,7 @@ def database(hub_env: dict[str, str], backend: Backend):  # type: ignore[no-unty
 @pytest.fixture
 def db(database):  # type: ignore[no-untyped-def]
     """The session database, emptied before each test."""
-    from hub.models import Base
+    from hub.model_registry import Base
 
     with database.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
@@ -83,7 +83,7 @@ def db(database):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def app(db, geography: str) -> Flask:  # type: ignore[no-untyped-def]
     from config.settings import get_settings
-    from hub import create_app
+    from hub.app import create_app
 
     app = create_app(get_settings(), db=db)
     app.config["TESTING"] = True

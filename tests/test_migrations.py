@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from hub.models import Base
+from hub.model_registry import Base
 
 
 def test_migrations_from_empty_match_the_models(database) -> None:  # type: ignore[no-untyped-def]

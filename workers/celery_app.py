@@ -10,10 +10,10 @@ from celery import Celery, Task
 from celery.signals import task_prerun, worker_process_init
 
 from config.settings import get_settings
-from hub.broker import celery_config
-from hub.db import Database
-from hub.logging import configure_logging
-from hub.queues import Queue, TaskName
+from hub.platform.broker import celery_config
+from hub.platform.db import Database
+from hub.platform.logging import configure_logging
+from hub.platform.queues import Queue, TaskName
 
 
 def make_celery() -> Celery:

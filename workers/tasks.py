@@ -9,10 +9,10 @@ from sqlalchemy import delete
 from sqlalchemy.exc import OperationalError
 
 from config.settings import get_settings
-from hub.commands.outbox import sweep_outbox
-from hub.commands.route_enquiry import route_enquiry
-from hub.models import IdempotencyRecord
-from hub.queues import TaskName
+from hub.intake.models import IdempotencyRecord
+from hub.platform.outbox import sweep_outbox
+from hub.platform.queues import TaskName
+from hub.referrals.route_enquiry import route_enquiry
 from workers.celery_app import celery, get_worker_db
 
 

@@ -14,11 +14,11 @@ from flask import Blueprint, abort, g, render_template, request, session
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from hub.commands.outbox import route_after_commit
-from hub.commands.submit_enquiry import submit_enquiry
-from hub.errors import flatten_messages
-from hub.extensions import app_settings, get_db, intake_rate_limit, limiter
-from hub.schemas.enquiry import BEST_TIMES, CONTACT_METHODS, INTERESTS, EnquiryInSchema
+from hub.intake.schemas import BEST_TIMES, CONTACT_METHODS, INTERESTS, EnquiryInSchema
+from hub.intake.submit import submit_enquiry
+from hub.platform.errors import flatten_messages
+from hub.platform.extensions import app_settings, get_db, intake_rate_limit, limiter
+from hub.platform.outbox import route_after_commit
 
 bp = Blueprint("web", __name__, template_folder="templates")
 

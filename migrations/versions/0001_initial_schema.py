@@ -12,8 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.models.base
-
+import hub.platform.models
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -33,10 +32,10 @@ def upgrade() -> None:
         ),
         sa.Column("reference", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
-        sa.Column("status_changed_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("personal", hub.models.base.EncryptedJSON(), nullable=False),
-        sa.Column("special_category", hub.models.base.EncryptedJSON(), nullable=True),
+        sa.Column("status_changed_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("personal", hub.platform.models.EncryptedJSON(), nullable=False),
+        sa.Column("special_category", hub.platform.models.EncryptedJSON(), nullable=True),
         sa.Column("interest", sa.String(length=32), nullable=False),
         sa.Column("preferred_authority_code", sa.String(length=9), nullable=True),
         sa.Column("campaign", sa.JSON(), nullable=False),
@@ -61,8 +60,8 @@ def upgrade() -> None:
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=False),
         sa.Column("response_body", sa.JSON(), nullable=False),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
     )
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
@@ -82,7 +81,7 @@ def upgrade() -> None:
             "enquiry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("event", sa.String(length=40), nullable=False),
-        sa.Column("at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=80), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -107,11 +106,11 @@ def upgrade() -> None:
             "enquiry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("task_name", sa.String(length=80), nullable=False),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("published_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("completed_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("dead_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("dead_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["enquiry_id"], ["enquiries.id"], name=op.f("fk_outbox_messages_enquiry_id_enquiries")
         ),
@@ -136,7 +135,7 @@ def upgrade() -> None:
         sa.Column(
             "enquiry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("decided_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.String(length=80), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("authority_code", sa.String(length=9), nullable=True),
@@ -145,8 +144,8 @@ def upgrade() -> None:
         sa.Column("rules_version", sa.String(length=60), nullable=True),
         sa.Column("geography_version", sa.String(length=80), nullable=True),
         sa.Column("home_council_code", sa.String(length=9), nullable=True),
-        sa.Column("detail", hub.models.base.EncryptedJSON(), nullable=False),
-        sa.Column("explanation", hub.models.base.EncryptedJSON(), nullable=False),
+        sa.Column("detail", hub.platform.models.EncryptedJSON(), nullable=False),
+        sa.Column("explanation", hub.platform.models.EncryptedJSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["enquiry_id"], ["enquiries.id"], name=op.f("fk_routing_decisions_enquiry_id_enquiries")
         ),

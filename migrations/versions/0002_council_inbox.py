@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import hub.models.base
+import hub.platform.models
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -34,9 +34,9 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(length=20), nullable=False),
         sa.Column("scope_value", sa.String(length=120), nullable=True),
         sa.Column("label", sa.String(length=200), nullable=True),
-        sa.Column("created_at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", hub.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("prefix", name=op.f("uq_api_tokens_prefix")),
     )
@@ -48,7 +48,7 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
-        sa.Column("at", hub.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=80), nullable=False),
         sa.Column("actor_scope", sa.String(length=160), nullable=False),
         sa.Column("action", sa.String(length=40), nullable=False),
@@ -74,7 +74,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("enquiries", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("acknowledged_at", hub.models.base.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("acknowledged_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True)
         )
         # Existing rows start at version 1, as new ones do.
         batch_op.add_column(

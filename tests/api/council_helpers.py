@@ -7,10 +7,11 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from hub.commands.api_tokens import create_api_token, resolve_token_scope
-from hub.commands.route_enquiry import route_enquiry
-from hub.db import Database
-from hub.models import AuditEvent, Enquiry
+from hub.access.manage_tokens import create_api_token, resolve_token_scope
+from hub.audit.models import AuditEvent
+from hub.enquiries.models import Enquiry
+from hub.platform.db import Database
+from hub.referrals.route_enquiry import route_enquiry
 from tests.factories import enquiry_body
 
 KENT = "E10000016"  # ME14 1XQ

@@ -6,7 +6,8 @@ import threading
 
 from sqlalchemy import select
 
-from hub.models import JourneyEvent, RoutingDecisionRecord
+from hub.enquiries.journey import JourneyEvent
+from hub.referrals.models import RoutingDecisionRecord
 from tests.api.council_helpers import (
     BIRMINGHAM,
     KENT,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hub.commands.api_tokens import revoke_api_token
-from hub.models import ApiToken
+from hub.access.manage_tokens import revoke_api_token
+from hub.access.models import ApiToken
 from tests.api.council_helpers import KENT, bearer, routed, token_for
 
 ENDPOINTS = [

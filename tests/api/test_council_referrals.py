@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from hub.models import Enquiry
+from hub.enquiries.models import Enquiry
 from tests.api.council_helpers import (
     AFC,
     KENT,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from config.settings import load_settings
-from hub import create_app
-from hub.embedded_redis import free_port
+from hub.app import create_app
+from hub.embedded.redis_server import free_port
 
 
 def test_healthz_says_the_process_is_alive(client) -> None:  # type: ignore[no-untyped-def]

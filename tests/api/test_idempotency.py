@@ -8,7 +8,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import func, select
 
-from hub.models import Enquiry
+from hub.enquiries.models import Enquiry
 from tests.factories import enquiry_body
 
 

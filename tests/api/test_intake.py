@@ -7,8 +7,10 @@ import json
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from hub.models import Enquiry, JourneyEvent, OutboxMessage
-from hub.references import is_reference
+from hub.enquiries.journey import JourneyEvent
+from hub.enquiries.models import Enquiry
+from hub.enquiries.references import is_reference
+from hub.platform.outbox_model import OutboxMessage
 from tests.factories import enquiry_body
 
 

@@ -6,7 +6,7 @@ import os
 import secrets
 
 from config.settings import load_settings
-from hub import create_app
+from hub.app import create_app
 from tests.factories import enquiry_body
 
 

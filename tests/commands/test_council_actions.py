@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from hub.auth import Caller
-from hub.commands.audit_log import RequestContext
-from hub.commands.council_actions import return_referral, transfer_referral
-from hub.errors import ConcurrentChangeError, NotFoundError
-from hub.models import Enquiry, JourneyEvent, TokenScope
+from hub.access.auth import Caller
+from hub.access.models import TokenScope
+from hub.audit.record import RequestContext
+from hub.enquiries.journey import JourneyEvent
+from hub.enquiries.models import Enquiry
+from hub.platform.errors import ConcurrentChangeError, NotFoundError
+from hub.referrals.actions import return_referral, transfer_referral
 from tests.api.council_helpers import KENT, MEDWAY, bearer, get_enquiry, routed, token_for
 
 

@@ -7,8 +7,8 @@ import hashlib
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from hub.access.models import ApiToken
 from hub.cli import main
-from hub.models import ApiToken
 
 
 def _create(*args: str) -> str:

@@ -6,9 +6,11 @@ import threading
 
 from sqlalchemy import func, select
 
-from hub.commands.outbox import sweep_outbox
-from hub.commands.route_enquiry import route_enquiry
-from hub.models import Enquiry, OutboxMessage, RoutingDecisionRecord
+from hub.enquiries.models import Enquiry
+from hub.platform.outbox import sweep_outbox
+from hub.platform.outbox_model import OutboxMessage
+from hub.referrals.models import RoutingDecisionRecord
+from hub.referrals.route_enquiry import route_enquiry
 from tests.factories import enquiry_body
 
 

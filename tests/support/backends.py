@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 from redis import Redis
 
-from hub.embedded_redis import EmbeddedRedis
+from hub.embedded.redis_server import EmbeddedRedis
 
 PG_ADMIN_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SERVICE_REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -66,6 +66,6 @@ def session_backend(tmp: Path) -> Iterator[Backend]:
     redis = EmbeddedRedis(tmp / "redis")
     redis.start()
     try:
-        yield Backend("embedded", f"sqlite:///{tmp / 'hub.db'}", redis.url)
+        yield Backend("embedded", f"sqlite:///{tmp / 'hub.platform.db'}", redis.url)
     finally:
         redis.stop()

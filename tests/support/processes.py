@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hub.runner import ALL_QUEUES
+from hub.embedded.runner import ALL_QUEUES
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from hub.models import Enquiry
+from hub.enquiries.models import Enquiry
 
 GOOD = {
     "given_name": "Sam",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hub.queues import TASK_QUEUES, Queue, TaskName
-from hub.runner import celery_command
+from hub.embedded.runner import celery_command
+from hub.platform.queues import TASK_QUEUES, Queue, TaskName
 
 
 def test_every_task_queue_is_consumed_by_hub_worker(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -12,9 +12,12 @@ from redis import Redis
 from sqlalchemy import func, select
 
 from config.settings import load_settings
-from hub import create_app
-from hub.embedded_redis import EmbeddedRedis
-from hub.models import Enquiry, JourneyEvent, OutboxMessage, RoutingDecisionRecord
+from hub.app import create_app
+from hub.embedded.redis_server import EmbeddedRedis
+from hub.enquiries.journey import JourneyEvent
+from hub.enquiries.models import Enquiry
+from hub.platform.outbox_model import OutboxMessage
+from hub.referrals.models import RoutingDecisionRecord
 from tests.factories import enquiry_body
 from tests.support.processes import CeleryProcess, wait_for
 

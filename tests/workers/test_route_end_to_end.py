@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from hub.models import Enquiry, JourneyEvent, RoutingDecisionRecord
+from hub.enquiries.journey import JourneyEvent
+from hub.enquiries.models import Enquiry
+from hub.referrals.models import RoutingDecisionRecord
 from tests.factories import enquiry_body
 from tests.support.processes import CeleryProcess, wait_for
 

@@ -1,0 +1,83 @@
+"""Create, list and revoke API tokens (the ``hub councils token`` commands use these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from hub.access.auth import find_delivery_body_name, new_token
+from hub.access.models import ApiToken, TokenScope
+from hub.platform.db import Database
+from hub.platform.models import utcnow
+
+
+class UnknownScopeError(ValueError):
+    """Neither a council nor a delivery body of the active rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenScopeChoice:
+    scope: TokenScope
+    value: str | None
+
+
+def resolve_token_scope(target: str | None, *, hub_operator: bool) -> TokenScopeChoice:
+    """What a new token may see: a council (code or name), a delivery body, or the hub."""
+    from hub.geo import find_authority
+
+    if hub_operator:
+        if target:
+            raise UnknownScopeError("a hub operator token is not for one council")
+        return TokenScopeChoice(TokenScope.HUB, None)
+    if not target:
+        raise UnknownScopeError("name a council (GSS code) or a delivery body")
+    authority = find_authority(target)
+    if authority is not None:
+        return TokenScopeChoice(TokenScope.AUTHORITY, authority.code)
+    body = find_delivery_body_name(target)
+    if body is not None:
+        return TokenScopeChoice(TokenScope.DELIVERY_BODY, body)
+    raise UnknownScopeError(f"{target!r} is neither a council nor a delivery body in the rules")
+
+
+def create_api_token(
+    db: Database, choice: TokenScopeChoice, *, label: str | None = None
+) -> tuple[ApiToken, str]:
+    """Store a new token's hash; return the row and the token (shown once, never stored)."""
+    for _ in range(5):
+        fresh = new_token()
+        try:
+            with db.transaction() as session:
+                row = ApiToken(
+                    prefix=fresh.prefix,
+                    secret_hash=fresh.secret_hash,
+                    scope=str(choice.scope),
+                    scope_value=choice.value,
+                    label=label,
+                    created_at=utcnow(),
+                )
+                session.add(row)
+                session.flush()
+                return row, fresh.token
+        except IntegrityError:
+            continue  # a prefix collision (48 random bits): draw again
+    raise RuntimeError("could not allocate a unique token prefix")
+
+
+def list_api_tokens(db: Database) -> list[ApiToken]:
+    with db.sessions() as session:
+        return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke_api_token(db: Database, token_id: int, *, now: datetime | None = None) -> bool:
+    """Revoke a token at once; False when there is no such live token."""
+    with db.transaction() as session:
+        result = session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now or utcnow())
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)

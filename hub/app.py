@@ -1,0 +1,96 @@
+"""The foster-carer enquiry routing hub: create_app() builds the web app."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import structlog
+from flask import Flask, Response, g, request
+
+from config.settings import Settings, get_settings
+from hub.platform.db import Database
+from hub.platform.errors import register_error_handlers
+from hub.platform.extensions import ProblemApi, limiter
+from hub.platform.logging import configure_logging
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Flask:
+    """Build the hub's Flask app: only register_* calls."""
+    settings = settings or get_settings()
+    app = Flask(__name__)
+    register_config(app, settings)
+    register_logging(app, settings)
+    register_database(app, settings, db)
+    register_extensions(app, settings)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def register_config(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="Fostering enquiry hub",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # X-RateLimit-* headers cost two Redis round trips a request; 429s still carry
+        # Retry-After (hub.platform.errors computes it from the breached limit).
+        RATELIMIT_HEADERS_ENABLED=False,
+        RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+        HUB_SETTINGS=settings,
+    )
+
+
+def register_logging(app: Flask, settings: Settings) -> None:
+    configure_logging(json_logs=settings.log_json)
+
+    @app.before_request
+    def _bind_request_id() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=g.request_id)
+
+    @app.after_request
+    def _echo_request_id(response: Response) -> Response:
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
+
+
+def register_database(app: Flask, settings: Settings, db: Database | None) -> None:
+    app.extensions["hub_db"] = db or Database(settings.resolved_database_url)
+
+
+def register_extensions(app: Flask, settings: Settings) -> None:
+    # One Api per app: flask-smorest keeps the OpenAPI spec on the Api object.
+    app.extensions["hub_api"] = ProblemApi(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hub.access.auth import register_bearer_scheme
+    from hub.intake.api import blp as intake_blp
+    from hub.ops.health import bp as health_bp
+    from hub.referrals.api import blp as council_blp
+    from hub.triage.api import blp as ops_blp
+    from hub.web.carer_form import bp as web_bp
+
+    api = app.extensions["hub_api"]
+    register_bearer_scheme(api)
+    api.register_blueprint(intake_blp)
+    api.register_blueprint(council_blp)
+    api.register_blueprint(ops_blp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)

@@ -1,0 +1,55 @@
+"""The audit log: every read of personal data and every council or operator action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.platform.models import Base, BigId, UTCDateTime, utcnow
+
+
+class AuditAction(StrEnum):
+    LIST_REFERRALS = "list_referrals"
+    READ_REFERRAL = "read_referral"
+    ACKNOWLEDGE = "acknowledge"
+    RETURN = "return"
+    TRANSFER_OUT = "transfer_out"
+    TRANSFER_IN = "transfer_in"
+    LIST_TRIAGE = "list_triage"
+    ROUTE_MANUALLY = "route_manually"
+    READ_DECISIONS = "read_decisions"
+    LIST_NOTICES = "list_notices"
+
+
+class AuditOutcome(StrEnum):
+    OK = "ok"
+    DENIED = "denied"  # outside the caller's scope, or no such referral: answered 404
+    REFUSED = "refused"  # in scope, but the action is not allowed now (409/422)
+
+
+class AuditEvent(Base):
+    """Who (token and scope) did what (action, enquiry) when, and how it ended.
+
+    Never personal data: codes, references and ids only.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    actor_scope: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(20))
+    # No foreign key: the log outlives retention purges and records references that were
+    # asked for but do not exist.
+    enquiry_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    enquiry_reference: Mapped[str | None] = mapped_column(String(40))
+    # The council that may see this row (the receiver of a transfer sees its own row).
+    visible_to: Mapped[str | None] = mapped_column(String(120), index=True)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

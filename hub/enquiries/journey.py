@@ -1,0 +1,23 @@
+"""Journey events: the append-only history of each enquiry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.platform.models import Base, BigId, UTCDateTime, utcnow
+
+
+class JourneyEvent(Base):
+    __tablename__ = "journey_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80), default="hub")
+    # Never personal data: codes, versions and reasons only.
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

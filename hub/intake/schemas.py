@@ -1,0 +1,172 @@
+"""What an enquiry looks like coming in, and what the hub says back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from hub.platform.fields import AuthorityRef, CleanString, Postcode, UKPhone
+
+INTERESTS = (
+    "mainstream",
+    "short_breaks",
+    "parent_and_child",
+    "emergency",
+    "long_term",
+    "remand",
+    "sibling_groups",
+    "not_sure",
+)
+CONTACT_METHODS = ("email", "phone", "either")
+BEST_TIMES = ("morning", "afternoon", "evening", "weekend", "any")
+SPECIAL_CATEGORY_TEXT = validate.Length(max=100)
+
+
+def _says(required: str) -> dict[str, str | list[Any] | dict[Any, Any]]:
+    """Field error messages a member of the public can act on (marshmallow's are terse)."""
+    return {"required": required, "null": required}
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class HouseholdSchema(StrictSchema):
+    adults = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, 12, error="Enter a number of adults from 1 to 12."),
+        error_messages={
+            **_says("Enter how many adults live in your home, as a number."),
+            "invalid": "Enter how many adults live in your home, as a number.",
+        },
+    )
+    children = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(0, 20, error="Enter a number of children from 0 to 20."),
+        error_messages={
+            **_says("Enter how many children live in your home, as a number."),
+            "invalid": "Enter how many children live in your home, as a number.",
+        },
+    )
+    spare_bedroom = fields.Boolean(
+        required=True,
+        truthy={True},
+        falsy={False},
+        error_messages=_says("Tell us whether you have a spare bedroom."),
+    )
+
+
+class ConsentSchema(StrictSchema):
+    privacy_notice = fields.Boolean(
+        required=True,
+        truthy={True},
+        falsy={False},
+        error_messages=_says("Please confirm you have read the privacy notice."),
+    )
+    keep_in_touch = fields.Boolean(
+        required=True,
+        truthy={True},
+        falsy={False},
+        error_messages=_says("Tell us whether we may keep in touch (true or false)."),
+    )
+
+    @validates("privacy_notice")
+    def _must_accept(self, value: bool, **_: Any) -> None:
+        if value is not True:
+            raise ValidationError("Please confirm you have read the privacy notice.")
+
+
+class CampaignSchema(StrictSchema):
+    utm_source = CleanString(validate=validate.Length(max=100))
+    utm_medium = CleanString(validate=validate.Length(max=100))
+    utm_campaign = CleanString(validate=validate.Length(max=100))
+    utm_term = CleanString(validate=validate.Length(max=100))
+    utm_content = CleanString(validate=validate.Length(max=100))
+    heard_from = CleanString(validate=validate.Length(max=100))
+
+
+class SpecialCategorySchema(StrictSchema):
+    """Special category data (UK GDPR art. 9): optional, stored apart, marked as such."""
+
+    ethnicity = CleanString(validate=SPECIAL_CATEGORY_TEXT)
+    religion = CleanString(validate=SPECIAL_CATEGORY_TEXT)
+    disability = CleanString(validate=SPECIAL_CATEGORY_TEXT)
+
+
+class EnquiryInSchema(StrictSchema):
+    """An enquiry from someone thinking about fostering."""
+
+    given_name = CleanString(
+        required=True,
+        validate=validate.Length(
+            min=1, max=100, error="Enter a first name of up to 100 characters."
+        ),
+        error_messages=_says("Enter your first name."),
+    )
+    family_name = CleanString(
+        required=True,
+        validate=validate.Length(
+            min=1, max=100, error="Enter a last name of up to 100 characters."
+        ),
+        error_messages=_says("Enter your last name."),
+    )
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=254, error="Enter an email address of up to 254 characters."),
+        error_messages={
+            **_says("Enter your email address."),
+            "invalid": "Enter an email address in the correct format, like name@example.com.",
+        },
+    )
+    phone = UKPhone(required=True, error_messages=_says("Enter your phone number."))
+    postcode = Postcode(required=True, error_messages=_says("Enter your postcode."))
+    preferred_contact = fields.String(
+        required=True,
+        validate=validate.OneOf(CONTACT_METHODS, error="Choose email, phone or either."),
+        error_messages=_says("Choose how you would like us to contact you."),
+    )
+    best_time = fields.String(
+        validate=validate.OneOf(BEST_TIMES, error="Choose a time from the list, or leave it out.")
+    )
+    preferred_authority = AuthorityRef(
+        metadata={"description": "The council you would like to foster for: GSS code or name."}
+    )
+    interest = fields.String(
+        required=True,
+        validate=validate.OneOf(INTERESTS, error="Choose one of the kinds of fostering listed."),
+        error_messages=_says("Choose the kind of fostering that interests you."),
+    )
+    household = fields.Nested(
+        HouseholdSchema, required=True, error_messages=_says("Tell us about your household.")
+    )
+    campaign = fields.Nested(CampaignSchema)
+    consent = fields.Nested(
+        ConsentSchema,
+        required=True,
+        error_messages=_says("Please confirm you have read the privacy notice."),
+    )
+    message = CleanString(
+        allow_newlines=True,
+        validate=validate.Length(max=2000, error="Keep your message to 2,000 characters or fewer."),
+    )
+    special_category = fields.Nested(
+        SpecialCategorySchema,
+        metadata={"description": "Optional special category answers, kept apart and marked."},
+    )
+
+
+class EnquiryAcceptedSchema(Schema):
+    reference = fields.String(required=True, metadata={"example": "FE-7K3M9Q2D"})
+    status = fields.String(required=True)
+    status_url = fields.String(required=True)
+
+
+class EnquiryStatusSchema(Schema):
+    reference = fields.String(required=True)
+    status = fields.String(required=True)
+    status_changed_at = fields.DateTime(required=True)
+    received_at = fields.DateTime(required=True)

@@ -1,0 +1,21 @@
+"""Every table of the hub in one metadata: Alembic and the tests import this to see them all."""
+
+from hub.access.models import ApiToken
+from hub.audit.models import AuditEvent
+from hub.enquiries.journey import JourneyEvent
+from hub.enquiries.models import Enquiry
+from hub.intake.models import IdempotencyRecord
+from hub.platform.models import Base
+from hub.platform.outbox_model import OutboxMessage
+from hub.referrals.models import RoutingDecisionRecord
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Enquiry",
+    "IdempotencyRecord",
+    "JourneyEvent",
+    "OutboxMessage",
+    "RoutingDecisionRecord",
+]

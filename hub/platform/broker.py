@@ -1,0 +1,72 @@
+"""Publishing to the broker by task name, failing fast when Redis is away."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from celery import Celery
+
+from config.settings import Settings, get_settings
+from hub.platform.queues import TASK_QUEUES, TaskName
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Celery settings shared by the publisher (hub) and the workers."""
+    transport: dict[str, Any] = {
+        "visibility_timeout": settings.visibility_timeout,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "socket_keepalive": True,
+        "retry_on_timeout": False,
+        "health_check_interval": 10,
+    }
+    return {
+        "broker_url": settings.redis_url,
+        "broker_transport_options": transport,
+        "broker_connection_timeout": 2,
+        "broker_connection_retry_on_startup": True,
+        "task_routes": {str(name): {"queue": str(queue)} for name, queue in TASK_QUEUES.items()},
+        "task_default_queue": "routing",
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_acks_on_failure_or_timeout": True,
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": settings.task_soft_time_limit,
+        "task_time_limit": settings.task_time_limit,
+        "worker_hijack_root_logger": False,
+        "enable_utc": True,
+        "timezone": "UTC",
+    }
+
+
+@lru_cache(maxsize=4)
+def _sender(redis_url: str) -> Celery:
+    settings = get_settings()
+    app = Celery("hub-publisher", set_as_current=False)
+    app.conf.update(celery_config(settings))
+    app.conf.broker_url = redis_url
+    return app
+
+
+class PublishError(RuntimeError):
+    """The broker did not take the message; the outbox row stays for the sweeper."""
+
+
+def publish(
+    task: TaskName, *args: int | str, redis_url: str | None = None, request_id: str | None = None
+) -> None:
+    """Send one task by name with ids only; raise PublishError at once if the broker is down.
+
+    The API's request id travels in a message header (not an argument) so one enquiry's log
+    lines can be followed from the request to the worker.
+    """
+    url = redis_url or get_settings().redis_url
+    headers = {"request_id": request_id} if request_id else None
+    try:
+        _sender(url).send_task(str(task), args=list(args), retry=False, headers=headers)
+    except Exception as exc:
+        raise PublishError(f"broker unavailable: {type(exc).__name__}") from exc

@@ -1,0 +1,207 @@
+"""What a council reads: its referrals, one referral in full. Every read is audited.
+
+A referral outside the caller's scope is answered exactly like one that does not exist (the
+API says 404), and the attempt is audited as ``denied``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import RequestContext, add_audit_event, record_refusal
+from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.enquiries.references import is_reference
+from hub.platform.db import Database
+from hub.platform.errors import NotFoundError
+from hub.platform.pagination import decode_cursor, encode_cursor
+from hub.referrals.models import RoutingDecisionRecord
+
+# What a council inbox holds: routed to it, and anything later in the journey.
+REFERRAL_STATUSES = (str(EnquiryStatus.ROUTED), str(EnquiryStatus.ACKNOWLEDGED))
+_CURSOR_KIND = "referrals"
+
+
+def referral_not_found() -> NotFoundError:
+    return NotFoundError("No referral with that reference is in your inbox.")
+
+
+def scoped_referral_query(ctx: RequestContext, reference: str) -> Select[Enquiry]:
+    """The one query every council read and action starts from: scoped to the caller."""
+    return select(Enquiry).where(
+        Enquiry.reference == reference,
+        Enquiry.authority_code.in_(sorted(ctx.caller.authority_codes)),
+        Enquiry.status.in_(REFERRAL_STATUSES),
+    )
+
+
+def find_referral_in_scope(
+    session: Session, ctx: RequestContext, reference: str, *, for_update: bool = False
+) -> Enquiry | None:
+    if not is_reference(reference) or not ctx.caller.authority_codes:
+        return None
+    query = scoped_referral_query(ctx, reference)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def _routed_at() -> Any:
+    return (
+        select(func.max(RoutingDecisionRecord.decided_at))
+        .where(
+            RoutingDecisionRecord.enquiry_id == Enquiry.id,
+            RoutingDecisionRecord.outcome == "routed",
+        )
+        .correlate(Enquiry)
+        .scalar_subquery()
+    )
+
+
+def summary_of(enquiry: Enquiry, routed_at: datetime | None) -> dict[str, Any]:
+    personal = enquiry.personal or {}
+    return {
+        "reference": enquiry.reference,
+        "status": enquiry.status,
+        "received_at": enquiry.created_at,
+        "routed_at": routed_at,
+        "acknowledged_at": enquiry.acknowledged_at,
+        "interest": enquiry.interest,
+        "authority_code": enquiry.authority_code,
+        "authority_name": enquiry.authority_name,
+        "cluster": enquiry.cluster,
+        "delivery_body": enquiry.delivery_body,
+        "given_name": personal.get("given_name"),
+        "family_name": personal.get("family_name"),
+    }
+
+
+def list_referrals(
+    db: Database,
+    ctx: RequestContext,
+    *,
+    limit: int = 25,
+    cursor: str | None = None,
+    status: str | None = None,
+    received_since: datetime | None = None,
+) -> dict[str, Any]:
+    """The caller's referrals, newest first, one page; the read is audited (names shown)."""
+    routed_at = _routed_at().label("routed_at")
+    query = (
+        select(Enquiry, routed_at)
+        .where(
+            Enquiry.authority_code.in_(sorted(ctx.caller.authority_codes)),
+            Enquiry.status.in_([status] if status else REFERRAL_STATUSES),
+        )
+        .order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
+        .limit(limit + 1)
+    )
+    if received_since is not None:
+        query = query.where(Enquiry.created_at >= received_since)
+    if cursor:
+        after_at, after_id = decode_cursor(_CURSOR_KIND, cursor)
+        query = query.where(
+            or_(
+                Enquiry.created_at < after_at,
+                and_(Enquiry.created_at == after_at, Enquiry.id < after_id),
+            )
+        )
+    with db.transaction() as session:
+        rows = session.execute(query).all() if ctx.caller.authority_codes else []
+        page = rows[:limit]
+        add_audit_event(
+            session,
+            ctx,
+            AuditAction.LIST_REFERRALS,
+            AuditOutcome.OK,
+            detail={
+                "count": len(page),
+                "references": [row[0].reference for row in page],
+                "status": status,
+            },
+        )
+    items = [summary_of(enquiry, at) for enquiry, at in page]
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1][0]
+        next_cursor = encode_cursor(_CURSOR_KIND, last.created_at, last.id)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def latest_decision(session: Session, enquiry_id: int) -> RoutingDecisionRecord | None:
+    return session.scalars(
+        select(RoutingDecisionRecord)
+        .where(RoutingDecisionRecord.enquiry_id == enquiry_id)
+        .order_by(RoutingDecisionRecord.decided_at.desc(), RoutingDecisionRecord.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _routing_of(record: RoutingDecisionRecord | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    notice = (record.detail or {}).get("home_council_notice")
+    return {
+        "decided_at": record.decided_at,
+        "decided_by": record.decided_by,
+        "explanation": record.explanation,
+        "home_council_notice": (
+            {
+                "authority_code": notice["authority"]["code"],
+                "authority_name": notice["authority"].get("name"),
+                "reason": notice["reason"],
+            }
+            if notice
+            else None
+        ),
+    }
+
+
+def get_referral(db: Database, ctx: RequestContext, reference: str) -> dict[str, Any]:
+    """One referral in full, personal data included; audited, and 404 outside the scope."""
+    with db.transaction() as session:
+        enquiry = find_referral_in_scope(session, ctx, reference)
+        if enquiry is not None:
+            decision = latest_decision(session, enquiry.id)
+            routed_at = session.scalar(
+                select(func.max(RoutingDecisionRecord.decided_at)).where(
+                    RoutingDecisionRecord.enquiry_id == enquiry.id,
+                    RoutingDecisionRecord.outcome == "routed",
+                )
+            )
+            add_audit_event(
+                session,
+                ctx,
+                AuditAction.READ_REFERRAL,
+                AuditOutcome.OK,
+                enquiry=enquiry,
+                visible_to=enquiry.authority_code,
+            )
+            return _detail_of(enquiry, routed_at, decision)
+    record_refusal(db, ctx, AuditAction.READ_REFERRAL, reference)
+    raise referral_not_found()
+
+
+def _detail_of(
+    enquiry: Enquiry, routed_at: datetime | None, decision: RoutingDecisionRecord | None
+) -> dict[str, Any]:
+    personal = dict(enquiry.personal or {})
+    special = enquiry.special_category
+    return {
+        **summary_of(enquiry, routed_at),
+        "enquirer": personal,
+        "consent": {
+            "privacy_notice": enquiry.consent_privacy_notice,
+            "keep_in_touch": enquiry.consent_keep_in_touch,
+        },
+        "campaign": dict(enquiry.campaign or {}),
+        "preferred_authority_code": enquiry.preferred_authority_code,
+        "special_category": (
+            {"special_category_data": True, "answers": dict(special)} if special else None
+        ),
+        "routing": _routing_of(decision),
+    }

@@ -1,0 +1,31 @@
+"""Routing decisions, stored with everything needed to explain them later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
+
+
+class RoutingDecisionRecord(Base):
+    __tablename__ = "routing_decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by: Mapped[str] = mapped_column(String(80), default="router")
+    outcome: Mapped[str] = mapped_column(String(20))
+    authority_code: Mapped[str | None] = mapped_column(String(9))
+    cluster: Mapped[str | None] = mapped_column(String(120))
+    reason_code: Mapped[str | None] = mapped_column(String(60))
+    rules_version: Mapped[str | None] = mapped_column(String(60))
+    geography_version: Mapped[str | None] = mapped_column(String(80))
+    home_council_code: Mapped[str | None] = mapped_column(String(9))
+    # The whole decision with its trace of every rule considered. The trace names the postcode,
+    # so it is personal data: encrypted at rest like the enquiry.
+    detail: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
+    explanation: Mapped[str] = mapped_column(EncryptedJSON())

@@ -1,0 +1,78 @@
+"""Home-council notices: enquiries from a council's area that another council took.
+
+The regulations (Fostering Services (England) Regulations 2011, reg 26(1A)(d)) require the
+home council to be consulted when another council assesses someone who lives in its area. The
+routing decision records the home council; this is how that council sees it. A notice carries
+no personal data (the reference, who took the enquiry, when): the receiving council shares
+details as part of the consultation. Each read is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import RequestContext, add_audit_event
+from hub.enquiries.models import Enquiry
+from hub.platform.db import Database
+from hub.referrals.models import RoutingDecisionRecord
+
+MAX_NOTICES = 100
+
+
+def list_home_council_notices(
+    db: Database, ctx: RequestContext, *, limit: int = MAX_NOTICES
+) -> dict[str, Any]:
+    """Newest first: enquiries routed elsewhere whose home council is in the caller's scope."""
+    codes = sorted(ctx.caller.authority_codes)
+    with db.transaction() as session:
+        rows = (
+            session.execute(
+                select(
+                    Enquiry.reference,
+                    Enquiry.created_at,
+                    RoutingDecisionRecord.authority_code,
+                    RoutingDecisionRecord.home_council_code,
+                    RoutingDecisionRecord.decided_at,
+                )
+                .join(Enquiry, Enquiry.id == RoutingDecisionRecord.enquiry_id)
+                .where(
+                    RoutingDecisionRecord.home_council_code.in_(codes),
+                    RoutingDecisionRecord.outcome == "routed",
+                    RoutingDecisionRecord.authority_code.is_not(None),
+                    RoutingDecisionRecord.authority_code != RoutingDecisionRecord.home_council_code,
+                )
+                .order_by(RoutingDecisionRecord.decided_at.desc(), RoutingDecisionRecord.id.desc())
+                .limit(max(1, min(limit, MAX_NOTICES)))
+            ).all()
+            if codes
+            else []
+        )
+        items = [
+            {
+                "reference": row.reference,
+                "received_at": row.created_at,
+                "home_council_code": row.home_council_code,
+                "routed_to_code": row.authority_code,
+                "routed_to_name": _name_of(row.authority_code),
+                "decided_at": row.decided_at,
+            }
+            for row in rows
+        ]
+        add_audit_event(
+            session,
+            ctx,
+            AuditAction.LIST_NOTICES,
+            AuditOutcome.OK,
+            detail={"references": [item["reference"] for item in items]},
+        )
+    return {"items": items}
+
+
+def _name_of(code: str) -> str | None:
+    from hub.geo import find_authority
+
+    found = find_authority(code)
+    return found.name if found is not None else None

@@ -1,0 +1,168 @@
+"""What councils and hub operators send and receive: referrals, actions, triage, decisions."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import Schema, fields, validate
+
+from hub.intake.schemas import StrictSchema
+from hub.platform.fields import AuthorityRef, CleanString
+
+REFERRAL_STATUSES = ("routed", "acknowledged")
+RETURN_REASONS = ("out_of_area", "duplicate", "not_a_fostering_enquiry")
+MAX_PAGE = 100
+
+
+class PageQuerySchema(Schema):
+    limit = fields.Integer(
+        load_default=25,
+        validate=validate.Range(1, MAX_PAGE),
+        metadata={"description": "Items per page (1 to 100)."},
+    )
+    cursor = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "The next_cursor of the previous page, as given."},
+    )
+
+
+class ReferralQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
+    received_since = fields.AwareDateTime(
+        default_timezone=UTC,
+        metadata={"description": "Only referrals received at or after this ISO 8601 time."},
+    )
+
+
+class ReferralSummarySchema(Schema):
+    reference = fields.String(required=True, metadata={"example": "FE-7K3M9Q2D"})
+    status = fields.String(required=True)
+    received_at = fields.DateTime(required=True)
+    routed_at = fields.DateTime(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    interest = fields.String(required=True)
+    authority_code = fields.String(required=True)
+    authority_name = fields.String(allow_none=True)
+    cluster = fields.String(allow_none=True)
+    delivery_body = fields.String(allow_none=True)
+    given_name = fields.String(metadata={"description": "Personal data: to triage the list."})
+    family_name = fields.String(metadata={"description": "Personal data: to triage the list."})
+
+
+class ReferralPageSchema(Schema):
+    items = fields.List(fields.Nested(ReferralSummarySchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class EnquirerSchema(Schema):
+    given_name = fields.String()
+    family_name = fields.String()
+    email = fields.String()
+    phone = fields.String()
+    postcode = fields.String()
+    preferred_contact = fields.String()
+    best_time = fields.String(allow_none=True)
+    household = fields.Dict()
+    message = fields.String(allow_none=True)
+
+
+class SpecialCategoryOutSchema(Schema):
+    special_category_data = fields.Boolean(
+        required=True,
+        metadata={"description": "Always true: UK GDPR article 9 data, handle accordingly."},
+    )
+    answers = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class HomeCouncilNoticeSchema(Schema):
+    authority_code = fields.String(required=True)
+    authority_name = fields.String(allow_none=True)
+    reason = fields.String(required=True)
+
+
+class RoutingSummarySchema(Schema):
+    decided_at = fields.DateTime(required=True)
+    decided_by = fields.String(required=True)
+    explanation = fields.String(required=True, metadata={"description": "In plain words."})
+    home_council_notice = fields.Nested(HomeCouncilNoticeSchema, allow_none=True)
+
+
+class ReferralDetailSchema(ReferralSummarySchema):
+    enquirer = fields.Nested(EnquirerSchema, required=True)
+    consent = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
+    campaign = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    preferred_authority_code = fields.String(allow_none=True)
+    special_category = fields.Nested(SpecialCategoryOutSchema, allow_none=True)
+    routing = fields.Nested(RoutingSummarySchema, allow_none=True)
+
+
+class ReturnInSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.OneOf(RETURN_REASONS))
+    note = CleanString(allow_newlines=True, validate=validate.Length(max=1000))
+
+
+class RouteInSchema(StrictSchema):
+    authority = AuthorityRef(
+        required=True, metadata={"description": "The council: GSS code or name."}
+    )
+    reason = CleanString(required=True, validate=validate.Length(min=5, max=500))
+
+
+class ActionResultSchema(Schema):
+    reference = fields.String(required=True)
+    status = fields.String(required=True)
+    authority_code = fields.String(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    changed = fields.Boolean(required=True, metadata={"description": "False on a repeat."})
+
+
+class TriageItemSchema(Schema):
+    reference = fields.String(required=True)
+    received_at = fields.DateTime(required=True)
+    in_triage_since = fields.DateTime(required=True)
+    reason_code = fields.String(allow_none=True)
+    interest = fields.String(required=True)
+    preferred_authority_code = fields.String(allow_none=True)
+
+
+class TriagePageSchema(Schema):
+    items = fields.List(fields.Nested(TriageItemSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class TraceStepSchema(Schema):
+    rule = fields.String(required=True)
+    applied = fields.Boolean(required=True)
+    reason = fields.String(required=True)
+
+
+class DecisionSchema(Schema):
+    decided_at = fields.DateTime(required=True)
+    decided_by = fields.String(required=True)
+    outcome = fields.String(required=True)
+    authority_code = fields.String(allow_none=True)
+    cluster = fields.String(allow_none=True)
+    reason_code = fields.String(allow_none=True)
+    home_council_code = fields.String(allow_none=True)
+    rules_version = fields.String(allow_none=True)
+    geography_version = fields.String(allow_none=True)
+    explanation = fields.String(required=True)
+    trace = fields.List(fields.Nested(TraceStepSchema), required=True)
+
+
+class DecisionHistorySchema(Schema):
+    reference = fields.String(required=True)
+    decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+
+
+class NoticeToHomeCouncilSchema(Schema):
+    reference = fields.String(required=True, metadata={"example": "FE-7K3M9Q2D"})
+    received_at = fields.DateTime(required=True)
+    home_council_code = fields.String(required=True)
+    routed_to_code = fields.String(required=True)
+    routed_to_name = fields.String(allow_none=True)
+    decided_at = fields.DateTime(required=True)
+
+
+class NoticeToHomeCouncilListSchema(Schema):
+    items = fields.List(fields.Nested(NoticeToHomeCouncilSchema), required=True)
