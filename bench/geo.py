@@ -1,6 +1,6 @@
 """Benchmark the geography: build time, resident memory of the loaded geography, resolve rate.
 
-    /work/venv/bin/python bench/geo.py [--n 300000] [--geo-dir DIR]
+    .venv/bin/python bench/geo.py [--n 300000] [--seed 7]
 
 Builds the default geography into a fresh temporary directory (timed), then resolves a realistic
 mix of real postcodes typed in varied ways through ``resolve_postcode`` and compares the rate with
@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hub.geo.build_default import postcode_files, read_postcode_file
 from hub.geo.resolver import loaded_geography, resolve_postcode
 from hub.geo.store import GeoStore
+from hub.routing import get_active_rules
 
 
 def rss_mb() -> float:
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    share = get_active_rules().partial_postcode_share  # what the router passes
 
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
         geo_dir = Path(tmp)
@@ -96,7 +98,7 @@ def main() -> None:
         # Touch every page of the table so the memory figure is the worst case, not lazy.
         checksum = int(geography._array.sum())
         for postcode in inputs[:20_000]:
-            resolve_postcode(postcode, geo_dir=geo_dir)
+            resolve_postcode(postcode, min_share=share, geo_dir=geo_dir)
         after = rss_mb()
 
         # Without geo_dir the resolver takes its process-wide fast path, as the router does.
@@ -106,11 +108,11 @@ def main() -> None:
 
         os.environ["HUB_GEO_DIR"] = str(geo_dir)
         get_settings.cache_clear()
-        resolve_postcode("SW1A 1AA")
+        resolve_postcode("SW1A 1AA", min_share=share)
         started = time.perf_counter()
         matched = 0
         for text in inputs:
-            if resolve_postcode(text).authority is not None:
+            if resolve_postcode(text, min_share=share).authority is not None:
                 matched += 1
         resolve_seconds = time.perf_counter() - started
 

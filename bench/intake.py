@@ -1,10 +1,19 @@
-"""Intake throughput: the hub under gunicorn vs a bare Flask + marshmallow + one insert.
+"""Intake throughput: the hub under gunicorn vs two baselines, in interleaved rounds.
 
-Both servers run under gunicorn with the same worker count, on the same database, driven by the
-same client processes in the same run. Prints accepted/s and p50/p99 latency for each, and the
-ratio (goal: hub >= 0.8 x baseline) on SQLite and on PostgreSQL (when it answers).
+  bare  bench/baseline_app.py: bare Flask, the hub's marshmallow schema, one insert.
+  fair  bench/fair_baseline_app.py: the same, plus what any correct intake must also do: one
+        Celery publish (by task name, the row id only) to the same Redis after the commit.
+  hub   hub.app:create_app().
 
-    python bench/intake.py [--requests N] [--clients C] [--workers W] [--backend sqlite|postgresql]
+All three run under gunicorn with the same worker and thread counts, on the same database and
+Redis, driven by the same client processes in the same run; the rounds interleave (bare, fair,
+hub, repeated) because a small machine is noisy, and the table reports medians: accepted/s,
+p50/p99 latency, and the ratios hub/bare (goal >= 0.80) and hub/fair, on SQLite and on
+PostgreSQL (when it answers). Each round's raw figures are printed first, with the number of
+messages that reached the routing queue (nothing consumes them; emptied after each round).
+
+    python bench/intake.py [--requests N] [--rounds R] [--clients C] [--workers W]
+                           [--threads T] [--backend sqlite|postgresql|both]
 """
 
 from __future__ import annotations
@@ -137,14 +146,40 @@ def database_url(backend: str, tmp: Path) -> tuple[str, object]:
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", drop
 
 
-def run_backend(backend: str, args: argparse.Namespace, redis_url: str) -> None:
+APPS = (
+    ("bare", "bench.baseline_app:create_baseline_app()"),
+    ("fair", "bench.fair_baseline_app:create_fair_baseline_app()"),
+    ("hub", "hub.app:create_app()"),
+)
+
+
+def queued(redis_url: str) -> int:
+    """Messages waiting in the routing queue (nothing consumes them), then empty it."""
+    from redis import Redis
+
+    client = Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match="routing*"))  # kombu's priority lists too
+        count = sum(int(client.llen(k)) for k in keys if client.type(k) == b"list")
+        if keys:
+            client.delete(*keys)
+        return count
+    finally:
+        client.close()
+
+
+def run_backend(
+    backend: str, args: argparse.Namespace, redis_url: str
+) -> dict[str, list[dict[str, float]]]:
     from hub.platform.migrate import upgrade
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         url, drop = database_url(backend, tmp)
+        procs: list[subprocess.Popen[bytes]] = []
         try:
             upgrade(url)
+            import bench.fair_baseline_app  # noqa: F401  (adds its table to the metadata)
             from bench.baseline_app import metadata
             from hub.platform.db import make_engine
 
@@ -159,30 +194,71 @@ def run_backend(backend: str, args: argparse.Namespace, redis_url: str) -> None:
                 "BENCH_DATABASE_URL": url,
                 "HUB_GEO_DIR": os.environ.get("HUB_GEO_DIR", str(REPO / ".cache" / "geo")),
             }
-            figures = {}
-            for name, app in (
-                ("baseline", "bench.baseline_app:create_baseline_app()"),
-                ("hub", "hub.app:create_app()"),
-            ):
+            # All three servers stay up for the whole run (idle while another is driven), so
+            # the rounds can interleave: bare, fair, hub, bare, fair, hub, ...
+            ports: dict[str, int] = {}
+            for name, app in APPS:
                 port = free_port()
                 proc = gunicorn(app, port, args.workers, env)
-                try:
-                    wait_up(port, proc)
-                    drive(port, min(200, args.requests), args.clients)  # warm-up
-                    figures[name] = drive(port, args.requests, args.clients)
-                finally:
-                    proc.terminate()
-                    proc.wait()
-            for name, f in figures.items():
-                print(
-                    f"{backend:10} {name:8} accepted/s {f['rate']:8.1f}  p50 {f['p50_ms']:6.1f} ms"
-                    f"  p99 {f['p99_ms']:6.1f} ms  ({int(f['accepted'])}/{int(f['sent'])} 202)"
-                )
-            ratio = figures["hub"]["rate"] / figures["baseline"]["rate"]
-            print(f"{backend:10} ratio hub/baseline {ratio:.2f}  (goal >= 0.80)")
+                procs.append(proc)
+                wait_up(port, proc)
+                ports[name] = port
+            for name, _app in APPS:
+                drive(ports[name], min(200, args.requests), args.clients)  # warm-up
+            queued(redis_url)
+            rounds: dict[str, list[dict[str, float]]] = {name: [] for name, _app in APPS}
+            for number in range(1, args.rounds + 1):
+                for name, _app in APPS:
+                    f = drive(ports[name], args.requests, args.clients)
+                    f["published"] = queued(redis_url)
+                    rounds[name].append(f)
+                    print(
+                        f"{backend:10} round {number}  {name:4}  req/s {f['rate']:7.1f}"
+                        f"  p50 {f['p50_ms']:6.1f} ms  p99 {f['p99_ms']:6.1f} ms"
+                        f"  ({int(f['accepted'])}/{int(f['sent'])} 202,"
+                        f" {int(f['published'])} queued)",
+                        flush=True,
+                    )
+            return rounds
         finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait()
             if drop is not None:
                 drop()  # type: ignore[operator]
+
+
+def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in rounds) for k in ("rate", "p50_ms", "p99_ms")}
+
+
+def print_table(results: dict[str, dict[str, list[dict[str, float]]]], count: int) -> None:
+    print()
+    print(f"medians of {count} interleaved rounds; ratio = hub req/s / this app's req/s")
+    print(f"{'backend':10} {'app':5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  ratio")
+    for backend, rounds in results.items():
+        m = {name: medians(r) for name, r in rounds.items()}
+        for name, _app in APPS:
+            if name == "hub":
+                ratio = ""
+            else:
+                per_round = ", ".join(
+                    f"{h['rate'] / b['rate']:.2f}"
+                    for h, b in zip(rounds["hub"], rounds[name], strict=True)
+                )
+                goal = "  goal >= 0.80" if name == "bare" else ""
+                ratio = (
+                    f"hub/{name} {m['hub']['rate'] / m[name]['rate']:.2f}"
+                    f"  (per round {per_round}){goal}"
+                )
+            f = m[name]
+            if any(r["accepted"] < r["sent"] for r in rounds[name]):
+                ratio += "  (some requests not 202: see the rounds above)"
+            print(
+                f"{backend:10} {name:5} {f['rate']:8.1f} {f['p50_ms']:8.1f} {f['p99_ms']:8.1f}"
+                f"  {ratio}".rstrip()
+            )
 
 
 def main() -> None:
@@ -190,6 +266,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
@@ -207,14 +284,17 @@ def main() -> None:
             print(
                 f"intake benchmark: {args.requests} POSTs, {args.clients} client processes, "
                 f"gunicorn --workers {args.workers} --threads {args.threads}, "
-                f"{os.cpu_count()} cores"
+                f"{args.rounds} interleaved rounds, {os.cpu_count()} cores"
             )
             backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+            results = {}
             for backend in backends:
                 try:
-                    run_backend(backend, args, redis.url)
+                    results[backend] = run_backend(backend, args, redis.url)
                 except Exception as exc:
                     print(f"{backend:10} not measured: {type(exc).__name__}: {exc}")
+            if results:
+                print_table(results, args.rounds)
         finally:
             redis.stop()
 

@@ -42,7 +42,6 @@ class Settings:
     )
     intake_rate_limit: str = "60/minute"
     max_body_bytes: int = 32 * 1024
-    partial_postcode_share: float = 0.95
     idempotency_ttl_hours: int = 24
     outbox_sweep_seconds: float = 10.0
     outbox_stale_seconds: float = 30.0
@@ -79,7 +78,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         intake_rate_limit=get("HUB_INTAKE_RATE_LIMIT", "60/minute"),
         max_body_bytes=int(get("HUB_MAX_BODY_BYTES", str(32 * 1024))),
-        partial_postcode_share=float(get("HUB_PARTIAL_POSTCODE_SHARE", "0.95")),
         idempotency_ttl_hours=int(get("HUB_IDEMPOTENCY_TTL_HOURS", "24")),
         outbox_sweep_seconds=float(get("HUB_OUTBOX_SWEEP_SECONDS", "10")),
         outbox_stale_seconds=float(get("HUB_OUTBOX_STALE_SECONDS", "30")),
@@ -89,6 +87,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_json=_bool(get("HUB_LOG_JSON", "false")),
         public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
     )
+    if "HUB_PARTIAL_POSTCODE_SHARE" in env:
+        # Retired: a routing policy belongs to the rules file, which has the one value.
+        raise SettingsError(
+            "HUB_PARTIAL_POSTCODE_SHARE is no longer read: set partial_postcode_share "
+            "in the rules file (HUB_RULES_PATH) instead"
+        )
     _check(settings)
     return settings
 
@@ -98,8 +102,6 @@ def _check(settings: Settings) -> None:
         raise SettingsError(
             f"HUB_ENV must be development, test or production, not {settings.env!r}"
         )
-    if not 0 < settings.partial_postcode_share <= 1:
-        raise SettingsError("HUB_PARTIAL_POSTCODE_SHARE must be in (0, 1]")
     if settings.task_time_limit >= settings.visibility_timeout:
         raise SettingsError("HUB_TASK_TIME_LIMIT must be under HUB_VISIBILITY_TIMEOUT")
     if settings.task_soft_time_limit >= settings.task_time_limit:

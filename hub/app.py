@@ -10,6 +10,7 @@ from flask import Flask, Response, g, request
 
 from config.settings import Settings, get_settings
 from hub.platform.db import Database
+from hub.platform.outbox import publisher_for
 from hub.platform.errors import register_error_handlers
 from hub.platform.extensions import ProblemApi, limiter
 from hub.platform.logging import configure_logging
@@ -70,7 +71,9 @@ def register_logging(app: Flask, settings: Settings) -> None:
 
 
 def register_database(app: Flask, settings: Settings, db: Database | None) -> None:
-    app.extensions["hub_db"] = db or Database(settings.resolved_database_url)
+    app.extensions["hub_db"] = db or Database(
+        settings.resolved_database_url, publisher=publisher_for(settings.redis_url)
+    )
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:
@@ -80,7 +83,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from hub.access.auth import register_bearer_scheme
+    from hub.access.guard import register_bearer_scheme
     from hub.intake.api import blp as intake_blp
     from hub.ops.health import bp as health_bp
     from hub.referrals.api import blp as council_blp

@@ -1,16 +1,15 @@
-"""Tasks: ids in, a hub command does the work. No personal data in arguments."""
+"""Tasks: ids in, a use case does the work. No personal data in arguments."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from celery import Task
-from sqlalchemy import delete
 from sqlalchemy.exc import OperationalError
 
 from config.settings import get_settings
-from hub.intake.models import IdempotencyRecord
-from hub.platform.outbox import sweep_outbox
+from hub.intake.purge_keys import purge_idempotency_keys
+from hub.platform.outbox_sweep import sweep_outbox
 from hub.platform.queues import TaskName
 from hub.referrals.route_enquiry import route_enquiry
 from workers.celery_app import celery, get_worker_db
@@ -25,9 +24,10 @@ from workers.celery_app import celery, get_worker_db
     retry_jitter=True,
     max_retries=8,
 )
-def route_enquiry_task(self: Task, enquiry_id: int) -> str:
-    """Route one enquiry (safe to run twice: the command claims it conditionally)."""
-    return route_enquiry(get_worker_db(), int(enquiry_id)).status
+def route_enquiry_task(self: Task, enquiry_id: int, outbox_id: int | None = None) -> str:
+    """Route one enquiry (safe to run twice: the use case claims it under a row lock)."""
+    outbox = int(outbox_id) if outbox_id is not None else None
+    return route_enquiry(get_worker_db(), int(enquiry_id), outbox).status
 
 
 @celery.task(name=str(TaskName.SWEEP_OUTBOX))
@@ -41,8 +41,4 @@ def sweep_outbox_task() -> dict[str, int]:
 @celery.task(name=str(TaskName.PURGE_IDEMPOTENCY_KEYS))
 def purge_idempotency_keys_task() -> int:
     """Delete idempotency records past their 24-hour life."""
-    with get_worker_db().transaction() as session:
-        result = session.execute(
-            delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= datetime.now(UTC))
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
+    return purge_idempotency_keys(get_worker_db())

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from hub.access.auth import find_delivery_body_name, new_token
 from hub.access.models import ApiToken, TokenScope
+from hub.access.scopes import find_delivery_body_name
+from hub.access.tokens import new_token
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 

@@ -13,6 +13,7 @@ from hub.platform.models import Base, BigId, UTCDateTime, utcnow
 
 
 class AuditAction(StrEnum):
+    ROUTE = "route"  # the router's own decision
     LIST_REFERRALS = "list_referrals"
     READ_REFERRAL = "read_referral"
     ACKNOWLEDGE = "acknowledge"

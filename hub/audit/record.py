@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.access.auth import Caller
+from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hub.enquiries.models import Enquiry
+from hub.enquiries.queries import find_enquiry_by_reference
 from hub.platform.db import Database
-from hub.platform.models import utcnow
-
-
-@dataclass(frozen=True, slots=True)
-class RequestContext:
-    """The caller of a command and the request it came in (for the audit log)."""
-
-    caller: Caller
-    request_id: str | None = None
-    now: datetime = field(default_factory=utcnow)
 
 
 def add_audit_event(
@@ -69,7 +58,7 @@ def record_refusal(
     which referral someone outside its scope asked for; the caller is told nothing.
     """
     with db.transaction() as session:
-        enquiry = session.scalars(select(Enquiry).where(Enquiry.reference == reference)).first()
+        enquiry = find_enquiry_by_reference(session, reference)
         add_audit_event(
             session,
             ctx,

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.platform.models import Base, BigId, UTCDateTime, utcnow
+
+
+class JourneyEventName(StrEnum):
+    """What happened to an enquiry (stored as the event's name; reports count these)."""
+
+    RECEIVED = "received"
+    ROUTED = "routed"
+    TRIAGE = "triage"
+    SIGNPOSTED = "signposted"
+    ACKNOWLEDGED = "acknowledged"
+    RETURNED = "returned"
+    TRANSFERRED = "transferred"
 
 
 class JourneyEvent(Base):

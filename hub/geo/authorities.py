@@ -1,10 +1,10 @@
 """The project's reference table of English children's services authorities and countries.
 
 ``authorities.csv`` (next to this module) is owned by the project: the 153 children's services
-authorities in England with their current GSS code, ONS name, delivery body (a children's trust or
-company, blank when the council delivers children's services itself) and extra names people use.
+authorities in England with their current GSS code, ONS name and extra names people use.
 It fills what the 2021 authorities package lacks: authorities created since (2023 unitaries,
-2025 Barnsley and Sheffield codes) and delivery bodies.
+2025 Barnsley and Sheffield codes). Who delivers a council's children's services (a trust or
+company) is not kept here: the routing rules file holds it, with the dates it is valid.
 """
 
 from __future__ import annotations
@@ -53,11 +53,10 @@ _CSA_PREFIXES = ("E06", "E08", "E09", "E10")
 
 @dataclass(frozen=True, slots=True)
 class AuthorityInfo:
-    """An English children's services authority and who delivers its children's services."""
+    """An English children's services authority: its GSS code, ONS name and other names."""
 
     code: str
     name: str
-    delivery_body: str | None = None
     aliases: tuple[str, ...] = ()
 
 
@@ -79,7 +78,6 @@ def _load() -> tuple[AuthorityInfo, ...]:
         AuthorityInfo(
             code=row["code"].strip(),
             name=row["name"].strip(),
-            delivery_body=row["delivery_body"].strip() or None,
             aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
         )
         for row in rows

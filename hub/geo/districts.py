@@ -28,11 +28,11 @@ class DistrictMapping:
 def _unit_info(code: str, names: Mapping[str, str]) -> tuple[dict[str, str | None], bool]:
     if code in _COUNTRY_NAME_BY_CODE:
         country = _COUNTRY_NAME_BY_CODE[code]
-        return {"name": country, "delivery_body": None, "country": country}, True
+        return {"name": country, "country": country}, True
     info = authorities_by_code().get(code)
     if info is not None:
-        return {"name": info.name, "delivery_body": info.delivery_body, "country": "England"}, True
-    return {"name": names.get(code, code), "delivery_body": None, "country": "England"}, False
+        return {"name": info.name, "country": "England"}, True
+    return {"name": names.get(code, code), "country": "England"}, False
 
 
 def map_districts(

@@ -131,22 +131,17 @@ def _load(store: GeoStore, previous: _Loaded | None) -> _Loaded:
     return loaded
 
 
-def resolve_postcode(
-    text: str, *, min_share: float | None = None, geo_dir: Path | None = None
-) -> GeoResult:
+def resolve_postcode(text: str, *, min_share: float, geo_dir: Path | None = None) -> GeoResult:
     """Say which children's services authority covers what someone typed as a postcode.
 
     Never raises for any input string: malformed input is an ``invalid`` result with a reason.
-    ``min_share`` (default ``partial_postcode_share`` from settings) is the share of a partial
-    postcode's postcodes one authority must hold to be named.
+    ``min_share`` is the share of a partial postcode's postcodes one authority (or country) must
+    hold to be named; it is the caller's policy (the router passes the rules'
+    ``partial_postcode_share``). Candidates with their shares are listed either way.
     """
-    settings = get_settings()
-    if min_share is None:
-        share = settings.partial_postcode_share  # validated when settings load
-    elif 0 < min_share <= 1:
-        share = min_share
-    else:
+    if not 0 < min_share <= 1:
         raise ValueError("min_share must be in (0, 1]")
+    settings = get_settings()
     current = _default
     # Inlined fast path of loaded_geography(): this runs once per enquiry and per CLI line.
     if (
@@ -155,8 +150,8 @@ def resolve_postcode(
         and settings is _default_settings
         and _monotonic() < current.next_check
     ):
-        return current.geography.resolve(text, share)
-    return loaded_geography(geo_dir).resolve(text, share)
+        return current.geography.resolve(text, min_share)
+    return loaded_geography(geo_dir).resolve(text, min_share)
 
 
 def _reset_for_tests() -> None:

@@ -35,13 +35,16 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class GeoResult:
-    """The answer for one input string; never raised, always returned."""
+    """The answer for one input string; never raised, always returned.
+
+    Who delivers an authority's children's services (a trust) is not geography: the routing
+    rules hold it, with the dates it is valid (``RuleSet.delivery_body_of``).
+    """
 
     input: str
     postcode: str | None
     outcome: Outcome
     authority: Authority | None = None
-    delivery_body: str | None = None
     country: str | None = None
     confidence: float | None = None
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)

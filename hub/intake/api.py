@@ -5,23 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
-from hub.enquiries.references import is_reference
+from hub.enquiries.queries import find_enquiry_by_reference
 from hub.intake.schemas import EnquiryAcceptedSchema, EnquiryInSchema, EnquiryStatusSchema
-from hub.intake.submit import (
-    find_enquiry_status,
-    request_fingerprint,
-    submit_enquiry,
-)
+from hub.intake.submit import request_fingerprint, submit_enquiry
 from hub.platform.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
 from hub.platform.extensions import app_settings, get_db, intake_rate_limit, limiter
 from hub.platform.metrics import (
     ENQUIRIES_REJECTED,
     ENQUIRIES_REPLAYED,
 )
-from hub.platform.outbox import route_after_commit
 
 blp = Blueprint(
     "intake",
@@ -102,16 +97,8 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         request_hash=request_fingerprint(request.get_json(silent=True)) if key else None,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
-    if result.outbox_id is None or result.enquiry_id is None:
+    if result.outbox_id is None:
         ENQUIRIES_REPLAYED.inc()
-    elif not route_after_commit(
-        db,
-        result.outbox_id,
-        result.enquiry_id,
-        redis_url=settings.redis_url,
-        request_id=g.get("request_id"),
-    ):
-        current_app.logger.info("publish deferred to the outbox sweeper")
     return result.body, result.status_code, {"Location": result.body["status_url"]}
 
 
@@ -120,7 +107,8 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 @blp.alt_response(404, description="No enquiry has this reference.")
 def get_enquiry_status(reference: str) -> dict[str, Any]:
     """Where an enquiry stands. Shows nothing personal."""
-    enquiry = find_enquiry_status(get_db(), reference) if is_reference(reference) else None
+    with get_db().sessions() as session:
+        enquiry = find_enquiry_by_reference(session, reference)
     if enquiry is None:
         raise NotFoundError("We could not find an enquiry with that reference.")
     return {

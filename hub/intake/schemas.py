@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from hub.platform.fields import AuthorityRef, CleanString, Postcode, UKPhone
+from hub.platform.fields import AuthorityRef, CleanString, Postcode, StrictSchema, UKPhone
 
 INTERESTS = (
     "mainstream",
@@ -26,11 +26,6 @@ SPECIAL_CATEGORY_TEXT = validate.Length(max=100)
 def _says(required: str) -> dict[str, str | list[Any] | dict[Any, Any]]:
     """Field error messages a member of the public can act on (marshmallow's are terse)."""
     return {"required": required, "null": required}
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class HouseholdSchema(StrictSchema):

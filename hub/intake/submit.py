@@ -1,4 +1,9 @@
-"""Submit an enquiry: store it, its outbox row and its first journey event in one transaction."""
+"""Submit an enquiry: store it, its outbox row and its first journey event in one transaction.
+
+The same statements on SQLite and PostgreSQL: prebuilt Core inserts (intake's hot path skips
+the ORM's unit of work). The route task is published after the commit by the session's outbox
+hook; if the broker is down the sweeper publishes it later, and the 202 stands.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Integer, Select, String, bindparam, delete, insert, literal, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from hub.enquiries.journey import JourneyEvent
+from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.enquiries.references import new_reference
 from hub.intake.models import IdempotencyRecord
 from hub.platform.db import Database
 from hub.platform.errors import IdempotencyConflictError
-from hub.platform.models import UTCDateTime, table_of, utcnow
-from hub.platform.outbox_model import OutboxMessage
+from hub.platform.metrics import ENQUIRIES_ACCEPTED
+from hub.platform.models import table_of, utcnow
+from hub.platform.outbox import add_outbox_message
 from hub.platform.queues import TaskName
 
 PERSONAL_FIELDS = (
@@ -37,7 +43,6 @@ PERSONAL_FIELDS = (
 # Prebuilt Core statements: intake's hot path skips the ORM's unit of work and SQL compiling.
 _INSERT_KEY = table_of(IdempotencyRecord).insert()
 _INSERT_ENQUIRY = table_of(Enquiry).insert().returning(table_of(Enquiry).c.id)
-_INSERT_OUTBOX = table_of(OutboxMessage).insert().returning(table_of(OutboxMessage).c.id)
 _INSERT_EVENT = table_of(JourneyEvent).insert()
 
 
@@ -79,11 +84,6 @@ def submit_enquiry(
             "status_url": status_url_for(reference),
         }
         try:
-            if db.engine.dialect.name == "postgresql":
-                enquiry_id, outbox_id = _store_in_one_statement(
-                    db, data, reference, body, now, idempotency_key, request_hash, ttl
-                )
-                return SubmitResult(202, body, outbox_id, enquiry_id)
             with db.transaction() as session:
                 conn = session.connection()
                 if idempotency_key:
@@ -100,33 +100,25 @@ def submit_enquiry(
                             "expires_at": now + ttl,
                         },
                     )
-                # Prebuilt Core statements: the ORM's unit of work costs more than intake itself.
                 enquiry_id = conn.execute(
                     _INSERT_ENQUIRY, _enquiry_values(data, reference, now)
                 ).scalar_one()
-                # Marked published in the same transaction: the publish follows the commit, and
-                # if it fails the row is reset so the sweeper takes it (see publish_committed).
-                outbox_id = conn.execute(
-                    _INSERT_OUTBOX,
-                    {
-                        "enquiry_id": enquiry_id,
-                        "task_name": str(TaskName.ROUTE_ENQUIRY),
-                        "created_at": now,
-                        "published_at": now,
-                        "attempts": 1,
-                    },
-                ).scalar_one()
+                # Published by the session's after-commit hook (hub.platform.outbox).
+                outbox_id = add_outbox_message(
+                    session, TaskName.ROUTE_ENQUIRY, enquiry_id, f"route:{enquiry_id}", at=now
+                )
                 conn.execute(
                     _INSERT_EVENT,
                     {
                         "enquiry_id": enquiry_id,
-                        "event": "received",
+                        "event": str(JourneyEventName.RECEIVED),
                         "at": now,
                         "actor": "enquirer",
                         "detail": {"interest": data["interest"]},
                     },
                 )
-                return SubmitResult(202, body, outbox_id, enquiry_id)
+            ENQUIRIES_ACCEPTED.inc()
+            return SubmitResult(202, body, outbox_id, enquiry_id)
         except IntegrityError:
             if idempotency_key:
                 replay = _replay(db, idempotency_key, request_hash or "", now)
@@ -134,116 +126,6 @@ def submit_enquiry(
                     return replay
             # Otherwise a reference collision (40 random bits): draw again.
     raise RuntimeError("could not allocate a unique reference")
-
-
-def _one_statement(with_key: bool) -> Select[Any]:
-    """The PostgreSQL intake statement, built once with bind parameters."""
-    enquiries, outbox, events = table_of(Enquiry), table_of(OutboxMessage), table_of(JourneyEvent)
-    stamp = UTCDateTime()
-    enquiry = (
-        insert(enquiries)
-        .values(
-            {
-                name: bindparam(f"e_{name}", type_=enquiries.c[name].type)
-                for name in (*_ENQUIRY_COLUMNS, "row_version")
-            }
-        )
-        .returning(enquiries.c.id)
-        .cte("new_enquiry")
-    )
-    message = (
-        insert(outbox)
-        .from_select(
-            ["enquiry_id", "task_name", "created_at", "published_at", "attempts"],
-            select(
-                enquiry.c.id,
-                literal(str(TaskName.ROUTE_ENQUIRY), String()),
-                bindparam("o_now", type_=stamp),
-                bindparam("o_published", type_=stamp),
-                literal(1, Integer()),
-            ),
-        )
-        .returning(outbox.c.enquiry_id, outbox.c.id)
-        .cte("new_outbox")
-    )
-    event = (
-        insert(events)
-        .from_select(
-            ["enquiry_id", "event", "at", "actor", "detail"],
-            select(
-                enquiry.c.id,
-                literal("received", String()),
-                bindparam("j_at", type_=stamp),
-                literal("enquirer", String()),
-                bindparam("j_detail", type_=JSON()),
-            ),
-        )
-        .cte("new_event")
-    )
-    statement = select(message.c.enquiry_id, message.c.id).add_cte(event)
-    if with_key:
-        keys = table_of(IdempotencyRecord)
-        key = insert(keys).values(
-            {name: bindparam(f"k_{name}", type_=keys.c[name].type) for name in keys.c.keys()}
-        )
-        statement = statement.add_cte(key.cte("new_key"))
-    return statement
-
-
-_ENQUIRY_COLUMNS = (
-    "reference",
-    "status",
-    "status_changed_at",
-    "created_at",
-    "personal",
-    "special_category",
-    "interest",
-    "preferred_authority_code",
-    "campaign",
-    "consent_privacy_notice",
-    "consent_keep_in_touch",
-)
-_STORE = {False: _one_statement(False), True: _one_statement(True)}
-
-
-def _store_in_one_statement(
-    db: Database,
-    data: dict[str, Any],
-    reference: str,
-    body: dict[str, Any],
-    now: datetime,
-    idempotency_key: str | None,
-    request_hash: str | None,
-    ttl: timedelta,
-) -> tuple[int, int]:
-    """PostgreSQL: key, enquiry, outbox row and event in one statement (one round trip).
-
-    A single statement is atomic on its own, so it runs in autocommit: no BEGIN or COMMIT
-    round trips. A concurrent request with the same key waits on the key's primary key and then
-    fails with IntegrityError, exactly as in the multi-statement path.
-    """
-    params: dict[str, Any] = {
-        f"e_{name}": value for name, value in _enquiry_values(data, reference, now).items()
-    }
-    params.update(
-        e_row_version=1,
-        o_now=now,
-        o_published=now,
-        j_at=now,
-        j_detail={"interest": data["interest"]},
-    )
-    if idempotency_key:
-        params.update(
-            k_key=idempotency_key,
-            k_request_hash=request_hash or "",
-            k_status_code=202,
-            k_response_body=body,
-            k_created_at=now,
-            k_expires_at=now + ttl,
-        )
-    with db.autocommit() as conn:
-        row = conn.execute(_STORE[bool(idempotency_key)], params).one()
-    return int(row[0]), int(row[1])
 
 
 def _replay(db: Database, key: str, request_hash: str, now: datetime) -> SubmitResult | None:
@@ -277,9 +159,3 @@ def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict
         consent_privacy_notice=bool(consent["privacy_notice"]),
         consent_keep_in_touch=bool(consent["keep_in_touch"]),
     )
-
-
-def find_enquiry_status(db: Database, reference: str) -> Enquiry | None:
-    """The enquiry with this reference, for its public status page (no personal data used)."""
-    with db.sessions() as session:
-        return session.scalars(select(Enquiry).where(Enquiry.reference == reference)).first()

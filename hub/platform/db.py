@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub.platform.outbox import Publisher, discard_pending, publish_entry, publish_pending
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the settings each backend needs for concurrent writers."""
@@ -49,12 +51,24 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """An engine and a session factory; commands open transactions through it."""
+    """An engine and a session factory; use cases open transactions through it.
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    Every session publishes the outbox messages its transaction added, after the commit
+    (``publisher`` sends one; tests pass their own).
+    """
+
+    def __init__(
+        self, url: str, *, publisher: Publisher = publish_entry, **engine_kwargs: Any
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.publisher = publisher
+        event.listen(self.sessions, "after_commit", self._after_commit)
+        event.listen(self.sessions, "after_rollback", discard_pending)
+
+    def _after_commit(self, session: Session) -> None:
+        publish_pending(session, self.engine, self.publisher)
 
     @property
     def is_sqlite(self) -> bool:

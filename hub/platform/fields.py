@@ -6,7 +6,9 @@ import unicodedata
 from typing import Any
 
 import phonenumbers
-from marshmallow import ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError, fields
+
+from hub.geo import PostcodeFormatError, find_authority, normalise_postcode
 
 
 def _has_control_chars(value: str, allow_newlines: bool) -> bool:
@@ -56,8 +58,6 @@ class Postcode(fields.String):
     """A UK postcode (full or partial), normalised by the geography's normaliser."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        from hub.geo import PostcodeFormatError, normalise_postcode
-
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
             return normalise_postcode(text)
@@ -69,8 +69,6 @@ class AuthorityRef(fields.String):
     """A children's services authority named by GSS code or name; loads as its code."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        from hub.geo import find_authority
-
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         found = find_authority(text) if 0 < len(text) <= 120 else None
         if found is None:
@@ -78,3 +76,8 @@ class AuthorityRef(fields.String):
                 "We could not find that council. Use its name, like 'Kent', or leave this out."
             )
         return found.code
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE

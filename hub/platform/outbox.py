@@ -1,155 +1,118 @@
-"""Publishing outbox rows after commit, and sweeping up what was not published or not finished."""
+"""The outbox: add a message inside a transaction; it is published after that transaction commits.
+
+``add_outbox_message`` writes the row and remembers it on the session. The database's
+``after_commit`` hook (see :class:`hub.platform.db.Database`) then publishes every message the
+transaction added, so no caller publishes by hand and nothing is published for a transaction
+that rolled back. A row is written as already published (attempts 1), so the common path costs
+no round trip after the commit; when the broker refuses, the row is reset and the sweeper
+(:mod:`hub.platform.outbox_sweep`) publishes it later.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from functools import partial
+from datetime import datetime
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 
 from hub.platform.broker import PublishError, publish
-from hub.platform.db import Database
-from hub.platform.models import utcnow
+from hub.platform.metrics import OUTBOX_PUBLISH_DEFERRED
+from hub.platform.models import table_of, utcnow
 from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queues import TaskName
 
 log = structlog.get_logger(__name__)
 
-MAX_ATTEMPTS = 20
+PENDING_KEY = "hub_outbox_pending"
 
-Publisher = Callable[[TaskName, int], None]
-
-
-def _default_publisher(task: TaskName, enquiry_id: int) -> None:
-    publish(task, enquiry_id)
-
-
-def publish_outbox_message(
-    db: Database, outbox_id: int, publisher: Publisher = _default_publisher
-) -> bool:
-    """Publish one committed outbox row; on broker failure leave it for the sweeper."""
-    with db.sessions() as session:
-        message = session.get(OutboxMessage, outbox_id)
-        if message is None or message.completed_at is not None:
-            return False
-        task, enquiry_id = TaskName(message.task_name), message.enquiry_id
-    try:
-        publisher(task, enquiry_id)
-    except PublishError as exc:
-        log.warning("outbox.publish_deferred", outbox_id=outbox_id, reason=str(exc))
-        return False
-    with db.transaction() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == outbox_id)
-            .values(published_at=utcnow(), attempts=OutboxMessage.attempts + 1)
-        )
-    return True
-
-
-def _backoff(attempts: int) -> int:
-    """How many stale periods to wait before re-publishing after ``attempts`` publishes."""
-    return int(min(2 ** max(attempts - 1, 0), 64))
-
-
-def publish_committed(
-    db: Database,
-    outbox_id: int,
-    task: TaskName,
-    enquiry_id: int,
-    publisher: Publisher = _default_publisher,
-) -> bool:
-    """Publish a row committed as published; if the broker refuses, reset it for the sweeper.
-
-    The common path costs no database round trip after the intake transaction.
-    """
-    try:
-        publisher(task, enquiry_id)
-        return True
-    except PublishError as exc:
-        log.warning("outbox.publish_deferred", outbox_id=outbox_id, reason=str(exc))
-    with db.transaction() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == outbox_id, OutboxMessage.completed_at.is_(None))
-            .values(published_at=None, attempts=OutboxMessage.attempts - 1)
-        )
-    return False
-
-
-def route_after_commit(
-    db: Database,
-    outbox_id: int,
-    enquiry_id: int,
-    *,
-    redis_url: str,
-    request_id: str | None = None,
-) -> bool:
-    """Publish a newly stored enquiry's route task (API and form alike), counting deferrals."""
-    from hub.platform.metrics import ENQUIRIES_ACCEPTED, OUTBOX_PUBLISH_DEFERRED
-
-    ENQUIRIES_ACCEPTED.inc()
-
-    def publisher(task: TaskName, target: int) -> None:
-        publish(task, target, redis_url=redis_url, request_id=request_id)
-
-    published = publish_committed(db, outbox_id, TaskName.ROUTE_ENQUIRY, enquiry_id, publisher)
-    if not published:
-        OUTBOX_PUBLISH_DEFERRED.inc()
-    return published
+_INSERT = table_of(OutboxMessage).insert().returning(table_of(OutboxMessage).c.id)
 
 
 @dataclass(frozen=True, slots=True)
-class SweepResult:
-    published: int
-    deferred: int
-    dead: int
+class OutboxEntry:
+    """What a task message carries: the task, its subject's id and the outbox row's id."""
+
+    outbox_id: int
+    task: TaskName
+    subject_id: int
 
 
-def sweep_outbox(
-    db: Database,
+Publisher = Callable[[OutboxEntry], None]
+
+
+def publish_entry(entry: OutboxEntry, *, redis_url: str | None = None) -> None:
+    """Send the task with ids only; the API's request id travels in a header."""
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    publish(
+        entry.task, entry.subject_id, entry.outbox_id, redis_url=redis_url, request_id=request_id
+    )
+
+
+def publisher_for(redis_url: str | None) -> Publisher:
+    """A publisher to one broker (the app's settings name it)."""
+    return partial(publish_entry, redis_url=redis_url)
+
+
+def add_outbox_message(
+    session: Session,
+    task: TaskName,
+    subject_id: int,
+    dedupe_key: str,
     *,
-    stale_after: timedelta,
-    publisher: Publisher = _default_publisher,
-    now: datetime | None = None,
-    limit: int = 500,
-) -> SweepResult:
-    """Publish rows never published, and re-publish rows published long ago but not finished.
+    at: datetime | None = None,
+) -> int:
+    """Write one outbox row in the session's transaction; it is published after commit."""
+    at = at or utcnow()
+    outbox_id = session.execute(
+        _INSERT,
+        {
+            "task_name": str(task),
+            "subject_id": subject_id,
+            "dedupe_key": dedupe_key,
+            "created_at": at,
+            "published_at": at,
+            "attempts": 1,
+        },
+    ).scalar_one()
+    session.info.setdefault(PENDING_KEY, []).append(OutboxEntry(outbox_id, task, subject_id))
+    return int(outbox_id)
 
-    Re-publishing is safe because every task claims its work with a conditional update; it
-    covers a message lost with a Redis restart, a worker killed mid-task, and a publish that
-    failed. Re-publishes back off exponentially so a deep queue is not flooded with copies.
-    """
-    now = now or utcnow()
-    cutoff = now - stale_after
-    with db.sessions() as session:
-        rows = session.execute(
-            select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.published_at)
-            .where(
-                OutboxMessage.completed_at.is_(None),
-                OutboxMessage.dead_at.is_(None),
-                OutboxMessage.created_at <= cutoff,
-                or_(OutboxMessage.published_at.is_(None), OutboxMessage.published_at <= cutoff),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        ).all()
-    published = deferred = dead = 0
-    for outbox_id, attempts, published_at in rows:
-        if published_at is not None and published_at > now - stale_after * _backoff(attempts):
-            continue  # published recently enough: the task may just be queued behind others
-        if attempts >= MAX_ATTEMPTS:
-            with db.transaction() as session:
-                session.execute(
-                    update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(dead_at=now)
+
+def complete_outbox_message(session: Session, outbox_id: int | None, at: datetime) -> None:
+    """Mark the row done, in the same transaction as the work's effect."""
+    if outbox_id is None:
+        return
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.completed_at.is_(None))
+        .values(completed_at=at)
+    )
+
+
+def publish_pending(session: Session, engine: Engine, publisher: Publisher) -> None:
+    """After commit: publish what the transaction added; reset a refused row for the sweeper."""
+    pending: list[OutboxEntry] = session.info.pop(PENDING_KEY, [])
+    for entry in pending:
+        try:
+            publisher(entry)
+        except PublishError as exc:
+            OUTBOX_PUBLISH_DEFERRED.inc()
+            log.warning("outbox.publish_deferred", outbox_id=entry.outbox_id, reason=str(exc))
+            with engine.begin() as conn:
+                conn.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == entry.outbox_id,
+                        OutboxMessage.completed_at.is_(None),
+                    )
+                    .values(published_at=None, attempts=OutboxMessage.attempts - 1)
                 )
-            log.error("outbox.dead_lettered", outbox_id=outbox_id, attempts=attempts)
-            dead += 1
-        elif publish_outbox_message(db, outbox_id, publisher):
-            published += 1
-        else:
-            deferred += 1
-            break  # the broker is down: the next sweep tries again
-    return SweepResult(published, deferred, dead)
+
+
+def discard_pending(session: Session) -> None:
+    """After rollback: nothing the transaction added exists, so nothing is published."""
+    session.info.pop(PENDING_KEY, None)

@@ -12,12 +12,13 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from hub.access.auth import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
 from hub.platform.extensions import get_db
-from hub.referrals.actions import acknowledge_referral, return_referral, transfer_referral
+from hub.referrals.acknowledge import acknowledge_referral
 from hub.referrals.inbox import get_referral, list_referrals
 from hub.referrals.notices import list_home_council_notices
+from hub.referrals.return_to_hub import return_referral
 from hub.referrals.schemas import (
     ActionResultSchema,
     NoticeToHomeCouncilListSchema,
@@ -27,6 +28,7 @@ from hub.referrals.schemas import (
     ReturnInSchema,
     RouteInSchema,
 )
+from hub.referrals.transfer import transfer_referral
 
 blp = Blueprint(
     "council",

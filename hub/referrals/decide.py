@@ -1,63 +1,87 @@
-"""Bridge from a stored enquiry to a routing decision: geography, then the cluster rules."""
+"""From a stored enquiry to the engine's decision: resolve the postcode, apply the active rules.
+
+The one bridge between the referral domain and the pure libraries (``hub.geo``,
+``hub.routing``); the router, a transfer and a manual route all decide through it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
+from hub.enquiries.models import Enquiry
 from hub.geo import resolve_postcode
-from hub.routing import EnquiryFacts, decide, get_active_rules
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What the route command stores: clear columns for codes, the rest encrypted."""
-
-    status: str
-    authority_code: str | None = None
-    authority_name: str | None = None
-    delivery_body: str | None = None
-    cluster: str | None = None
-    reason_code: str | None = None
-    home_council_code: str | None = None
-    rules_version: str | None = None
-    geography_version: str | None = None
-    explanation: str = ""
-    detail: dict[str, Any] = field(default_factory=dict)
+from hub.platform.errors import RoutingRefusedError
+from hub.routing import (
+    DecisionOutcome,
+    EnquiryFacts,
+    RoutingDecision,
+    TraceStep,
+    decide,
+    get_active_rules,
+)
 
 
 def decide_for(
-    *, postcode: str | None, preferred_authority: str | None, interest: str, at: datetime
-) -> Decision:
-    """Resolve the postcode and apply the active rules (a pure decision, made once here)."""
-    geo = resolve_postcode(postcode or "")
-    decision = decide(
-        EnquiryFacts(
-            postcode=geo.postcode, preferred_authority=preferred_authority, interest=interest
-        ),
-        geo,
-        get_active_rules(),
-        at,
+    *,
+    postcode: str | None,
+    preferred_authority: str | None,
+    interest: str | None,
+    at: datetime,
+    operator_choice: str | None = None,
+) -> RoutingDecision:
+    """Resolve the postcode and apply the active rules (a pure decision)."""
+    rules = get_active_rules()
+    geo = resolve_postcode(postcode or "", min_share=rules.partial_postcode_share)
+    facts = EnquiryFacts(
+        postcode=geo.postcode,
+        preferred_authority=preferred_authority,
+        interest=interest,
+        operator_choice=operator_choice,
     )
-    reason = decision.triage_reason
-    if decision.signpost is not None:
-        reason_code = f"signposted:{geo.country or 'outside_england'}"
-    elif reason is not None:
-        reason_code = str(reason)
-    else:
-        reason_code = "routed"
-    notice = decision.home_council_notice
-    return Decision(
-        status=str(decision.outcome),
-        authority_code=decision.authority.code if decision.authority else None,
-        authority_name=decision.authority.name if decision.authority else None,
-        delivery_body=decision.delivery_body,
-        cluster=decision.cluster,
-        reason_code=reason_code,
-        home_council_code=notice.authority.code if notice else None,
-        rules_version=decision.rules_version,
-        geography_version=decision.geography_version,
-        explanation=decision.explain(),
-        detail=decision.to_dict(),
+    return decide(facts, geo, rules, at)
+
+
+def decide_for_enquiry(
+    enquiry: Enquiry,
+    at: datetime,
+    *,
+    preferred_authority: str | None = None,
+    operator_choice: str | None = None,
+) -> RoutingDecision:
+    """The engine's decision for a stored enquiry; a transfer passes the target as preference."""
+    return decide_for(
+        postcode=(enquiry.personal or {}).get("postcode"),
+        preferred_authority=preferred_authority or enquiry.preferred_authority_code,
+        interest=enquiry.interest,
+        at=at,
+        operator_choice=operator_choice,
     )
+
+
+def authority_name(code: str) -> str:
+    """A council's name in the active rules (its code when the rules do not know it)."""
+    return get_active_rules().authorities.get(code) or code
+
+
+def require_routed_to(decision: RoutingDecision, target: str, intro: str) -> None:
+    """Raise RoutingRefusedError unless the rules send the referral to ``target``."""
+    if (
+        decision.outcome is DecisionOutcome.ROUTED
+        and decision.authority is not None
+        and decision.authority.code == target
+    ):
+        return
+    raise RoutingRefusedError(
+        f"{intro} {authority_name(target)}: {decision.headline()}",
+        errors=[
+            {"field": f"rules.{step.rule}", "message": step.reason}
+            for step in decision.trace
+            if step.applied
+        ],
+    )
+
+
+def with_first_step(decision: RoutingDecision, rule: str, words: str) -> RoutingDecision:
+    """The decision with a first trace step saying who asked for it (a person, in words)."""
+    return replace(decision, trace=(TraceStep(rule, True, words), *decision.trace))

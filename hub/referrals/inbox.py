@@ -1,4 +1,4 @@
-"""What a council reads: its referrals, one referral in full. Every read is audited.
+"""What a council reads (read models for the inbox API): its referrals, one in full. Audited.
 
 A referral outside the caller's scope is answered exactly like one that does not exist (the
 API says 404), and the attempt is audited as ``denied``.
@@ -9,57 +9,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
 
+from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
-from hub.audit.record import RequestContext, add_audit_event, record_refusal
-from hub.enquiries.models import Enquiry, EnquiryStatus
-from hub.enquiries.references import is_reference
+from hub.audit.record import add_audit_event, record_refusal
+from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
-from hub.platform.errors import NotFoundError
 from hub.platform.pagination import decode_cursor, encode_cursor
 from hub.referrals.models import RoutingDecisionRecord
+from hub.referrals.queries import (
+    REFERRAL_STATUSES,
+    find_latest_decision,
+    find_referral,
+    referral_not_found,
+    routed_at_column,
+    scoped_referrals,
+)
 
-# What a council inbox holds: routed to it, and anything later in the journey.
-REFERRAL_STATUSES = (str(EnquiryStatus.ROUTED), str(EnquiryStatus.ACKNOWLEDGED))
 _CURSOR_KIND = "referrals"
-
-
-def referral_not_found() -> NotFoundError:
-    return NotFoundError("No referral with that reference is in your inbox.")
-
-
-def scoped_referral_query(ctx: RequestContext, reference: str) -> Select[Enquiry]:
-    """The one query every council read and action starts from: scoped to the caller."""
-    return select(Enquiry).where(
-        Enquiry.reference == reference,
-        Enquiry.authority_code.in_(sorted(ctx.caller.authority_codes)),
-        Enquiry.status.in_(REFERRAL_STATUSES),
-    )
-
-
-def find_referral_in_scope(
-    session: Session, ctx: RequestContext, reference: str, *, for_update: bool = False
-) -> Enquiry | None:
-    if not is_reference(reference) or not ctx.caller.authority_codes:
-        return None
-    query = scoped_referral_query(ctx, reference)
-    if for_update:
-        query = query.with_for_update()
-    return session.scalars(query).first()
-
-
-def _routed_at() -> Any:
-    return (
-        select(func.max(RoutingDecisionRecord.decided_at))
-        .where(
-            RoutingDecisionRecord.enquiry_id == Enquiry.id,
-            RoutingDecisionRecord.outcome == "routed",
-        )
-        .correlate(Enquiry)
-        .scalar_subquery()
-    )
 
 
 def summary_of(enquiry: Enquiry, routed_at: datetime | None) -> dict[str, Any]:
@@ -90,13 +58,10 @@ def list_referrals(
     received_since: datetime | None = None,
 ) -> dict[str, Any]:
     """The caller's referrals, newest first, one page; the read is audited (names shown)."""
-    routed_at = _routed_at().label("routed_at")
     query = (
-        select(Enquiry, routed_at)
-        .where(
-            Enquiry.authority_code.in_(sorted(ctx.caller.authority_codes)),
-            Enquiry.status.in_([status] if status else REFERRAL_STATUSES),
-        )
+        scoped_referrals(ctx.caller)
+        .add_columns(routed_at_column().label("routed_at"))
+        .where(Enquiry.status.in_([status] if status else REFERRAL_STATUSES))
         .order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
         .limit(limit + 1)
     )
@@ -132,15 +97,6 @@ def list_referrals(
     return {"items": items, "next_cursor": next_cursor}
 
 
-def latest_decision(session: Session, enquiry_id: int) -> RoutingDecisionRecord | None:
-    return session.scalars(
-        select(RoutingDecisionRecord)
-        .where(RoutingDecisionRecord.enquiry_id == enquiry_id)
-        .order_by(RoutingDecisionRecord.decided_at.desc(), RoutingDecisionRecord.id.desc())
-        .limit(1)
-    ).first()
-
-
 def _routing_of(record: RoutingDecisionRecord | None) -> dict[str, Any] | None:
     if record is None:
         return None
@@ -164,14 +120,11 @@ def _routing_of(record: RoutingDecisionRecord | None) -> dict[str, Any] | None:
 def get_referral(db: Database, ctx: RequestContext, reference: str) -> dict[str, Any]:
     """One referral in full, personal data included; audited, and 404 outside the scope."""
     with db.transaction() as session:
-        enquiry = find_referral_in_scope(session, ctx, reference)
+        enquiry = find_referral(session, ctx.caller, reference)
         if enquiry is not None:
-            decision = latest_decision(session, enquiry.id)
+            decision = find_latest_decision(session, enquiry.id)
             routed_at = session.scalar(
-                select(func.max(RoutingDecisionRecord.decided_at)).where(
-                    RoutingDecisionRecord.enquiry_id == enquiry.id,
-                    RoutingDecisionRecord.outcome == "routed",
-                )
+                select(routed_at_column()).select_from(Enquiry).where(Enquiry.id == enquiry.id)
             )
             add_audit_event(
                 session,

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
-from hub.audit.record import RequestContext, add_audit_event
+from hub.audit.record import add_audit_event
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.referrals.models import RoutingDecisionRecord

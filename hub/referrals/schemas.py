@@ -1,4 +1,4 @@
-"""What councils and hub operators send and receive: referrals, actions, triage, decisions."""
+"""What councils send and receive: referrals, actions, home-council notices."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from hub.intake.schemas import StrictSchema
-from hub.platform.fields import AuthorityRef, CleanString
+from hub.platform.fields import AuthorityRef, CleanString, StrictSchema
+from hub.referrals.queries import REFERRAL_STATUSES
+from hub.referrals.reasons import ReturnReason
 
-REFERRAL_STATUSES = ("routed", "acknowledged")
-RETURN_REASONS = ("out_of_area", "duplicate", "not_a_fostering_enquiry")
 MAX_PAGE = 100
 
 
@@ -97,7 +96,7 @@ class ReferralDetailSchema(ReferralSummarySchema):
 
 
 class ReturnInSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.OneOf(RETURN_REASONS))
+    reason = fields.String(required=True, validate=validate.OneOf([str(r) for r in ReturnReason]))
     note = CleanString(allow_newlines=True, validate=validate.Length(max=1000))
 
 
@@ -114,45 +113,6 @@ class ActionResultSchema(Schema):
     authority_code = fields.String(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True)
     changed = fields.Boolean(required=True, metadata={"description": "False on a repeat."})
-
-
-class TriageItemSchema(Schema):
-    reference = fields.String(required=True)
-    received_at = fields.DateTime(required=True)
-    in_triage_since = fields.DateTime(required=True)
-    reason_code = fields.String(allow_none=True)
-    interest = fields.String(required=True)
-    preferred_authority_code = fields.String(allow_none=True)
-
-
-class TriagePageSchema(Schema):
-    items = fields.List(fields.Nested(TriageItemSchema), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
-
-
-class TraceStepSchema(Schema):
-    rule = fields.String(required=True)
-    applied = fields.Boolean(required=True)
-    reason = fields.String(required=True)
-
-
-class DecisionSchema(Schema):
-    decided_at = fields.DateTime(required=True)
-    decided_by = fields.String(required=True)
-    outcome = fields.String(required=True)
-    authority_code = fields.String(allow_none=True)
-    cluster = fields.String(allow_none=True)
-    reason_code = fields.String(allow_none=True)
-    home_council_code = fields.String(allow_none=True)
-    rules_version = fields.String(allow_none=True)
-    geography_version = fields.String(allow_none=True)
-    explanation = fields.String(required=True)
-    trace = fields.List(fields.Nested(TraceStepSchema), required=True)
-
-
-class DecisionHistorySchema(Schema):
-    reference = fields.String(required=True)
-    decisions = fields.List(fields.Nested(DecisionSchema), required=True)
 
 
 class NoticeToHomeCouncilSchema(Schema):

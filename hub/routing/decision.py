@@ -37,6 +37,7 @@ class TriageReason(StrEnum):
     PREFERENCE_OUTSIDE_CLUSTER = "preference_outside_cluster"
     NO_RULE = "no_rule"
     FALLBACK_UNUSABLE = "fallback_unusable"
+    RETURNED_BY_COUNCIL = "returned_by_council"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +47,14 @@ class EnquiryFacts:
     ``postcode`` is normalised (``RG1 2AB``, or a partial ``RG1 2``); ``preferred_authority``
     is the GSS code of the council the enquirer asked for, already resolved by intake;
     ``interest`` (for example ``fostering`` or ``short_breaks``) is recorded, not routed on.
+    ``operator_choice`` is the council a hub operator chose by hand: it comes before the
+    postcode, the overrides and the preference, and pauses and clusters still apply.
     """
 
     postcode: str | None = None
     preferred_authority: str | None = None
     interest: str | None = None
+    operator_choice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,9 @@
 
 Precedence (each step is recorded in the decision's trace, applied or not, with its reason):
 
+0. **Operator choice.** A hub operator routing by hand names the council: steps 1 to 4 are
+   skipped (the home council still comes from a full postcode, for the notice); steps 5 and 6
+   apply as for any enquiry, so a paused council or one the rules do not know is not chosen.
 1. **Geography.** An invalid postcode or one the directory does not know goes to triage. A
    postcode outside England is signposted (Wales to Foster Wales, and so on, text from the
    rules file); a country without a signpost goes to triage. Otherwise the postcode gives the
@@ -113,6 +116,8 @@ class _Decider:
         return self.finish(DecisionOutcome.TRIAGE, triage_reason=reason, candidates=candidates)
 
     def run(self) -> RoutingDecision:
+        if self.facts.operator_choice is not None:
+            return self.operator(self.facts.operator_choice)
         early = self.geography()
         if early is not None:
             return early
@@ -132,6 +137,15 @@ class _Decider:
                 return self.triage(TriageReason.PARTIAL_POSTCODE_AMBIGUOUS, with_candidates=True)
             target, why = home, ""
         return self.assign(target, home, why)
+
+    # -- 0. operator choice ------------------------------------------------------------------
+
+    def operator(self, choice: str) -> RoutingDecision:
+        self.step("operator_choice", True, f"A hub operator chose {self.name(choice)} ({choice}).")
+        home = None
+        if self.geo.outcome is Outcome.MATCHED and self.geo.authority is not None:
+            home = self.geo.authority.code
+        return self.assign(choice, home, "a hub operator chose it")
 
     # -- 1. geography ------------------------------------------------------------------------
 

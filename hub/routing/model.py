@@ -163,18 +163,20 @@ class RuleSet:
     """A whole, checked rules file.
 
     ``authorities`` holds the known children's services authorities (code -> name) of the
-    geography the file was checked against.
+    geography the file was checked against. ``partial_postcode_share`` has no default: the
+    rules file is the one place it is set (a partial postcode routes only when one council
+    holds at least this share of its postcodes).
     """
 
     version: str
     authorities: Mapping[str, str]
+    partial_postcode_share: float
     clusters: tuple[Cluster, ...] = ()
     delivery_bodies: tuple[DeliveryBody, ...] = ()
     overrides: tuple[Override, ...] = ()
     pauses: tuple[Pause, ...] = ()
     signposts: tuple[Signpost, ...] = ()
     preference_policy: PreferencePolicy = PreferencePolicy.WITHIN_CLUSTER
-    partial_postcode_share: float = 0.95
     unclustered: UnclusteredRoute = UnclusteredRoute.AUTHORITY
     default_first_contact_working_days: int = 1
     source: str = field(default="", compare=False)

@@ -2,18 +2,16 @@
 
 An override written as ``RG1`` covers the whole district, ``RG1 2`` one sector and
 ``RG1 2AB`` one postcode. Two overrides overlap when one's area contains the other's.
+
+The shape of a postcode is the geography's (:func:`hub.geo.normalise.parse_postcode`), so an
+override can name anything an enquirer's postcode can be, ``GIR 0AA`` and ``NPT`` included.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
-_DISTRICT = re.compile(rf"^({_OUTWARD})$")
-_SECTOR = re.compile(rf"^({_OUTWARD}) ([0-9])$")
-_UNIT = re.compile(rf"^({_OUTWARD}) ([0-9])([A-Z]{{2}})$")
-_UNIT_NO_SPACE = re.compile(rf"^({_OUTWARD})([0-9][A-Z]{{2}})$")
+from hub.geo.normalise import PostcodeFormatError, parse_postcode
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +41,9 @@ class PostcodeArea:
 
 def parse_area(text: str) -> PostcodeArea | None:
     """Read a district, sector or full postcode; ``None`` when it is none of them."""
-    cleaned = " ".join(text.upper().split())
-    compact = _UNIT_NO_SPACE.match(cleaned)
-    if compact:
-        cleaned = f"{compact.group(1)} {compact.group(2)}"
-    for pattern in (_UNIT, _SECTOR, _DISTRICT):
-        found = pattern.match(cleaned)
-        if found:
-            return PostcodeArea(tuple(found.groups()))
-    return None
+    try:
+        parsed = parse_postcode(text)
+    except PostcodeFormatError:
+        return None
+    parts = (parsed.outward, parsed.sector_digit, parsed.unit)
+    return PostcodeArea(tuple(part for part in parts if part is not None))

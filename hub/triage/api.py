@@ -11,17 +11,14 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from hub.access.auth import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
 from hub.platform.extensions import get_db
-from hub.referrals.schemas import (
-    ActionResultSchema,
-    DecisionHistorySchema,
-    PageQuerySchema,
-    RouteInSchema,
-    TriagePageSchema,
-)
-from hub.triage.queue import list_decisions, list_triage, route_by_hand
+from hub.referrals.schemas import ActionResultSchema, PageQuerySchema, RouteInSchema
+from hub.triage.decisions import list_decisions
+from hub.triage.queue import list_triage
+from hub.triage.route_by_hand import route_by_hand
+from hub.triage.schemas import DecisionHistorySchema, TriagePageSchema
 
 blp = Blueprint("ops", __name__, description="Hub operators: triage and routing decisions.")
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, abort, g, render_template, request, session
+from flask import Blueprint, abort, render_template, request, session
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from hub.intake.schemas import BEST_TIMES, CONTACT_METHODS, INTERESTS, EnquiryInSchema
 from hub.intake.submit import submit_enquiry
 from hub.platform.errors import flatten_messages
-from hub.platform.extensions import app_settings, get_db, intake_rate_limit, limiter
-from hub.platform.outbox import route_after_commit
+from hub.platform.extensions import get_db, intake_rate_limit, limiter
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -119,19 +118,10 @@ def submit_form() -> Any:
         data = EnquiryInSchema().load(form_to_body(request.form))
     except ValidationError as exc:
         return _render(flatten_messages(exc.messages), request.form, 422)
-    db = get_db()
     result = submit_enquiry(
-        db,
+        get_db(),
         data,
         status_url_for=lambda ref: f"/v1/enquiries/{ref}",
         idempotency_key=None,
     )
-    if result.outbox_id is not None and result.enquiry_id is not None:
-        route_after_commit(
-            db,
-            result.outbox_id,
-            result.enquiry_id,
-            redis_url=app_settings().redis_url,
-            request_id=g.get("request_id"),
-        )
     return render_template("enquiry_received.html", reference=result.body["reference"]), 201

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from hub.access.auth import Caller
+from hub.access.caller import Caller, RequestContext
 from hub.access.models import TokenScope
-from hub.audit.record import RequestContext
+
 from hub.enquiries.journey import JourneyEvent
 from hub.enquiries.models import Enquiry
 from hub.platform.errors import ConcurrentChangeError, NotFoundError
-from hub.referrals.actions import return_referral, transfer_referral
+from hub.referrals.return_to_hub import return_referral
+from hub.referrals.transfer import transfer_referral
 from tests.api.council_helpers import KENT, MEDWAY, bearer, get_enquiry, routed, token_for
 
 

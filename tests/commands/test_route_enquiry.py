@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from hub.enquiries.models import Enquiry
-from hub.platform.outbox import sweep_outbox
+from hub.platform.outbox_sweep import sweep_outbox
 from hub.platform.outbox_model import OutboxMessage
 from hub.referrals.models import RoutingDecisionRecord
 from hub.referrals.route_enquiry import route_enquiry
@@ -53,7 +53,9 @@ def test_concurrent_runs_route_once(client, db) -> None:  # type: ignore[no-unty
 
 def test_routing_completes_the_outbox_row(client, db) -> None:  # type: ignore[no-untyped-def]
     enquiry_id = _submit(client)
-    route_enquiry(db, enquiry_id)
+    with db.sessions() as s:
+        outbox_id = s.scalars(select(OutboxMessage.id)).one()
+    route_enquiry(db, enquiry_id, outbox_id)
     with db.sessions() as s:
         assert s.scalars(select(OutboxMessage.completed_at)).one() is not None
 
@@ -70,10 +72,12 @@ def test_sweeper_republishes_unpublished_rows_and_skips_finished_ones(client, db
 
     routed = _submit(client)
     waiting = _submit(client)
-    route_enquiry(db, routed)
+    with db.sessions() as s:
+        outbox_id = s.scalar(select(OutboxMessage.id).where(OutboxMessage.subject_id == routed))
+    route_enquiry(db, routed, outbox_id)
     published: list[int] = []
     result = sweep_outbox(
-        db, stale_after=timedelta(0), publisher=lambda task, eid: published.append(eid)
+        db, stale_after=timedelta(0), publisher=lambda entry: published.append(entry.subject_id)
     )
     assert published == [waiting]
     assert result.published == 1

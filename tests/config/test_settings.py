@@ -10,7 +10,6 @@ from config.settings import SettingsError, load_settings
 def test_development_defaults_to_an_embedded_sqlite_file() -> None:
     settings = load_settings({})
     assert settings.resolved_database_url.startswith("sqlite:///")
-    assert settings.partial_postcode_share == 0.95
 
 
 def test_production_refuses_to_start_without_its_secrets() -> None:

@@ -34,34 +34,12 @@ def test_isles_of_scilly_and_city_of_london_count() -> None:
     assert find_authority("E09000001") is not None
 
 
-@pytest.mark.parametrize(
-    ("code", "body"),
-    [
-        ("E09000021", "Achieving for Children"),
-        ("E09000027", "Achieving for Children"),
-        ("E06000040", "Achieving for Children"),
-        ("E06000038", "Brighter Futures for Children"),
-        ("E06000039", "Slough Children First"),
-        ("E08000025", "Birmingham Children's Trust"),
-        ("E08000028", "Sandwell Children's Trust"),
-        ("E06000061", "Northamptonshire Children's Trust"),
-        ("E06000062", "Northamptonshire Children's Trust"),
-        ("E08000024", "Together for Children"),
-        ("E08000032", "Bradford Children and Families Trust"),
-    ],
-)
-def test_trust_delivery_bodies(code: str, body: str) -> None:
-    found = find_authority(code)
-    assert found is not None and found.delivery_body == body
+def test_reference_table_does_not_keep_delivery_bodies() -> None:
+    # Trusts are kept once, with their dates, in the routing rules (config/rules/england.yaml).
+    from hub.geo.authorities import reference_path
 
-
-def test_in_house_councils_have_no_delivery_body() -> None:
-    kent = find_authority("E10000016")
-    assert kent is not None and kent.delivery_body is None
-
-
-def test_only_the_eleven_trust_councils_have_delivery_bodies() -> None:
-    assert sum(1 for a in list_authorities() if a.delivery_body) == 11
+    header = reference_path().read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",") == ["code", "name", "aliases"]
 
 
 @pytest.mark.parametrize(

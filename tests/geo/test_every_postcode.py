@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hub.geo import Outcome, resolve_postcode
+from hub.geo import Outcome
 from hub.geo.build_default import package_dir, postcode_files, read_postcode_file
+from tests.geo.helpers import resolve
 
 # Created after the 2021 authorities package; each is its own children's services authority.
 NEW_SINCE_2021 = {"E06000063", "E06000064", "E06000065", "E06000066", "E08000038", "E08000039"}
@@ -39,7 +40,7 @@ def test_every_packaged_postcode_resolves_to_its_authority_or_country(geo_dir: P
         for pcd, district in zip(data["pcd"], data["laua"], strict=True):
             if not isinstance(district, str) or not district:
                 continue
-            result = resolve_postcode(pcd)
+            result = resolve(pcd)
             checked += 1
             if district[0] == "E":
                 ok = result.outcome is Outcome.MATCHED and (
@@ -63,6 +64,6 @@ def test_packaged_postcodes_without_district_never_match(geo_dir: Path) -> None:
         data = read_postcode_file(path)
         for pcd, district in zip(data["pcd"], data["laua"], strict=True):
             if not isinstance(district, str) or not district:
-                outcomes[resolve_postcode(pcd).outcome] += 1
+                outcomes[resolve(pcd).outcome] += 1
     assert set(outcomes) <= {Outcome.UNKNOWN, Outcome.OUTSIDE_ENGLAND}
     assert outcomes[Outcome.OUTSIDE_ENGLAND] >= 2856  # at least the Northern Irish ones

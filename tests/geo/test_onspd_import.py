@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hub.geo import Outcome, resolve_postcode
+from hub.geo import Outcome
 from hub.geo.onspd_import import ImportRefused, find_columns, import_directory
 from hub.geo.store import GeoStore
+from tests.geo.helpers import resolve
 
 LAYOUTS = ["onspd_old_layout.csv", "onspd_2025_layout.csv"]
 
@@ -42,32 +43,32 @@ def test_imported_version_routes_two_tier_to_county(
     layout: str, fixtures: Path, empty_geo_dir: Path
 ) -> None:
     import_directory(GeoStore(empty_geo_dir), fixtures / layout)
-    result = resolve_postcode("ME14 1AA", geo_dir=empty_geo_dir)
+    result = resolve("ME14 1AA", geo_dir=empty_geo_dir)
     assert result.authority is not None and result.authority.code == "E10000016"
 
 
 def test_imported_version_handles_london_county_code(fixtures: Path, empty_geo_dir: Path) -> None:
     import_directory(GeoStore(empty_geo_dir), fixtures / "onspd_2025_layout.csv")
-    result = resolve_postcode("SW1A 0AA", geo_dir=empty_geo_dir)
+    result = resolve("SW1A 0AA", geo_dir=empty_geo_dir)
     assert result.authority is not None and result.authority.code == "E09000033"
 
 
 def test_terminated_postcode_still_resolves(fixtures: Path, empty_geo_dir: Path) -> None:
     report = import_directory(GeoStore(empty_geo_dir), fixtures / "onspd_2025_layout.csv")
     assert report.terminated_count == 1
-    result = resolve_postcode("RG1 1AF", geo_dir=empty_geo_dir)
+    result = resolve("RG1 1AF", geo_dir=empty_geo_dir)
     assert result.authority is not None and result.authority.code == "E06000041"
 
 
 def test_partial_shares_count_live_postcodes_only(fixtures: Path, empty_geo_dir: Path) -> None:
     import_directory(GeoStore(empty_geo_dir), fixtures / "onspd_2025_layout.csv")
-    result = resolve_postcode("RG1 1", geo_dir=empty_geo_dir)
+    result = resolve("RG1 1", geo_dir=empty_geo_dir)
     assert [(c.code, c.share) for c in result.candidates] == [("E06000038", 1.0)]
 
 
 def test_missing_district_with_country_still_signposts(fixtures: Path, empty_geo_dir: Path) -> None:
     import_directory(GeoStore(empty_geo_dir), fixtures / "onspd_2025_layout.csv")
-    result = resolve_postcode("EH1 1AA", geo_dir=empty_geo_dir)
+    result = resolve("EH1 1AA", geo_dir=empty_geo_dir)
     assert result.outcome is Outcome.OUTSIDE_ENGLAND and result.country == "Scotland"
 
 
@@ -146,6 +147,6 @@ def test_new_authority_takes_its_name_from_the_zip_documents(
         )
     report = import_directory(GeoStore(empty_geo_dir), archive)
     assert report.unnamed_authorities == ["E06000099"]
-    result = resolve_postcode("RG1 1AA", geo_dir=empty_geo_dir)
+    result = resolve("RG1 1AA", geo_dir=empty_geo_dir)
     assert result.authority is not None
     assert (result.authority.code, result.authority.name) == ("E06000099", "New Berkshire")

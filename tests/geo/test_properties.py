@@ -7,7 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.geo import GeoResult, PostcodeFormatError, normalise_postcode, resolve_postcode
+from hub.geo import GeoResult, PostcodeFormatError, normalise_postcode
+from tests.geo.helpers import resolve
 
 postcode_like = st.from_regex(r"\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9]?[A-Za-z]{0,2}\s*")
 anything = st.one_of(st.text(), st.text(max_size=12_000), postcode_like, st.binary().map(repr))
@@ -16,7 +17,7 @@ anything = st.one_of(st.text(), st.text(max_size=12_000), postcode_like, st.bina
 @settings(max_examples=400, deadline=None)
 @given(text=anything)
 def test_resolve_never_raises(geo_dir: Path, text: str) -> None:
-    result = resolve_postcode(text)
+    result = resolve(text)
     assert isinstance(result, GeoResult)
     assert result.input == text
 

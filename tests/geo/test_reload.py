@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from config.settings import get_settings
-from hub.geo import Outcome, resolve_postcode
+from hub.geo import Outcome
 from hub.geo.onspd_import import import_directory
 from hub.geo.resolver import _reset_for_tests
 from hub.geo.store import GeoStore
+from tests.geo.helpers import resolve
 
 
 def test_activating_another_version_is_seen_by_the_resolver(
@@ -20,10 +21,10 @@ def test_activating_another_version_is_seen_by_the_resolver(
 ) -> None:
     store = GeoStore(empty_geo_dir)
     first = import_directory(store, fixtures / "onspd_old_layout.csv", edition="2024-02")
-    assert resolve_postcode("ME14 1AA", geo_dir=empty_geo_dir).geography_version == first.version_id
+    assert resolve("ME14 1AA", geo_dir=empty_geo_dir).geography_version == first.version_id
     second = import_directory(store, fixtures / "onspd_2025_layout.csv", edition="2025-11")
     assert first.version_id != second.version_id
-    result = resolve_postcode("ME14 1AA", geo_dir=empty_geo_dir)
+    result = resolve("ME14 1AA", geo_dir=empty_geo_dir)
     assert result.geography_version == second.version_id
 
 
@@ -31,15 +32,15 @@ def test_changing_geo_dir_setting_is_seen_at_once(
     geo_dir: Path, fixtures: Path, empty_geo_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     report = import_directory(GeoStore(empty_geo_dir), fixtures / "onspd_2025_layout.csv")
-    default_version = resolve_postcode("ME14 1XQ").geography_version
+    default_version = resolve("ME14 1XQ").geography_version
     monkeypatch.setenv("HUB_GEO_DIR", str(empty_geo_dir))
     get_settings.cache_clear()
     try:
-        assert resolve_postcode("ME14 1AA").geography_version == report.version_id
+        assert resolve("ME14 1AA").geography_version == report.version_id
     finally:
         monkeypatch.setenv("HUB_GEO_DIR", str(geo_dir))
         get_settings.cache_clear()
-    assert resolve_postcode("ME14 1XQ").geography_version == default_version
+    assert resolve("ME14 1XQ").geography_version == default_version
 
 
 def test_first_load_from_many_threads_gives_one_answer(geo_dir: Path) -> None:
@@ -47,7 +48,7 @@ def test_first_load_from_many_threads_gives_one_answer(geo_dir: Path) -> None:
     results: list[str] = []
 
     def work() -> None:
-        result = resolve_postcode("ME14 1XQ")
+        result = resolve("ME14 1XQ")
         assert result.outcome is Outcome.MATCHED
         results.append(result.geography_version or "")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.geo import GeoResult, Outcome, active_geography_version, resolve_postcode
+from hub.geo import GeoResult, Outcome, active_geography_version
+from tests.geo.helpers import resolve
 
 SAMPLES = Path(__file__).parent.parent / "fixtures" / "geo" / "sample_postcodes.csv"
 
@@ -32,7 +33,7 @@ def test_samples_cover_all_153_authorities() -> None:
 
 @pytest.mark.parametrize("row", ENGLISH, ids=lambda r: f"{r['expected_code']}-{r['postcode']}")
 def test_real_postcode_resolves_to_its_authority(row: dict[str, str]) -> None:
-    result = resolve_postcode(row["postcode"])
+    result = resolve(row["postcode"])
     assert result.outcome is Outcome.MATCHED
     assert result.authority is not None
     assert result.authority.code == row["expected_code"]
@@ -43,14 +44,14 @@ def test_real_postcode_resolves_to_its_authority(row: dict[str, str]) -> None:
     "row", NON_ENGLISH, ids=lambda r: f"{r['expected_country']}-{r['postcode']}"
 )
 def test_real_non_english_postcode_is_outside_england(row: dict[str, str]) -> None:
-    result = resolve_postcode(row["postcode"])
+    result = resolve(row["postcode"])
     assert result.outcome is Outcome.OUTSIDE_ENGLAND
     assert result.country == row["expected_country"]
     assert result.authority is None
 
 
 def _matched(postcode: str) -> GeoResult:
-    result = resolve_postcode(postcode)
+    result = resolve(postcode)
     assert result.outcome is Outcome.MATCHED, result
     assert result.authority is not None
     return result
@@ -83,22 +84,18 @@ def test_2025_barnsley_and_sheffield_codes(postcode: str, code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("postcode", "code", "body"),
+    ("postcode", "code"),
     [
-        ("RG1 2LU", "E06000038", "Brighter Futures for Children"),  # Reading
-        ("KT1 1EU", "E09000021", "Achieving for Children"),  # Kingston
-        ("TW9 1DN", "E09000027", "Achieving for Children"),  # Richmond
-        ("SL6 1RF", "E06000040", "Achieving for Children"),  # Maidenhead
+        ("RG1 2LU", "E06000038"),  # Reading (Brighter Futures for Children)
+        ("KT1 1EU", "E09000021"),  # Kingston (Achieving for Children)
+        ("TW9 1DN", "E09000027"),  # Richmond (Achieving for Children)
+        ("SL6 1RF", "E06000040"),  # Maidenhead (Achieving for Children)
     ],
 )
-def test_trust_councils_give_their_delivery_body(postcode: str, code: str, body: str) -> None:
+def test_trust_councils_resolve_to_the_council_itself(postcode: str, code: str) -> None:
+    # The trust that runs the council's services is in the routing rules, not the geography.
     result = _matched(postcode)
     assert result.authority is not None and result.authority.code == code
-    assert result.delivery_body == body
-
-
-def test_in_house_council_has_no_delivery_body() -> None:
-    assert _matched("ME14 1XQ").delivery_body is None
 
 
 @pytest.mark.parametrize(
@@ -113,7 +110,7 @@ def test_in_house_council_has_no_delivery_body() -> None:
     ],
 )
 def test_non_english_postcodes_name_their_country(postcode: str, country: str) -> None:
-    result = resolve_postcode(postcode)
+    result = resolve(postcode)
     assert result.outcome is Outcome.OUTSIDE_ENGLAND
     assert result.country == country
 
@@ -123,7 +120,7 @@ def test_non_english_postcodes_name_their_country(postcode: str, country: str) -
     [("BT1", "Northern Ireland"), ("JE2", "Channel Islands"), ("GY1", "Channel Islands")],
 )
 def test_non_english_partials_name_their_country(partial: str, country: str) -> None:
-    result = resolve_postcode(partial)
+    result = resolve(partial)
     assert result.outcome is Outcome.OUTSIDE_ENGLAND
     assert result.country == country
 
@@ -133,13 +130,13 @@ def test_non_english_partials_name_their_country(partial: str, country: str) -> 
     [("JE9 9ZZ", "Channel Islands"), ("IM9 9ZZ", "Isle of Man"), ("BT99 9ZZ", "Northern Ireland")],
 )
 def test_crown_dependencies_decided_by_prefix_when_not_in_data(postcode: str, country: str) -> None:
-    result = resolve_postcode(postcode)
+    result = resolve(postcode)
     assert result.outcome is Outcome.OUTSIDE_ENGLAND
     assert result.country == country
 
 
 def test_well_formed_postcode_not_in_directory_is_unknown() -> None:
-    result = resolve_postcode("SW1A 9ZZ")
+    result = resolve("SW1A 9ZZ")
     assert result.outcome is Outcome.UNKNOWN
     assert result.postcode == "SW1A 9ZZ"
     assert result.authority is None
@@ -147,25 +144,25 @@ def test_well_formed_postcode_not_in_directory_is_unknown() -> None:
 
 
 def test_unknown_area_is_unknown_without_country() -> None:
-    result = resolve_postcode("ZZ9 9ZZ")
+    result = resolve("ZZ9 9ZZ")
     assert result.outcome is Outcome.UNKNOWN
     assert result.country is None
 
 
 def test_postcode_without_district_in_directory_is_unknown_with_country() -> None:
     # GIR 0AA is listed with no district code; an English one with none says England.
-    assert resolve_postcode("GIR 0AA").outcome is Outcome.UNKNOWN
+    assert resolve("GIR 0AA").outcome is Outcome.UNKNOWN
 
 
 def test_invalid_input_gives_reason_and_no_postcode() -> None:
-    result = resolve_postcode("not a postcode")
+    result = resolve("not a postcode")
     assert result.outcome is Outcome.INVALID
     assert result.postcode is None
     assert result.reason
 
 
 def test_result_keeps_the_input_and_normalises_the_postcode() -> None:
-    result = resolve_postcode("  me141xq ")
+    result = resolve("  me141xq ")
     assert result.input == "  me141xq "
     assert result.postcode == "ME14 1XQ"
 
@@ -173,11 +170,11 @@ def test_result_keeps_the_input_and_normalises_the_postcode() -> None:
 def test_every_result_names_the_geography_version() -> None:
     version = active_geography_version()
     for text in ("ME14 1XQ", "KT1", "CF10 1EP", "SW1A 9ZZ", "nonsense"):
-        assert resolve_postcode(text).geography_version == version
+        assert resolve(text).geography_version == version
 
 
 def test_district_partial_lists_candidates_with_shares() -> None:
-    result = resolve_postcode("KT1")
+    result = resolve("KT1")
     assert result.outcome is Outcome.PARTIAL
     assert result.postcode == "KT1"
     codes = [c.code for c in result.candidates]
@@ -186,12 +183,12 @@ def test_district_partial_lists_candidates_with_shares() -> None:
 
 
 def test_partial_below_threshold_names_no_authority() -> None:
-    result = resolve_postcode("KT1")  # about 92% Kingston
+    result = resolve("KT1")  # about 92% Kingston
     assert result.authority is None
 
 
 def test_partial_with_dominant_authority_names_it() -> None:
-    result = resolve_postcode("KT1 2")
+    result = resolve("KT1 2")
     assert result.outcome is Outcome.PARTIAL
     assert result.postcode == "KT1 2"
     assert result.authority is not None and result.authority.code == "E09000021"
@@ -199,20 +196,20 @@ def test_partial_with_dominant_authority_names_it() -> None:
 
 
 def test_min_share_override_changes_the_decision() -> None:
-    result = resolve_postcode("KT1", min_share=0.9)
+    result = resolve("KT1", min_share=0.9)
     assert result.authority is not None and result.authority.code == "E09000021"
 
 
 def test_welsh_partial_is_outside_england() -> None:
-    result = resolve_postcode("CF10")
+    result = resolve("CF10")
     assert result.outcome is Outcome.OUTSIDE_ENGLAND
     assert result.country == "Wales"
 
 
 def test_partial_with_no_postcodes_is_unknown() -> None:
-    assert resolve_postcode("SW1A 9").outcome is Outcome.UNKNOWN
+    assert resolve("SW1A 9").outcome is Outcome.UNKNOWN
 
 
 def test_invalid_min_share_is_refused() -> None:
     with pytest.raises(ValueError, match="min_share"):
-        resolve_postcode("KT1", min_share=0)
+        resolve("KT1", min_share=0)

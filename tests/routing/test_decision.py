@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from hub.geo.result import Outcome
-from hub.routing import EnquiryFacts, RoutingDecision, RuleSet, decide
+from hub.routing import DecisionOutcome, EnquiryFacts, RoutingDecision, RuleSet, decide
 from tests.routing.builders import AT, matched, outside, partial, unresolved
 
 IN_PAUSE = datetime(2025, 2, 10, 12)
@@ -23,9 +23,23 @@ def sample_decisions(rules: RuleSet) -> list[RoutingDecision]:
     ]
 
 
+def _is_plain_json(value: object) -> bool:
+    """Only what JSON itself has: dicts with string keys, lists, strings, numbers, null."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_plain_json(item) for item in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
 def test_to_dict_is_json_serialisable(rules: RuleSet) -> None:
-    for decision in sample_decisions(rules):
-        json.dumps(decision.to_dict())
+    decisions = sample_decisions(rules)
+    assert {d.outcome for d in decisions} == set(DecisionOutcome)
+    for decision in decisions:
+        stored = decision.to_dict()
+        # Plain JSON types only (no enums, tuples or datetimes), so storing loses nothing.
+        assert _is_plain_json(stored), stored
+        assert json.loads(json.dumps(stored)) == stored
 
 
 def test_from_dict_reads_back_the_same_decision(rules: RuleSet) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from hub.routing import DecisionOutcome, EnquiryFacts, RuleSet, decide, read_rules_file
 from tests.routing.authorities import english_authorities_2025
 from tests.routing.builders import ENGLAND_RULES, matched, outside
@@ -112,10 +114,50 @@ def test_geography_lists_the_same_authorities_as_the_ons_lookup_with_reorganisat
     assert england_authorities == english_authorities_2025()
 
 
-def test_delivery_bodies_agree_with_the_geography_reference_table(england_rules: RuleSet) -> None:
-    from hub.geo import list_authorities
+# Councils whose children's services a trust or company delivers on TODAY; all others deliver
+# their own. The rules file is the only place this is kept.
+TODAY = date(2025, 11, 3)
+TRUSTS = {
+    "E09000021": "Achieving for Children",  # Kingston upon Thames
+    "E09000027": "Achieving for Children",  # Richmond upon Thames
+    "E06000040": "Achieving for Children",  # Windsor and Maidenhead
+    "E06000038": "Brighter Futures for Children",  # Reading
+    "E06000039": "Slough Children First",  # Slough
+    "E08000025": "Birmingham Children's Trust",  # Birmingham
+    "E08000028": "Sandwell Children's Trust",  # Sandwell
+    "E06000061": "Northamptonshire Children's Trust",  # North Northamptonshire
+    "E06000062": "Northamptonshire Children's Trust",  # West Northamptonshire
+    "E08000024": "Together for Children",  # Sunderland
+    "E08000032": "Bradford Children and Families Trust",  # Bradford
+}
 
-    today = date(2025, 11, 3)
-    for info in list_authorities():
-        body = england_rules.delivery_body_of(info.code, today)
-        assert (body.name if body else None) == info.delivery_body, info.code
+
+def test_every_authority_has_its_delivery_body_from_the_rules(
+    england_rules: RuleSet, england_authorities: dict[str, str]
+) -> None:
+    assert len(england_authorities) == 153
+    for code in england_authorities:
+        body = england_rules.delivery_body_of(code, TODAY)
+        assert (body.name if body else None) == TRUSTS.get(code), code
+
+
+def test_only_the_eleven_trust_councils_have_delivery_bodies(england_rules: RuleSet) -> None:
+    served = {
+        code
+        for body in england_rules.delivery_bodies
+        if body.validity.contains(TODAY)
+        for code in body.authorities
+    }
+    assert served == set(TRUSTS)
+
+
+@pytest.mark.parametrize("code", sorted(TRUSTS))
+def test_a_trust_council_is_routed_to_with_its_trust(england_rules: RuleSet, code: str) -> None:
+    decision = decide(EnquiryFacts(), matched(code, "X1 1XX"), england_rules, AT)
+    assert decision.authority is not None and decision.authority.code == code
+    assert decision.delivery_body == TRUSTS[code]
+
+
+def test_an_in_house_council_is_its_own_delivery_body(england_rules: RuleSet) -> None:
+    decision = decide(EnquiryFacts(), matched("E10000016", "ME14 1XQ", "Kent"), england_rules, AT)
+    assert decision.delivery_body == "Kent"

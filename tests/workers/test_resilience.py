@@ -41,7 +41,8 @@ def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
     redis.start()
     env = {**hub_env, "HUB_REDIS_URL": redis.url}
     settings = load_settings({**os.environ, **env})
-    client = create_app(settings, db=db).test_client()
+    # Its own Database, so the after-commit publish goes to this test's Redis.
+    client = create_app(settings).test_client()
     worker = CeleryProcess("worker", env, tmp_path / "worker.log")
     beat = CeleryProcess("beat", env, tmp_path / "beat.log")
     try:

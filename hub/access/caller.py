@@ -1,0 +1,58 @@
+"""Who is acting: a token's caller (council, delivery body, operator) or the hub itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hub.access.models import TokenScope
+from hub.platform.models import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: the token and what it may see."""
+
+    token_id: int
+    scope: TokenScope
+    scope_value: str | None
+    authority_codes: frozenset[str]
+
+    @property
+    def actor(self) -> str:
+        return f"token:{self.token_id}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.scope.value if not self.scope_value else f"{self.scope}:{self.scope_value}"
+
+    def can_see(self, authority_code: str | None) -> bool:
+        return authority_code is not None and authority_code in self.authority_codes
+
+
+@dataclass(frozen=True, slots=True)
+class SystemActor:
+    """The hub acting on its own (the router): named in audit rows, sees no inbox."""
+
+    name: str
+    authority_codes: frozenset[str] = frozenset()
+
+    @property
+    def actor(self) -> str:
+        return self.name
+
+    @property
+    def scope_label(self) -> str:
+        return "system"
+
+
+ROUTER = SystemActor("router")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """Who acts, in which request, and when (for the audit log and the journey)."""
+
+    caller: Caller | SystemActor
+    request_id: str | None = None
+    now: datetime = field(default_factory=utcnow)

@@ -1,0 +1,56 @@
+"""The request guard for the council and operator APIs: bearer token, scope, JSON body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+
+from hub.access.authenticate import authenticate
+from hub.access.caller import Caller, RequestContext
+from hub.access.models import TokenScope
+from hub.platform.errors import UnauthorizedError, UnsupportedMediaTypeError, WrongTokenScopeError
+from hub.platform.extensions import get_db
+
+SECURITY_SCHEME = "bearerAuth"
+BEARER_SECURITY: list[dict[str, list[str]]] = [{SECURITY_SCHEME: []}]
+
+
+def require_caller(*scopes: TokenScope) -> Caller:
+    """Authenticate the current request and check the token's kind; keep it on ``g``."""
+    caller = authenticate(get_db(), request.headers.get("Authorization"))
+    if caller.scope not in scopes:
+        raise WrongTokenScopeError(
+            "Use a " + " or ".join(s.value.replace("_", " ") for s in scopes) + " token here."
+        )
+    g.caller = caller
+    return caller
+
+
+def current_caller() -> Caller:
+    caller = g.get("caller")
+    if not isinstance(caller, Caller):
+        raise UnauthorizedError()
+    return caller
+
+
+def register_bearer_scheme(api: Any) -> None:
+    """Declare the bearer token security scheme in the OpenAPI document."""
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {"type": "http", "scheme": "bearer", "description": "An API token from the hub."},
+    )
+
+
+def authenticate_json_request(*scopes: TokenScope) -> None:
+    """Blueprint guard: a caller of one of ``scopes``, and a JSON body when there is a body."""
+    require_caller(*scopes)
+    # An empty body is fine (acknowledge has none); a body must be JSON.
+    if request.method == "POST" and request.content_length:
+        if not (request.mimetype or "").endswith("json"):
+            raise UnsupportedMediaTypeError("Send the body with Content-Type: application/json.")
+
+
+def request_context() -> RequestContext:
+    """Who is asking, and the request id, for use cases that audit what they do."""
+    return RequestContext(current_caller(), g.get("request_id"))

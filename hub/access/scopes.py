@@ -1,0 +1,42 @@
+"""What a token may see: one council, the councils a delivery body serves, or the hub."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hub.access.caller import Caller
+from hub.access.models import ApiToken, TokenScope
+from hub.routing import get_active_rules
+from hub.routing.engine import local_day
+
+
+def delivery_body_authorities(name: str, at: datetime) -> frozenset[str]:
+    """The councils a delivery body serves on the day of ``at`` (per the active rules)."""
+    day = local_day(at)
+    return frozenset(
+        code
+        for body in get_active_rules().delivery_bodies
+        if body.name == name and body.validity.contains(day)
+        for code in body.authorities
+    )
+
+
+def find_delivery_body_name(text: str) -> str | None:
+    """The exact name of a delivery body in the active rules, matched without case."""
+
+    wanted = " ".join(text.split()).casefold()
+    for body in get_active_rules().delivery_bodies:
+        if body.name.casefold() == wanted:
+            return body.name
+    return None
+
+
+def caller_for(token: ApiToken, at: datetime) -> Caller:
+    scope = TokenScope(token.scope)
+    if scope is TokenScope.AUTHORITY:
+        codes = frozenset({token.scope_value or ""})
+    elif scope is TokenScope.DELIVERY_BODY:
+        codes = delivery_body_authorities(token.scope_value or "", at)
+    else:
+        codes = frozenset()
+    return Caller(token.id, scope, token.scope_value, codes)

@@ -1,0 +1,106 @@
+"""The one place a referral changes hands: the router, a transfer, a manual route, a return.
+
+``record_routing`` moves the enquiry through its own state machine and writes, in the
+caller's transaction, the decision (with its trace), the journey event, the audit rows and the
+outbox messages the change needs. Whatever must follow a handover (a signed webhook to the
+receiving council, a notice to the home council, a clock starting) is added here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hub.access.caller import RequestContext
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import add_audit_event
+from hub.enquiries.journey import JourneyEvent, JourneyEventName
+from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.referrals.models import RoutingDecisionRecord
+from hub.routing import DecisionOutcome, RoutingDecision
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """Why a referral changes hands, and how the change is named in the journey and audit.
+
+    ``audit`` lists one (action, visible_to) per audit row: a transfer writes one row for the
+    sender and one the receiver can see. ``detail`` holds codes only (it is not encrypted).
+    """
+
+    reason_code: str
+    event: JourneyEventName
+    audit: Sequence[tuple[AuditAction, str | None]]
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def record_routing(
+    session: Session,
+    ctx: RequestContext,
+    enquiry: Enquiry,
+    decision: RoutingDecision,
+    handover: Handover,
+) -> RoutingDecisionRecord:
+    """Apply ``decision`` to ``enquiry`` and record it; raises InvalidTransitionError."""
+    previous = enquiry.authority_code
+    enquiry.move_to(EnquiryStatus(decision.outcome), ctx.now)
+    if decision.outcome is DecisionOutcome.ROUTED:
+        assert decision.authority is not None
+        enquiry.authority_code = decision.authority.code
+        enquiry.authority_name = decision.authority.name
+        enquiry.delivery_body = decision.delivery_body
+        enquiry.cluster = decision.cluster
+    else:
+        enquiry.authority_code = None
+        enquiry.authority_name = None
+        enquiry.delivery_body = None
+        enquiry.cluster = None
+    # A new holder's first-contact clock starts again.
+    enquiry.acknowledged_at = None
+    notice = decision.home_council_notice
+    record = RoutingDecisionRecord(
+        enquiry_id=enquiry.id,
+        decided_at=ctx.now,
+        decided_by=ctx.caller.actor,
+        outcome=str(decision.outcome),
+        authority_code=enquiry.authority_code,
+        cluster=enquiry.cluster,
+        reason_code=handover.reason_code,
+        rules_version=decision.rules_version,
+        geography_version=decision.geography_version,
+        home_council_code=notice.authority.code if notice else None,
+        detail=decision.to_dict(),
+        explanation=decision.explain(),
+    )
+    session.add(record)
+    session.add(
+        JourneyEvent(
+            enquiry_id=enquiry.id,
+            event=str(handover.event),
+            at=ctx.now,
+            actor=ctx.caller.actor,
+            detail={
+                "authority_code": enquiry.authority_code,
+                "previous_authority_code": previous,
+                "reason_code": handover.reason_code,
+                "home_council_code": record.home_council_code,
+                "geography_version": decision.geography_version,
+                "rules_version": decision.rules_version,
+                **handover.detail,
+            },
+        )
+    )
+    for action, visible_to in handover.audit:
+        add_audit_event(
+            session,
+            ctx,
+            action,
+            AuditOutcome.OK,
+            enquiry=enquiry,
+            visible_to=visible_to,
+            detail=dict(handover.detail),
+        )
+    return record

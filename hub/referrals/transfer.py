@@ -1,0 +1,96 @@
+"""A council transfers a referral to another council, re-routed through the rules.
+
+The rules decide as if the enquirer had preferred the target. They may refuse (another
+cluster under ``within_cluster``, a paused council, an override): then nothing changes, the
+attempt is audited as refused and the caller hears why (422). The reason is free text: it is
+kept only in the encrypted decision trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from sqlalchemy.orm.exc import StaleDataError
+
+from hub.access.caller import RequestContext
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import record_refusal
+from hub.enquiries.journey import JourneyEventName
+from hub.platform.db import Database
+from hub.platform.errors import ConcurrentChangeError, RoutingRefusedError
+from hub.referrals.decide import (
+    authority_name,
+    decide_for_enquiry,
+    require_routed_to,
+    with_first_step,
+)
+from hub.referrals.outcome import action_result
+from hub.referrals.queries import find_referral, referral_not_found
+from hub.referrals.reasons import DecisionReason
+from hub.referrals.record_routing import Handover, record_routing
+
+log = structlog.get_logger(__name__)
+
+
+def transfer_referral(
+    db: Database, ctx: RequestContext, reference: str, *, target: str, reason: str
+) -> dict[str, Any]:
+    """Re-route a referral to ``target`` through the rules; 422 when they refuse."""
+    refusal: RoutingRefusedError | None = None
+    sender: str | None = None
+    try:
+        with db.transaction() as session:
+            enquiry = find_referral(session, ctx.caller, reference, for_update=True)
+            if enquiry is not None:
+                sender = enquiry.authority_code
+                try:
+                    if target == sender:
+                        raise RoutingRefusedError(
+                            f"The referral is already with {authority_name(target)}."
+                        )
+                    decision = decide_for_enquiry(enquiry, ctx.now, preferred_authority=target)
+                    require_routed_to(decision, target, "The rules would not send this referral to")
+                except RoutingRefusedError as exc:
+                    refusal = exc
+                else:
+                    words = (
+                        f"Transferred by {enquiry.authority_name or sender} ({sender}, "
+                        f"{ctx.caller.actor}): {reason}"
+                    )
+                    moved = {"from": sender, "to": target}
+                    handover = Handover(
+                        reason_code=str(DecisionReason.TRANSFERRED),
+                        event=JourneyEventName.TRANSFERRED,
+                        # One row for the sender, one the receiving council can see.
+                        audit=[
+                            (AuditAction.TRANSFER_OUT, sender),
+                            (AuditAction.TRANSFER_IN, target),
+                        ],
+                        detail=moved,
+                    )
+                    record_routing(
+                        session,
+                        ctx,
+                        enquiry,
+                        with_first_step(decision, "council_transfer", words),
+                        handover,
+                    )
+                    session.flush()
+                    log.info("referral.transferred", reference=enquiry.reference, **moved)
+                    return action_result(enquiry, changed=True)
+    except StaleDataError as exc:
+        raise ConcurrentChangeError("Fetch the referral again and retry.") from exc
+    if refusal is not None:
+        record_refusal(
+            db,
+            ctx,
+            AuditAction.TRANSFER_OUT,
+            reference,
+            outcome=AuditOutcome.REFUSED,
+            visible_to=sender,
+            detail={"to": target},
+        )
+        raise refusal
+    record_refusal(db, ctx, AuditAction.TRANSFER_OUT, reference)
+    raise referral_not_found()
