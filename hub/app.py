@@ -9,11 +9,18 @@ import structlog
 from flask import Flask, Response, g, request
 
 from config.settings import Settings, get_settings
+from hub.access.guard import register_bearer_scheme
+from hub.intake.api import blp as intake_blp
+from hub.ops.health import bp as health_bp
 from hub.platform.db import Database
-from hub.platform.outbox import publisher_for
 from hub.platform.errors import register_error_handlers
-from hub.platform.extensions import ProblemApi, limiter
+from hub.platform.extensions import ProblemApi
 from hub.platform.logging import configure_logging
+from hub.platform.outbox import publisher_for
+from hub.platform.rate_limit import limiter
+from hub.referrals.api import blp as council_blp
+from hub.triage.api import blp as ops_blp
+from hub.web.carer_form import bp as web_bp
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -83,13 +90,6 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from hub.access.guard import register_bearer_scheme
-    from hub.intake.api import blp as intake_blp
-    from hub.ops.health import bp as health_bp
-    from hub.referrals.api import blp as council_blp
-    from hub.triage.api import blp as ops_blp
-    from hub.web.carer_form import bp as web_bp
-
     api = app.extensions["hub_api"]
     register_bearer_scheme(api)
     api.register_blueprint(intake_blp)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
+from config.settings import get_settings
 from hub.access.cli import councils
 from hub.geo.cli import geo
+from hub.platform.migrate import upgrade
 from hub.routing.cli import rules
 
 
@@ -24,6 +26,8 @@ def main() -> None:
 @click.option("--data-dir", default="var", show_default=True, type=click.Path(path_type=Path))
 def run(host: str, port: int, data_dir: Path) -> None:
     """Start the embedded default: SQLite, embedded Redis, API, worker and beat."""
+    # Imported here for start-up time, not for a cycle: the runner loads the whole web app,
+    # which `hub geo resolve` and the other small commands do not need.
     from hub.embedded.runner import run_embedded
 
     run_embedded(host, port, data_dir)
@@ -38,16 +42,12 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations to HUB_DATABASE_URL."""
-    from config.settings import get_settings
-    from hub.platform.migrate import upgrade
-
     upgrade(get_settings().resolved_database_url, revision)
     click.echo(f"database at {revision}")
 
 
 def _exec_celery(kind: str, extra: tuple[str, ...]) -> None:
-    from config.settings import get_settings
-    from hub.embedded.runner import celery_command
+    from hub.embedded.runner import celery_command  # start-up time, as in `run`
 
     argv = celery_command(kind, get_settings().data_dir) + list(extra)
     sys.stdout.flush()

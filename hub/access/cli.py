@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import click
 
+from config.settings import get_settings
+from hub.access.manage_tokens import (
+    UnknownScopeError,
+    create_api_token,
+    list_api_tokens,
+    resolve_token_scope,
+    revoke_api_token,
+)
 from hub.platform.db import Database
 
 
 def _db() -> Database:
-    from config.settings import get_settings
-
     return Database(get_settings().resolved_database_url)
 
 
@@ -32,8 +38,6 @@ def token_create(code: str | None, label: str | None, hub_operator: bool) -> Non
 
     Prints the token alone on standard output: it cannot be shown again.
     """
-    from hub.access.manage_tokens import UnknownScopeError, create_api_token, resolve_token_scope
-
     try:
         choice = resolve_token_scope(code, hub_operator=hub_operator)
     except UnknownScopeError as exc:
@@ -50,8 +54,6 @@ def token_create(code: str | None, label: str | None, hub_operator: bool) -> Non
 @token.command("list")
 def token_list() -> None:
     """List tokens: id, prefix, scope, label, created, last used, revoked."""
-    from hub.access.manage_tokens import list_api_tokens
-
     db = _db()
     try:
         rows = list_api_tokens(db)
@@ -78,8 +80,6 @@ def token_list() -> None:
 @click.argument("token_id", metavar="ID", type=int)
 def token_revoke(token_id: int) -> None:
     """Revoke token ID at once."""
-    from hub.access.manage_tokens import revoke_api_token
-
     db = _db()
     try:
         revoked = revoke_api_token(db, token_id)

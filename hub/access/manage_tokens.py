@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.access.models import ApiToken, TokenScope
 from hub.access.scopes import find_delivery_body_name
 from hub.access.tokens import new_token
+from hub.geo import find_authority
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 
@@ -27,8 +28,6 @@ class TokenScopeChoice:
 
 def resolve_token_scope(target: str | None, *, hub_operator: bool) -> TokenScopeChoice:
     """What a new token may see: a council (code or name), a delivery body, or the hub."""
-    from hub.geo import find_authority
-
     if hub_operator:
         if target:
             raise UnknownScopeError("a hub operator token is not for one council")

@@ -13,8 +13,13 @@ from types import FrameType
 import click
 from werkzeug.serving import make_server
 
+from config.settings import get_settings
+from hub.app import create_app
 from hub.embedded.redis_server import EmbeddedRedis
+from hub.geo import ensure_default_geography
+from hub.platform.migrate import upgrade
 from hub.platform.queues import Queue
+from hub.routing import get_active_rules
 
 ALL_QUEUES = ",".join(str(queue) for queue in Queue)
 
@@ -57,29 +62,21 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
         os.environ["HUB_REDIS_URL"] = redis.url
         click.echo(f"embedded redis on {redis.url}", err=True)
 
-    from config.settings import get_settings
-
     get_settings.cache_clear()
     settings = get_settings()
     children: list[subprocess.Popen[bytes]] = []
     server = None
     try:
-        from hub.geo import ensure_default_geography
-        from hub.platform.migrate import upgrade
-
         upgrade(settings.resolved_database_url)
         click.echo("database ready", err=True)
         version = ensure_default_geography()
         click.echo(f"geography ready: {version}", err=True)
-        from hub.routing import get_active_rules
 
         # An invalid rules file stops the hub here, before any enquiry could be routed by it.
         rules = get_active_rules()
         click.echo(f"cluster rules ready: version {rules.version}", err=True)
         for kind in ("worker", "beat"):
             children.append(subprocess.Popen(celery_command(kind, data_dir)))  # noqa: S603
-
-        from hub.app import create_app
 
         server = make_server(host, port, create_app(settings), threaded=True)
         stop = threading.Event()

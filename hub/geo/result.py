@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Outcome(StrEnum):
@@ -33,8 +34,7 @@ class Candidate:
     share: float
 
 
-@dataclass(frozen=True, slots=True)
-class GeoResult:
+class GeoResult(NamedTuple):
     """The answer for one input string; never raised, always returned.
 
     Who delivers an authority's children's services (a trust) is not geography: the routing
@@ -47,6 +47,6 @@ class GeoResult:
     authority: Authority | None = None
     country: str | None = None
     confidence: float | None = None
-    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+    candidates: tuple[Candidate, ...] = ()
     geography_version: str | None = None
     reason: str | None = None

@@ -12,11 +12,12 @@ from hub.enquiries.queries import find_enquiry_by_reference
 from hub.intake.schemas import EnquiryAcceptedSchema, EnquiryInSchema, EnquiryStatusSchema
 from hub.intake.submit import request_fingerprint, submit_enquiry
 from hub.platform.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
-from hub.platform.extensions import app_settings, get_db, intake_rate_limit, limiter
+from hub.platform.extensions import app_settings, get_db, intake_rate_limit
 from hub.platform.metrics import (
     ENQUIRIES_REJECTED,
     ENQUIRIES_REPLAYED,
 )
+from hub.platform.rate_limit import limiter
 
 blp = Blueprint(
     "intake",

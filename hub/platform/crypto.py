@@ -8,6 +8,8 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from config.settings import get_settings
+
 
 class KeyConfigError(ValueError):
     """The encryption key setting is malformed."""
@@ -64,6 +66,4 @@ def cipher_for(spec: str) -> Cipher:
 
 def get_cipher() -> Cipher:
     """The process cipher, from settings."""
-    from config.settings import get_settings
-
     return cipher_for(get_settings().encryption_keys)

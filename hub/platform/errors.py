@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask, Response, g, json
 from werkzeug.exceptions import HTTPException
+
+from hub.platform.rate_limit import limiter
 
 PROBLEM_TYPE_BASE = "https://fostering-hub.example/problems/"
 
@@ -195,10 +198,6 @@ def http_exception_to_problem(exc: HTTPException) -> Response:
 
 def _retry_after_seconds() -> int:
     """Seconds until the breached rate limit's window resets (at least 1)."""
-    import time
-
-    from hub.platform.extensions import limiter  # extensions renders its errors with this module
-
     try:
         current = limiter.current_limit
         if current is not None:

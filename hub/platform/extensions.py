@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -20,9 +18,6 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         return http_exception_to_problem(error)
-
-
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def get_db(app: Flask | None = None) -> Database:

@@ -17,6 +17,7 @@ from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.enquiries.models import Enquiry
+from hub.geo import find_authority
 from hub.platform.db import Database
 from hub.referrals.models import RoutingDecisionRecord
 
@@ -73,7 +74,5 @@ def list_home_council_notices(
 
 
 def _name_of(code: str) -> str | None:
-    from hub.geo import find_authority
-
     found = find_authority(code)
     return found.name if found is not None else None

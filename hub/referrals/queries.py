@@ -25,7 +25,7 @@ def referral_not_found() -> NotFoundError:
     return NotFoundError("No referral with that reference is in your inbox.")
 
 
-def scoped_referrals(caller: Caller | SystemActor) -> Select[tuple[Enquiry]]:
+def scoped_referrals(caller: Caller | SystemActor) -> Select[Enquiry]:
     """The one query every council read and action starts from: scoped to the caller."""
     return select(Enquiry).where(
         Enquiry.authority_code.in_(sorted(caller.authority_codes)),

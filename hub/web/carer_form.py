@@ -17,7 +17,8 @@ from werkzeug.datastructures import MultiDict
 from hub.intake.schemas import BEST_TIMES, CONTACT_METHODS, INTERESTS, EnquiryInSchema
 from hub.intake.submit import submit_enquiry
 from hub.platform.errors import flatten_messages
-from hub.platform.extensions import get_db, intake_rate_limit, limiter
+from hub.platform.extensions import get_db, intake_rate_limit
+from hub.platform.rate_limit import limiter
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
