@@ -47,6 +47,7 @@ class SystemActor:
 
 
 ROUTER = SystemActor("router")
+ENQUIRER = SystemActor("enquirer")  # who submitted an enquiry (journey events only)
 
 
 @dataclass(frozen=True, slots=True)

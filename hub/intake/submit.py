@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
+from hub.access.caller import ENQUIRER
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.enquiries.references import new_reference
@@ -113,7 +114,7 @@ def submit_enquiry(
                         "enquiry_id": enquiry_id,
                         "event": str(JourneyEventName.RECEIVED),
                         "at": now,
-                        "actor": "enquirer",
+                        "actor": ENQUIRER.actor,
                         "detail": {"interest": data["interest"]},
                     },
                 )

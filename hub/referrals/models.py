@@ -17,7 +17,7 @@ class RoutingDecisionRecord(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    decided_by: Mapped[str] = mapped_column(String(80), default="router")
+    decided_by: Mapped[str] = mapped_column(String(80))
     outcome: Mapped[str] = mapped_column(String(20))
     authority_code: Mapped[str | None] = mapped_column(String(9))
     cluster: Mapped[str | None] = mapped_column(String(120))

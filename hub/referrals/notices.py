@@ -20,6 +20,7 @@ from hub.enquiries.models import Enquiry
 from hub.geo import find_authority
 from hub.platform.db import Database
 from hub.referrals.models import RoutingDecisionRecord
+from hub.routing import DecisionOutcome
 
 MAX_NOTICES = 100
 
@@ -42,7 +43,7 @@ def list_home_council_notices(
                 .join(Enquiry, Enquiry.id == RoutingDecisionRecord.enquiry_id)
                 .where(
                     RoutingDecisionRecord.home_council_code.in_(codes),
-                    RoutingDecisionRecord.outcome == "routed",
+                    RoutingDecisionRecord.outcome == str(DecisionOutcome.ROUTED),
                     RoutingDecisionRecord.authority_code.is_not(None),
                     RoutingDecisionRecord.authority_code != RoutingDecisionRecord.home_council_code,
                 )
