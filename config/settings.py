@@ -57,7 +57,7 @@ class Settings:
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'hub.platform.db').resolve()}"
+        return self.database_url or f"sqlite:///{(self.data_dir / 'hub.db').resolve()}"
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

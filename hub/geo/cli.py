@@ -62,42 +62,27 @@ def _stdin_lines() -> Iterator[str]:
         yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
-def _rules_share() -> float:
-    """The rules' ``partial_postcode_share``: the one place that number is kept.
-
-    Only this command reads the rules (lazily); the geography library itself never does.
-    """
-    from hub.routing import RulesError, get_active_rules
-
-    try:
-        return get_active_rules().partial_postcode_share
-    except RulesError as error:
-        raise click.ClickException(
-            f"cannot read the routing rules for the partial postcode share ({error}); "
-            "pass --min-share"
-        ) from error
-
-
 @geo.command()
 @click.argument("postcodes", nargs=-1)
 @click.option(
     "--min-share",
     type=click.FloatRange(0, 1, min_open=True),
-    default=None,
-    help="Share of a partial postcode one council must hold to be named "
-    "(default: partial_postcode_share in the routing rules).",
+    default=1.0,
+    show_default=True,
+    help="Share of a partial postcode's postcodes one council (or country) must hold to be "
+    "named; 1 names it only when it holds them all. The router uses partial_postcode_share "
+    "from the routing rules (hub rules show prints it).",
 )
 @_GEO_DIR
-def resolve(postcodes: tuple[str, ...], min_share: float | None, geo_dir: Path | None) -> None:
+def resolve(postcodes: tuple[str, ...], min_share: float, geo_dir: Path | None) -> None:
     """Resolve POSTCODES (or standard input, one per line) to JSON lines, in input order."""
-    share = min_share if min_share is not None else _rules_share()
     ensure_default_geography(geo_dir)
     loaded_geography(geo_dir)
     lines: Iterable[str] = postcodes if postcodes else _stdin_lines()
     out = sys.stdout
     try:
         for text in lines:
-            result = resolve_postcode(text, min_share=share, geo_dir=geo_dir)
+            result = resolve_postcode(text, min_share=min_share, geo_dir=geo_dir)
             # ASCII JSON: an undecodable argument (a lone surrogate) must not break the output.
             out.write(json.dumps(result_to_json(result)) + "\n")
         out.flush()

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from config.settings import get_settings
 from hub.geo.cli import geo
-from hub.routing import get_active_rules
-
-ENGLAND_RULES = Path(__file__).resolve().parents[2] / "config" / "rules" / "england.yaml"
 
 KEYS = {
     "input",
@@ -26,34 +20,6 @@ KEYS = {
     "candidates",
     "geography_version",
 }
-
-
-@pytest.fixture
-def rules_with_share(tmp_path: Path) -> Iterator[Callable[[float], None]]:
-    """Point HUB_RULES_PATH at a copy of the shipped rules with another partial share."""
-    previous = os.environ.get("HUB_RULES_PATH")
-
-    def use(share: float) -> None:
-        text = ENGLAND_RULES.read_text(encoding="utf-8")
-        assert "\npartial_postcode_share: 0.95\n" in text
-        path = tmp_path / "rules.yaml"
-        path.write_text(
-            text.replace(
-                "\npartial_postcode_share: 0.95\n", f"\npartial_postcode_share: {share}\n"
-            ),
-            encoding="utf-8",
-        )
-        os.environ["HUB_RULES_PATH"] = str(path)
-        get_settings.cache_clear()
-        get_active_rules.cache_clear()
-
-    yield use
-    if previous is None:
-        os.environ.pop("HUB_RULES_PATH", None)
-    else:
-        os.environ["HUB_RULES_PATH"] = previous
-    get_settings.cache_clear()
-    get_active_rules.cache_clear()
 
 
 def _lines(output: str) -> list[dict[str, object]]:
@@ -90,34 +56,21 @@ def test_resolve_output_has_no_delivery_body(geo_dir: Path) -> None:
     assert "delivery_body" not in row
 
 
-def test_resolve_names_a_partial_at_the_rules_share(geo_dir: Path) -> None:
-    # KT1 is about 92% Kingston: below the shipped rules' share, above 0.9 and 0.92.
-    rows = _lines(CliRunner().invoke(geo, ["resolve", "KT1", "KT1 2"]).stdout)
-    assert [r["authority"] is not None for r in rows] == [False, True]
-
-
-def test_resolve_takes_its_default_share_from_the_rules_file(
-    geo_dir: Path, rules_with_share: Callable[[float], None]
+def test_resolve_names_a_partial_only_when_one_council_holds_it_all_by_default(
+    geo_dir: Path,
 ) -> None:
-    rules_with_share(0.9)
-    row = _lines(CliRunner().invoke(geo, ["resolve", "KT1"]).stdout)[0]
-    assert row["authority"] == {"code": "E09000021", "name": "Kingston upon Thames"}
+    # RG1 2 is wholly Reading; KT1 2 is 99.7% Kingston.
+    rows = _lines(CliRunner().invoke(geo, ["resolve", "RG1 2", "KT1 2"]).stdout)
+    assert [r["authority"] for r in rows] == [{"code": "E06000038", "name": "Reading"}, None]
 
 
-def test_resolve_min_share_option_overrides_the_rules(geo_dir: Path) -> None:
-    row = _lines(CliRunner().invoke(geo, ["resolve", "--min-share", "0.9", "KT1"]).stdout)[0]
-    assert row["authority"] == {"code": "E09000021", "name": "Kingston upon Thames"}
-
-
-def test_resolve_without_readable_rules_asks_for_a_share(
-    geo_dir: Path, rules_with_share: Callable[[float], None]
+@pytest.mark.parametrize(("share", "named"), [("0.95", [False, True]), ("0.9", [True, True])])
+def test_resolve_min_share_option_sets_the_share(
+    geo_dir: Path, share: str, named: list[bool]
 ) -> None:
-    rules_with_share(1.5)
-    result = CliRunner().invoke(geo, ["resolve", "KT1"])
-    assert result.exit_code != 0
-    assert "--min-share" in result.output
-    with_option = CliRunner().invoke(geo, ["resolve", "--min-share", "0.95", "KT1"])
-    assert with_option.exit_code == 0
+    # KT1 is about 92% Kingston.
+    result = CliRunner().invoke(geo, ["resolve", "--min-share", share, "KT1", "KT1 2"])
+    assert [r["authority"] is not None for r in _lines(result.stdout)] == named
 
 
 def test_resolve_candidates_have_code_name_share(geo_dir: Path) -> None:

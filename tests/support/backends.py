@@ -66,6 +66,6 @@ def session_backend(tmp: Path) -> Iterator[Backend]:
     redis = EmbeddedRedis(tmp / "redis")
     redis.start()
     try:
-        yield Backend("embedded", f"sqlite:///{tmp / 'hub.platform.db'}", redis.url)
+        yield Backend("embedded", f"sqlite:///{tmp / 'hub.db'}", redis.url)
     finally:
         redis.stop()
