@@ -3,9 +3,10 @@
 ``add_outbox_message`` writes the row and remembers it on the session. The database's
 ``after_commit`` hook (see :class:`hub.platform.db.Database`) then publishes every message the
 transaction added, so no caller publishes by hand and nothing is published for a transaction
-that rolled back. A row is written as already published (attempts 1), so the common path costs
-no round trip after the commit; when the broker refuses, the row is reset and the sweeper
-(:mod:`hub.platform.outbox_sweep`) publishes it later.
+that rolled back. Inside ``Database.transaction`` the publish happens as the transaction's
+context closes, after any lock is released. A row is written as already published (attempts
+1), so the common path costs no round trip after the commit; when the broker refuses, the row
+is reset and the sweeper (:mod:`hub.platform.outbox_sweep`) publishes it later.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import structlog
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from hub.platform.broker import PublishError, publish
+from hub.platform import broker
+from hub.platform.broker import PublishError
 from hub.platform.metrics import OUTBOX_PUBLISH_DEFERRED
 from hub.platform.models import table_of, utcnow
 from hub.platform.outbox_model import OutboxMessage
@@ -27,7 +29,9 @@ from hub.platform.queues import TaskName
 
 log = structlog.get_logger(__name__)
 
-PENDING_KEY = "hub_outbox_pending"
+PENDING_KEY = "hub_outbox_pending"  # added by the open transaction
+COMMITTED_KEY = "hub_outbox_committed"  # committed, waiting for the transaction to close
+DEFER_KEY = "hub_outbox_defer"
 
 _INSERT = table_of(OutboxMessage).insert().returning(table_of(OutboxMessage).c.id)
 
@@ -47,7 +51,7 @@ Publisher = Callable[[OutboxEntry], None]
 def publish_entry(entry: OutboxEntry, *, redis_url: str | None = None) -> None:
     """Send the task with ids only; the API's request id travels in a header."""
     request_id = structlog.contextvars.get_contextvars().get("request_id")
-    publish(
+    broker.publish(
         entry.task, entry.subject_id, entry.outbox_id, redis_url=redis_url, request_id=request_id
     )
 
@@ -93,10 +97,27 @@ def complete_outbox_message(session: Session, outbox_id: int | None, at: datetim
     )
 
 
-def publish_pending(session: Session, engine: Engine, publisher: Publisher) -> None:
-    """After commit: publish what the transaction added; reset a refused row for the sweeper."""
+def after_commit(session: Session, engine: Engine, publisher: Publisher) -> None:
+    """The session hook: publish what the committed transaction added.
+
+    Inside ``Database.transaction`` the publish waits until the transaction's context has
+    exited (``DEFER_KEY``), so no lock is held while the broker is called.
+    """
     pending: list[OutboxEntry] = session.info.pop(PENDING_KEY, [])
-    for entry in pending:
+    if session.info.get(DEFER_KEY):
+        session.info.setdefault(COMMITTED_KEY, []).extend(pending)
+    else:
+        publish(pending, engine, publisher)
+
+
+def publish_committed(session: Session, engine: Engine, publisher: Publisher) -> None:
+    """Publish what ``after_commit`` held back (called once the transaction is over)."""
+    publish(session.info.pop(COMMITTED_KEY, []), engine, publisher)
+
+
+def publish(entries: list[OutboxEntry], engine: Engine, publisher: Publisher) -> None:
+    """Publish committed rows; reset a refused row so the sweeper publishes it later."""
+    for entry in entries:
         try:
             publisher(entry)
         except PublishError as exc:

@@ -98,3 +98,30 @@ def test_the_sweeper_stops_at_the_first_refusal(db, recorded) -> None:  # type: 
             add_outbox_message(session, TaskName.ROUTE_ENQUIRY, n, f"route:{n}")
     result = sweep_outbox(db, stale_after=timedelta(0), publisher=Recorder(refuse=True))
     assert (result.published, result.deferred) == (0, 1)
+
+
+def test_the_publish_happens_after_the_transaction_has_let_go_of_the_database(db) -> None:  # type: ignore[no-untyped-def]
+    """Another writer can commit while the broker is being called (SQLite has one writer)."""
+    import threading
+
+    finished = threading.Event()
+
+    def other_writer() -> None:
+        with db.transaction() as session:
+            add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 2, "route:2")
+        finished.set()
+
+    def publisher(entry: OutboxEntry) -> None:
+        if entry.subject_id == 1:
+            thread = threading.Thread(target=other_writer)
+            thread.start()
+            thread.join(timeout=10)
+
+    original = db.publisher
+    db.publisher = publisher
+    try:
+        with db.transaction() as session:
+            add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 1, "route:1")
+    finally:
+        db.publisher = original
+    assert finished.is_set()
