@@ -12,12 +12,23 @@ from config.settings import get_settings
 from hub.access.cli import councils
 from hub.geo.cli import geo
 from hub.platform.migrate import upgrade
+from hub.routing import RulesError, get_active_rules
 from hub.routing.cli import rules
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Foster-carer enquiry routing hub."""
+    if ctx.invoked_subcommand == "geo":
+        # The geography library never reads the rules; the `hub` command gives `geo resolve`
+        # the rules' partial-postcode share as its default, so it answers as the router does.
+        try:
+            share = get_active_rules().partial_postcode_share
+        except RulesError as error:
+            click.echo(f"hub: the rules could not be read ({error}); --min-share is 1", err=True)
+        else:
+            ctx.default_map = {"geo": {"resolve": {"min_share": share}}}
 
 
 @main.command()

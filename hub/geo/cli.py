@@ -70,8 +70,8 @@ def _stdin_lines() -> Iterator[str]:
     default=1.0,
     show_default=True,
     help="Share of a partial postcode's postcodes one council (or country) must hold to be "
-    "named; 1 names it only when it holds them all. The router uses partial_postcode_share "
-    "from the routing rules (hub rules show prints it).",
+    "named; 1 names it only when it holds them all. Run as `hub geo resolve`, the default is "
+    "partial_postcode_share from the routing rules, as the router uses.",
 )
 @_GEO_DIR
 def resolve(postcodes: tuple[str, ...], min_share: float, geo_dir: Path | None) -> None:
