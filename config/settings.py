@@ -7,7 +7,8 @@ Production (``HUB_ENV=production``) refuses to start without its secrets.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -125,7 +126,30 @@ def _check(settings: Settings) -> None:
             )
 
 
+# Settings installed by override_settings(); None means "read the environment".
+_override: Settings | None = None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return load_settings()
+    """The process-wide settings, read once (or the ones override_settings installed)."""
+    return _override if _override is not None else load_settings()
+
+
+@contextmanager
+def override_settings(settings: Settings) -> Iterator[Settings]:
+    """Make ``get_settings()`` return ``settings`` inside the block, then what it did before.
+
+    For tests (and tools) that build an explicit Settings with ``load_settings({...})``
+    instead of changing ``os.environ``. Blocks nest; the process-wide cache is cleared on
+    entry and exit, so code outside the block reads the environment again.
+    """
+    global _override
+    previous = _override
+    _override = settings
+    get_settings.cache_clear()
+    try:
+        yield settings
+    finally:
+        _override = previous
+        get_settings.cache_clear()

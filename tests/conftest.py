@@ -1,4 +1,10 @@
-"""Shared fixtures: one migrated database and one Redis per session, real worker processes."""
+"""Shared fixtures: one migrated database and one Redis per session, real worker processes.
+
+Settings are explicit: ``hub_env`` is the session's HUB_* variables as a dict (never written
+to ``os.environ``), ``hub_settings`` is ``load_settings(hub_env)``, and the ``settings``
+fixture installs it as what ``get_settings()`` returns for one test (every test that asks for
+``db``, ``app`` or ``client`` gets it). Worker processes get ``hub_env`` as their environment.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 
+from config.settings import Settings, load_settings, override_settings
 from tests.support.backends import Backend, session_backend
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,12 +31,11 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
 
 
 @pytest.fixture(scope="session")
-def hub_env(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Point every setting at the session's backend; workers get the same environment."""
-    data_dir = tmp_path_factory.mktemp("data")
-    env = {
+def hub_env(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every HUB_* setting of the session, pointing at its backend (a dict, not os.environ)."""
+    return {
         "HUB_ENV": "test",
-        "HUB_DATA_DIR": str(data_dir),
+        "HUB_DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "HUB_DATABASE_URL": backend.database_url,
         "HUB_REDIS_URL": backend.redis_url,
         "HUB_GEO_DIR": str(GEO_CACHE),
@@ -37,41 +43,51 @@ def hub_env(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "HUB_OUTBOX_SWEEP_SECONDS": "1",
         "HUB_OUTBOX_STALE_SECONDS": "2",
     }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    from config.settings import get_settings
-
-    get_settings.cache_clear()
-    yield env
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
-def geography(hub_env: dict[str, str]) -> str:
+def hub_settings(hub_env: dict[str, str]) -> Settings:
+    """The session's settings, built from ``hub_env`` alone (the shell's HUB_* are ignored)."""
+    return load_settings(hub_env)
+
+
+@pytest.fixture
+def settings(hub_settings: Settings) -> Iterator[Settings]:
+    """``hub_settings`` installed as what ``get_settings()`` returns, for this test."""
+    with override_settings(hub_settings):
+        yield hub_settings
+
+
+@pytest.fixture(scope="session")
+def geography_version(hub_settings: Settings) -> str:
+    """The default geography in the session's geo directory, built once if missing."""
     from hub.geo import ensure_default_geography
 
-    return ensure_default_geography()
+    with override_settings(hub_settings):
+        return ensure_default_geography(hub_settings.geo_dir)
+
+
+@pytest.fixture
+def geography(geography_version: str, settings: Settings) -> str:
+    """The session's geography, with the settings that point at it installed for this test."""
+    return geography_version
 
 
 @pytest.fixture(scope="session")
-def database(hub_env: dict[str, str], backend: Backend):  # type: ignore[no-untyped-def]
+def database(hub_settings: Settings):  # type: ignore[no-untyped-def]
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
 
-    upgrade(backend.database_url)
-    db = Database(backend.database_url)
+    with override_settings(hub_settings):
+        upgrade(hub_settings.database_url)
+        db = Database(hub_settings.database_url)
     yield db
     db.dispose()
 
 
 @pytest.fixture
-def db(database):  # type: ignore[no-untyped-def]
-    """The session database, emptied before each test."""
+def db(database, settings: Settings):  # type: ignore[no-untyped-def]
+    """The session database, emptied before each test (with the session's settings)."""
     from hub.model_registry import Base
 
     with database.transaction() as session:
@@ -81,11 +97,10 @@ def db(database):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def app(db, geography: str) -> Flask:  # type: ignore[no-untyped-def]
-    from config.settings import get_settings
+def app(db, geography: str, settings: Settings) -> Flask:  # type: ignore[no-untyped-def]
     from hub.app import create_app
 
-    app = create_app(get_settings(), db=db)
+    app = create_app(settings, db=db)
     app.config["TESTING"] = True
     return app
 

@@ -6,7 +6,8 @@ import pytest
 
 from hub.access.manage_tokens import revoke_api_token
 from hub.access.models import ApiToken
-from tests.api.council_helpers import KENT, bearer, routed, token_for
+from tests.access.factories import ApiTokenFactory
+from tests.support.council import KENT, bearer, routed, token_for
 
 ENDPOINTS = [
     ("GET", "/v1/council/referrals"),
@@ -44,20 +45,19 @@ def test_token_with_a_wrong_secret_is_401(client, db) -> None:  # type: ignore[n
 
 
 def test_revoked_token_is_401(client, db) -> None:  # type: ignore[no-untyped-def]
-    token = token_for(db, KENT)
-    with db.sessions() as s:
-        token_id = s.query(ApiToken.id).scalar()
-    revoke_api_token(db, token_id)
-    response = client.get("/v1/council/referrals", headers=bearer(token))
+    issued = ApiTokenFactory(db=db)
+    revoke_api_token(db, issued.row.id)
+    response = client.get("/v1/council/referrals", headers=issued.headers)
     assert response.status_code == 401
     assert "revoked" in response.get_json()["detail"]
 
 
 def test_use_records_last_used(client, db) -> None:  # type: ignore[no-untyped-def]
-    token = token_for(db, KENT)
-    client.get("/v1/council/referrals", headers=bearer(token))
+    issued = ApiTokenFactory(db=db)
+    assert issued.row.last_used_at is None
+    client.get("/v1/council/referrals", headers=issued.headers)
     with db.sessions() as s:
-        assert s.query(ApiToken.last_used_at).scalar() is not None
+        assert s.get(ApiToken, issued.row.id).last_used_at is not None
 
 
 def test_hub_operator_token_cannot_read_the_council_inbox(client, db) -> None:  # type: ignore[no-untyped-def]

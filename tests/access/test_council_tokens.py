@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from hub.access.models import ApiToken
 from hub.cli import main
+from hub.platform.models import utcnow
+from tests.access.factories import ApiTokenFactory
 
 
 def _create(*args: str) -> str:
@@ -90,8 +92,7 @@ def test_list_shows_tokens_without_secrets(db, geography) -> None:  # type: igno
 
 
 def test_revoke_marks_the_token_revoked(db, geography) -> None:  # type: ignore[no-untyped-def]
-    _create("E10000016")
-    token_id = _rows(db)[0].id
+    token_id = ApiTokenFactory(db=db).row.id
     result = CliRunner().invoke(main, ["councils", "token", "revoke", str(token_id)])
     assert result.exit_code == 0
     assert _rows(db)[0].revoked_at is not None
@@ -99,4 +100,10 @@ def test_revoke_marks_the_token_revoked(db, geography) -> None:  # type: ignore[
 
 def test_revoking_an_unknown_token_fails(db, geography) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(main, ["councils", "token", "revoke", "999"])
+    assert result.exit_code != 0
+
+
+def test_revoking_a_revoked_token_fails(db, geography) -> None:  # type: ignore[no-untyped-def]
+    token_id = ApiTokenFactory(db=db, revoked_at=utcnow()).row.id
+    result = CliRunner().invoke(main, ["councils", "token", "revoke", str(token_id)])
     assert result.exit_code != 0

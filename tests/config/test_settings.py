@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.settings import SettingsError, load_settings
+from config.settings import SettingsError, get_settings, load_settings, override_settings
 
 
 def test_development_defaults_to_an_embedded_sqlite_file() -> None:
@@ -22,3 +22,21 @@ def test_production_refuses_to_start_without_its_secrets() -> None:
 def test_task_time_limit_must_stay_under_the_visibility_timeout() -> None:
     with pytest.raises(SettingsError):
         load_settings({"HUB_VISIBILITY_TIMEOUT": "60", "HUB_TASK_TIME_LIMIT": "90"})
+
+
+def test_override_settings_installs_an_explicit_settings_object_and_restores() -> None:
+    before = get_settings()
+    outer = load_settings({"HUB_ENV": "test", "HUB_REDIS_URL": "redis://outer/0"})
+    inner = load_settings({"HUB_ENV": "test", "HUB_REDIS_URL": "redis://inner/0"})
+    with override_settings(outer):
+        assert get_settings() is outer
+        get_settings.cache_clear()  # code that clears the cache still gets the override
+        assert get_settings() is outer
+        with override_settings(inner):
+            assert get_settings() is inner
+        assert get_settings() is outer
+    assert get_settings() == before
+
+
+def test_get_settings_reads_the_environment_once() -> None:
+    assert get_settings() is get_settings()

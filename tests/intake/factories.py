@@ -1,4 +1,4 @@
-"""Factories for enquiry bodies (what a carer would send)."""
+"""Enquiry bodies: what a carer would send to ``POST /v1/enquiries``."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from hub.enquiries.models import Enquiry
-from tests.factories import enquiry_body
+from tests.intake.factories import enquiry_body
 
 
 def _enquiries(db) -> int:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from hub.enquiries.journey import JourneyEvent
 from hub.enquiries.models import Enquiry
 from hub.enquiries.references import is_reference
 from hub.platform.outbox_model import OutboxMessage
-from tests.factories import enquiry_body
+from tests.intake.factories import enquiry_body
 
 
 def _count(db, model) -> int:  # type: ignore[no-untyped-def]

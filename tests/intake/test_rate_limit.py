@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from config.settings import load_settings
 from hub.app import create_app
-from tests.factories import enquiry_body
+from tests.intake.factories import enquiry_body
 
 
-def test_too_many_requests_from_one_address_get_429_with_retry_after(db, geography) -> None:  # type: ignore[no-untyped-def]
-    settings = load_settings({**os.environ, "HUB_INTAKE_RATE_LIMIT": "3/minute"})
+def test_too_many_requests_from_one_address_get_429_with_retry_after(  # type: ignore[no-untyped-def]
+    db, geography, hub_env
+) -> None:
+    settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "3/minute"})
     client = create_app(settings, db=db).test_client()
     address = {"REMOTE_ADDR": f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.7"}
     codes = [

@@ -17,7 +17,7 @@ from hub.platform.queues import TaskName
 
 
 class Recorder:
-    """A publisher that records what it was asked to send (or refuses, like a broker that's down)."""
+    """A publisher that records what it is asked to send (or refuses, as a broker that is down)."""
 
     def __init__(self, *, refuse: bool = False) -> None:
         self.sent: list[OutboxEntry] = []

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from hub.access.caller import Caller, RequestContext
 from hub.access.models import TokenScope
-
 from hub.enquiries.journey import JourneyEvent
-from hub.enquiries.models import Enquiry
 from hub.platform.errors import ConcurrentChangeError, NotFoundError
 from hub.referrals.return_to_hub import return_referral
 from hub.referrals.transfer import transfer_referral
-from tests.api.council_helpers import KENT, MEDWAY, bearer, get_enquiry, routed, token_for
+from tests.support.council import KENT, MEDWAY, bearer, routed, token_for
 
 
 def _kent() -> RequestContext:
     return RequestContext(Caller(1, TokenScope.AUTHORITY, KENT, frozenset({KENT})))
-
-
-def test_a_stale_write_to_an_enquiry_is_refused_by_its_row_version(client, db) -> None:  # type: ignore[no-untyped-def]
-    reference = routed(client, db)
-    with db.sessions() as stale:
-        old = stale.scalars(select(Enquiry).where(Enquiry.reference == reference)).one()
-        stale.commit()  # end the read (SQLite holds its write lock until then); keep `old`
-        with db.transaction() as fresh:
-            current = fresh.scalars(select(Enquiry).where(Enquiry.reference == reference)).one()
-            current.cluster = "changed meanwhile"
-        old.cluster = "stale change"
-        with pytest.raises(StaleDataError):
-            stale.commit()
-    assert get_enquiry(db, reference).cluster == "changed meanwhile"
 
 
 def test_concurrent_return_and_transfer_let_exactly_one_win(client, db) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hub.enquiries.journey import JourneyEvent
 from hub.referrals.models import RoutingDecisionRecord
-from tests.api.council_helpers import (
+from tests.support.council import (
     BIRMINGHAM,
     KENT,
     MEDWAY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.council_helpers import (
+from tests.support.council import (
     KENT,
     MEDWAY,
     audit_rows,

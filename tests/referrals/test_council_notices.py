@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.council_helpers import KENT, audit_rows, bearer, routed, token_for
+from tests.support.council import KENT, audit_rows, bearer, routed, token_for
 
 MEDWAY = "E06000035"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
-
-from hub.enquiries.models import Enquiry
-from tests.api.council_helpers import (
+from hub.referrals.route_enquiry import route_enquiry
+from tests.enquiries.factories import EnquiryFactory
+from tests.support.council import (
     AFC,
     KENT,
     KINGSTON,
@@ -101,14 +100,9 @@ def test_list_filters_by_status(client, db) -> None:  # type: ignore[no-untyped-
 
 
 def test_list_filters_by_received_since(client, db) -> None:  # type: ignore[no-untyped-def]
-    old = routed(client, db)
+    old = EnquiryFactory(db=db, created_at=datetime.now(UTC) - timedelta(days=3))
+    route_enquiry(db, old.id)
     new = routed(client, db)
-    with db.transaction() as s:
-        s.execute(
-            update(Enquiry)
-            .where(Enquiry.reference == old)
-            .values(created_at=datetime.now(UTC) - timedelta(days=3))
-        )
     since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     items = _list(client, token_for(db, KENT), received_since=since).get_json()["items"]
     assert [item["reference"] for item in items] == [new]

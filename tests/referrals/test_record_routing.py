@@ -12,7 +12,7 @@ from hub.enquiries.models import Enquiry, EnquiryStatus, InvalidTransitionError
 from hub.referrals.decide import decide_for_enquiry
 from hub.referrals.models import RoutingDecisionRecord
 from hub.referrals.record_routing import Handover, record_routing
-from tests.api.council_helpers import (
+from tests.support.council import (
     AFC,
     KENT,
     KINGSTON,

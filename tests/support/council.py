@@ -1,4 +1,4 @@
-"""Helpers for council inbox and ops tests: tokens, routed referrals, audit rows."""
+"""Shared by the council inbox, triage and access tests: councils, tokens, routed referrals."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from hub.access.manage_tokens import create_api_token, resolve_token_scope
+from hub.access.manage_tokens import resolve_token_scope
 from hub.audit.models import AuditEvent
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.referrals.route_enquiry import route_enquiry
-from tests.factories import enquiry_body
+from tests.access.factories import ApiTokenFactory, bearer
+from tests.intake.factories import enquiry_body
 
 KENT = "E10000016"  # ME14 1XQ
 MEDWAY = "E06000035"  # ME4 4TR, same cluster as Kent
@@ -21,14 +22,28 @@ RICHMOND = "E09000027"  # TW9 1DN, Achieving for Children
 BIRMINGHAM = "E08000025"  # B1 1AA, in no cluster
 AFC = "Achieving for Children"
 
+__all__ = [
+    "AFC",
+    "BIRMINGHAM",
+    "KENT",
+    "KINGSTON",
+    "MEDWAY",
+    "RICHMOND",
+    "audit_rows",
+    "bearer",
+    "enquiry_id_of",
+    "get_enquiry",
+    "routed",
+    "submitted",
+    "token_for",
+]
+
 
 def token_for(db: Database, target: str | None = None, *, hub: bool = False) -> str:
-    _row, token = create_api_token(db, resolve_token_scope(target, hub_operator=hub))
-    return token
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    """A stored token for a council or delivery body (code or name), or a hub operator."""
+    choice = resolve_token_scope(target, hub_operator=hub)
+    issued = ApiTokenFactory(db=db, scope=str(choice.scope), scope_value=choice.value)
+    return issued.token
 
 
 def submitted(client: FlaskClient, **overrides: Any) -> str:

@@ -10,13 +10,31 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kombu import Connection
+from redis import Redis
+
 from hub.embedded.runner import ALL_QUEUES
+from hub.platform.queues import Queue
 
 REPO = Path(__file__).resolve().parents[2]
 
 
+def process_env(hub_env: dict[str, str]) -> dict[str, str]:
+    """The environment of a worker process: its HUB_* settings come from ``hub_env`` only.
+
+    Everything else (PATH, locale, ...) is inherited; HUB_* variables of the shell that runs
+    the tests are dropped, so a worker is configured exactly as the test's settings say.
+    """
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    return {**inherited, **hub_env}
+
+
 class CeleryProcess:
-    """A celery worker or beat subprocess whose output goes to a log file."""
+    """A celery worker or beat subprocess whose output goes to a log file.
+
+    ``env`` holds every HUB_* setting the process needs (the session's ``hub_env``, with any
+    changes the test makes).
+    """
 
     def __init__(self, kind: str, env: dict[str, str], log_path: Path, *extra: str) -> None:
         args = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
@@ -41,7 +59,7 @@ class CeleryProcess:
         self.log_path = log_path
         self._log = log_path.open("ab")
         self.process = subprocess.Popen(
-            args, cwd=REPO, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT
+            args, cwd=REPO, env=process_env(env), stdout=self._log, stderr=subprocess.STDOUT
         )
 
     def log(self) -> str:
@@ -65,7 +83,9 @@ class CeleryProcess:
         self._log.close()
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, message: str) -> None:
+def wait_for(
+    condition: Callable[[], bool], timeout: float, message: str | Callable[[], str]
+) -> None:
     """Poll a condition (an observable event, not a fixed sleep) until it holds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -73,3 +93,26 @@ def wait_for(condition: Callable[[], bool], timeout: float, message: str) -> Non
             return
         time.sleep(0.1)
     raise AssertionError(message() if callable(message) else message)
+
+
+def broker_idle(broker: Redis) -> bool:
+    """Nothing waits in the hub's queues and no delivered message is still unacknowledged.
+
+    Tasks acknowledge late, so a message stays in ``unacked`` until its task has finished (or,
+    for a killed worker, until the visibility timeout hands it out again). Once the broker is
+    idle, every copy of a message that was ever published has been handled.
+    """
+    queued = sum(int(broker.llen(str(queue))) for queue in Queue)
+    return queued == 0 and int(broker.hlen("unacked")) == 0
+
+
+def redeliver_expired(broker_url: str, visibility_timeout: float) -> None:
+    """Hand unacknowledged messages older than the visibility timeout back to their queues.
+
+    This is kombu's own restore scan, the one a consumer runs to redeliver the message of a
+    worker that died; consumers run it only every ~100 s (``unacked_restore_throttle``), so a
+    test runs it when it wants the redelivery to happen.
+    """
+    transport = {"visibility_timeout": visibility_timeout}
+    with Connection(broker_url, transport_options=transport) as connection:
+        connection.default_channel.qos.restore_visible(num=None, interval=1)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
-
-from hub.enquiries.models import Enquiry
-from tests.api.council_helpers import (
+from hub.referrals.route_enquiry import route_enquiry
+from tests.enquiries.factories import EnquiryFactory
+from tests.support.council import (
     KENT,
     MEDWAY,
     audit_rows,
@@ -31,14 +30,12 @@ def _route(client, token, reference, body):  # type: ignore[no-untyped-def]
 
 def test_triage_lists_waiting_enquiries_oldest_first_with_reason_codes(client, db) -> None:  # type: ignore[no-untyped-def]
     first = _triage(client, db)
-    second = _triage(client, db)
+    earlier = EnquiryFactory(
+        db=db, postcode=UNKNOWN_POSTCODE, created_at=datetime.now(UTC) - timedelta(hours=1)
+    )
+    route_enquiry(db, earlier.id)  # received before `first`, routed after it
+    second = earlier.reference
     routed(client, db)  # Kent: not in triage
-    with db.transaction() as s:
-        s.execute(
-            update(Enquiry)
-            .where(Enquiry.reference == second)
-            .values(created_at=datetime.now(UTC) - timedelta(hours=1))
-        )
     body = client.get("/v1/ops/triage", headers=bearer(token_for(db, hub=True))).get_json()
     assert [item["reference"] for item in body["items"]] == [second, first]
     assert {item["reason_code"] for item in body["items"]} == {"unknown_postcode"}

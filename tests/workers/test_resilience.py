@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import json
 import time
 from pathlib import Path
 
@@ -17,9 +17,10 @@ from hub.embedded.redis_server import EmbeddedRedis
 from hub.enquiries.journey import JourneyEvent
 from hub.enquiries.models import Enquiry
 from hub.platform.outbox_model import OutboxMessage
+from hub.platform.queues import Queue
 from hub.referrals.models import RoutingDecisionRecord
-from tests.factories import enquiry_body
-from tests.support.processes import CeleryProcess, wait_for
+from tests.intake.factories import enquiry_body
+from tests.support.processes import CeleryProcess, broker_idle, redeliver_expired, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +41,7 @@ def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
     redis = EmbeddedRedis(tmp_path / "redis")
     redis.start()
     env = {**hub_env, "HUB_REDIS_URL": redis.url}
-    settings = load_settings({**os.environ, **env})
+    settings = load_settings(env)
     # Its own Database, so the after-commit publish goes to this test's Redis.
     client = create_app(settings).test_client()
     worker = CeleryProcess("worker", env, tmp_path / "worker.log")
@@ -68,8 +69,14 @@ def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
                 lambda: f"not routed\nworker:\n{worker.log()[-2000:]}\nbeat:\n{beat.log()[-2000:]}",
             )
             enquiry_id = _enquiry_id(db, reference)
-            # Give any duplicate delivery a chance to show itself before counting.
-            time.sleep(3)
+            # Count once every copy of the message was handled: the outbox row is done (the
+            # sweeper stops republishing it) and the broker holds nothing queued or unacked.
+            broker = Redis.from_url(revived.url)
+            wait_for(
+                lambda: _outbox_done(db) and broker_idle(broker),
+                60,
+                lambda: f"broker never went idle\nworker:\n{worker.log()[-2000:]}",
+            )
             assert (
                 _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id)
                 == 1
@@ -83,6 +90,23 @@ def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
         worker.stop()
         beat.stop()
         redis.stop()
+
+
+def _redelivered(env: dict[str, str], broker: Redis) -> bool:
+    """True once no message is unacknowledged; until then, redeliver those past the timeout."""
+    if broker.hlen("unacked") == 0:
+        return True
+    redeliver_expired(env["HUB_REDIS_URL"], float(env["HUB_VISIBILITY_TIMEOUT"]))
+    return False
+
+
+def _unacked_task_ids(broker: Redis) -> list[str]:
+    """The task ids of the messages delivered but not acknowledged (kombu's ``unacked``)."""
+    return [json.loads(raw)[0]["headers"]["id"] for raw in broker.hvals("unacked")]
+
+
+def _outbox_done(db) -> bool:  # type: ignore[no-untyped-def]
+    return _count(db, OutboxMessage, OutboxMessage.completed_at.is_(None)) == 0
 
 
 def _enquiry_id(db, reference: str) -> int:  # type: ignore[no-untyped-def]
@@ -128,7 +152,8 @@ def test_worker_killed_mid_task_still_routes_the_enquiry_once(
         "HUB_TASK_SOFT_TIME_LIMIT": "5",
     }
     broker = Redis.from_url(hub_env["HUB_REDIS_URL"])
-    broker.delete("unacked", "unacked_index")
+    # Earlier tests published route tasks nobody consumed: start from an empty broker.
+    broker.delete(*(str(queue) for queue in Queue), "unacked", "unacked_index")
     reference = client.post("/v1/enquiries", json=enquiry_body(postcode="KT1 1EU")).get_json()[
         "reference"
     ]
@@ -142,6 +167,8 @@ def test_worker_killed_mid_task_still_routes_the_enquiry_once(
         wait_for(lambda: "route_enquiry" in first.log(), 30, "worker never started the task")
         first.kill()
     assert _status(db, reference) == "received"
+    held = _unacked_task_ids(broker)
+    assert held  # the killed worker had taken the message and not acknowledged it
     # The outbox sweeper (beat) republishes unfinished work; the broker's own redelivery of the
     # unacknowledged message may also arrive. Either way the claim makes it happen once.
     second = CeleryProcess("worker", env, tmp_path / "second.log")
@@ -153,7 +180,15 @@ def test_worker_killed_mid_task_still_routes_the_enquiry_once(
             60,
             lambda: f"not routed after kill\n{second.log()[-3000:]}",
         )
-        time.sleep(2)
+        # The killed worker's message is still unacknowledged: redeliver it (as the broker does
+        # once the visibility timeout has passed) and count after every copy, the sweeper's
+        # and the broker's, was handled and acknowledged.
+        wait_for(
+            lambda: _redelivered(env, broker) and _outbox_done(db) and broker_idle(broker),
+            60,
+            lambda: f"broker never went idle\n{second.log()[-3000:]}",
+        )
+        assert all(f"[{task_id}] succeeded" in second.log() for task_id in held)
         assert (
             _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id) == 1
         )

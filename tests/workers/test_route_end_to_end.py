@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from redis import Redis
 from sqlalchemy import func, select
 
 from hub.enquiries.journey import JourneyEvent
 from hub.enquiries.models import Enquiry
+from hub.platform.queues import Queue
 from hub.referrals.models import RoutingDecisionRecord
-from tests.factories import enquiry_body
+from tests.intake.factories import enquiry_body
 from tests.support.processes import CeleryProcess, wait_for
 
 pytestmark = pytest.mark.slow
@@ -48,6 +50,9 @@ def _routed_events(db, enquiry_id: int) -> int:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProcess]:  # type: ignore[no-untyped-def]
+    # Earlier tests published route tasks nobody consumed: the worker starts on an empty broker.
+    broker = Redis.from_url(hub_env["HUB_REDIS_URL"])
+    broker.delete(*(str(queue) for queue in Queue), "unacked", "unacked_index")
     proc = CeleryProcess("worker", hub_env, tmp_path / "worker.log")
     proc.wait_ready()
     yield proc
