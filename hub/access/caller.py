@@ -26,9 +26,6 @@ class Caller:
     def scope_label(self) -> str:
         return self.scope.value if not self.scope_value else f"{self.scope}:{self.scope_value}"
 
-    def can_see(self, authority_code: str | None) -> bool:
-        return authority_code is not None and authority_code in self.authority_codes
-
 
 @dataclass(frozen=True, slots=True)
 class SystemActor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.access.caller import RequestContext
@@ -69,12 +68,3 @@ def record_refusal(
             visible_to=visible_to,
             detail=detail,
         )
-
-
-def list_audit_events(db: Database, *, reference: str | None = None) -> list[AuditEvent]:
-    """Audit rows, oldest first (optionally for one enquiry reference)."""
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if reference is not None:
-        query = query.where(AuditEvent.enquiry_reference == reference)
-    with db.sessions() as session:
-        return list(session.scalars(query))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.platform.outbox import (
@@ -52,9 +52,6 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Autocommit connections (single reads, single-statement writes) take no lock up front.
-        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -97,12 +94,6 @@ class Database:
             with self._sqlite_writer or nullcontext(), session.begin():
                 yield session
             publish_committed(session, self.engine, self.publisher)
-
-    @contextmanager
-    def autocommit(self) -> Iterator[Connection]:
-        """A connection in autocommit, for single statements that are atomic on their own."""
-        with self.engine.connect() as conn:
-            yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
     def dispose(self) -> None:
         self.engine.dispose()
