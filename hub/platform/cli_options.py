@@ -73,7 +73,9 @@ def one_line(error: BaseException) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return type(error).__name__
-    message = lines[0] if len(lines) == 1 else lines[0] + " " + "; ".join(lines[1:])
+    message = lines[0]
+    for line in lines[1:]:
+        message += (" " if message.endswith(":") else "; ") + line
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
 
 

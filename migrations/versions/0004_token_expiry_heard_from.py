@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from hub.platform.crypto import get_cipher
-from hub.platform.models import UTCDateTime
+from hub.platform.models import EncryptedJSON, UTCDateTime
 
 revision: str = "0004_token_expiry_heard_from"
 down_revision: str | None = "0003"
@@ -46,7 +46,7 @@ _enquiries = sa.table(
 def upgrade() -> None:
     bind = op.get_bind()
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("expires_at", UTCDateTime(timezone=True), nullable=True))
     for token_id, created_at in bind.execute(sa.select(_tokens.c.id, _tokens.c.created_at)).all():
         bind.execute(
             _tokens.update()
@@ -55,11 +55,11 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.alter_column(
-            "expires_at", existing_type=sa.DateTime(timezone=True), nullable=False
+            "expires_at", existing_type=UTCDateTime(timezone=True), nullable=False
         )
 
     with op.batch_alter_table("enquiries", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("heard_from", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("heard_from", EncryptedJSON(), nullable=True))
     cipher = get_cipher()
     rows = bind.execute(sa.select(_enquiries.c.id, _enquiries.c.campaign)).all()
     for enquiry_id, campaign in rows:
