@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from config.settings import load_settings, override_settings
 from hub.cli import HubGroup, main
 from tests.routing.builders import FIXTURES
+from tests.support.processes import process_env
 
 HUB = Path(sys.executable).with_name("hub")
 # A port nothing listens on: connecting is refused at once.
@@ -25,9 +26,7 @@ UNREACHABLE_PG = "postgresql://postgres@127.0.0.1:1/hub"
 
 def run_hub(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """The `hub` console script with exactly these HUB_* settings (the shell's are dropped)."""
-    from tests.support.processes import process_env
-
-    return subprocess.run(  # noqa: S603 - our own console script
+    return subprocess.run(
         [str(HUB), *args],
         env=process_env(env),
         cwd=cwd,

@@ -23,7 +23,7 @@ def _db() -> Database:
     return open_existing_database(get_settings().resolved_database_url)
 
 
-class Lifetime(click.ParamType):
+class Lifetime(click.ParamType[timedelta]):
     """A token lifetime such as ``90d``, ``12h``, ``6w`` or ``1y``."""
 
     name = "lifetime"
