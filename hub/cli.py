@@ -7,16 +7,46 @@ import sys
 from pathlib import Path
 
 import click
+from alembic.util import CommandError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
-from config.settings import get_settings
+from config.settings import SettingsError, get_settings
 from hub.access.cli import councils
+from hub.access.manage_tokens import UnknownScopeError
 from hub.geo.cli import geo
+from hub.geo.store import StoreError
+from hub.platform.cli_options import (
+    ExpectedFailuresGroup,
+    add_data_dir_option,
+    data_dir_option,
+)
+from hub.platform.crypto import KeyConfigError
+from hub.platform.db import DatabaseUnavailableError, sqlite_path
 from hub.platform.migrate import upgrade
 from hub.routing import RulesError, get_active_rules
 from hub.routing.cli import rules
 
 
-@click.group()
+class HubGroup(ExpectedFailuresGroup):
+    """The ``hub`` group: an expected failure is one line on stderr and exit status 1."""
+
+    expected = (
+        SettingsError,  # production without its secrets, a malformed setting
+        KeyConfigError,
+        DatabaseUnavailableError,  # no database file where --data-dir points
+        OperationalError,  # the database cannot be opened or reached
+        ArgumentError,  # HUB_DATABASE_URL is not a database URL
+        CommandError,  # alembic: an unknown revision
+        RulesError,
+        UnknownScopeError,  # a token for a council the hub does not know
+        StoreError,
+        PermissionError,
+        NotADirectoryError,
+        FileExistsError,
+    )
+
+
+@click.group(cls=HubGroup)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Foster-carer enquiry routing hub."""
@@ -34,7 +64,14 @@ def main(ctx: click.Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--data-dir", default="var", show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--data-dir",
+    default="var",
+    show_default=True,
+    envvar="HUB_DATA_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The hub's data directory (SQLite file, Redis, geography); default: $HUB_DATA_DIR.",
+)
 def run(host: str, port: int, data_dir: Path) -> None:
     """Start the embedded default: SQLite, embedded Redis, API, worker and beat."""
     # Imported here for start-up time, not for a cycle: the runner loads the whole web app,
@@ -51,22 +88,35 @@ def db() -> None:
 
 @db.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
+@data_dir_option
 def db_upgrade(revision: str) -> None:
-    """Apply Alembic migrations to HUB_DATABASE_URL."""
-    upgrade(get_settings().resolved_database_url, revision)
+    """Apply Alembic migrations to HUB_DATABASE_URL (default: the data directory's SQLite)."""
+    url = get_settings().resolved_database_url
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    upgrade(url, revision)
     click.echo(f"database at {revision}")
 
 
 def _exec_celery(kind: str, extra: tuple[str, ...]) -> None:
     from hub.embedded.runner import celery_command  # start-up time, as in `run`
 
-    argv = celery_command(kind, get_settings().data_dir) + list(extra)
+    settings = get_settings()
+    argv = celery_command(kind, settings.data_dir) + list(extra)
+    # Celery reads its settings again: hand it the ones this command runs with (--data-dir).
+    environ = {
+        **os.environ,
+        "HUB_DATA_DIR": str(settings.data_dir.resolve()),
+        "HUB_GEO_DIR": str(settings.geo_dir.resolve()),
+    }
     sys.stdout.flush()
-    os.execv(argv[0], argv)  # noqa: S606 - replace this process, signals go straight to celery
+    os.execve(argv[0], argv, environ)  # noqa: S606 - replace this process, signals go to celery
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@data_dir_option
 def worker(celery_args: tuple[str, ...]) -> None:
     """Run a Celery worker on every hub queue (extra options go to celery)."""
     _exec_celery("worker", celery_args)
@@ -74,6 +124,7 @@ def worker(celery_args: tuple[str, ...]) -> None:
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@data_dir_option
 def beat(celery_args: tuple[str, ...]) -> None:
     """Run Celery beat (outbox sweeper, clocks, purges)."""
     _exec_celery("beat", celery_args)
@@ -82,6 +133,8 @@ def beat(celery_args: tuple[str, ...]) -> None:
 main.add_command(councils)
 main.add_command(geo)
 main.add_command(rules)
+# Every sub-command takes --data-dir (geo and rules may not import the platform to add it).
+add_data_dir_option(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ from hub.access.models import ApiToken
 from hub.access.scopes import caller_for
 from hub.access.tokens import hash_token, token_prefix
 from hub.platform.db import Database
-from hub.platform.errors import UnauthorizedError
+from hub.platform.errors import TokenExpiredError, UnauthorizedError
 from hub.platform.models import utcnow
 
 # Writing last_used_at on every request would turn each read into a write; a minute is enough.
@@ -38,6 +38,11 @@ def authenticate(db: Database, authorization: str | None, now: datetime | None =
         raise UnauthorizedError("The API token is not valid.")
     if row.revoked_at is not None:
         raise UnauthorizedError("The API token has been revoked.")
+    if row.expires_at <= now:
+        raise TokenExpiredError(
+            f"The API token expired on {row.expires_at.isoformat(timespec='seconds')}: "
+            "ask the hub for a new one."
+        )
     if row.last_used_at is None or row.last_used_at < now - LAST_USED_RESOLUTION:
         with db.transaction() as session:
             session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import click
 
 from config.settings import get_settings
 from hub.access.manage_tokens import (
-    UnknownScopeError,
     create_api_token,
     list_api_tokens,
+    parse_lifetime,
     resolve_token_scope,
     revoke_api_token,
 )
-from hub.platform.db import Database
+from hub.platform.cli_options import data_dir_option
+from hub.platform.db import Database, open_existing_database
+from hub.platform.models import utcnow
 
 
 def _db() -> Database:
-    return Database(get_settings().resolved_database_url)
+    return open_existing_database(get_settings().resolved_database_url)
+
+
+class Lifetime(click.ParamType[timedelta]):
+    """A token lifetime such as ``90d``, ``12h``, ``6w`` or ``1y``."""
+
+    name = "lifetime"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        try:
+            return parse_lifetime(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @click.group()
@@ -33,34 +53,51 @@ def token() -> None:
 @click.argument("code", required=False)
 @click.option("--label", help="Who or what the token is for.")
 @click.option("--hub-operator", is_flag=True, help="A token for the hub's operator endpoints.")
-def token_create(code: str | None, label: str | None, hub_operator: bool) -> None:
+@click.option(
+    "--expires-in",
+    type=Lifetime(),
+    default="1y",
+    show_default=True,
+    help="How long the token works: a number and h (hours), d (days), w (weeks) or y (years).",
+)
+@data_dir_option
+def token_create(
+    code: str | None, label: str | None, hub_operator: bool, expires_in: timedelta
+) -> None:
     """Create a token for CODE (a council's GSS code or name, or a delivery body).
 
     Prints the token alone on standard output: it cannot be shown again.
     """
-    try:
-        choice = resolve_token_scope(code, hub_operator=hub_operator)
-    except UnknownScopeError as exc:
-        raise click.BadParameter(str(exc), param_hint="CODE") from exc
+    choice = resolve_token_scope(code, hub_operator=hub_operator)
     db = _db()
     try:
-        row, secret = create_api_token(db, choice, label=label)
+        row, secret = create_api_token(db, choice, label=label, lifetime=expires_in)
     finally:
         db.dispose()
     click.echo(secret)
-    click.echo(f"token {row.id} created for {row.scope_label}", err=True)
+    click.echo(
+        f"token {row.id} created for {row.scope_label}, expires {_when(row.expires_at)}",
+        err=True,
+    )
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "-"
 
 
 @token.command("list")
+@data_dir_option
 def token_list() -> None:
-    """List tokens: id, prefix, scope, label, created, last used, revoked."""
+    """List tokens: id, prefix, scope, label, created, expires, last used, revoked."""
     db = _db()
     try:
         rows = list_api_tokens(db)
     finally:
         db.dispose()
-    click.echo("id\tprefix\tscope\tlabel\tcreated\tlast_used\trevoked")
+    now = utcnow()
+    click.echo("id\tprefix\tscope\tlabel\tcreated\texpires\tlast_used\trevoked")
     for row in rows:
+        expires = _when(row.expires_at) + (" (expired)" if row.expires_at <= now else "")
         click.echo(
             "\t".join(
                 [
@@ -68,9 +105,10 @@ def token_list() -> None:
                     row.prefix,
                     row.scope_label,
                     row.label or "-",
-                    row.created_at.isoformat(timespec="seconds"),
-                    row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "-",
-                    row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "-",
+                    _when(row.created_at),
+                    expires,
+                    _when(row.last_used_at),
+                    _when(row.revoked_at),
                 ]
             )
         )
@@ -78,6 +116,7 @@ def token_list() -> None:
 
 @token.command("revoke")
 @click.argument("token_id", metavar="ID", type=int)
+@data_dir_option
 def token_revoke(token_id: int) -> None:
     """Revoke token ID at once."""
     db = _db()

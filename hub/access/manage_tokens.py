@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,25 @@ from hub.platform.models import utcnow
 
 class UnknownScopeError(ValueError):
     """Neither a council nor a delivery body of the active rules."""
+
+
+# A token works for a year unless its creator says otherwise, and never for more than five.
+DEFAULT_TOKEN_LIFETIME = timedelta(days=365)
+MAX_TOKEN_LIFETIME = timedelta(days=5 * 365)
+_LIFETIME = re.compile(r"([0-9]{1,6})([hdwy])")
+_UNIT = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+_UNIT["y"] = DEFAULT_TOKEN_LIFETIME
+
+
+def parse_lifetime(text: str) -> timedelta:
+    """``90d``, ``12h``, ``6w`` or ``1y`` (365 days) as a timedelta; ValueError otherwise."""
+    match = _LIFETIME.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"{text!r} is not a lifetime like 90d, 12h, 6w or 1y")
+    lifetime = int(match.group(1)) * _UNIT[match.group(2)]
+    if not timedelta(0) < lifetime <= MAX_TOKEN_LIFETIME:
+        raise ValueError("a token lifetime must be more than 0 and at most 5 years (5y)")
+    return lifetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +64,15 @@ def resolve_token_scope(target: str | None, *, hub_operator: bool) -> TokenScope
 
 
 def create_api_token(
-    db: Database, choice: TokenScopeChoice, *, label: str | None = None
+    db: Database,
+    choice: TokenScopeChoice,
+    *,
+    label: str | None = None,
+    lifetime: timedelta = DEFAULT_TOKEN_LIFETIME,
+    now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Store a new token's hash; return the row and the token (shown once, never stored)."""
+    created_at = now or utcnow()
     for _ in range(5):
         fresh = new_token()
         try:
@@ -57,7 +83,8 @@ def create_api_token(
                     scope=str(choice.scope),
                     scope_value=choice.value,
                     label=label,
-                    created_at=utcnow(),
+                    created_at=created_at,
+                    expires_at=created_at + lifetime,
                 )
                 session.add(row)
                 session.flush()

@@ -54,6 +54,9 @@ class Enquiry(Base):
     interest: Mapped[str] = mapped_column(String(32))
     preferred_authority_code: Mapped[str | None] = mapped_column(String(9))
     campaign: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # "How did you hear about us" is free text, so it may name people: encrypted, kept apart
+    # from the campaign tags (utm_*), which are not personal.
+    heard_from: Mapped[str | None] = mapped_column(EncryptedJSON())
     consent_privacy_notice: Mapped[bool] = mapped_column(Boolean)
     consent_keep_in_touch: Mapped[bool] = mapped_column(Boolean)
     # Set by routing.

@@ -147,6 +147,8 @@ def _replay(db: Database, key: str, request_hash: str, now: datetime) -> SubmitR
 def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict[str, Any]:
     personal = {k: data[k] for k in PERSONAL_FIELDS if k in data}
     consent = data["consent"]
+    campaign = dict(data.get("campaign") or {})
+    heard_from = campaign.pop("heard_from", None) or None
     return dict(
         reference=reference,
         status=str(EnquiryStatus.RECEIVED),
@@ -156,7 +158,8 @@ def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict
         special_category=data.get("special_category") or None,
         interest=data["interest"],
         preferred_authority_code=data.get("preferred_authority"),
-        campaign=data.get("campaign") or {},
+        campaign=campaign,
+        heard_from=heard_from,
         consent_privacy_notice=bool(consent["privacy_notice"]),
         consent_keep_in_touch=bool(consent["keep_in_touch"]),
     )

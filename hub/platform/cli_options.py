@@ -1,4 +1,4 @@
-"""Options every ``hub`` sub-command shares."""
+"""Options and error handling every ``hub`` sub-command shares."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -14,21 +14,22 @@ from config.settings import load_settings, override_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# A one-line message is cut here: an error that long is a dump, not a message.
+MAX_MESSAGE = 400
 
-def data_dir_option(command: F) -> F:
-    """Give a command ``--data-dir D``, with the same meaning as ``hub run --data-dir D``.
 
-    The command then runs with the settings it would read if ``HUB_DATA_DIR`` were ``D``, so a
-    token created from another directory lands in the database the running hub uses.
-    """
+_DATA_DIR: dict[str, Any] = {
+    "type": click.Path(file_okay=False, path_type=Path),
+    "default": None,
+    "help": "The hub's data directory (as for `hub run`); default: $HUB_DATA_DIR or ./var.",
+}
 
-    @click.option(
-        "--data-dir",
-        "data_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="The hub's data directory (as for `hub run`); default: $HUB_DATA_DIR or ./var.",
-    )
+
+def _data_dir_param() -> click.Option:
+    return click.Option(["--data-dir", "data_dir"], **_DATA_DIR)
+
+
+def _in_data_dir(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, data_dir: Path | None, **kwargs: Any) -> Any:
         if data_dir is None:
@@ -38,3 +39,57 @@ def data_dir_option(command: F) -> F:
             return command(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def data_dir_option(command: F) -> F:
+    """Give a command ``--data-dir D``, with the same meaning as ``hub run --data-dir D``.
+
+    The command then runs with the settings it would read if ``HUB_DATA_DIR`` were ``D``, so a
+    token created from another directory lands in the database the running hub uses.
+    """
+    return click.option("--data-dir", "data_dir", **_DATA_DIR)(_in_data_dir(command))
+
+
+def add_data_dir_option(group: click.Group) -> None:
+    """Give every command under ``group`` that lacks one the ``--data-dir`` option.
+
+    For the pure libraries' commands (``hub geo``, ``hub rules``), which may not import the
+    platform: the ``hub`` command adds the option to them where it assembles the tree.
+    """
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            add_data_dir_option(command)
+        elif command.callback is not None and not any(
+            param.name == "data_dir" for param in command.params
+        ):
+            command.params.append(_data_dir_param())
+            command.callback = _in_data_dir(command.callback)
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message on one line: a database driver's own words, not SQLAlchemy's dump."""
+    original = getattr(error, "orig", None)  # sqlalchemy.exc.DBAPIError wraps the driver's
+    text = str(original if isinstance(original, BaseException) else error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    message = lines[0]
+    for line in lines[1:]:
+        message += (" " if message.endswith(":") else "; ") + line
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
+
+
+class ExpectedFailuresGroup(click.Group):
+    """A command group whose expected failures print one line and exit 1, without a traceback.
+
+    ``expected`` names the families (a database that cannot be opened, missing production
+    secrets, an invalid rules file, ...); anything else is a bug and still raises.
+    """
+
+    expected: ClassVar[tuple[type[BaseException], ...]] = ()
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except self.expected as error:
+            raise click.ClickException(one_line(error)) from None

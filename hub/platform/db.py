@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.platform.outbox import (
@@ -18,6 +19,33 @@ from hub.platform.outbox import (
     publish_committed,
     publish_entry,
 )
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The hub's database is not there to open (a command must not create an empty one)."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for another backend or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def open_existing_database(url: str) -> Database:
+    """A Database for a hub database that already exists; DatabaseUnavailableError if not.
+
+    SQLite would otherwise create an empty file wherever the URL points (a mistyped
+    ``--data-dir``), and the command would fail later on a missing table.
+    """
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise DatabaseUnavailableError(
+            f"no hub database at {path}: start the hub there (`hub run --data-dir DIR`) "
+            "or run `hub db upgrade --data-dir DIR` first"
+        )
+    return Database(url)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

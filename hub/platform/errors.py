@@ -76,6 +76,13 @@ class UnauthorizedError(HubError):
         )
 
 
+class TokenExpiredError(UnauthorizedError):
+    """A token past its expiry date: the caller needs a new one, not a retry."""
+
+    code = "token_expired"
+    title = "The API token has expired"
+
+
 class WrongTokenScopeError(HubError):
     """A valid token of the wrong kind (a council token on an operator endpoint, or back)."""
 

@@ -139,6 +139,14 @@ def get_referral(db: Database, ctx: RequestContext, reference: str) -> dict[str,
     raise referral_not_found()
 
 
+def campaign_of(enquiry: Enquiry) -> dict[str, str]:
+    """The campaign tags with the (decrypted) answer to "how did you hear about us"."""
+    campaign = dict(enquiry.campaign or {})
+    if enquiry.heard_from:
+        campaign["heard_from"] = enquiry.heard_from
+    return campaign
+
+
 def _detail_of(
     enquiry: Enquiry, routed_at: datetime | None, decision: RoutingDecisionRecord | None
 ) -> dict[str, Any]:
@@ -151,7 +159,7 @@ def _detail_of(
             "privacy_notice": enquiry.consent_privacy_notice,
             "keep_in_touch": enquiry.consent_keep_in_touch,
         },
-        "campaign": dict(enquiry.campaign or {}),
+        "campaign": campaign_of(enquiry),
         "preferred_authority_code": enquiry.preferred_authority_code,
         "special_category": (
             {"special_category_data": True, "answers": dict(special)} if special else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
@@ -28,8 +28,19 @@ MAX_NOTICES = 100
 def list_home_council_notices(
     db: Database, ctx: RequestContext, *, limit: int = MAX_NOTICES
 ) -> dict[str, Any]:
-    """Newest first: enquiries routed elsewhere whose home council is in the caller's scope."""
+    """Newest first: enquiries now held elsewhere whose home council is in the caller's scope.
+
+    Only each enquiry's latest decision counts: once a referral goes back to its home council
+    (or to the hub) the notice is gone, and it comes back if the referral moves away again.
+    """
     codes = sorted(ctx.caller.authority_codes)
+    decision = RoutingDecisionRecord
+    latest = (
+        select(func.max(decision.id))
+        .where(decision.enquiry_id == Enquiry.id)
+        .correlate(Enquiry)
+        .scalar_subquery()
+    )
     with db.transaction() as session:
         rows = (
             session.execute(
@@ -46,6 +57,7 @@ def list_home_council_notices(
                     RoutingDecisionRecord.outcome == str(DecisionOutcome.ROUTED),
                     RoutingDecisionRecord.authority_code.is_not(None),
                     RoutingDecisionRecord.authority_code != RoutingDecisionRecord.home_council_code,
+                    RoutingDecisionRecord.id == latest,
                 )
                 .order_by(RoutingDecisionRecord.decided_at.desc(), RoutingDecisionRecord.id.desc())
                 .limit(max(1, min(limit, MAX_NOTICES)))

@@ -7,6 +7,7 @@ from typing import Any
 
 import factory
 
+from hub.access.manage_tokens import DEFAULT_TOKEN_LIFETIME
 from hub.access.models import ApiToken, TokenScope
 from hub.access.tokens import new_token
 from hub.platform.db import Database
@@ -50,6 +51,7 @@ class ApiTokenFactory(factory.Factory):
     scope_value: str | None = KENT
     label: str | None = None
     created_at = factory.LazyFunction(utcnow)
+    expires_at = factory.LazyAttribute(lambda o: o.created_at + DEFAULT_TOKEN_LIFETIME)
     revoked_at = None
 
     @classmethod

@@ -82,13 +82,14 @@ def test_list_shows_tokens_without_secrets(db, geography) -> None:  # type: igno
         "scope",
         "label",
         "created",
+        "expires",
         "last_used",
         "revoked",
     ]
     fields = line.split("\t")
     assert fields[1] == token.split("_")[1]
     assert fields[2] == "authority:E10000016"
-    assert fields[5:] == ["-", "-"]
+    assert fields[6:] == ["-", "-"]
     assert token not in result.stdout
 
 

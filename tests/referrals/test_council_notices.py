@@ -43,3 +43,34 @@ def test_reading_notices_is_audited(client, db) -> None:  # type: ignore[no-unty
 def test_notices_need_a_council_token(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/v1/council/notices")
     assert response.status_code == 401
+
+
+def _transfer(client, db, reference: str, by: str, to: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        f"/v1/council/referrals/{reference}/transfer",
+        json={"authority": to, "reason": "Agreed on the phone"},
+        headers=bearer(token_for(db, by)),
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def _notices(client, db) -> list[str]:  # type: ignore[no-untyped-def]
+    response = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
+    assert response.status_code == 200
+    return [item["reference"] for item in response.get_json()["items"]]
+
+
+def test_the_notice_goes_when_the_referral_is_transferred_back_home(client, db) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
+    assert _notices(client, db) == [reference]
+    _transfer(client, db, reference, by=KENT, to=MEDWAY)
+    assert _notices(client, db) == []
+
+
+def test_the_notice_comes_back_when_the_referral_moves_away_again(client, db) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
+    _transfer(client, db, reference, by=KENT, to=MEDWAY)
+    _transfer(client, db, reference, by=MEDWAY, to=KENT)
+    response = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
+    [notice] = response.get_json()["items"]
+    assert notice["reference"] == reference and notice["routed_to_code"] == KENT
