@@ -15,6 +15,7 @@ from hub.ops.health import bp as health_bp
 from hub.platform.db import Database
 from hub.platform.errors import register_error_handlers
 from hub.platform.extensions import ProblemApi
+from hub.platform.json_body import register_json_body_guard
 from hub.platform.logging import configure_logging
 from hub.platform.outbox import publisher_for
 from hub.platform.rate_limit import limiter
@@ -87,6 +88,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     # One Api per app: flask-smorest keeps the OpenAPI spec on the Api object.
     app.extensions["hub_api"] = ProblemApi(app)
     limiter.init_app(app)
+    register_json_body_guard(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -13,6 +13,7 @@ from hub.intake.schemas import EnquiryAcceptedSchema, EnquiryInSchema, EnquirySt
 from hub.intake.submit import request_fingerprint, submit_enquiry
 from hub.platform.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
 from hub.platform.extensions import app_settings, get_db, intake_rate_limit
+from hub.platform.json_body import is_json_request
 from hub.platform.metrics import (
     ENQUIRIES_REJECTED,
     ENQUIRIES_REPLAYED,
@@ -30,7 +31,7 @@ MAX_IDEMPOTENCY_KEY = 255
 
 @blp.before_request
 def _require_json() -> None:
-    if request.method == "POST" and not (request.mimetype or "").endswith("json"):
+    if request.method == "POST" and not is_json_request():
         raise UnsupportedMediaTypeError("Send the enquiry with Content-Type: application/json.")
 
 
