@@ -189,9 +189,7 @@ def http_exception_to_problem(exc: HTTPException) -> Response:
         errors = flatten_messages(messages)
     # Keep what the exception says about itself (Allow on a 405, WWW-Authenticate on a 401);
     # the body and its Content-Type are ours.
-    headers = {
-        name: value for name, value in exc.get_headers() if name.lower() != "content-type"
-    }
+    headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
     if status == 429:
         headers["Retry-After"] = str(_retry_after_seconds())
     title = exc.name if status != 422 else ValidationFailedError.title

@@ -60,8 +60,3 @@ def app_settings() -> Settings:
     settings = current_app.config["HUB_SETTINGS"]
     assert isinstance(settings, Settings)
     return settings
-
-
-def intake_rate_limit() -> str:
-    """The per-address limit on enquiry intake (API and form share it)."""
-    return app_settings().intake_rate_limit

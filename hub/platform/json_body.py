@@ -78,10 +78,9 @@ def _check_shape(value: Any) -> list[str]:
             raise _too_deep()
         if isinstance(item, OversizedNumber):
             oversized.append(path or "(body)")
-        elif isinstance(item, dict):
-            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in item.items())
-        elif isinstance(item, list):
-            stack.extend((v, f"{path}.{i}" if path else str(i), depth + 1) for i, v in enumerate(item))
+        elif isinstance(item, dict | list):
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in pairs)
     return sorted(oversized)
 
 
