@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
@@ -32,7 +33,7 @@ def _authenticate() -> None:
 
 
 @blp.route("/v1/ops/triage", methods=["GET"])
-@blp.arguments(TriageQuerySchema, location="query")
+@blp.arguments(TriageQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, TriagePageSchema)
 @blp.alt_response(401, description=_UNAUTHORIZED)
 @blp.alt_response(403, description=_FORBIDDEN)
