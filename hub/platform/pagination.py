@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from hub.platform.errors import InvalidCursorError
 
@@ -45,11 +45,26 @@ def decode_cursor(kind: str, cursor: str) -> tuple[datetime, int]:
     return _EPOCH + int(micros) * _MICROSECOND, int(row_id)
 
 
-def cursor_field(kind: str | None = None, **kwargs: Any) -> fields.String:
+class Cursor(fields.String):
+    """The ``cursor`` query parameter: its pattern is documented, and a cursor that does not
+    match is answered as before, 400 ``invalid_cursor`` (a position that cannot be read)."""
+
+    def __init__(self, kind: str | None = None, **kwargs: Any) -> None:
+        self.pattern = cursor_pattern(kind) if kind else ANY_CURSOR_PATTERN
+        metadata = {
+            "pattern": self.pattern,
+            "description": "The next_cursor of the previous page, as given.",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(self.pattern, text):
+            raise InvalidCursorError(_HINT)
+        return text
+
+
+def cursor_field(kind: str | None = None, **kwargs: Any) -> Cursor:
     """The ``cursor`` query parameter of a list of this kind (any kind if None)."""
-    pattern = cursor_pattern(kind) if kind else ANY_CURSOR_PATTERN
-    return fields.String(
-        validate=validate.Regexp(pattern, error=_HINT),
-        metadata={"description": "The next_cursor of the previous page, as given."},
-        **kwargs,
-    )
+    return Cursor(kind, **kwargs)
