@@ -89,15 +89,25 @@ def _fresh_idempotency_key(case: Any) -> None:
         case.headers["Idempotency-Key"] = f"{key[:200]}-{uuid.uuid4().hex}"
 
 
-@schema.parametrize()
-@conformance
-def test_every_operation_conforms_with_a_council_token(case: Any, db: Database) -> None:
-    _fresh_idempotency_key(case)
-    case.call_and_validate(headers=bearer(token_for(db, KENT)))
+@pytest.fixture
+def council_token(db: Database) -> str:
+    return token_for(db, KENT)
+
+
+@pytest.fixture
+def operator_token(db: Database) -> str:
+    return token_for(db, hub=True)
 
 
 @schema.parametrize()
 @conformance
-def test_every_operation_conforms_with_an_operator_token(case: Any, db: Database) -> None:
+def test_every_operation_conforms_with_a_council_token(case: Any, council_token: str) -> None:
     _fresh_idempotency_key(case)
-    case.call_and_validate(headers=bearer(token_for(db, hub=True)))
+    case.call_and_validate(headers=bearer(council_token))
+
+
+@schema.parametrize()
+@conformance
+def test_every_operation_conforms_with_an_operator_token(case: Any, operator_token: str) -> None:
+    _fresh_idempotency_key(case)
+    case.call_and_validate(headers=bearer(operator_token))
