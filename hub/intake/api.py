@@ -113,7 +113,7 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     The enquiry is stored before this answers 202; routing to the right council follows.
     """
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not _IDEMPOTENCY_KEY.match(key):
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
         raise MalformedRequestError(
             "Idempotency-Key must be 1 to 255 printable ASCII characters.",
             errors=[
