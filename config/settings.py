@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
 # A fixed development key (Fernet, url-safe base64 of 32 bytes) so the embedded default works
@@ -25,6 +26,22 @@ class SettingsError(RuntimeError):
 
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _count(name: str, value: str) -> int:
+    if not value.strip().isdecimal() or not value.strip().isascii():
+        raise SettingsError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
+
+
+def _check_public_base_url(url: str) -> None:
+    """HUB_PUBLIC_BASE_URL, when set, is an absolute http(s) URL without query or fragment."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(
+            f"HUB_PUBLIC_BASE_URL must be an absolute http(s) URL like "
+            f"https://enquiries.example.org, not {url!r}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +68,8 @@ class Settings:
     visibility_timeout: int = 3600
     log_json: bool = False
     public_base_url: str = ""
+    # harden-api (issue 8): how many proxies append to X-Forwarded-For (0: ignore it).
+    trusted_proxies: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -87,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         visibility_timeout=int(get("HUB_VISIBILITY_TIMEOUT", "3600")),
         log_json=_bool(get("HUB_LOG_JSON", "false")),
         public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
+        trusted_proxies=_count("HUB_TRUSTED_PROXIES", get("HUB_TRUSTED_PROXIES", "0")),
     )
     if "HUB_PARTIAL_POSTCODE_SHARE" in env:
         # Retired: a routing policy belongs to the rules file, which has the one value.
@@ -120,10 +140,15 @@ def _check(settings: Settings) -> None:
             missing.append("HUB_DATABASE_URL")
         if not settings.redis_url:
             missing.append("HUB_REDIS_URL")
+        # status_url and Location are built from it, never from the client's Host header.
+        if not settings.public_base_url:
+            missing.append("HUB_PUBLIC_BASE_URL")
         if missing:
             raise SettingsError(
                 "production refuses to start without: " + ", ".join(sorted(missing))
             )
+    if settings.public_base_url:
+        _check_public_base_url(settings.public_base_url)
 
 
 # Settings installed by override_settings(); None means "read the environment".

@@ -15,9 +15,10 @@ from hub.ops.health import bp as health_bp
 from hub.platform.db import Database
 from hub.platform.errors import register_error_handlers
 from hub.platform.extensions import ProblemApi
+from hub.platform.json_body import register_json_body_guard
 from hub.platform.logging import configure_logging
 from hub.platform.outbox import publisher_for
-from hub.platform.rate_limit import limiter
+from hub.platform.rate_limit import limiter, register_trusted_proxies
 from hub.referrals.api import blp as council_blp
 from hub.triage.api import blp as ops_blp
 from hub.web.carer_form import bp as web_bp
@@ -87,6 +88,8 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     # One Api per app: flask-smorest keeps the OpenAPI spec on the Api object.
     app.extensions["hub_api"] = ProblemApi(app)
     limiter.init_app(app)
+    register_json_body_guard(app)
+    register_trusted_proxies(app, settings.trusted_proxies)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,6 +11,7 @@ from hub.access.caller import Caller, RequestContext
 from hub.access.models import TokenScope
 from hub.platform.errors import UnauthorizedError, UnsupportedMediaTypeError, WrongTokenScopeError
 from hub.platform.extensions import get_db
+from hub.platform.json_body import is_json_request
 
 SECURITY_SCHEME = "bearerAuth"
 BEARER_SECURITY: list[dict[str, list[str]]] = [{SECURITY_SCHEME: []}]
@@ -47,7 +48,7 @@ def authenticate_json_request(*scopes: TokenScope) -> None:
     require_caller(*scopes)
     # An empty body is fine (acknowledge has none); a body must be JSON.
     if request.method == "POST" and request.content_length:
-        if not (request.mimetype or "").endswith("json"):
+        if not is_json_request():
             raise UnsupportedMediaTypeError("Send the body with Content-Type: application/json.")
 
 

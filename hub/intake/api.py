@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -12,12 +13,13 @@ from hub.enquiries.queries import find_enquiry_by_reference
 from hub.intake.schemas import EnquiryAcceptedSchema, EnquiryInSchema, EnquiryStatusSchema
 from hub.intake.submit import request_fingerprint, submit_enquiry
 from hub.platform.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
-from hub.platform.extensions import app_settings, get_db, intake_rate_limit
+from hub.platform.extensions import app_settings, get_db
+from hub.platform.json_body import is_json_request
 from hub.platform.metrics import (
     ENQUIRIES_REJECTED,
     ENQUIRIES_REPLAYED,
 )
-from hub.platform.rate_limit import limiter
+from hub.platform.rate_limit import intake_limit
 
 blp = Blueprint(
     "intake",
@@ -26,11 +28,15 @@ blp = Blueprint(
 )
 
 MAX_IDEMPOTENCY_KEY = 255
+# Printable ASCII, not starting or ending with a space (HTTP trims those): 1 to 255 characters.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 @blp.before_request
 def _require_json() -> None:
-    if request.method == "POST" and not (request.mimetype or "").endswith("json"):
+    if request.method == "POST" and not is_json_request():
         raise UnsupportedMediaTypeError("Send the enquiry with Content-Type: application/json.")
 
 
@@ -47,6 +53,8 @@ def _count_rejections(response: Response) -> Response:
 
 
 def _status_url(reference: str) -> str:
+    # HUB_PUBLIC_BASE_URL is required in production, so there the link never echoes the
+    # request's Host header; without it (development, tests) the request's host is used.
     base = app_settings().public_base_url
     path = url_for("intake.get_enquiry_status", reference=reference)
     return (
@@ -57,9 +65,24 @@ def _status_url(reference: str) -> str:
 
 
 @blp.route("/v1/enquiries", methods=["POST"])
-@limiter.limit(intake_rate_limit)
+@intake_limit
 @blp.arguments(EnquiryInSchema(), location="json")  # an instance: no schema build per request
-@blp.response(202, EnquiryAcceptedSchema)
+@blp.response(
+    202,
+    EnquiryAcceptedSchema,
+    headers={
+        "Location": {
+            "description": "The enquiry's status URL (as status_url).",
+            "schema": {"type": "string", "format": "uri"},
+        },
+        REPLAYED_HEADER: {
+            "description": "`true` when this answers a retry with an Idempotency-Key already "
+            "used: the body is the first answer, unchanged (its status is the status at "
+            "first acceptance; follow status_url for the current one).",
+            "schema": {"type": "string", "enum": ["true"]},
+        },
+    },
+)
 @blp.alt_response(422, description="Some answers need checking (problem+json with errors).")
 @blp.alt_response(400, description="The body is not JSON.")
 @blp.alt_response(413, description="The body is over 32 KB.")
@@ -71,9 +94,16 @@ def _status_url(reference: str) -> str:
             "in": "header",
             "name": "Idempotency-Key",
             "required": False,
-            "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_IDEMPOTENCY_KEY,
+                "pattern": IDEMPOTENCY_KEY_PATTERN,
+            },
             "description": "Makes a retry safe for 24 hours: the same key and body give the "
-            "same answer and store one enquiry.",
+            "same answer (with `Idempotent-Replayed: true`) and store one enquiry. The same "
+            "key with a different body is refused (422 `idempotency_key_reused`): use a new "
+            "key (a UUID) for each enquiry.",
         }
     ]
 )
@@ -83,10 +113,15 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     The enquiry is stored before this answers 202; routing to the right council follows.
     """
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY and key.isprintable()):
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
         raise MalformedRequestError(
-            "Idempotency-Key must be 1 to 255 printable characters.",
-            errors=[{"field": "Idempotency-Key", "message": "Use 1 to 255 printable characters."}],
+            "Idempotency-Key must be 1 to 255 printable ASCII characters.",
+            errors=[
+                {
+                    "field": "Idempotency-Key",
+                    "message": "Use 1 to 255 printable ASCII characters, like a UUID.",
+                }
+            ],
         )
     settings = app_settings()
     db = get_db()
@@ -98,9 +133,11 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         request_hash=request_fingerprint(request.get_json(silent=True)) if key else None,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
+    headers = {"Location": result.body["status_url"]}
     if result.outbox_id is None:
         ENQUIRIES_REPLAYED.inc()
-    return result.body, result.status_code, {"Location": result.body["status_url"]}
+        headers[REPLAYED_HEADER] = "true"
+    return result.body, result.status_code, headers
 
 
 @blp.route("/v1/enquiries/<string:reference>", methods=["GET"])

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
-from hub.platform.fields import AuthorityRef, CleanString, Postcode, StrictSchema, UKPhone
+from hub.platform.fields import (
+    AuthorityRef,
+    CleanString,
+    Postcode,
+    StrictBoolean,
+    StrictInteger,
+    StrictSchema,
+    UKPhone,
+)
 
 INTERESTS = (
     "mainstream",
@@ -29,50 +37,48 @@ def _says(required: str) -> dict[str, str | list[Any] | dict[Any, Any]]:
 
 
 class HouseholdSchema(StrictSchema):
-    adults = fields.Integer(
+    adults = StrictInteger(
         required=True,
-        strict=True,
         validate=validate.Range(1, 12, error="Enter a number of adults from 1 to 12."),
         error_messages={
             **_says("Enter how many adults live in your home, as a number."),
             "invalid": "Enter how many adults live in your home, as a number.",
         },
     )
-    children = fields.Integer(
+    children = StrictInteger(
         required=True,
-        strict=True,
         validate=validate.Range(0, 20, error="Enter a number of children from 0 to 20."),
         error_messages={
             **_says("Enter how many children live in your home, as a number."),
             "invalid": "Enter how many children live in your home, as a number.",
         },
     )
-    spare_bedroom = fields.Boolean(
+    spare_bedroom = StrictBoolean(
         required=True,
-        truthy={True},
-        falsy={False},
-        error_messages=_says("Tell us whether you have a spare bedroom."),
+        error_messages={
+            **_says("Tell us whether you have a spare bedroom."),
+            "invalid": "Answer true or false: do you have a spare bedroom?",
+        },
     )
 
 
 class ConsentSchema(StrictSchema):
-    privacy_notice = fields.Boolean(
+    privacy_notice = StrictBoolean(
         required=True,
-        truthy={True},
-        falsy={False},
-        error_messages=_says("Please confirm you have read the privacy notice."),
+        # Documented as enum [true]: an enquiry without it is refused.
+        validate=validate.Equal(True, error="Please confirm you have read the privacy notice."),
+        error_messages={
+            **_says("Please confirm you have read the privacy notice."),
+            "invalid": "Please confirm you have read the privacy notice (true).",
+        },
     )
-    keep_in_touch = fields.Boolean(
+    keep_in_touch = StrictBoolean(
         required=True,
-        truthy={True},
-        falsy={False},
-        error_messages=_says("Tell us whether we may keep in touch (true or false)."),
+        error_messages={
+            **_says("Tell us whether we may keep in touch (true or false)."),
+            "invalid": "Tell us whether we may keep in touch (true or false).",
+        },
     )
-
-    @validates("privacy_notice")
-    def _must_accept(self, value: bool, **_: Any) -> None:
-        if value is not True:
-            raise ValidationError("Please confirm you have read the privacy notice.")
 
 
 class CampaignSchema(StrictSchema):

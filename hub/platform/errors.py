@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from hub.platform.rate_limit import limiter
 
 PROBLEM_TYPE_BASE = "https://fostering-hub.example/problems/"
+PROBLEM_MIMETYPE = "application/problem+json"
 
 
 class HubError(Exception):
@@ -156,7 +157,7 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = errors
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -193,9 +194,11 @@ def http_exception_to_problem(exc: HTTPException) -> Response:
                 merged.update(loc if isinstance(loc, dict) else {"_schema": loc})
             messages = merged
         errors = flatten_messages(messages)
-    headers = {}
+    # Keep what the exception says about itself (Allow on a 405, WWW-Authenticate on a 401);
+    # the body and its Content-Type are ours.
+    headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
     if status == 429:
-        headers = {"Retry-After": str(_retry_after_seconds())}
+        headers["Retry-After"] = str(_retry_after_seconds())
     title = exc.name if status != 422 else ValidationFailedError.title
     detail = exc.description or title
     if status == 422:

@@ -3,70 +3,127 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 
 import phonenumbers
 from marshmallow import RAISE, Schema, ValidationError, fields
 
 from hub.geo import PostcodeFormatError, find_authority, normalise_postcode
+from hub.platform.text import has_forbidden_chars, text_pattern
 
-
-def _has_control_chars(value: str, allow_newlines: bool) -> bool:
-    for ch in value:
-        if allow_newlines and ch in "\n\r\t":
-            continue
-        if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
-            return True
-    return False
+POSTCODE_MAX_LENGTH = 40
 
 
 class CleanString(fields.String):
-    """A trimmed string without control characters; blank counts as missing."""
+    """A trimmed string without control or invisible characters; blank counts as missing.
+
+    The characters refused are those of ``hub.platform.text``, and the OpenAPI document carries
+    the same rule as a pattern.
+    """
 
     def __init__(self, *args: Any, allow_newlines: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        metadata = {
+            "pattern": text_pattern(
+                allow_newlines=allow_newlines, required=bool(kwargs.get("required"))
+            ),
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(*args, metadata=metadata, **kwargs)
         self.allow_newlines = allow_newlines
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        text = unicodedata.normalize("NFC", text).strip()
-        if _has_control_chars(text, self.allow_newlines):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        if has_forbidden_chars(raw, allow_newlines=self.allow_newlines):
             raise ValidationError("Remove any special or invisible characters.")
+        text = unicodedata.normalize("NFC", raw).strip()
         if not text and self.required:
             raise self.make_error("required")
         return text
 
 
+# Examples shown to people (messages, OpenAPI, README): each must pass UKPhone (a test checks).
+PHONE_EXAMPLES = ("07911 123456", "020 7946 0000")
+PHONE_MAX_LENGTH = 30
+# Digits and the punctuation people type between them; no letters (phonenumbers would read
+# "0800-FLOWERS" as a vanity number), no extensions.
+_PHONE_CHARS = frozenset("0123456789 +-().")
+
+
 class UKPhone(fields.String):
-    """A UK phone number, stored in E.164 form (+447700900123)."""
+    """A UK phone number, stored in E.164 form (+447911123456).
+
+    Documented in OpenAPI as ``format: uk-phone``: up to 30 characters of digits, spaces and
+    ``+-().``, that Google's libphonenumber finds valid for the UK (Ofcom's drama ranges such
+    as 07700 900xxx are not).
+    """
+
+    message = f"Enter a UK phone number, like {PHONE_EXAMPLES[0]} or {PHONE_EXAMPLES[1]}."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        metadata = {
+            "format": "uk-phone",
+            "maxLength": PHONE_MAX_LENGTH,
+            "example": PHONE_EXAMPLES[0],
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(*args, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        message = "Enter a UK phone number, like 07700 900123 or 020 7946 0000."
-        if not text or len(text) > 30:
-            raise ValidationError(message)
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        text = raw.strip()
+        if not text or len(raw) > PHONE_MAX_LENGTH or not _PHONE_CHARS.issuperset(text):
+            raise ValidationError(self.message)
         try:
             number = phonenumbers.parse(text, "GB")
         except phonenumbers.NumberParseException as exc:
-            raise ValidationError(message) from exc
+            raise ValidationError(self.message) from exc
         if number.country_code != 44 or not phonenumbers.is_valid_number(number):
-            raise ValidationError(message)
+            raise ValidationError(self.message)
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Postcode(fields.String):
-    """A UK postcode (full or partial), normalised by the geography's normaliser."""
+    """A UK postcode (full or partial), normalised by the geography's normaliser.
+
+    Documented in OpenAPI as ``format: uk-postcode`` (what ``hub.geo.normalise_postcode``
+    reads: ``SW1A 1AA``, ``sw1a1aa``, ``KT1 2``, ``KT1``), at most 40 characters.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        metadata = {
+            "format": "uk-postcode",
+            "maxLength": POSTCODE_MAX_LENGTH,
+            "example": "ME14 1XQ",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(*args, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
+            if len(text) > POSTCODE_MAX_LENGTH:
+                raise PostcodeFormatError("That is too long to be a postcode.")
             return normalise_postcode(text)
         except PostcodeFormatError as exc:
             raise ValidationError(str(exc)) from exc
 
 
 class AuthorityRef(fields.String):
-    """A children's services authority named by GSS code or name; loads as its code."""
+    """A children's services authority named by GSS code or name; loads as its code.
+
+    Documented in OpenAPI as ``format: authority``: an English children's services authority's
+    GSS code (E06, E08, E09 or E10) or its name, as ``hub.geo.find_authority`` reads it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        metadata = {
+            "format": "authority",
+            "maxLength": 120,
+            "example": "Kent",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(*args, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
@@ -76,6 +133,45 @@ class AuthorityRef(fields.String):
                 "We could not find that council. Use its name, like 'Kent', or leave this out."
             )
         return found.code
+
+
+class StrictBoolean(fields.Boolean):
+    """``true`` or ``false`` and nothing else (marshmallow's Boolean takes 1, since 1 == True)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid", input=value)
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer: not a bool (``true`` is an int to Python), not a float, not a string."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class UTCDateTime(fields.AwareDateTime):
+    """An ISO 8601 time, loaded as UTC (a time without an offset is taken as UTC).
+
+    Times whose UTC equivalent falls outside years 1-9999 (``0001-01-01T00:00:00+14:00``) are
+    refused with a field error instead of overflowing later.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        when = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return when.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValidationError("Use a time between 0001-01-01 and 9999-12-31 in UTC.") from exc
 
 
 class StrictSchema(Schema):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
@@ -46,7 +47,7 @@ def _authenticate() -> None:
 
 
 @blp.route("/v1/council/referrals", methods=["GET"])
-@blp.arguments(ReferralQuerySchema, location="query")
+@blp.arguments(ReferralQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, ReferralPageSchema)
 @blp.alt_response(400, description="The cursor could not be read.")
 @blp.alt_response(401, description=_UNAUTHORIZED)

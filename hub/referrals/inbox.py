@@ -27,7 +27,7 @@ from hub.referrals.queries import (
     scoped_referrals,
 )
 
-_CURSOR_KIND = "referrals"
+REFERRALS_CURSOR = "referrals"
 
 
 def summary_of(enquiry: Enquiry, routed_at: datetime | None) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def list_referrals(
     if received_since is not None:
         query = query.where(Enquiry.created_at >= received_since)
     if cursor:
-        after_at, after_id = decode_cursor(_CURSOR_KIND, cursor)
+        after_at, after_id = decode_cursor(REFERRALS_CURSOR, cursor)
         query = query.where(
             or_(
                 Enquiry.created_at < after_at,
@@ -93,7 +93,7 @@ def list_referrals(
     next_cursor = None
     if len(rows) > limit:
         last = page[-1][0]
-        next_cursor = encode_cursor(_CURSOR_KIND, last.created_at, last.id)
+        next_cursor = encode_cursor(REFERRALS_CURSOR, last.created_at, last.id)
     return {"items": items, "next_cursor": next_cursor}
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from marshmallow import Schema, fields, validate
 
-from hub.platform.fields import AuthorityRef, CleanString, StrictSchema
+from hub.platform.fields import AuthorityRef, CleanString, StrictSchema, UTCDateTime
+from hub.platform.pagination import cursor_field
+from hub.referrals.inbox import REFERRALS_CURSOR
 from hub.referrals.queries import REFERRAL_STATUSES
 from hub.referrals.reasons import ReturnReason
 
@@ -19,16 +19,13 @@ class PageQuerySchema(Schema):
         validate=validate.Range(1, MAX_PAGE),
         metadata={"description": "Items per page (1 to 100)."},
     )
-    cursor = fields.String(
-        validate=validate.Length(max=200),
-        metadata={"description": "The next_cursor of the previous page, as given."},
-    )
+    cursor = cursor_field()
 
 
 class ReferralQuerySchema(PageQuerySchema):
+    cursor = cursor_field(REFERRALS_CURSOR)
     status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
-    received_since = fields.AwareDateTime(
-        default_timezone=UTC,
+    received_since = UTCDateTime(
         metadata={"description": "Only referrals received at or after this ISO 8601 time."},
     )
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
 from hub.platform.extensions import get_db
-from hub.referrals.schemas import ActionResultSchema, PageQuerySchema, RouteInSchema
+from hub.referrals.schemas import ActionResultSchema, RouteInSchema
 from hub.triage.decisions import list_decisions
 from hub.triage.queue import list_triage
 from hub.triage.route_by_hand import route_by_hand
-from hub.triage.schemas import DecisionHistorySchema, TriagePageSchema
+from hub.triage.schemas import DecisionHistorySchema, TriagePageSchema, TriageQuerySchema
 
 blp = Blueprint("ops", __name__, description="Hub operators: triage and routing decisions.")
 
@@ -32,7 +33,7 @@ def _authenticate() -> None:
 
 
 @blp.route("/v1/ops/triage", methods=["GET"])
-@blp.arguments(PageQuerySchema, location="query")
+@blp.arguments(TriageQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, TriagePageSchema)
 @blp.alt_response(401, description=_UNAUTHORIZED)
 @blp.alt_response(403, description=_FORBIDDEN)

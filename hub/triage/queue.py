@@ -14,7 +14,7 @@ from hub.referrals.models import RoutingDecisionRecord
 
 log = structlog.get_logger(__name__)
 
-_CURSOR_KIND = "triage"
+TRIAGE_CURSOR = "triage"
 
 
 def _latest_reason_code() -> Any:
@@ -38,7 +38,7 @@ def list_triage(db: Database, *, limit: int = 25, cursor: str | None = None) -> 
         .limit(limit + 1)
     )
     if cursor:
-        after_at, after_id = decode_cursor(_CURSOR_KIND, cursor)
+        after_at, after_id = decode_cursor(TRIAGE_CURSOR, cursor)
         query = query.where(
             or_(
                 Enquiry.created_at > after_at,
@@ -62,5 +62,5 @@ def list_triage(db: Database, *, limit: int = 25, cursor: str | None = None) -> 
     next_cursor = None
     if len(rows) > limit:
         last = page[-1][0]
-        next_cursor = encode_cursor(_CURSOR_KIND, last.created_at, last.id)
+        next_cursor = encode_cursor(TRIAGE_CURSOR, last.created_at, last.id)
     return {"items": items, "next_cursor": next_cursor}

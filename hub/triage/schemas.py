@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from hub.platform.pagination import cursor_field
+from hub.referrals.schemas import PageQuerySchema
+from hub.triage.queue import TRIAGE_CURSOR
+
+
+class TriageQuerySchema(PageQuerySchema):
+    cursor = cursor_field(TRIAGE_CURSOR)
+
 
 class TriageItemSchema(Schema):
     reference = fields.String(required=True)

@@ -17,8 +17,8 @@ from werkzeug.datastructures import MultiDict
 from hub.intake.schemas import BEST_TIMES, CONTACT_METHODS, INTERESTS, EnquiryInSchema
 from hub.intake.submit import submit_enquiry
 from hub.platform.errors import flatten_messages
-from hub.platform.extensions import get_db, intake_rate_limit
-from hub.platform.rate_limit import limiter
+from hub.platform.extensions import get_db
+from hub.platform.rate_limit import intake_limit
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -110,7 +110,7 @@ def enquiry_form() -> Any:
 
 
 @bp.post("/enquire")
-@limiter.limit(intake_rate_limit)
+@intake_limit
 def submit_form() -> Any:
     """Store the enquiry and show its reference, or show what needs fixing."""
     if not secrets.compare_digest(str(request.form.get("csrf", "")), _csrf_token()):

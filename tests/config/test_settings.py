@@ -15,7 +15,13 @@ def test_development_defaults_to_an_embedded_sqlite_file() -> None:
 def test_production_refuses_to_start_without_its_secrets() -> None:
     with pytest.raises(SettingsError) as raised:
         load_settings({"HUB_ENV": "production"})
-    for name in ("HUB_SECRET_KEY", "HUB_ENCRYPTION_KEYS", "HUB_DATABASE_URL", "HUB_REDIS_URL"):
+    for name in (
+        "HUB_SECRET_KEY",
+        "HUB_ENCRYPTION_KEYS",
+        "HUB_DATABASE_URL",
+        "HUB_REDIS_URL",
+        "HUB_PUBLIC_BASE_URL",
+    ):
         assert name in str(raised.value)
 
 
@@ -40,3 +46,14 @@ def test_override_settings_installs_an_explicit_settings_object_and_restores() -
 
 def test_get_settings_reads_the_environment_once() -> None:
     assert get_settings() is get_settings()
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5", "²"])
+def test_trusted_proxies_must_be_a_whole_number(value: str) -> None:
+    with pytest.raises(SettingsError, match="HUB_TRUSTED_PROXIES"):
+        load_settings({"HUB_TRUSTED_PROXIES": value})
+
+
+def test_trusted_proxies_default_to_none() -> None:
+    assert load_settings({}).trusted_proxies == 0
+    assert load_settings({"HUB_TRUSTED_PROXIES": "2"}).trusted_proxies == 2

@@ -5,11 +5,14 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
 from hub.enquiries.models import Enquiry
+from hub.referrals.route_enquiry import route_enquiry
 from tests.intake.factories import enquiry_body
+from tests.support.council import enquiry_id_of
 
 
 def _enquiries(db) -> int:  # type: ignore[no-untyped-def]
@@ -65,3 +68,25 @@ def test_key_expires_after_24_hours(client, db) -> None:  # type: ignore[no-unty
         again = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-old"})
     assert again.status_code == 202
     assert _enquiries(db) == 2
+
+
+def test_a_replay_answers_the_first_body_and_says_it_is_a_replay(client, db) -> None:  # type: ignore[no-untyped-def]
+    body = enquiry_body()
+    first = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-replay"})
+    assert "Idempotent-Replayed" not in first.headers
+    # The enquiry moves on (routed to Kent) before the client retries.
+    route_enquiry(db, enquiry_id_of(db, first.get_json()["reference"]))
+    again = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-replay"})
+    assert again.status_code == 202
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()  # the first answer, unchanged, as documented
+    assert again.headers["Location"] == first.headers["Location"]
+    current = client.get(again.get_json()["status_url"]).get_json()
+    assert current["status"] == "routed"
+
+
+@pytest.mark.parametrize("key", ["", " leading", "trailing ", "caf\u00e9", "x" * 256])
+def test_a_malformed_idempotency_key_is_a_400(client, key: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/v1/enquiries", json=enquiry_body(), headers={"Idempotency-Key": key})
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "Idempotency-Key"

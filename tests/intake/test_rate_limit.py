@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from config.settings import load_settings
 from hub.app import create_app
 from tests.intake.factories import enquiry_body
+
+FORM = {
+    "given_name": "Sam",
+    "family_name": "Jones",
+    "email": "sam@example.org",
+    "phone": "07911 123456",
+    "postcode": "ME14 1XQ",
+    "preferred_contact": "phone",
+    "interest": "mainstream",
+    "adults": "2",
+    "children": "0",
+    "spare_bedroom": "yes",
+    "privacy_notice": "yes",
+}
 
 
 def test_too_many_requests_from_one_address_get_429_with_retry_after(  # type: ignore[no-untyped-def]
@@ -24,3 +39,82 @@ def test_too_many_requests_from_one_address_get_429_with_retry_after(  # type: i
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "rate_limited"
     assert int(response.headers["Retry-After"]) > 0
+
+
+def _limited_client(db, hub_env, limit: str, **more: str):  # type: ignore[no-untyped-def]
+    settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": limit, **more})
+    return create_app(settings, db=db).test_client()
+
+
+def _address() -> str:
+    return f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
+
+
+def _form_post(client, address: str) -> int:  # type: ignore[no-untyped-def]
+    page = client.get("/", environ_base={"REMOTE_ADDR": address}).get_data(as_text=True)
+    match = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert match
+    response = client.post(
+        "/enquire", data={**FORM, "csrf": match.group(1)}, environ_base={"REMOTE_ADDR": address}
+    )
+    return int(response.status_code)
+
+
+def test_the_api_and_the_form_share_one_bucket_per_client(  # type: ignore[no-untyped-def]
+    db, geography, hub_env
+) -> None:
+    client = _limited_client(db, hub_env, "4/minute")
+    address = {"REMOTE_ADDR": _address()}
+    api = [
+        client.post("/v1/enquiries", json=enquiry_body(), environ_base=address).status_code
+        for _ in range(2)
+    ]
+    form = [_form_post(client, address["REMOTE_ADDR"]) for _ in range(2)]
+    assert (api, form) == ([202, 202], [201, 201])
+    # The limit is 4 in all, whichever door: both doors now refuse this client.
+    assert (
+        client.post("/v1/enquiries", json=enquiry_body(), environ_base=address).status_code == 429
+    )
+    assert _form_post(client, address["REMOTE_ADDR"]) == 429
+
+
+def test_form_posts_use_up_the_api_allowance(db, geography, hub_env) -> None:  # type: ignore[no-untyped-def]
+    client = _limited_client(db, hub_env, "2/minute")
+    address = _address()
+    assert [_form_post(client, address) for _ in range(2)] == [201, 201]
+    refused = client.post(
+        "/v1/enquiries", json=enquiry_body(), environ_base={"REMOTE_ADDR": address}
+    )
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+
+
+def _through_proxy(client, proxy: str, forwarded_for: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/v1/enquiries",
+        json=enquiry_body(),
+        environ_base={"REMOTE_ADDR": proxy},
+        headers={"X-Forwarded-For": forwarded_for},
+    ).status_code
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(  # type: ignore[no-untyped-def]
+    db, geography, hub_env
+) -> None:
+    client = _limited_client(db, hub_env, "1/minute", HUB_TRUSTED_PROXIES="0")
+    # Two "clients" that only differ by a header anyone can write share the proxy's bucket.
+    proxy = _address()
+    assert _through_proxy(client, proxy, _address()) == 202
+    assert _through_proxy(client, proxy, _address()) == 429
+
+
+def test_with_one_trusted_proxy_each_forwarded_client_has_its_own_bucket(  # type: ignore[no-untyped-def]
+    db, geography, hub_env
+) -> None:
+    client = _limited_client(db, hub_env, "1/minute", HUB_TRUSTED_PROXIES="1")
+    proxy, first, second = _address(), _address(), _address()
+    assert _through_proxy(client, proxy, first) == 202
+    assert _through_proxy(client, proxy, first) == 429
+    assert _through_proxy(client, proxy, second) == 202
+    # Only the last hop counts: a client cannot pick its address by prepending one.
+    assert _through_proxy(client, proxy, f"{_address()}, {first}") == 429

@@ -1,0 +1,95 @@
+"""Read a JSON request body the way the API promises: exactly ``application/json``, bounded.
+
+Python's ``json`` fails on two kinds of valid JSON with errors nothing above it expects: deep
+nesting (RecursionError) and integers longer than Python's int-digits limit (ValueError). Both
+used to surface as 500s. The guard below runs before every view on every route:
+
+* a body nested deeper than ``MAX_JSON_DEPTH`` cannot be read: 400 ``malformed_request``;
+* an integer outside a signed 64-bit range is a rule broken by a readable body: 422
+  ``validation_failed``, naming the field (no field of the API takes such a number).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, request
+
+from hub.platform.errors import MalformedRequestError, ValidationFailedError
+
+JSON_MIMETYPE = "application/json"
+MAX_JSON_DEPTH = 32
+_INT64 = 2**63
+# Longer than any int64 (sign included): refused without asking int() to convert it.
+_MAX_INT_CHARS = 20
+TOO_LARGE = "Use a smaller number (this one is too large to be an answer here)."
+
+
+class OversizedNumber:
+    """Stands in for an integer the API never takes, so its place can be named."""
+
+    __slots__ = ()
+
+
+def _parse_int(text: str) -> int | OversizedNumber:
+    if len(text) > _MAX_INT_CHARS:
+        return OversizedNumber()
+    value = int(text)
+    return value if -_INT64 <= value < _INT64 else OversizedNumber()
+
+
+def is_json_request() -> bool:
+    """True when the request says its body is exactly ``application/json`` (any charset)."""
+    return request.mimetype == JSON_MIMETYPE
+
+
+def load_json_body(raw: bytes | str) -> Any:
+    """Parse a body; MalformedRequestError or ValidationFailedError for the cases above."""
+    try:
+        value = json.loads(raw, parse_int=_parse_int)
+    except RecursionError as exc:
+        raise _too_deep() from exc
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise MalformedRequestError("The body is not valid JSON.") from exc
+    oversized = _check_shape(value)
+    if oversized:
+        raise ValidationFailedError(
+            "Check the answers listed in errors and send the request again.",
+            errors=[{"field": field, "message": TOO_LARGE} for field in oversized],
+        )
+    return value
+
+
+def _too_deep() -> MalformedRequestError:
+    return MalformedRequestError(
+        f"The body is nested more than {MAX_JSON_DEPTH} levels deep.",
+        errors=[{"field": "(body)", "message": "Send a flatter JSON document."}],
+    )
+
+
+def _check_shape(value: Any) -> list[str]:
+    """The paths of oversized numbers; raises when nesting passes ``MAX_JSON_DEPTH``."""
+    oversized: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep()
+        if isinstance(item, OversizedNumber):
+            oversized.append(path or "(body)")
+        elif isinstance(item, dict | list):
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in pairs)
+    return sorted(oversized)
+
+
+def register_json_body_guard(app: Flask) -> None:
+    """Check every JSON body before any view (and webargs) parses it."""
+
+    @app.before_request
+    def _guard_json_body() -> None:
+        if is_json_request():
+            raw = request.get_data(cache=True)
+            if raw:
+                load_json_body(raw)

@@ -1,0 +1,73 @@
+"""The OpenAPI document tells the truth about errors: every one is ``application/problem+json``.
+
+flask-smorest documents error responses as ``application/json`` with its own error schema, and
+``alt_response(4xx, description=...)`` documents no body at all. The plugin below rewrites every
+error response of every operation (any blueprint, present or future) to the problem shape, so
+no route has to say it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import BasePlugin
+from marshmallow import Schema, fields
+
+from hub.platform.errors import PROBLEM_MIMETYPE
+
+PROBLEM_SCHEMA_NAME = "Problem"
+
+
+class FieldErrorSchema(Schema):
+    field = fields.String(required=True, metadata={"example": "household.adults"})
+    message = fields.String(required=True)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every error on every route is sent."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    code = fields.String(required=True, metadata={"description": "Stable, machine-readable."})
+    request_id = fields.String(required=True, allow_none=True)
+    errors = fields.List(
+        fields.Nested(FieldErrorSchema),
+        metadata={"description": "For validation problems: one entry per field."},
+    )
+
+
+def problem_content() -> dict[str, Any]:
+    """The ``content`` of an error response: the problem schema as problem+json."""
+    return {PROBLEM_MIMETYPE: {"schema": PROBLEM_SCHEMA_NAME}}
+
+
+def _is_error(status: Any) -> bool:
+    text = str(status)
+    return text == "default" or (text.isdigit() and int(text) >= 400)
+
+
+class ProblemResponsesPlugin(BasePlugin):
+    """Document every 4xx/5xx/default response of an operation as a problem+json body."""
+
+    def operation_helper(
+        self,
+        path: str | None = None,
+        operations: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        for operation in (operations or {}).values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in (operation.get("responses") or {}).items():
+                # A string is a reference to a registered response (see ProblemApi).
+                if not _is_error(status) or not isinstance(response, dict):
+                    continue
+                if "$ref" in response:
+                    continue
+                content = response.get("content") or {}
+                body = content.pop("application/json", None)
+                if body is not None and PROBLEM_MIMETYPE not in content:
+                    content[PROBLEM_MIMETYPE] = body
+                response["content"] = content or problem_content()
