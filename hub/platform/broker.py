@@ -43,12 +43,30 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=4)
-def _sender(redis_url: str) -> Celery:
+# The request path's publish: one connection attempt with short socket timeouts and no
+# retries. The message's outbox row is already committed, so a refused publish costs nothing
+# but a short wait for the sweeper (beat), which publishes it later with the normal retries.
+FAIL_FAST_TRANSPORT: dict[str, Any] = {
+    "socket_connect_timeout": 0.25,
+    "socket_timeout": 0.5,
+    "max_retries": 0,
+    "health_check_interval": 0,
+}
+FAIL_FAST_CONNECTION_TIMEOUT = 0.5
+
+
+@lru_cache(maxsize=8)
+def _sender(redis_url: str, fail_fast: bool = False) -> Celery:
     settings = get_settings()
     app = Celery("hub-publisher", set_as_current=False)
     app.conf.update(celery_config(settings))
     app.conf.broker_url = redis_url
+    if fail_fast:
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            **FAIL_FAST_TRANSPORT,
+        }
+        app.conf.broker_connection_timeout = FAIL_FAST_CONNECTION_TIMEOUT
     return app
 
 
@@ -57,16 +75,22 @@ class PublishError(RuntimeError):
 
 
 def publish(
-    task: TaskName, *args: int | str, redis_url: str | None = None, request_id: str | None = None
+    task: TaskName,
+    *args: int | str,
+    redis_url: str | None = None,
+    request_id: str | None = None,
+    fail_fast: bool = False,
 ) -> None:
-    """Send one task by name with ids only; raise PublishError at once if the broker is down.
+    """Send one task by name with ids only; raise PublishError if the broker is down.
 
+    With ``fail_fast`` (the request path) the broker gets one short try (about half a second
+    at worst); otherwise kombu retries the connection for ``broker_connection_timeout``.
     The API's request id travels in a message header (not an argument) so one enquiry's log
     lines can be followed from the request to the worker.
     """
     url = redis_url or get_settings().redis_url
     headers = {"request_id": request_id} if request_id else None
     try:
-        _sender(url).send_task(str(task), args=list(args), retry=False, headers=headers)
+        _sender(url, fail_fast).send_task(str(task), args=list(args), retry=False, headers=headers)
     except Exception as exc:
         raise PublishError(f"broker unavailable: {type(exc).__name__}") from exc
