@@ -1,4 +1,4 @@
-"""The embedded Redis asks for a password, refuses CONFIG and friends, and keeps its files private."""
+"""The embedded Redis asks for a password, refuses CONFIG and friends, keeps its files private."""
 
 from __future__ import annotations
 
@@ -34,13 +34,13 @@ def _mode(path: Path) -> int:
 
 def test_a_client_without_the_password_is_refused(server: EmbeddedRedis) -> None:
     anonymous = Redis(host="127.0.0.1", port=server.port, socket_connect_timeout=2)
-    with pytest.raises((AuthenticationError, ResponseError), match="(?i)auth"):
+    with pytest.raises((AuthenticationError, ResponseError), match=r"(?i)auth"):
         anonymous.set("k", "v")
     anonymous.close()
 
 
 def test_a_wrong_password_is_refused(server: EmbeddedRedis) -> None:
-    intruder = Redis(host="127.0.0.1", port=server.port, password="guess")  # noqa: S106
+    intruder = Redis(host="127.0.0.1", port=server.port, password="guess")
     with pytest.raises((AuthenticationError, ResponseError)):
         intruder.ping()
     intruder.close()
@@ -70,7 +70,7 @@ def test_each_server_gets_its_own_random_password(tmp_path: Path) -> None:
 def test_commands_that_reach_outside_redis_are_refused_even_with_the_password(
     client: Redis, command: tuple[str, ...]
 ) -> None:
-    with pytest.raises(ResponseError, match="(?i)unknown command"):
+    with pytest.raises(ResponseError, match=r"(?i)unknown command"):
         client.execute_command(*command)
 
 
