@@ -51,6 +51,9 @@ class Settings:
     visibility_timeout: int = 3600
     log_json: bool = False
     public_base_url: str = ""
+    # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
+    worker_heartbeat_seconds: float = 5.0
+    api_workers: int = 2
 
     @property
     def is_production(self) -> bool:
@@ -87,6 +90,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         visibility_timeout=int(get("HUB_VISIBILITY_TIMEOUT", "3600")),
         log_json=_bool(get("HUB_LOG_JSON", "false")),
         public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
+        # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
+        worker_heartbeat_seconds=float(get("HUB_WORKER_HEARTBEAT_SECONDS", "5")),
+        api_workers=int(get("HUB_API_WORKERS", "2")),
     )
     if "HUB_PARTIAL_POSTCODE_SHARE" in env:
         # Retired: a routing policy belongs to the rules file, which has the one value.
