@@ -24,12 +24,12 @@ def heartbeat_ttl(interval: float) -> float:
     return interval * TTL_BEATS
 
 
-def beat(client: Redis, worker: str, interval: float) -> None:
+def beat(client: Redis[bytes], worker: str, interval: float) -> None:
     """Write one heartbeat: the key lives for three beats."""
     client.set(HEARTBEAT_KEY, worker, px=max(int(heartbeat_ttl(interval) * 1000), 1))
 
 
-def any_worker_alive(client: Redis) -> bool:
+def any_worker_alive(client: Redis[bytes]) -> bool:
     """True while some worker has beaten within the time to live (one EXISTS)."""
     return bool(client.exists(HEARTBEAT_KEY))
 
