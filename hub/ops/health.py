@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from redis import Redis
 from sqlalchemy import text
 
 from hub.platform.errors import problem_response
 from hub.platform.extensions import app_settings, get_db
 from hub.platform.heartbeat import any_worker_alive
+from hub.platform.metrics import exposition
 
 bp = Blueprint("health", __name__)
 
@@ -59,5 +60,5 @@ def readyz() -> Response:
 
 @bp.get("/metrics")
 def metrics() -> Response:
-    """Prometheus metrics."""
-    return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+    """Prometheus metrics (all the API's worker processes' under gunicorn)."""
+    return Response(exposition(), mimetype=CONTENT_TYPE_LATEST)

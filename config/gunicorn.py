@@ -1,0 +1,41 @@
+"""gunicorn settings for the hub's API (``gunicorn -c python:config.gunicorn``).
+
+`hub run` and docker-compose both serve the API with these. Each gunicorn worker is its own
+process with its own metrics, so prometheus_client runs in multiprocess mode: every worker
+writes its numbers to files in ``PROMETHEUS_MULTIPROC_DIR`` and ``/metrics`` adds them up. The
+directory is emptied when gunicorn starts, and a worker that exits is marked dead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+# Set before any worker imports prometheus_client: it picks its value store at import time.
+MULTIPROC_DIR = Path(
+    os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR",
+        str((Path(os.environ.get("HUB_DATA_DIR", "var")) / "prometheus").resolve()),
+    )
+)
+
+workers = int(os.environ.get("HUB_API_WORKERS", "2"))
+timeout = 30
+graceful_timeout = 20
+
+
+def on_starting(server: Any) -> None:
+    """Start from an empty metrics directory: numbers from an earlier run must not add in."""
+    shutil.rmtree(MULTIPROC_DIR, ignore_errors=True)
+    MULTIPROC_DIR.mkdir(parents=True, mode=0o700)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Let prometheus_client drop a dead worker's live gauges."""
+    # Imported here, in the master, only once a worker exits: the master never imports
+    # prometheus_client at start-up, so every worker picks the multiprocess value store.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
