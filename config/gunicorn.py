@@ -24,6 +24,8 @@ MULTIPROC_DIR = Path(
 workers = int(os.environ.get("HUB_API_WORKERS", "2"))
 timeout = 30
 graceful_timeout = 20
+# No runtime control socket (gunicorn 24+): several hubs on one machine would share its path.
+control_socket_disable = True
 
 
 def on_starting(server: Any) -> None:
