@@ -22,6 +22,7 @@ MULTIPROC_DIR = Path(
 )
 
 workers = int(os.environ.get("HUB_API_WORKERS", "2"))
+threads = int(os.environ.get("HUB_API_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 # No runtime control socket (gunicorn 24+): several hubs on one machine would share its path.

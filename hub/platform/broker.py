@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -74,6 +76,32 @@ class PublishError(RuntimeError):
     """The broker did not take the message; the outbox row stays for the sweeper."""
 
 
+class BrokerGate:
+    """After a failed request-path publish, skip the broker for ``hold`` seconds.
+
+    While Redis hangs, each try costs up to the socket timeout; a request that would only
+    leave its row for the sweeper anyway need not pay it. One request per ``hold`` (per
+    process) tries again; the first success opens the gate for all.
+    """
+
+    def __init__(self, hold: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.hold = hold
+        self.clock = clock
+        self._closed_until: dict[str, float] = {}
+
+    def allows(self, url: str) -> bool:
+        return self.clock() >= self._closed_until.get(url, 0.0)
+
+    def failed(self, url: str) -> None:
+        self._closed_until[url] = self.clock() + self.hold
+
+    def succeeded(self, url: str) -> None:
+        self._closed_until.pop(url, None)
+
+
+REQUEST_PATH_GATE = BrokerGate()
+
+
 def publish(
     task: TaskName,
     *args: int | str,
@@ -84,13 +112,20 @@ def publish(
     """Send one task by name with ids only; raise PublishError if the broker is down.
 
     With ``fail_fast`` (the request path) the broker gets one short try (about half a second
-    at worst); otherwise kombu retries the connection for ``broker_connection_timeout``.
+    at worst), and none for two seconds after a failure (``REQUEST_PATH_GATE``); otherwise
+    kombu retries the connection for ``broker_connection_timeout``.
     The API's request id travels in a message header (not an argument) so one enquiry's log
     lines can be followed from the request to the worker.
     """
     url = redis_url or get_settings().redis_url
     headers = {"request_id": request_id} if request_id else None
+    if fail_fast and not REQUEST_PATH_GATE.allows(url):
+        raise PublishError("broker unavailable: it failed moments ago (not tried)")
     try:
         _sender(url, fail_fast).send_task(str(task), args=list(args), retry=False, headers=headers)
     except Exception as exc:
+        if fail_fast:
+            REQUEST_PATH_GATE.failed(url)
         raise PublishError(f"broker unavailable: {type(exc).__name__}") from exc
+    if fail_fast:
+        REQUEST_PATH_GATE.succeeded(url)

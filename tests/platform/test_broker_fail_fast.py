@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hub.platform.broker import PublishError
+from hub.platform.broker import BrokerGate, PublishError
 from hub.platform.outbox import OutboxEntry, publish_entry, publisher_for
 from hub.platform.queues import TaskName
 
@@ -61,3 +61,26 @@ def test_worker_side_publishing_still_retries_the_broker(closing_broker) -> None
     with pytest.raises(PublishError):
         publish_entry(ENTRY, redis_url=closing_broker.url)
     assert closing_broker.accepted >= 2
+
+
+def test_after_a_failure_the_request_path_skips_the_broker_a_while(closing_broker) -> None:  # type: ignore[no-untyped-def]
+    publish = publisher_for(closing_broker.url)
+    for _ in range(3):
+        with pytest.raises(PublishError):
+            publish(ENTRY)
+    assert closing_broker.accepted == 1  # the second and third were left for the sweeper
+
+
+def test_the_gate_reopens_after_its_hold_or_at_the_first_success() -> None:
+    now = [100.0]
+    gate = BrokerGate(hold=2.0, clock=lambda: now[0])
+    url = "redis://127.0.0.1:1/0"
+    assert gate.allows(url)
+    gate.failed(url)
+    assert not gate.allows(url)
+    assert gate.allows("redis://127.0.0.1:2/0")  # another broker is not affected
+    now[0] += 2.0
+    assert gate.allows(url)
+    gate.failed(url)
+    gate.succeeded(url)
+    assert gate.allows(url)
