@@ -9,7 +9,6 @@ directory is emptied when gunicorn starts, and a worker that exits is marked dea
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,13 @@ control_socket_disable = True
 
 
 def on_starting(server: Any) -> None:
-    """Start from an empty metrics directory: numbers from an earlier run must not add in."""
-    shutil.rmtree(MULTIPROC_DIR, ignore_errors=True)
-    MULTIPROC_DIR.mkdir(parents=True, mode=0o700)
+    """Start from no metrics files: numbers from an earlier run must not add in.
+
+    Only prometheus_client's own ``*.db`` files are removed, whatever the directory is.
+    """
+    MULTIPROC_DIR.mkdir(parents=True, mode=0o700, exist_ok=True)
+    for stale in MULTIPROC_DIR.glob("*.db"):
+        stale.unlink(missing_ok=True)
 
 
 def child_exit(server: Any, worker: Any) -> None:

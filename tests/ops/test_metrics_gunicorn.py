@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from prometheus_client.mmap_dict import MmapedDict, mmap_key
 from prometheus_client.parser import text_string_to_metric_families
 
 from hub.embedded.redis_server import free_port
@@ -35,6 +36,7 @@ def test_metrics_sum_the_counters_of_every_gunicorn_worker(
     db, hub_env: dict[str, str], tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     env = {**hub_env, "HUB_DATA_DIR": str(tmp_path)}
+    _leave_stale_counter(tmp_path / "prometheus", 1000.0)  # from a run before this one
     api = GunicornProcess(env, tmp_path, free_port(), workers=2)
     try:
         api.wait_ready()
@@ -55,3 +57,13 @@ def test_metrics_sum_the_counters_of_every_gunicorn_worker(
         assert [_accepted(api.base_url) for _ in range(6)] == [float(posted)] * 6
     finally:
         api.stop()
+
+
+def _leave_stale_counter(directory: Path, value: float) -> None:
+    """A metrics file as an earlier gunicorn's worker would have left it."""
+    directory.mkdir(parents=True)
+    stale = MmapedDict(str(directory / "counter_4242.db"))
+    help_text = "Enquiries stored (202)."
+    key = mmap_key("hub_enquiries_accepted", ACCEPTED, [], [], help_text)
+    stale.write_value(key, value, timestamp=0.0)
+    stale.close()
