@@ -50,7 +50,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 # but a short wait for the sweeper (beat), which publishes it later with the normal retries.
 FAIL_FAST_TRANSPORT: dict[str, Any] = {
     "socket_connect_timeout": 0.25,
-    "socket_timeout": 0.5,
+    "socket_timeout": 0.3,
     "max_retries": 0,
     "health_check_interval": 0,
 }
@@ -111,9 +111,9 @@ def publish(
 ) -> None:
     """Send one task by name with ids only; raise PublishError if the broker is down.
 
-    With ``fail_fast`` (the request path) the broker gets one short try (about half a second
-    at worst), and none for two seconds after a failure (``REQUEST_PATH_GATE``); otherwise
-    kombu retries the connection for ``broker_connection_timeout``.
+    With ``fail_fast`` (the request path) the broker gets one short try (0.25 s to connect,
+    0.3 s for an answer), and none for two seconds after a failure (``REQUEST_PATH_GATE``);
+    otherwise kombu retries the connection for ``broker_connection_timeout``.
     The API's request id travels in a message header (not an argument) so one enquiry's log
     lines can be followed from the request to the worker.
     """
