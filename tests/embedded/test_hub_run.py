@@ -194,13 +194,16 @@ def test_the_data_directory_is_private(hub: HubRun) -> None:
     }
 
 
-def test_ctrl_c_stops_every_child_and_leaves_no_orphan(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_stops_every_child_and_leaves_no_orphan(
+    tmp_path: Path, stop_signal: signal.Signals
+) -> None:
     hub = HubRun(tmp_path)
     try:
         hub.wait_ready()
         children = processes_of(hub.data_dir)
         assert len(children) >= 5  # redis, worker (+ pool), beat, gunicorn (+ workers)
-        assert hub.interrupt(signal.SIGINT) == 0
+        assert hub.interrupt(stop_signal) == 0
         wait_for(
             lambda: processes_of(hub.data_dir) == [],
             20,
