@@ -70,6 +70,9 @@ class Settings:
     public_base_url: str = ""
     # harden-api (issue 8): how many proxies append to X-Forwarded-For (0: ignore it).
     trusted_proxies: int = 0
+    # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
+    worker_heartbeat_seconds: float = 5.0
+    api_workers: int = 2
 
     @property
     def is_production(self) -> bool:
@@ -107,6 +110,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_json=_bool(get("HUB_LOG_JSON", "false")),
         public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
         trusted_proxies=_count("HUB_TRUSTED_PROXIES", get("HUB_TRUSTED_PROXIES", "0")),
+        # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
+        worker_heartbeat_seconds=float(get("HUB_WORKER_HEARTBEAT_SECONDS", "5")),
+        api_workers=int(get("HUB_API_WORKERS", "2")),
     )
     if "HUB_PARTIAL_POSTCODE_SHARE" in env:
         # Retired: a routing policy belongs to the rules file, which has the one value.

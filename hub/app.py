@@ -56,7 +56,8 @@ def register_config(app: Flask, settings: Settings) -> None:
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
-        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+        # Short timeouts: while Redis hangs, a request falls back to in-memory counting quickly.
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         HUB_SETTINGS=settings,
     )
 

@@ -73,7 +73,11 @@ def main(ctx: click.Context) -> None:
     help="The hub's data directory (SQLite file, Redis, geography); default: $HUB_DATA_DIR.",
 )
 def run(host: str, port: int, data_dir: Path) -> None:
-    """Start the embedded default: SQLite, embedded Redis, API, worker and beat."""
+    """Start the embedded default: SQLite, embedded Redis, API (gunicorn), worker and beat.
+
+    A child process that dies is restarted (backoff doubling from 1 s to 30 s); Ctrl-C or
+    SIGTERM stops them all.
+    """
     # Imported here for start-up time, not for a cycle: the runner loads the whole web app,
     # which `hub geo resolve` and the other small commands do not need.
     from hub.embedded.runner import run_embedded
@@ -126,7 +130,17 @@ def worker(celery_args: tuple[str, ...]) -> None:
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 @data_dir_option
 def beat(celery_args: tuple[str, ...]) -> None:
-    """Run Celery beat (outbox sweeper, clocks, purges)."""
+    """Run Celery beat, which sends the hub's scheduled jobs to the workers.
+
+    \b
+    Today's schedule:
+      outbox sweep           every HUB_OUTBOX_SWEEP_SECONDS (10 s): publish outbox rows
+                             left unpublished or unfinished (broker down, worker killed)
+      idempotency-key purge  hourly: forget Idempotency-Keys older than
+                             HUB_IDEMPOTENCY_TTL_HOURS (24 h)
+
+    Extra options go to celery beat.
+    """
     _exec_celery("beat", celery_args)
 
 

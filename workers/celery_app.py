@@ -7,11 +7,12 @@ from functools import lru_cache
 
 import structlog
 from celery import Celery, Task
-from celery.signals import task_prerun, worker_process_init
+from celery.signals import task_prerun, worker_process_init, worker_ready, worker_shutdown
 
 from config.settings import get_settings
 from hub.platform.broker import celery_config
 from hub.platform.db import Database
+from hub.platform.heartbeat import Heartbeat
 from hub.platform.logging import configure_logging
 from hub.platform.queues import Queue, TaskName
 
@@ -62,3 +63,22 @@ def _bind_request_id(task: Task | None = None, task_id: str | None = None, **_: 
     structlog.contextvars.clear_contextvars()
     request_id = getattr(task.request, "request_id", None) if task is not None else None
     structlog.contextvars.bind_contextvars(task_id=task_id, request_id=request_id)
+
+
+# The worker's heartbeat, for /readyz: beaten from the worker's main process while it runs.
+_heartbeat: list[Heartbeat] = []
+
+
+@worker_ready.connect
+def _start_heartbeat(sender: object = None, **_: object) -> None:
+    settings = get_settings()
+    name = str(getattr(sender, "hostname", "worker"))
+    heartbeat = Heartbeat(settings.redis_url, name, settings.worker_heartbeat_seconds)
+    heartbeat.start()
+    _heartbeat.append(heartbeat)
+
+
+@worker_shutdown.connect
+def _stop_heartbeat(**_: object) -> None:
+    while _heartbeat:
+        _heartbeat.pop().stop()

@@ -1,27 +1,37 @@
-"""``hub run``: the embedded default in one foreground process tree, stopped by Ctrl-C."""
+"""``hub run``: the embedded default in one foreground process tree, stopped by Ctrl-C.
+
+`hub run` prepares the data directory (0700, files 0600), starts the embedded Redis, migrates,
+builds the geography, checks the rules, then supervises four children: Redis, the Celery
+worker, beat and the API under gunicorn (``config/gunicorn.py``). A child that dies is
+restarted with a capped exponential backoff (:mod:`hub.embedded.supervisor`).
+"""
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 from types import FrameType
 
 import click
-from werkzeug.serving import make_server
+import structlog
 
 from config.settings import get_settings
-from hub.app import create_app
-from hub.embedded.redis_server import EmbeddedRedis
+from hub.embedded.redis_server import EmbeddedRedis, private_dir
+from hub.embedded.supervisor import Child, ProcessChild, RedisChild, Supervisor
 from hub.geo import ensure_default_geography
+from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
 from hub.platform.queues import Queue
 from hub.routing import get_active_rules
 
 ALL_QUEUES = ",".join(str(queue) for queue in Queue)
+
+log = structlog.get_logger(__name__)
 
 
 def celery_command(kind: str, data_dir: Path, concurrency: int = 2) -> list[str]:
@@ -50,54 +60,106 @@ def celery_command(kind: str, data_dir: Path, concurrency: int = 2) -> list[str]
     ]
 
 
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """The API under gunicorn with the hub's settings (multiprocess metrics, timeouts)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:config.gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "hub.app:create_app()",
+    ]
+
+
+def secure_data_dir(data_dir: Path) -> None:
+    """Make the data directory and everything in it private: directories 0700, files 0600.
+
+    New files are private from birth (`hub run` and its children run with umask 077); this
+    also closes up what an older version, or another tool, left readable.
+    """
+    private_dir(data_dir)
+    for root, dirs, files in os.walk(data_dir):
+        for name in dirs:
+            path = Path(root, name)
+            if not path.is_symlink():
+                path.chmod(0o700)
+        for name in files:
+            path = Path(root, name)
+            if not path.is_symlink():
+                path.chmod(0o600)
+
+
+def _wait_until_serving(url: str, supervisor: Supervisor, stopping: threading.Event) -> bool:
+    """Supervise until the API answers /healthz (or a stop is asked for)."""
+    while not stopping.is_set():
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - our own loopback URL
+                return True
+        except OSError:
+            supervisor.check(stopping)
+            stopping.wait(0.2)
+    return False
+
+
 def run_embedded(host: str, port: int, data_dir: Path) -> None:
-    """Start embedded Redis, migrate, build geography, then API + worker + beat."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Start embedded Redis, migrate, build geography, then supervise API + worker + beat."""
+    os.umask(0o077)
+    secure_data_dir(data_dir)
     os.environ["HUB_DATA_DIR"] = str(data_dir.resolve())
     os.environ.setdefault("HUB_GEO_DIR", str((data_dir / "geo").resolve()))
-    redis: EmbeddedRedis | None = None
-    if not os.environ.get("HUB_REDIS_URL"):
-        redis = EmbeddedRedis(data_dir / "redis")
-        redis.start()
-        os.environ["HUB_REDIS_URL"] = redis.url
-        click.echo(f"embedded redis on {redis.url}", err=True)
-
     get_settings.cache_clear()
-    settings = get_settings()
-    children: list[subprocess.Popen[bytes]] = []
-    server = None
+    configure_logging(json_logs=get_settings().log_json)
+
+    stopping = threading.Event()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+
+    children: list[Child] = []
+    supervisor = Supervisor(children)
     try:
+        if not os.environ.get("HUB_REDIS_URL"):
+            redis = RedisChild(EmbeddedRedis(data_dir / "redis"))
+            children.append(redis)
+            supervisor.start_all()
+            os.environ["HUB_REDIS_URL"] = redis.redis.url
+            click.echo(f"embedded redis on {redis.redis.display_url}", err=True)
+            get_settings.cache_clear()
+        settings = get_settings()
+
         upgrade(settings.resolved_database_url)
+        if settings.resolved_database_url.startswith("sqlite:///"):
+            secure_data_dir(data_dir)  # the SQLite file and its WAL, if just created
         click.echo("database ready", err=True)
         version = ensure_default_geography()
         click.echo(f"geography ready: {version}", err=True)
-
         # An invalid rules file stops the hub here, before any enquiry could be routed by it.
         rules = get_active_rules()
         click.echo(f"cluster rules ready: version {rules.version}", err=True)
-        for kind in ("worker", "beat"):
-            children.append(subprocess.Popen(celery_command(kind, data_dir)))  # noqa: S603
 
-        server = make_server(host, port, create_app(settings), threaded=True)
-        stop = threading.Event()
-
-        def _stop(signum: int, _frame: FrameType | None) -> None:
-            stop.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-        signal.signal(signal.SIGINT, _stop)
-        signal.signal(signal.SIGTERM, _stop)
-        click.echo(f"hub running at http://{host}:{server.port}/  (docs at /docs; Ctrl-C stops)")
-        server.serve_forever()
+        started = len(children)
+        children.extend(
+            [
+                ProcessChild("worker", celery_command("worker", data_dir)),
+                ProcessChild("beat", celery_command("beat", data_dir)),
+                ProcessChild("api", gunicorn_command(host, port, settings.api_workers)),
+            ]
+        )
+        for child in children[started:]:
+            supervisor.start_child(child)
+        if _wait_until_serving(f"http://{host}:{port}/healthz", supervisor, stopping):
+            click.echo(f"hub running at http://{host}:{port}/  (docs at /docs; Ctrl-C stops)")
+        supervisor.run(stopping)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
-        if redis is not None:
-            redis.stop()
+        started_stop = time.monotonic()
+        supervisor.stop_all()
+        log.info("hub_run.stopped", seconds=round(time.monotonic() - started_stop, 1))
         click.echo("hub stopped", err=True)

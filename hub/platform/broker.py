@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -43,12 +45,30 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=4)
-def _sender(redis_url: str) -> Celery:
+# The request path's publish: one connection attempt with short socket timeouts and no
+# retries. The message's outbox row is already committed, so a refused publish costs nothing
+# but a short wait for the sweeper (beat), which publishes it later with the normal retries.
+FAIL_FAST_TRANSPORT: dict[str, Any] = {
+    "socket_connect_timeout": 0.25,
+    "socket_timeout": 0.3,
+    "max_retries": 0,
+    "health_check_interval": 0,
+}
+FAIL_FAST_CONNECTION_TIMEOUT = 0.5
+
+
+@lru_cache(maxsize=8)
+def _sender(redis_url: str, fail_fast: bool = False) -> Celery:
     settings = get_settings()
     app = Celery("hub-publisher", set_as_current=False)
     app.conf.update(celery_config(settings))
     app.conf.broker_url = redis_url
+    if fail_fast:
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            **FAIL_FAST_TRANSPORT,
+        }
+        app.conf.broker_connection_timeout = FAIL_FAST_CONNECTION_TIMEOUT
     return app
 
 
@@ -56,17 +76,56 @@ class PublishError(RuntimeError):
     """The broker did not take the message; the outbox row stays for the sweeper."""
 
 
-def publish(
-    task: TaskName, *args: int | str, redis_url: str | None = None, request_id: str | None = None
-) -> None:
-    """Send one task by name with ids only; raise PublishError at once if the broker is down.
+class BrokerGate:
+    """After a failed request-path publish, skip the broker for ``hold`` seconds.
 
+    While Redis hangs, each try costs up to the socket timeout; a request that would only
+    leave its row for the sweeper anyway need not pay it. One request per ``hold`` (per
+    process) tries again; the first success opens the gate for all.
+    """
+
+    def __init__(self, hold: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.hold = hold
+        self.clock = clock
+        self._closed_until: dict[str, float] = {}
+
+    def allows(self, url: str) -> bool:
+        return self.clock() >= self._closed_until.get(url, 0.0)
+
+    def failed(self, url: str) -> None:
+        self._closed_until[url] = self.clock() + self.hold
+
+    def succeeded(self, url: str) -> None:
+        self._closed_until.pop(url, None)
+
+
+REQUEST_PATH_GATE = BrokerGate()
+
+
+def publish(
+    task: TaskName,
+    *args: int | str,
+    redis_url: str | None = None,
+    request_id: str | None = None,
+    fail_fast: bool = False,
+) -> None:
+    """Send one task by name with ids only; raise PublishError if the broker is down.
+
+    With ``fail_fast`` (the request path) the broker gets one short try (0.25 s to connect,
+    0.3 s for an answer), and none for two seconds after a failure (``REQUEST_PATH_GATE``);
+    otherwise kombu retries the connection for ``broker_connection_timeout``.
     The API's request id travels in a message header (not an argument) so one enquiry's log
     lines can be followed from the request to the worker.
     """
     url = redis_url or get_settings().redis_url
     headers = {"request_id": request_id} if request_id else None
+    if fail_fast and not REQUEST_PATH_GATE.allows(url):
+        raise PublishError("broker unavailable: it failed moments ago (not tried)")
     try:
-        _sender(url).send_task(str(task), args=list(args), retry=False, headers=headers)
+        _sender(url, fail_fast).send_task(str(task), args=list(args), retry=False, headers=headers)
     except Exception as exc:
+        if fail_fast:
+            REQUEST_PATH_GATE.failed(url)
         raise PublishError(f"broker unavailable: {type(exc).__name__}") from exc
+    if fail_fast:
+        REQUEST_PATH_GATE.succeeded(url)

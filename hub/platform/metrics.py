@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 ENQUIRIES_ACCEPTED = Counter("hub_enquiries_accepted_total", "Enquiries stored (202).")
 ENQUIRIES_REPLAYED = Counter(
@@ -17,3 +19,17 @@ OUTBOX_PUBLISH_DEFERRED = Counter(
 REQUEST_SECONDS = Histogram(
     "hub_request_seconds", "API request latency by endpoint.", ["endpoint", "method"]
 )
+
+
+def exposition() -> bytes:
+    """The metrics in Prometheus's text format: every process's, under gunicorn.
+
+    With ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn, see ``config/gunicorn.py``) the numbers
+    of all the API's worker processes are read from their files and added up; otherwise this
+    process's own registry answers.
+    """
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest()

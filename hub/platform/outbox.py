@@ -48,17 +48,28 @@ class OutboxEntry:
 Publisher = Callable[[OutboxEntry], None]
 
 
-def publish_entry(entry: OutboxEntry, *, redis_url: str | None = None) -> None:
+def publish_entry(
+    entry: OutboxEntry, *, redis_url: str | None = None, fail_fast: bool = False
+) -> None:
     """Send the task with ids only; the API's request id travels in a header."""
     request_id = structlog.contextvars.get_contextvars().get("request_id")
     broker.publish(
-        entry.task, entry.subject_id, entry.outbox_id, redis_url=redis_url, request_id=request_id
+        entry.task,
+        entry.subject_id,
+        entry.outbox_id,
+        redis_url=redis_url,
+        request_id=request_id,
+        fail_fast=fail_fast,
     )
 
 
 def publisher_for(redis_url: str | None) -> Publisher:
-    """A publisher to one broker (the app's settings name it)."""
-    return partial(publish_entry, redis_url=redis_url)
+    """The request path's publisher to one broker (the app's settings name it).
+
+    It tries once, quickly, and never retries: the row is committed, so while Redis is down
+    a POST still answers within a second and the sweeper publishes the row later.
+    """
+    return partial(publish_entry, redis_url=redis_url, fail_fast=True)
 
 
 def add_outbox_message(

@@ -2,19 +2,72 @@
 
 from __future__ import annotations
 
-from config.settings import load_settings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from config.settings import Settings, load_settings
 from hub.app import create_app
 from hub.embedded.redis_server import free_port
+from hub.platform.heartbeat import HEARTBEAT_KEY, beat
+from tests.support.processes import CeleryProcess, wait_for
+
+
+@pytest.fixture
+def broker(hub_settings: Settings) -> Iterator[Redis]:
+    """The session's Redis with no worker heartbeat in it (and none left behind)."""
+    client = Redis.from_url(hub_settings.redis_url)
+    client.delete(HEARTBEAT_KEY)
+    yield client
+    client.delete(HEARTBEAT_KEY)
+    client.close()
 
 
 def test_healthz_says_the_process_is_alive(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
-def test_readyz_is_ready_when_database_and_redis_answer(client) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_ready_when_database_redis_and_a_worker_answer(client, broker) -> None:  # type: ignore[no-untyped-def]
+    beat(broker, "worker@test", interval=5)  # what a live worker writes
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json()["redis"] == "ok"
+    assert response.get_json() == {
+        "status": "ready",
+        "database": "ok",
+        "redis": "ok",
+        "worker": "ok",
+    }
+
+
+def test_readyz_is_503_no_worker_without_a_live_worker_heartbeat(client, broker) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert [e["field"] for e in response.get_json()["errors"]] == ["worker"]
+    assert "no worker" in response.get_json()["detail"]
+
+
+@pytest.mark.slow
+def test_readyz_follows_a_real_worker_and_says_no_worker_soon_after_it_is_killed(  # type: ignore[no-untyped-def]
+    client, broker, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**hub_env, "HUB_WORKER_HEARTBEAT_SECONDS": "0.5"}
+    worker = CeleryProcess("worker", env, tmp_path / "worker.log")
+    try:
+        worker.wait_ready()
+        wait_for(
+            lambda: client.get("/readyz").status_code == 200,
+            15,
+            lambda: f"never ready with a live worker\n{worker.log()[-2000:]}",
+        )
+        worker.kill()  # SIGKILL: no shutdown hook runs, the key must expire by itself
+        wait_for(lambda: client.get("/readyz").status_code == 503, 10, "still ready")
+        errors = client.get("/readyz").get_json()["errors"]
+        assert errors == [{"field": "worker", "message": "no worker: no live worker heartbeat"}]
+    finally:
+        worker.stop()
 
 
 def test_readyz_is_503_with_the_reason_when_redis_is_away(db, hub_env) -> None:  # type: ignore[no-untyped-def]

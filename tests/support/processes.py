@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -116,3 +119,92 @@ def redeliver_expired(broker_url: str, visibility_timeout: float) -> None:
     transport = {"visibility_timeout": visibility_timeout}
     with Connection(broker_url, transport_options=transport) as connection:
         connection.default_channel.qos.restore_visible(num=None, interval=1)
+
+
+class GunicornProcess:
+    """The hub's API under gunicorn (``config/gunicorn.py``), as `hub run` and compose serve it.
+
+    The access log records each request's worker pid, so a test can see which worker answered.
+    """
+
+    def __init__(self, env: dict[str, str], log_dir: Path, port: int, workers: int = 2) -> None:
+        self.port = port
+        self.log_path = log_dir / "gunicorn.log"
+        self.access_path = log_dir / "access.log"
+        self._log = self.log_path.open("ab")
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:config.gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            str(self.access_path),
+            "--access-logformat",
+            "%(p)s %(m)s %(U)s %(s)s",
+            "hub.app:create_app()",
+        ]
+        self.process = subprocess.Popen(
+            args, cwd=REPO, env=process_env(env), stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def access_log(self) -> list[str]:
+        if not self.access_path.exists():
+            return []
+        return self.access_path.read_text().splitlines()
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        def answers() -> bool:
+            try:
+                return http_get(f"{self.base_url}/healthz", timeout=1)[0] == 200
+            except OSError:
+                return False
+
+        wait_for(answers, timeout, lambda: f"gunicorn not answering:\n{self.log()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    """GET a URL on loopback: (status, body), without raising on 4xx/5xx."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as error:
+        return int(error.code), error.read()
+
+
+def http_post_json(
+    url: str, body: object, timeout: float = 10, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, object]]:
+    """POST a JSON body to a URL on loopback: (status, parsed JSON answer)."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return int(error.code), json.loads(error.read() or b"{}")

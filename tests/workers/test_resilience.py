@@ -60,7 +60,7 @@ def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
         assert outbox.published_at is None  # left for the sweeper
         assert _status(db, reference) == "received"
 
-        revived = EmbeddedRedis(tmp_path / "redis", port=redis.port)
+        revived = EmbeddedRedis(tmp_path / "redis", port=redis.port, password=redis.password)
         revived.start()
         try:
             wait_for(

@@ -1,0 +1,47 @@
+"""gunicorn settings for the hub's API (``gunicorn -c python:config.gunicorn``).
+
+`hub run` and docker-compose both serve the API with these. Each gunicorn worker is its own
+process with its own metrics, so prometheus_client runs in multiprocess mode: every worker
+writes its numbers to files in ``PROMETHEUS_MULTIPROC_DIR`` and ``/metrics`` adds them up. The
+directory is emptied when gunicorn starts, and a worker that exits is marked dead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+# Set before any worker imports prometheus_client: it picks its value store at import time.
+MULTIPROC_DIR = Path(
+    os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR",
+        str((Path(os.environ.get("HUB_DATA_DIR", "var")) / "prometheus").resolve()),
+    )
+)
+
+workers = int(os.environ.get("HUB_API_WORKERS", "2"))
+threads = int(os.environ.get("HUB_API_THREADS", "4"))
+timeout = 30
+graceful_timeout = 20
+# No runtime control socket (gunicorn 24+): several hubs on one machine would share its path.
+control_socket_disable = True
+
+
+def on_starting(server: Any) -> None:
+    """Start from no metrics files: numbers from an earlier run must not add in.
+
+    Only prometheus_client's own ``*.db`` files are removed, whatever the directory is.
+    """
+    MULTIPROC_DIR.mkdir(parents=True, mode=0o700, exist_ok=True)
+    for stale in MULTIPROC_DIR.glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Let prometheus_client drop a dead worker's live gauges."""
+    # Imported here, in the master, only once a worker exits: the master never imports
+    # prometheus_client at start-up, so every worker picks the multiprocess value store.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
