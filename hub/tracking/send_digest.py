@@ -1,0 +1,58 @@
+"""The daily ``follow_up.due`` digest: to each council's mailbox, a count and a link.
+
+No personal data: the council follows the link with its token. Sent once a day: the day is
+remembered in the same transaction as the events (and the delivery room de-duplicates by
+event key as well).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from hub.delivery.events import EventType, emit_event
+from hub.enquiries.models import Enquiry
+from hub.platform.db import Database
+from hub.platform.models import utcnow
+from hub.referrals.queries import REFERRAL_STATUSES
+from hub.routing.tracking_policy import FollowUpOwner
+from hub.tracking.calendar import end_of_day, local_day
+from hub.tracking.models import FollowUp, FollowUpStatus
+from hub.tracking.queries import get_mark, set_mark
+
+DIGEST_MARK = "follow_up_digest"
+
+
+def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str, int]:
+    """Emit one digest per council with open follow-ups due by today; {council: count}."""
+    now = now or utcnow()
+    today = local_day(now)
+    with db.transaction() as session:
+        last = get_mark(session, DIGEST_MARK)
+        if last is not None and local_day(last) >= today:
+            return {}
+        rows = session.execute(
+            select(Enquiry.authority_code, func.count())
+            .select_from(FollowUp)
+            .join(Enquiry, Enquiry.id == FollowUp.enquiry_id)
+            .where(
+                FollowUp.status == str(FollowUpStatus.DUE),
+                FollowUp.due_on <= today,
+                FollowUp.owner == str(FollowUpOwner.COUNCIL),
+                Enquiry.status.in_(REFERRAL_STATUSES),
+            )
+            .group_by(Enquiry.authority_code)
+        ).all()
+        counts = {str(code): int(count) for code, count in rows if code}
+        for code in sorted(counts):
+            emit_event(
+                session,
+                EventType.FOLLOW_UP_DUE,
+                event_key=f"follow_up.due:{code}:{today.isoformat()}",
+                authority_code=code,
+                url_path=f"/v1/council/follow-ups?status=due&due_before={today.isoformat()}",
+            )
+        # Remember the day (as its last instant, so an earlier run that day is not repeated).
+        set_mark(session, DIGEST_MARK, min(now, end_of_day(today)))
+    return counts
