@@ -17,9 +17,7 @@ def london(*args: int) -> datetime:
     return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
 
 
-def progress(
-    client: FlaskClient, token: str, reference: str, stage: str, **body: Any
-) -> Any:
+def progress(client: FlaskClient, token: str, reference: str, stage: str, **body: Any) -> Any:
     if isinstance(body.get("occurred_at"), datetime):
         body["occurred_at"] = body["occurred_at"].isoformat()
     return client.post(

@@ -27,7 +27,9 @@ def events(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
-    client, db, events  # type: ignore[no-untyped-def]
+    client,
+    db,
+    events,  # type: ignore[no-untyped-def]
 ) -> None:
     with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
         reference = routed(client, db)
@@ -86,7 +88,9 @@ def test_contact_recorded_before_the_sweep_opens_the_clock_as_met(client, db, ev
     assert clocks_of(journey(client, token, reference))["first_contact"]["state"] == "met"
 
 
-def test_transfer_stops_the_first_clock_and_starts_one_for_the_new_council(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_stops_the_first_clock_and_starts_one_for_the_new_council(
+    client, db, events
+) -> None:  # type: ignore[no-untyped-def]
     reference = routed(client, db)
     kent, medway = token_for(db, KENT), token_for(db, MEDWAY)
     sweep_clocks(db)

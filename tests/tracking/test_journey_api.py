@@ -31,7 +31,9 @@ def test_first_contact_is_recorded_and_starts_the_initial_visit_clock(client, db
     assert "first_contact" not in body["allowed_stages"]
 
 
-def test_forward_skips_are_allowed_and_going_back_is_409_with_the_stages_that_can(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_forward_skips_are_allowed_and_going_back_is_409_with_the_stages_that_can(
+    client, db
+) -> None:  # type: ignore[no-untyped-def]
     reference = routed(client, db)
     token = token_for(db, KENT)
     assert progress(client, token, reference, "application").status_code == 200
@@ -41,7 +43,13 @@ def test_forward_skips_are_allowed_and_going_back_is_409_with_the_stages_that_ca
     problem = response.get_json()
     assert problem["code"] == "stage_not_allowed"
     assert problem["allowed_stages"] == [
-        "stage_one", "stage_two", "panel", "approved", "withdrawn", "not_progressed", "on_hold",
+        "stage_one",
+        "stage_two",
+        "panel",
+        "approved",
+        "withdrawn",
+        "not_progressed",
+        "on_hold",
     ]
     (refused,) = audit_rows(db, action="record_progress", outcome="refused")
     assert refused.enquiry_reference == reference
@@ -79,7 +87,9 @@ def test_occurred_at_in_the_future_is_422(client, db) -> None:  # type: ignore[n
 def test_occurred_at_before_the_referral_reached_the_council_is_422(client, db) -> None:  # type: ignore[no-untyped-def]
     reference = routed(client, db)
     earlier = utcnow() - timedelta(days=2)
-    response = progress(client, token_for(db, KENT), reference, "first_contact", occurred_at=earlier)
+    response = progress(
+        client, token_for(db, KENT), reference, "first_contact", occurred_at=earlier
+    )
     assert response.status_code == 422
     assert "before the referral reached your council" in response.get_json()["detail"]
 

@@ -55,7 +55,9 @@ def test_resumed_only_after_on_hold_or_withdrawn(sequence: list[Stage]) -> None:
 
 
 @given(stages)
-def test_deregistered_only_after_approval_and_approval_ends_withdrawal(sequence: list[Stage]) -> None:
+def test_deregistered_only_after_approval_and_approval_ends_withdrawal(
+    sequence: list[Stage],
+) -> None:
     for state, stage, after in walk(sequence):
         if after is None:
             continue

@@ -74,4 +74,6 @@ def test_operator_endpoints_refuse_council_tokens(client, db) -> None:  # type: 
 def test_council_endpoints_refuse_operator_tokens(client, db) -> None:  # type: ignore[no-untyped-def]
     kents = routed(client, db)
     hub = token_for(db, hub=True)
-    assert client.get(f"/v1/council/referrals/{kents}/journey", headers=bearer(hub)).status_code == 403
+    assert (
+        client.get(f"/v1/council/referrals/{kents}/journey", headers=bearer(hub)).status_code == 403
+    )
