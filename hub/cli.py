@@ -14,6 +14,7 @@ from hub.geo.cli import geo
 from hub.platform.migrate import upgrade
 from hub.routing import RulesError, get_active_rules
 from hub.routing.cli import rules
+from hub.tracking.cli import report, retention
 
 
 @click.group()
@@ -82,6 +83,9 @@ def beat(celery_args: tuple[str, ...]) -> None:
 main.add_command(councils)
 main.add_command(geo)
 main.add_command(rules)
+# Tracking (hub/tracking).
+main.add_command(report)
+main.add_command(retention)
 
 
 if __name__ == "__main__":  # pragma: no cover

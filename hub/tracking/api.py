@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
@@ -18,6 +19,8 @@ from hub.platform.extensions import get_db
 from hub.tracking.read_journey import get_journey, list_clocks_for_operators, list_follow_ups
 from hub.tracking.record_outcome import record_follow_up_outcome
 from hub.tracking.record_stage import record_progress
+from hub.tracking.report_queries import GroupBy
+from hub.tracking.reports import ReportName, report_for_caller, to_csv
 from hub.tracking.schemas import (
     ClockListSchema,
     ClockQuerySchema,
@@ -27,6 +30,8 @@ from hub.tracking.schemas import (
     JourneySchema,
     OutcomeInSchema,
     ProgressInSchema,
+    ReportQuerySchema,
+    ReportSchema,
 )
 
 council_blp = Blueprint(
@@ -141,3 +146,42 @@ def ops_follow_ups(args: dict[str, Any]) -> dict[str, Any]:
 def ops_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
     """Record the outcome of one of the hub's follow-ups."""
     return record_follow_up_outcome(get_db(), request_context(), follow_up_id, **data)
+
+
+def _report(name: str, args: dict[str, Any]) -> Any:
+    report = report_for_caller(
+        get_db(),
+        request_context(),
+        ReportName(name),
+        start=args["start"],
+        end=args["end"],
+        by=GroupBy(args["by"]),
+    )
+    if args["format"] == "csv":
+        return Response(to_csv(report), mimetype="text/csv")
+    return {**report, "start": report["from"], "end": report["to"]}
+
+
+_REPORT_NAMES = "<any(funnel, clocks, retention):name>"
+
+
+@council_blp.route(f"/v1/council/reports/{_REPORT_NAMES}", methods=["GET"])
+@council_blp.arguments(ReportQuerySchema, location="query")
+@council_blp.response(200, ReportSchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(422, description="The query needs checking.")
+@council_blp.doc(security=BEARER_SECURITY)
+def council_report(args: dict[str, Any], name: str) -> Any:
+    """Your own funnel, clocks or retention figures (format=csv for a spreadsheet). Audited."""
+    return _report(name, args)
+
+
+@ops_blp.route(f"/v1/ops/reports/{_REPORT_NAMES}", methods=["GET"])
+@ops_blp.arguments(ReportQuerySchema, location="query")
+@ops_blp.response(200, ReportSchema)
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.alt_response(422, description="The query needs checking.")
+@ops_blp.doc(security=BEARER_SECURITY)
+def ops_report(args: dict[str, Any], name: str) -> Any:
+    """Funnel, clocks or retention across councils; counts under 5 are suppressed. Audited."""
+    return _report(name, args)

@@ -137,3 +137,26 @@ class ClockQuerySchema(Schema):
 class ClockListSchema(Schema):
     items = fields.List(fields.Nested(ClockSchema), required=True)
     count = fields.Integer(required=True)
+
+
+class ReportQuerySchema(Schema):
+    start = fields.Date(required=True, data_key="from", metadata={"description": "First day."})
+    end = fields.Date(required=True, data_key="to", metadata={"description": "Last day."})
+    by = fields.String(
+        load_default="council", validate=validate.OneOf(["council", "cluster", "campaign", "month"])
+    )
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+    @validates_schema
+    def _from_before_to(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("to must not be before from.", "to")
+
+
+class ReportSchema(Schema):
+    report = fields.String(required=True)
+    start = fields.String(required=True, data_key="from")
+    end = fields.String(required=True, data_key="to")
+    by = fields.String(required=True)
+    suppressed_under = fields.Integer(allow_none=True)
+    rows = fields.List(fields.Dict(), required=True)
