@@ -323,7 +323,7 @@ def main() -> int:
             summary = " ".join(statement.split())[:110]
             print(f"  -- {summary}")
             for line in plan[:8]:
-                print(f"     {line}")
+                print(f"     {line[:150]}")
             for table in BIG_TABLES:
                 if re.search(rf"Seq Scan on {table}\b", "\n".join(plan)):
                     failures.append(f"sequential scan on {table}: {summary}")
