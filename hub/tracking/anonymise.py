@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -117,11 +117,7 @@ def run_retention(
 
 
 def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=now_zone())
-
-
-def now_zone() -> Any:
-    return utcnow().tzinfo
+    return datetime.combine(day, time(), UTC)
 
 
 def district_of(postcode: Any) -> str | None:

@@ -23,6 +23,7 @@ from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.referrals.queries import find_latest_decision, find_referral, referral_not_found
 from hub.routing import RuleSet
+from hub.tracking.calendar import local_day
 from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
 from hub.tracking.errors import StageNotAllowedError, StageTimeError
 from hub.tracking.journey_view import journey_view
@@ -158,7 +159,7 @@ def add_stage(
     calendar = calendar_for(rules, enquiry.authority_code)
     clocks = list_clocks(session, enquiry.id)
     apply_stage(clocks, stage, at, calendar)
-    targets = rules.clock_targets_for(enquiry.authority_code, at.date())
+    targets = rules.clock_targets_for(enquiry.authority_code, local_day(at))
     started = {(clock.kind, clock.started_at) for clock in clocks}
     for kind in STARTED_BY.get(stage, ()):
         if (str(kind), at) not in started:

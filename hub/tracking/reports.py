@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -63,7 +64,7 @@ def _percentile(values: list[tuple[int, int]], share: float) -> float | None:
     total = sum(count for _, count in values)
     if total == 0:
         return None
-    rank = max(1, -(-int(total * share * 1000) // 1000))
+    rank = max(1, math.ceil(total * share))
     seen = 0
     for value, count in sorted(values):
         seen += count
