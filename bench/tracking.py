@@ -83,7 +83,7 @@ def generate(url: str, n: int, now: datetime) -> dict[str, float]:
     # s: one row per enquiry: i, its time t, a pseudo-random h in 0..99, its council.
     base = f"""
         SELECT i, %(start)s + (i::float8 * %(span)s / %(n)s) * interval '1 second' AS t,
-               (i * 7919) %% 100 AS h, {codes}[1 + i %% 20] AS code,
+               (i::bigint * 7919) %% 100 AS h, {codes}[1 + i %% 20] AS code,
                {clusters}[1 + i %% 20] AS cluster
         FROM generate_series(1, %(n)s) AS i
     """
