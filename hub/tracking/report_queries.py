@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, Date, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from hub.enquiries.models import Enquiry
@@ -26,11 +26,33 @@ class GroupBy(StrEnum):
 NO_VALUE = "(none)"
 
 
-def day_text(session: Session, column: Any) -> ColumnElement[str]:
-    """The column's UTC day as 'YYYY-MM-DD' (the same text on both backends)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def day_text(session: Session, column: Any) -> ColumnElement[Any]:
+    """The column's UTC day: a date on PostgreSQL (a cast is cheaper than to_char on a million
+    rows), 'YYYY-MM-DD' text on SQLite; :func:`as_day` reads either."""
+    if _is_postgresql(session):
+        return cast(func.timezone("UTC", column), Date)
     return func.substr(column, 1, 10)
+
+
+def as_day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def label(value: Any) -> str:
+    """A group's name: a month as 'YYYY-MM', anything else as text."""
+    if isinstance(value, datetime | date):
+        return f"{value:%Y-%m}"
+    return str(value)
 
 
 def group_key(session: Session, by: GroupBy, cohort_column: Any) -> ColumnElement[Any]:
@@ -40,7 +62,9 @@ def group_key(session: Session, by: GroupBy, cohort_column: Any) -> ColumnElemen
         return func.coalesce(Enquiry.cluster, NO_VALUE)
     if by is GroupBy.CAMPAIGN:
         return func.coalesce(Enquiry.campaign["utm_campaign"].as_string(), NO_VALUE)
-    return func.substr(day_text(session, cohort_column), 1, 7)
+    if _is_postgresql(session):
+        return func.date_trunc("month", func.timezone("UTC", cohort_column))
+    return func.substr(cohort_column, 1, 7)
 
 
 def _in_scope(query: Any, scope: Collection[str] | None) -> Any:
@@ -63,7 +87,9 @@ def funnel_counts(
         .where(Enquiry.created_at >= start, Enquiry.created_at < end)
         .group_by(key)
     )
-    return [dict(row._mapping) for row in session.execute(_in_scope(query, scope))]
+    return [
+        {**row._mapping, "key": label(row.key)} for row in session.execute(_in_scope(query, scope))
+    ]
 
 
 def reason_counts(
@@ -95,7 +121,7 @@ def reason_counts(
         .group_by(key, JourneyStage.stage, JourneyStage.reason)
     )
     return [
-        (str(k), str(stage), str(reason or NO_VALUE), int(n))
+        (label(k), str(stage), str(reason or NO_VALUE), int(n))
         for k, stage, reason, n in session.execute(_in_scope(query, scope))
     ]
 
@@ -119,10 +145,12 @@ def first_contact_days(
         )
         .group_by(key, started, met)
     )
-    return [
-        (str(k), date.fromisoformat(s), date.fromisoformat(m), int(n))
-        for k, s, m, n in session.execute(_in_scope(query, scope))
-    ]
+    found = []
+    for k, s, m, n in session.execute(_in_scope(query, scope)):
+        started_on, met_on = as_day(s), as_day(m)
+        if started_on is not None and met_on is not None:
+            found.append((label(k), started_on, met_on, int(n)))
+    return found
 
 
 def clock_counts(
@@ -168,7 +196,9 @@ def clock_counts(
     )
     if kinds is not None:
         query = query.where(JourneyClock.kind.in_(sorted(kinds)))
-    return [dict(row._mapping) for row in session.execute(_in_scope(query, scope))]
+    return [
+        {**row._mapping, "key": label(row.key)} for row in session.execute(_in_scope(query, scope))
+    ]
 
 
 def approvals(
@@ -182,7 +212,7 @@ def approvals(
         .join(Enquiry, Enquiry.id == Journey.enquiry_id)
         .where(Journey.approved_at >= start, Journey.approved_at < end)
     )
-    return [(str(k), a, d) for k, a, d in session.execute(_in_scope(query, scope))]
+    return [(label(k), a, d) for k, a, d in session.execute(_in_scope(query, scope))]
 
 
 def follow_up_counts(
@@ -201,6 +231,6 @@ def follow_up_counts(
         .group_by(key, FollowUp.kind, FollowUp.due_on, FollowUp.status, done)
     )
     return [
-        (str(k), str(kind), due, str(status), date.fromisoformat(d) if d else None, int(n))
+        (label(k), str(kind), due, str(status), as_day(d), int(n))
         for k, kind, due, status, d, n in session.execute(_in_scope(query, scope))
     ]
