@@ -144,3 +144,25 @@ def test_report_period_must_not_end_before_it_starts(client, db) -> None:  # typ
         "/v1/ops/reports/funnel?from=2026-03-31&to=2026-03-01", headers=bearer(operator)
     )
     assert response.status_code == 422
+
+
+def test_council_report_as_csv_over_the_api(client, db) -> None:  # type: ignore[no-untyped-def]
+    kent_journeys(client, db)
+    token = token_for(db, KENT)
+    response = client.get(f"/v1/council/reports/funnel?{PERIOD}&format=csv", headers=bearer(token))
+    assert (response.status_code, response.mimetype) == (200, "text/csv")
+    (row,) = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert (row["key"], row["enquiries"], row["reached_application"]) == (KENT, "7", "3")
+
+
+def test_openapi_describes_the_tracking_endpoints(client) -> None:  # type: ignore[no-untyped-def]
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for path in (
+        "/v1/council/referrals/{reference}/progress",
+        "/v1/council/referrals/{reference}/journey",
+        "/v1/council/follow-ups",
+        "/v1/council/follow-ups/{follow_up_id}/outcome",
+        "/v1/ops/clocks",
+    ):
+        assert path in paths
+    assert any(path.startswith("/v1/ops/reports/") for path in paths)
