@@ -126,31 +126,79 @@ def reason_counts(
     ]
 
 
-def first_contact_days(
-    session: Session, by: GroupBy, start: datetime, end: datetime, scope: Collection[str] | None
-) -> list[tuple[str, date, date, int]]:
-    """(key, day routed, day of first contact, count) of met first-contact clocks."""
-    key = group_key(session, by, Enquiry.created_at)
-    started = day_text(session, JourneyClock.started_at)
-    met = day_text(session, JourneyClock.met_at)
-    query = (
-        select(key, started, met, func.count())
-        .select_from(JourneyClock)
-        .join(Enquiry, Enquiry.id == JourneyClock.enquiry_id)
-        .where(
-            JourneyClock.kind == "first_contact",
-            JourneyClock.met_at.is_not(None),
-            Enquiry.created_at >= start,
-            Enquiry.created_at < end,
-        )
-        .group_by(key, started, met)
+BUCKETS = (
+    "met_on_time",
+    "met_late",
+    "breached_open",
+    "overdue_running",
+    "running",
+    "paused",
+    "stopped",
+)
+
+
+def clock_key(session: Session, by: GroupBy) -> ColumnElement[Any]:
+    """Clocks are grouped by the council that held the referral when the clock started (its
+    own columns: no join with the enquiries), or by the enquiry's campaign."""
+    if by is GroupBy.COUNCIL:
+        return func.coalesce(JourneyClock.authority_code, NO_VALUE)
+    if by is GroupBy.CLUSTER:
+        return func.coalesce(JourneyClock.cluster, NO_VALUE)
+    if by is GroupBy.CAMPAIGN:
+        return func.coalesce(Enquiry.campaign["utm_campaign"].as_string(), NO_VALUE)
+    if _is_postgresql(session):
+        return func.date_trunc("month", func.timezone("UTC", JourneyClock.started_at))
+    return func.substr(JourneyClock.started_at, 1, 7)
+
+
+def clock_rows(
+    session: Session,
+    by: GroupBy,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    scope: Collection[str] | None,
+    *,
+    kinds: Collection[str] | None = None,
+    with_days: bool = False,
+) -> list[dict[str, Any]]:
+    """Clocks started in [start, end), counted per group, kind and bucket (met on time, met
+    late, breached and still open, ...); with ``with_days`` also per (day started, day met)."""
+    key = clock_key(session, by)
+    met = JourneyClock.met_at.is_not(None)
+    running = JourneyClock.state == "running"
+    bucket = case(
+        (met & (JourneyClock.met_at < JourneyClock.due_at), "met_on_time"),
+        (met, "met_late"),
+        (JourneyClock.state == "breached", "breached_open"),
+        (running & (JourneyClock.due_at <= literal(now)), "overdue_running"),
+        (running, "running"),
+        (JourneyClock.state == "paused", "paused"),
+        else_="stopped",
     )
-    found = []
-    for k, s, m, n in session.execute(_in_scope(query, scope)):
-        started_on, met_on = as_day(s), as_day(m)
-        if started_on is not None and met_on is not None:
-            found.append((label(k), started_on, met_on, int(n)))
-    return found
+    columns: list[Any] = [key.label("key"), JourneyClock.kind.label("kind"), bucket.label("bucket")]
+    if with_days:
+        columns += [
+            day_text(session, JourneyClock.started_at).label("started_on"),
+            day_text(session, JourneyClock.met_at).label("met_on"),
+        ]
+    query = select(*columns, func.count().label("n")).select_from(JourneyClock)
+    if by is GroupBy.CAMPAIGN:
+        query = query.join(Enquiry, Enquiry.id == JourneyClock.enquiry_id)
+    query = query.where(JourneyClock.started_at >= start, JourneyClock.started_at < end)
+    if kinds is not None:
+        query = query.where(JourneyClock.kind.in_(sorted(kinds)))
+    if scope is not None:
+        query = query.where(JourneyClock.authority_code.in_(sorted(scope)))
+    query = query.group_by(*columns)
+    rows = []
+    for row in session.execute(query):
+        found = {**row._mapping, "key": label(row.key), "n": int(row.n)}
+        if with_days:
+            found["started_on"] = as_day(row.started_on)
+            found["met_on"] = as_day(row.met_on)
+        rows.append(found)
+    return rows
 
 
 def clock_counts(
@@ -160,45 +208,17 @@ def clock_counts(
     end: datetime,
     now: datetime,
     scope: Collection[str] | None,
-    *,
-    kinds: Collection[str] | None = None,
-    cohort: str = "clock",
 ) -> list[dict[str, Any]]:
-    """Per group and clock kind: started, met on time, met late, breached and open, ..."""
-    cohort_column = JourneyClock.started_at if cohort == "clock" else Enquiry.created_at
-    key = group_key(session, by, cohort_column)
-    met = JourneyClock.met_at.is_not(None)
-
-    def count_if(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    query = (
-        select(
-            key.label("key"),
-            JourneyClock.kind.label("kind"),
-            func.count().label("started"),
-            count_if(met & (JourneyClock.met_at < JourneyClock.due_at)).label("met_on_time"),
-            count_if(met & (JourneyClock.met_at >= JourneyClock.due_at)).label("met_late"),
-            count_if(~met & (JourneyClock.state == "breached")).label("breached_open"),
-            count_if(
-                (JourneyClock.state == "running") & (JourneyClock.due_at <= literal(now))
-            ).label("overdue_running"),
-            count_if(
-                (JourneyClock.state == "running") & (JourneyClock.due_at > literal(now))
-            ).label("running"),
-            count_if(JourneyClock.state == "paused").label("paused"),
-            count_if(~met & (JourneyClock.state == "stopped")).label("stopped"),
+    """Per group and clock kind: started, and how many fell in each bucket."""
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in clock_rows(session, by, start, end, now, scope):
+        entry = totals.setdefault(
+            (row["key"], row["kind"]),
+            {"key": row["key"], "kind": row["kind"], "started": 0, **dict.fromkeys(BUCKETS, 0)},
         )
-        .select_from(JourneyClock)
-        .join(Enquiry, Enquiry.id == JourneyClock.enquiry_id)
-        .where(cohort_column >= start, cohort_column < end)
-        .group_by(key, JourneyClock.kind)
-    )
-    if kinds is not None:
-        query = query.where(JourneyClock.kind.in_(sorted(kinds)))
-    return [
-        {**row._mapping, "key": label(row.key)} for row in session.execute(_in_scope(query, scope))
-    ]
+        entry["started"] += row["n"]
+        entry[row["bucket"]] += row["n"]
+    return [totals[k] for k in sorted(totals)]
 
 
 def approvals(

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -33,7 +33,7 @@ from hub.tracking.report_queries import (
     GroupBy,
     approvals,
     clock_counts,
-    first_contact_days,
+    clock_rows,
     follow_up_counts,
     funnel_counts,
     reason_counts,
@@ -102,14 +102,16 @@ def funnel(
             stop,
             scope,
         )
-        days = first_contact_days(session, by, begin, stop, scope)
-        clocks = clock_counts(
-            session, by, begin, stop, utcnow(), scope, kinds=["first_contact"], cohort="enquiry"
+        first_contact = clock_rows(
+            session, by, begin, stop, utcnow(), scope, kinds=["first_contact"], with_days=True
         )
     waits: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for key, routed_day, contact_day, n in days:
-        waits[key].append((calendar.working_days_between(routed_day, contact_day), n))
-    clock_by_key = {row["key"]: row for row in clocks}
+    clock_by_key: dict[str, Counter[str]] = defaultdict(Counter)
+    for clock in first_contact:
+        clock_by_key[clock["key"]][clock["bucket"]] += clock["n"]
+        if clock["met_on"] is not None and clock["started_on"] is not None:
+            wait = calendar.working_days_between(clock["started_on"], clock["met_on"])
+            waits[clock["key"]].append((wait, clock["n"]))
     reason_by_key: dict[str, dict[str, int]] = defaultdict(dict)
     for key, stage, reason, n in reasons:
         reason_by_key[key][f"{stage}:{reason}"] = n
@@ -120,7 +122,7 @@ def funnel(
         for stage in PROGRESS:
             row[f"reached_{stage}"] = int(raw[str(stage)] or 0)
         row["approvals"] = row[f"reached_{Stage.APPROVED}"]
-        clock = clock_by_key.get(key, {})
+        clock = clock_by_key.get(key, Counter())
         decided = sum(
             int(clock.get(name) or 0)
             for name in ("met_on_time", "met_late", "breached_open", "overdue_running")
@@ -152,24 +154,7 @@ def clocks_report(
 ) -> list[dict[str, Any]]:
     begin, stop = _instant(start), _instant(end + timedelta(days=1))
     with db.transaction() as session:
-        rows = clock_counts(session, by, begin, stop, utcnow(), scope)
-    out = []
-    for raw in sorted(rows, key=lambda r: (str(r["key"]), str(r["kind"]))):
-        row = {
-            name: (int(value) if isinstance(value, int) else value) for name, value in raw.items()
-        }
-        for name in (
-            "met_on_time",
-            "met_late",
-            "breached_open",
-            "overdue_running",
-            "running",
-            "paused",
-            "stopped",
-        ):
-            row[name] = int(row[name] or 0)
-        out.append(row)
-    return out
+        return clock_counts(session, by, begin, stop, utcnow(), scope)
 
 
 def clock_rates(row: dict[str, Any]) -> None:
