@@ -23,7 +23,7 @@ from hub.tracking.models import FollowUp, FollowUpStatus
 from hub.tracking.queries import get_mark, set_mark
 
 DIGEST_MARK = "follow_up_digest"
-_CHUNK = 1000
+_CHUNK = 5000
 
 
 def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str, int]:
