@@ -63,7 +63,9 @@ def bench_database() -> Iterator[str]:
     try:
         yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        if "--keep" not in sys.argv:
+        if "--keep" in sys.argv:
+            print(f"kept database {name} (drop it when done)")
+        else:
             with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
