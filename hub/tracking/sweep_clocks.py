@@ -2,7 +2,8 @@
 
 First-contact clocks start at routing. The sweep reads the routing decisions made since its
 last run (an index range on ``decided_at``, with a grace period for transactions that
-committed late): a referral routed to a council starts its clock; a transfer or a return stops
+committed late; the very first run reads the last month): a referral routed to a council
+starts its clock; a transfer or a return stops
 the previous holder's. Then every running clock past its due time becomes ``breached`` and
 ``clock.breached`` goes to the council and to operators, in the same transaction: once per
 clock, however often the sweep runs. Both steps read indexes only (``bench/tracking.py``).
@@ -31,6 +32,7 @@ from hub.tracking.queries import find_journey, get_mark, set_mark
 FIRST_CONTACT_MARK = "first_contact_clocks"
 # Decisions are stamped when their transaction starts; read back this far to catch late commits.
 GRACE = timedelta(minutes=10)
+FIRST_RUN_LOOKBACK = timedelta(days=31)
 _OPEN = (str(ClockState.RUNNING), str(ClockState.PAUSED))
 
 
@@ -72,8 +74,9 @@ def start_first_contact_clocks(session: Session, now: datetime, rules: RuleSet) 
         .where(RoutingDecisionRecord.decided_at <= now)
         .order_by(RoutingDecisionRecord.decided_at, RoutingDecisionRecord.id)
     )
-    if mark is not None:
-        query = query.where(RoutingDecisionRecord.decided_at > mark - GRACE)
+    # The first run starts from decisions of the last month, not from the hub's whole history.
+    since = mark - GRACE if mark is not None else now - FIRST_RUN_LOOKBACK
+    query = query.where(RoutingDecisionRecord.decided_at > since)
     opened = stopped = 0
     for enquiry_id, decided_at, outcome, authority_code, cluster in session.execute(query).all():
         clocks = list(

@@ -130,3 +130,12 @@ def test_operators_list_breached_clocks(client, db, events) -> None:  # type: ig
     assert [(c["reference"], c["kind"], c["state"]) for c in body["items"]] == [
         (reference, "first_contact", "breached")
     ]
+
+
+def test_the_first_sweep_starts_clocks_for_the_last_month_only(client, db, events) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2026, 1, 5, 10, 0), tick=False):
+        routed(client, db)  # before the tracking room was deployed, long ago
+    with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):
+        routed(client, db)
+    with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):
+        assert sweep_clocks(db).opened == 1
