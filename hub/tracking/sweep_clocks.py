@@ -5,7 +5,8 @@ last run (an index range on ``decided_at``, with a grace period for transactions
 committed late; the very first run reads the last month): a referral routed to a council
 starts its clock; a transfer or a return stops the previous holder's. Then every running
 clock past its due time becomes ``breached`` and ``clock.breached`` goes to the council and to
-operators, in the same transaction: once per clock, however often the sweep runs. Both steps read indexes only (``bench/tracking.py``).
+operators, in the same transaction: once per clock, however often the sweep runs. Both steps
+read indexes only (``bench/tracking.py``).
 """
 
 from __future__ import annotations
