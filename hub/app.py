@@ -20,6 +20,8 @@ from hub.platform.logging import configure_logging
 from hub.platform.outbox import publisher_for
 from hub.platform.rate_limit import limiter, register_trusted_proxies
 from hub.referrals.api import blp as council_blp
+from hub.tracking.api import council_blp as tracking_council_blp
+from hub.tracking.api import ops_blp as tracking_ops_blp
 from hub.triage.api import blp as ops_blp
 from hub.web.carer_form import bp as web_bp
 
@@ -99,5 +101,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(intake_blp)
     api.register_blueprint(council_blp)
     api.register_blueprint(ops_blp)
+    api.register_blueprint(tracking_council_blp)
+    api.register_blueprint(tracking_ops_blp)
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)

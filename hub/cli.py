@@ -25,6 +25,7 @@ from hub.platform.db import DatabaseUnavailableError, sqlite_path
 from hub.platform.migrate import upgrade
 from hub.routing import RulesError, get_active_rules
 from hub.routing.cli import rules
+from hub.tracking.cli import report, retention
 
 
 class HubGroup(ExpectedFailuresGroup):
@@ -147,6 +148,9 @@ def beat(celery_args: tuple[str, ...]) -> None:
 main.add_command(councils)
 main.add_command(geo)
 main.add_command(rules)
+# Tracking (hub/tracking).
+main.add_command(report)
+main.add_command(retention)
 # Every sub-command takes --data-dir (geo and rules may not import the platform to add it).
 add_data_dir_option(main)
 

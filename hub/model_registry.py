@@ -8,14 +8,28 @@ from hub.intake.models import IdempotencyRecord
 from hub.platform.models import Base
 from hub.platform.outbox_model import OutboxMessage
 from hub.referrals.models import RoutingDecisionRecord
+from hub.tracking.models import (
+    Anonymisation,
+    FollowUp,
+    Journey,
+    JourneyClock,
+    JourneyStage,
+    SweepMark,
+)
 
 __all__ = [
+    "Anonymisation",
     "ApiToken",
     "AuditEvent",
     "Base",
     "Enquiry",
+    "FollowUp",
     "IdempotencyRecord",
+    "Journey",
+    "JourneyClock",
     "JourneyEvent",
+    "JourneyStage",
     "OutboxMessage",
     "RoutingDecisionRecord",
+    "SweepMark",
 ]

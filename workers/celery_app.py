@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import structlog
 from celery import Celery, Task
+from celery.schedules import crontab
 from celery.signals import task_prerun, worker_process_init, worker_ready, worker_shutdown
 
 from config.settings import get_settings
@@ -35,6 +36,31 @@ def make_celery() -> Celery:
             "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
         },
     }
+    # Tracking (hub/tracking): clocks, follow-ups, the daily digest, retention.
+    app.conf.beat_schedule.update(
+        {
+            "sweep-clocks": {
+                "task": str(TaskName.SWEEP_CLOCKS),
+                "schedule": timedelta(minutes=5),
+                "options": {"queue": str(Queue.MAINTENANCE), "expires": 240},
+            },
+            "create-follow-ups": {
+                "task": str(TaskName.CREATE_FOLLOW_UPS),
+                "schedule": timedelta(hours=1),
+                "options": {"queue": str(Queue.MAINTENANCE), "expires": 1800},
+            },
+            "send-follow-up-digest": {
+                "task": str(TaskName.SEND_FOLLOW_UP_DIGEST),
+                "schedule": crontab(hour=7, minute=0),
+                "options": {"queue": str(Queue.MAINTENANCE), "expires": 3600},
+            },
+            "run-retention": {
+                "task": str(TaskName.RUN_RETENTION),
+                "schedule": crontab(hour=2, minute=30),
+                "options": {"queue": str(Queue.MAINTENANCE), "expires": 3600},
+            },
+        }
+    )
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     configure_logging(json_logs=settings.log_json)
     return app

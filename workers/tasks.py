@@ -12,6 +12,10 @@ from hub.intake.purge_keys import purge_idempotency_keys
 from hub.platform.outbox_sweep import sweep_outbox
 from hub.platform.queues import TaskName
 from hub.referrals.route_enquiry import route_enquiry
+from hub.tracking.anonymise import run_retention
+from hub.tracking.create_follow_ups import create_follow_ups
+from hub.tracking.send_digest import send_follow_up_digest
+from hub.tracking.sweep_clocks import sweep_clocks
 from workers.celery_app import celery, get_worker_db
 
 
@@ -42,3 +46,29 @@ def sweep_outbox_task() -> dict[str, int]:
 def purge_idempotency_keys_task() -> int:
     """Delete idempotency records past their 24-hour life."""
     return purge_idempotency_keys(get_worker_db())
+
+
+# Tracking (hub/tracking): beat jobs; each use case is safe to run twice.
+@celery.task(name=str(TaskName.SWEEP_CLOCKS))
+def sweep_clocks_task() -> dict[str, int]:
+    """Start first-contact clocks and announce breaches (once per clock)."""
+    result = sweep_clocks(get_worker_db())
+    return {"opened": result.opened, "stopped": result.stopped, "breached": result.breached}
+
+
+@celery.task(name=str(TaskName.CREATE_FOLLOW_UPS))
+def create_follow_ups_task() -> int:
+    """Create the follow-ups the policy asks for (each once)."""
+    return create_follow_ups(get_worker_db())
+
+
+@celery.task(name=str(TaskName.SEND_FOLLOW_UP_DIGEST))
+def send_follow_up_digest_task() -> int:
+    """The daily follow_up.due digest to each council's mailbox; the councils told."""
+    return len(send_follow_up_digest(get_worker_db()))
+
+
+@celery.task(name=str(TaskName.RUN_RETENTION))
+def run_retention_task() -> int:
+    """Anonymise enquiries past their retention period; the number anonymised."""
+    return run_retention(get_worker_db()).anonymised

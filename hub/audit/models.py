@@ -24,6 +24,14 @@ class AuditAction(StrEnum):
     ROUTE_MANUALLY = "route_manually"
     READ_DECISIONS = "read_decisions"
     LIST_NOTICES = "list_notices"
+    # Tracking (hub/tracking).
+    RECORD_PROGRESS = "record_progress"
+    READ_JOURNEY = "read_journey"
+    LIST_FOLLOW_UPS = "list_follow_ups"
+    RECORD_FOLLOW_UP_OUTCOME = "record_follow_up_outcome"
+    READ_REPORT = "read_report"
+    LIST_CLOCKS = "list_clocks"
+    ANONYMISE = "anonymise"
 
 
 class AuditOutcome(StrEnum):

@@ -27,11 +27,14 @@ class HubError(Exception):
         *,
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors
         self.headers = headers or {}
+        # Extension members of the problem (RFC 9457 section 3.2), e.g. the allowed stages.
+        self.extra = extra or {}
 
 
 class ValidationFailedError(HubError):
@@ -145,9 +148,11 @@ def problem_response(
     *,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     """Build one problem+json response."""
     body: dict[str, Any] = {
+        **(extra or {}),
         "type": PROBLEM_TYPE_BASE + code,
         "title": title,
         "status": status,
@@ -223,7 +228,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HubError)
     def _hub_error(exc: HubError) -> Response:
         return problem_response(
-            exc.status, exc.code, exc.title, exc.detail, errors=exc.errors, headers=exc.headers
+            exc.status,
+            exc.code,
+            exc.title,
+            exc.detail,
+            errors=exc.errors,
+            headers=exc.headers,
+            extra=exc.extra,
         )
 
     @app.errorhandler(HTTPException)

@@ -15,10 +15,19 @@ class TaskName(StrEnum):
     ROUTE_ENQUIRY = "hub.route_enquiry"
     SWEEP_OUTBOX = "hub.sweep_outbox"
     PURGE_IDEMPOTENCY_KEYS = "hub.purge_idempotency_keys"
+    # Tracking (hub/tracking): beat jobs.
+    SWEEP_CLOCKS = "hub.sweep_clocks"
+    CREATE_FOLLOW_UPS = "hub.create_follow_ups"
+    SEND_FOLLOW_UP_DIGEST = "hub.send_follow_up_digest"
+    RUN_RETENTION = "hub.run_retention"
 
 
 TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.ROUTE_ENQUIRY: Queue.ROUTING,
     TaskName.SWEEP_OUTBOX: Queue.MAINTENANCE,
     TaskName.PURGE_IDEMPOTENCY_KEYS: Queue.MAINTENANCE,
+    TaskName.SWEEP_CLOCKS: Queue.MAINTENANCE,
+    TaskName.CREATE_FOLLOW_UPS: Queue.MAINTENANCE,
+    TaskName.SEND_FOLLOW_UP_DIGEST: Queue.MAINTENANCE,
+    TaskName.RUN_RETENTION: Queue.MAINTENANCE,
 }

@@ -16,7 +16,8 @@ class RoutingDecisionRecord(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the clock sweep reads the decisions made since its last run.
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     decided_by: Mapped[str] = mapped_column(String(80))
     outcome: Mapped[str] = mapped_column(String(20))
     authority_code: Mapped[str | None] = mapped_column(String(9))

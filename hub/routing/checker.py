@@ -53,6 +53,7 @@ class _Checker:
         self.check_overrides()
         self.check_pauses()
         self.check_coverage()
+        self.check_tracking_councils()
 
     def check_codes(self) -> None:
         for cluster in self.rules.clusters:
@@ -181,6 +182,18 @@ class _Checker:
                 f"no rule for {self.name(code)}: it is in no cluster and unclustered is "
                 "'triage', so its enquiries would never be routed",
             )
+
+    def check_tracking_councils(self) -> None:
+        seen: dict[str, int] = {}
+        for council in self.rules.tracking.councils:
+            self.known(council.authority, council.line, "tracking.councils")
+            if council.authority in seen:
+                self.error(
+                    council.line,
+                    f"{self.name(council.authority)} is listed twice in tracking.councils "
+                    f"(first at line {seen[council.authority]})",
+                )
+            seen.setdefault(council.authority, council.line)
 
 
 Span = tuple[str, Validity, int, str]

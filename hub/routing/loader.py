@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -34,6 +35,8 @@ from hub.routing.model import (
 )
 from hub.routing.postcodes import parse_area
 from hub.routing.problems import Problem, RulesError
+from hub.routing.tracking_loader import CLOCK_KEYS, TrackingReader
+from hub.routing.tracking_policy import ClockTargets
 
 SIGNPOST_COUNTRIES = ("wales", "scotland", "northern_ireland", "channel_islands", "isle_of_man")
 _VALIDITY = frozenset({"valid_from", "valid_until"})
@@ -73,12 +76,13 @@ def read_rules_text(
     return rules, sorted(set(problems))
 
 
-class _Reader:
+class _Reader(TrackingReader):
     """Turns composed YAML nodes into model objects, collecting problems as it goes."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.clock_defaults = ClockTargets()
 
     def error(self, node: Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 0
@@ -111,10 +115,13 @@ class _Reader:
                 "overrides",
                 "pauses",
                 "signposts",
+                "tracking",
             },
         )
         if top is None:
             return None
+        tracking = self.tracking(top.get("tracking"))
+        self.clock_defaults = tracking.clocks
         version = self.string(top.get("version"), "version") or ""
         policy = self.choice(top.get("preference_policy"), "preference_policy", PreferencePolicy)
         share = self.number(top.get("partial_postcode_share"), "partial_postcode_share")
@@ -137,6 +144,7 @@ class _Reader:
             partial_postcode_share=share if share is not None else 1.0,
             unclustered=unclustered or UnclusteredRoute.AUTHORITY,
             default_first_contact_working_days=days if days is not None else 1,
+            tracking=tracking,
             source=self.source,
             key_lines={key: value.start_mark.line + 1 for key, value in top.items()},
         )
@@ -158,7 +166,7 @@ class _Reader:
             node,
             "a cluster",
             required={"name", "lead", "members", "first_contact_working_days"},
-            optional={"contact"} | _VALIDITY,
+            optional={"contact"} | _VALIDITY | CLOCK_KEYS,
         )
         if fields is None:
             return None
@@ -171,8 +179,12 @@ class _Reader:
         if name is None or lead is None or validity is None:
             return None
         line = node.start_mark.line + 1
+        targets = self.clock_values(fields, self.clock_defaults)
+        targets = replace(targets, first_contact_working_days=days or 0)
         # A bad day count is already a problem; keep the cluster so its members are checked.
-        return Cluster(name, lead, members, days or 0, contact, validity, line=line)
+        return Cluster(
+            name, lead, members, days or 0, contact, validity, line=line, clock_targets=targets
+        )
 
     def member(self, node: Node) -> Membership | None:
         if isinstance(node, ScalarNode):
@@ -374,7 +386,8 @@ class _Reader:
             return None
         try:
             return yaml.SafeLoader("").construct_object(node)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):
+            # ValueError: a date-shaped value that is no date (2026-13-01) crashed the reader.
             return None
 
 

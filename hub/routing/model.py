@@ -9,9 +9,11 @@ it came from (``line``, not part of equality) so the checker can point at it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+
+from hub.routing.tracking_policy import ClockTargets, TrackingPolicy
 
 
 class PreferencePolicy(StrEnum):
@@ -104,6 +106,8 @@ class Cluster:
     contact: Contact = field(default_factory=Contact)
     validity: Validity = field(default_factory=Validity)
     line: int = field(default=0, compare=False)
+    # The cluster's own clock targets (the tracking defaults where the file says nothing).
+    clock_targets: ClockTargets | None = None
 
     def membership_of(self, authority: str, day: date) -> Membership | None:
         """The membership of ``authority`` in force on ``day`` (cluster validity included)."""
@@ -179,6 +183,7 @@ class RuleSet:
     preference_policy: PreferencePolicy = PreferencePolicy.WITHIN_CLUSTER
     unclustered: UnclusteredRoute = UnclusteredRoute.AUTHORITY
     default_first_contact_working_days: int = 1
+    tracking: TrackingPolicy = field(default_factory=TrackingPolicy)
     source: str = field(default="", compare=False)
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
@@ -188,6 +193,18 @@ class RuleSet:
             if cluster.membership_of(authority, day) is not None:
                 return cluster
         return None
+
+    def clock_targets_for(self, authority: str | None, day: date) -> ClockTargets:
+        """The clock targets for a referral held by ``authority`` on ``day``."""
+        cluster = self.cluster_of(authority, day) if authority else None
+        if cluster is not None and cluster.clock_targets is not None:
+            return cluster.clock_targets
+        first = (
+            cluster.first_contact_working_days
+            if cluster is not None
+            else self.default_first_contact_working_days
+        )
+        return replace(self.tracking.clocks, first_contact_working_days=first)
 
     def delivery_body_of(self, authority: str, day: date) -> DeliveryBody | None:
         """The trust or company delivering ``authority``'s services on ``day``, if any."""

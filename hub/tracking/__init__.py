@@ -1,7 +1,8 @@
-"""Tracking: each enquiry's journey to approval, working-day clocks and retention follow-ups
-(issue 10, not built yet).
+"""Tracking: each enquiry's journey after the handover, its clocks in working days, the
+retention follow-ups, the reports, and anonymisation when the retention period ends.
 
-Planned here: journey stages recorded by councils, clocks and their breaches, follow-ups
-(for example a carer's 6-month retention check-in) as rows with a due date that beat sweeps,
-and the reports. See docs/architecture.md.
+Councils record stages (``record_stage``) and follow-up outcomes (``record_outcome``); beat
+sweeps start and breach clocks (``sweep_clocks``), create follow-ups (``create_follow_ups``),
+send the daily digest (``send_digest``) and anonymise (``anonymise``). See
+docs/architecture.md.
 """

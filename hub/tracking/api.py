@@ -1,0 +1,187 @@
+# flask-smorest is untyped: its decorators would otherwise make every view untyped.
+# mypy: disable-error-code="untyped-decorator"
+"""The tracking API: journeys and follow-ups for councils; clocks and follow-ups for operators.
+
+Council routes need a council or delivery-body token and see only the referrals the caller
+holds now (404 and audited otherwise); operator routes need a hub operator token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.models import TokenScope
+from hub.platform.extensions import get_db
+from hub.tracking.read_journey import get_journey, list_clocks_for_operators, list_follow_ups
+from hub.tracking.record_outcome import record_follow_up_outcome
+from hub.tracking.record_stage import record_progress
+from hub.tracking.report_queries import GroupBy
+from hub.tracking.reports import ReportName, report_for_caller, to_csv
+from hub.tracking.schemas import (
+    ClockListSchema,
+    ClockQuerySchema,
+    FollowUpListSchema,
+    FollowUpQuerySchema,
+    FollowUpSchema,
+    JourneySchema,
+    OutcomeInSchema,
+    ProgressInSchema,
+    ReportQuerySchema,
+    ReportSchema,
+)
+
+council_blp = Blueprint(
+    "council_tracking",
+    __name__,
+    description="Council tracking: journey stages, clocks and retention follow-ups.",
+)
+ops_blp = Blueprint(
+    "ops_tracking", __name__, description="Hub operators: clocks and hub-owned follow-ups."
+)
+
+_UNAUTHORIZED = "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."
+_NOT_FOUND = "No referral with this reference is in your inbox (also for other councils')."
+_NO_FOLLOW_UP = "No follow-up with this id is yours (also for other councils')."
+
+
+@council_blp.before_request
+def _authenticate_council() -> None:
+    authenticate_json_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
+
+
+@ops_blp.before_request
+def _authenticate_operator() -> None:
+    authenticate_json_request(TokenScope.HUB)
+
+
+@council_blp.route("/v1/council/referrals/<string:reference>/progress", methods=["POST"])
+@council_blp.arguments(ProgressInSchema, location="json")
+@council_blp.response(200, JourneySchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(404, description=_NOT_FOUND)
+@council_blp.alt_response(
+    409, description="The stage cannot follow (allowed_stages lists those that can)."
+)
+@council_blp.alt_response(422, description="The body needs checking (problem+json with errors).")
+@council_blp.doc(security=BEARER_SECURITY)
+def progress(data: dict[str, Any], reference: str) -> dict[str, Any]:
+    """Record a stage of the referral's journey; answers with the whole journey."""
+    return record_progress(
+        get_db(),
+        request_context(),
+        reference,
+        stage=data["stage"],
+        occurred_at=data.get("occurred_at"),
+        reason=data.get("reason"),
+        note=data.get("note"),
+    )
+
+
+@council_blp.route("/v1/council/referrals/<string:reference>/journey", methods=["GET"])
+@council_blp.response(200, JourneySchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(404, description=_NOT_FOUND)
+@council_blp.doc(security=BEARER_SECURITY)
+def journey(reference: str) -> dict[str, Any]:
+    """Stages, clocks and follow-ups of one referral. Audited."""
+    return get_journey(get_db(), request_context(), reference)
+
+
+@council_blp.route("/v1/council/follow-ups", methods=["GET"])
+@council_blp.arguments(FollowUpQuerySchema, location="query")
+@council_blp.response(200, FollowUpListSchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.doc(security=BEARER_SECURITY)
+def council_follow_ups(args: dict[str, Any]) -> dict[str, Any]:
+    """Your follow-ups (of the referrals you hold), soonest due first (at most 500)."""
+    return list_follow_ups(get_db(), request_context(), **args)
+
+
+@council_blp.route("/v1/council/follow-ups/<int:follow_up_id>/outcome", methods=["POST"])
+@council_blp.arguments(OutcomeInSchema, location="json")
+@council_blp.response(200, FollowUpSchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(404, description=_NO_FOLLOW_UP)
+@council_blp.alt_response(409, description="Already done or cancelled, or the journey refuses.")
+@council_blp.alt_response(422, description="The body needs checking (problem+json with errors).")
+@council_blp.doc(security=BEARER_SECURITY)
+def council_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
+    """Record a follow-up's outcome (consent_withdrawn cancels what needs consent)."""
+    return record_follow_up_outcome(get_db(), request_context(), follow_up_id, **data)
+
+
+@ops_blp.route("/v1/ops/clocks", methods=["GET"])
+@ops_blp.arguments(ClockQuerySchema, location="query")
+@ops_blp.response(200, ClockListSchema)
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.doc(security=BEARER_SECURITY)
+def clocks(args: dict[str, Any]) -> dict[str, Any]:
+    """Clocks in a state across councils (default: breached), soonest due first."""
+    return list_clocks_for_operators(
+        get_db(), request_context(), state=args["state"], authority_code=args.get("authority")
+    )
+
+
+@ops_blp.route("/v1/ops/follow-ups", methods=["GET"])
+@ops_blp.arguments(FollowUpQuerySchema, location="query")
+@ops_blp.response(200, FollowUpListSchema)
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.doc(security=BEARER_SECURITY)
+def ops_follow_ups(args: dict[str, Any]) -> dict[str, Any]:
+    """The hub's own follow-ups (re-engagement of withdrawn enquirers)."""
+    return list_follow_ups(get_db(), request_context(), **args)
+
+
+@ops_blp.route("/v1/ops/follow-ups/<int:follow_up_id>/outcome", methods=["POST"])
+@ops_blp.arguments(OutcomeInSchema, location="json")
+@ops_blp.response(200, FollowUpSchema)
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.alt_response(404, description=_NO_FOLLOW_UP)
+@ops_blp.alt_response(409, description="Already done or cancelled, or the journey refuses.")
+@ops_blp.doc(security=BEARER_SECURITY)
+def ops_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
+    """Record the outcome of one of the hub's follow-ups."""
+    return record_follow_up_outcome(get_db(), request_context(), follow_up_id, **data)
+
+
+def _report(name: str, args: dict[str, Any]) -> Any:
+    report = report_for_caller(
+        get_db(),
+        request_context(),
+        ReportName(name),
+        start=args["start"],
+        end=args["end"],
+        by=GroupBy(args["by"]),
+    )
+    if args["format"] == "csv":
+        return Response(to_csv(report), mimetype="text/csv")
+    return {**report, "start": report["from"], "end": report["to"]}
+
+
+_REPORT_NAMES = "<any(funnel, clocks, retention):name>"
+
+
+@council_blp.route(f"/v1/council/reports/{_REPORT_NAMES}", methods=["GET"])
+@council_blp.arguments(ReportQuerySchema, location="query")
+@council_blp.response(200, ReportSchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(422, description="The query needs checking.")
+@council_blp.doc(security=BEARER_SECURITY)
+def council_report(args: dict[str, Any], name: str) -> Any:
+    """Your own funnel, clocks or retention figures (format=csv for a spreadsheet). Audited."""
+    return _report(name, args)
+
+
+@ops_blp.route(f"/v1/ops/reports/{_REPORT_NAMES}", methods=["GET"])
+@ops_blp.arguments(ReportQuerySchema, location="query")
+@ops_blp.response(200, ReportSchema)
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.alt_response(422, description="The query needs checking.")
+@ops_blp.doc(security=BEARER_SECURITY)
+def ops_report(args: dict[str, Any], name: str) -> Any:
+    """Funnel, clocks or retention across councils; counts under 5 are suppressed. Audited."""
+    return _report(name, args)

@@ -1,0 +1,61 @@
+"""``hub report`` and ``hub retention``: the tracking room's commands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+
+from config.settings import get_settings
+from hub.platform.cli_options import data_dir_option
+from hub.platform.db import Database
+from hub.tracking.anonymise import run_retention
+from hub.tracking.report_queries import GroupBy
+from hub.tracking.reports import ReportName, build_report, to_csv, to_json
+
+
+def _day(_: object, __: object, value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.command("report")
+@click.argument("name", type=click.Choice([str(n) for n in ReportName]))
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), callback=_day)
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), callback=_day)
+@click.option(
+    "--by", type=click.Choice([str(g) for g in GroupBy]), default="council", show_default=True
+)
+@click.option(
+    "--format", "output", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@data_dir_option
+def report(name: str, start: date, end: date, by: str, output: str) -> None:
+    """Funnel, clocks or retention figures for the days FROM..TO (counts under 5 suppressed)."""
+    if end < start:
+        raise click.BadParameter("--to must not be before --from", param_hint="--to")
+    db = Database(get_settings().resolved_database_url)
+    try:
+        figures = build_report(db, ReportName(name), start=start, end=end, by=GroupBy(by))
+    finally:
+        db.dispose()
+    click.echo(to_csv(figures) if output == "csv" else to_json(figures), nl=output == "json")
+
+
+@click.group("retention")
+def retention() -> None:
+    """Keeping personal data only as long as the rules allow."""
+
+
+@retention.command("run")
+@click.option("--dry-run", is_flag=True, help="Count what has expired; change nothing.")
+@data_dir_option
+def retention_run(dry_run: bool) -> None:
+    """Anonymise every enquiry past its retention period (as the daily beat job does)."""
+    db = Database(get_settings().resolved_database_url)
+    try:
+        result = run_retention(db, dry_run=dry_run)
+    finally:
+        db.dispose()
+    verb = "would anonymise" if dry_run else "anonymised"
+    detail = ", ".join(f"{k}: {v}" for k, v in sorted(result.by_category.items())) or "none"
+    click.echo(f"{verb} {result.anonymised} enquiries ({detail})")

@@ -1,0 +1,174 @@
+"""The tracking store: each enquiry's journey, its clocks and its follow-ups.
+
+Rows are keyed by enquiry, never by council: a transfer carries the journey to the new
+council, and every read and write checks who holds the referral at that moment.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
+
+
+class ClockKind(StrEnum):
+    FIRST_CONTACT = "first_contact"
+    INITIAL_VISIT = "initial_visit"
+    STAGE_ONE = "stage_one"
+    PANEL = "panel"
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"  # on hold: the time does not count
+    MET = "met"
+    BREACHED = "breached"  # passed its due time unmet (met_at is set if it was met later)
+    STOPPED = "stopped"  # withdrawn, not progressed, or the referral left the council
+
+
+class FollowUpKind(StrEnum):
+    STALLED_ENQUIRY = "stalled_enquiry"
+    RE_ENGAGEMENT = "re_engagement"
+    RETENTION_CHECK_IN = "retention_check_in"
+    EXIT_CONVERSATION = "exit_conversation"
+
+
+class FollowUpStatus(StrEnum):
+    DUE = "due"  # open: to do from its due day
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Journey(Base):
+    """Where one enquiry's journey stands (the latest of its stages, kept for the sweeps)."""
+
+    __tablename__ = "journeys"
+
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    stage_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the journey last changed (recorded, not occurred): the follow-up sweep's cursor.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    application_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # withdrawn, not progressed
+    deregistered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JourneyStage(Base):
+    """One recorded stage (append-only). ``note`` is free text: encrypted, erased by retention."""
+
+    __tablename__ = "journey_stages"
+    __table_args__ = (Index("ix_journey_stages_stage_occurred_at", "stage", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    authority_code: Mapped[str | None] = mapped_column(String(9))  # the holder who recorded it
+    actor: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(EncryptedJSON())
+
+
+class JourneyClock(Base):
+    """One promise with a deadline: started, due, and how it ended."""
+
+    __tablename__ = "journey_clocks"
+    __table_args__ = (
+        UniqueConstraint("enquiry_id", "kind", "started_at", name="uq_journey_clocks_start"),
+        # The breach sweep reads only running clocks, by due time.
+        Index(
+            "ix_journey_clocks_running_due_at",
+            "due_at",
+            postgresql_where=text("state = 'running'"),
+            sqlite_where=text("state = 'running'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    authority_code: Mapped[str | None] = mapped_column(String(9))  # the holder when started
+    cluster: Mapped[str | None] = mapped_column(String(120))
+    target: Mapped[str] = mapped_column(String(40))  # e.g. "1 working day", "8 months"
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(12), default=ClockState.RUNNING)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set in the transaction that emitted clock.breached: once per clock.
+    breach_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowUp(Base):
+    """A retention follow-up: created once by the policy, done with an outcome or cancelled."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        UniqueConstraint("enquiry_id", "kind", "occurrence", name="uq_follow_ups_once"),
+        Index("ix_follow_ups_kind_due_on", "kind", "due_on"),
+        Index(
+            "ix_follow_ups_open_due_on",
+            "due_on",
+            postgresql_where=text("status = 'due'"),
+            sqlite_where=text("status = 'due'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    # Months after the stage for re-engagements and check-ins; 0 for one-off kinds.
+    occurrence: Mapped[int] = mapped_column(Integer, default=0)
+    due_on: Mapped[date] = mapped_column(Date)
+    owner: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=FollowUpStatus.DUE)
+    needs_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    # Codes only (the support named, a deregistration reason, why it was cancelled).
+    outcome_detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(EncryptedJSON())
+
+
+class SweepMark(Base):
+    """How far a sweep has read (the follow-up and first-contact sweeps), by name."""
+
+    __tablename__ = "tracking_sweep_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    swept_to: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Anonymisation(Base):
+    """An enquiry whose personal data was erased at the end of its retention period."""
+
+    __tablename__ = "anonymisations"
+
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    category: Mapped[str] = mapped_column(String(20))
+    kept_until: Mapped[date] = mapped_column(Date)

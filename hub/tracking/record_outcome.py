@@ -1,0 +1,159 @@
+"""A council records the outcome of a follow-up (``POST /v1/council/follow-ups/{id}/outcome``).
+
+The follow-up is done with its outcome. ``deregistered`` also records the carer's
+deregistration in the journey (with its reason); ``re_engaged`` after a withdrawal resumes
+the journey; ``consent_withdrawn`` clears the enquirer's keep-in-touch consent and cancels
+every pending follow-up that needs it. All in one transaction; audited; 404 (audited as
+denied) for a follow-up that is not the caller's.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from hub.access.caller import RequestContext
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import add_audit_event, record_refusal
+from hub.platform.db import Database
+from hub.platform.errors import ConcurrentChangeError, HubError
+from hub.tracking.errors import FollowUpClosedError, StageNotAllowedError, follow_up_not_found
+from hub.tracking.journey_view import follow_up_view
+from hub.tracking.models import FollowUpStatus
+from hub.tracking.policy import active_rules
+from hub.tracking.queries import (
+    find_follow_up_reference,
+    find_journey,
+    find_scoped_follow_up,
+    list_open_follow_ups,
+)
+from hub.tracking.record_stage import add_stage
+from hub.tracking.stages import Stage
+
+
+class FollowUpOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    RE_ENGAGED = "re_engaged"
+    NOT_INTERESTED = "not_interested"
+    CONTINUING = "continuing"
+    NEEDS_SUPPORT = "needs_support"
+    CONSIDERING_LEAVING = "considering_leaving"
+    DEREGISTERED = "deregistered"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
+class SupportNeeded(StrEnum):
+    TRAINING = "training"
+    RESPITE = "respite"
+    PEER_SUPPORT = "peer_support"  # such as Mockingbird
+    FINANCE = "finance"
+    ALLEGATION_SUPPORT = "allegation_support"
+    OTHER = "other"
+
+
+def record_follow_up_outcome(
+    db: Database,
+    ctx: RequestContext,
+    follow_up_id: int,
+    *,
+    outcome: str,
+    support: str | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Close the caller's follow-up with ``outcome`` and apply what the outcome means."""
+    refusal: HubError | None = None
+    reference = f"follow-up:{follow_up_id}"
+    try:
+        with db.transaction() as session:
+            found = find_scoped_follow_up(session, ctx.caller, follow_up_id)
+            if found is not None:
+                enquiry, follow_up = found
+                reference = enquiry.reference
+                chosen = FollowUpOutcome(outcome)
+                try:
+                    if follow_up.status != FollowUpStatus.DUE:
+                        raise FollowUpClosedError(f"The follow-up is {follow_up.status}.")
+                    if chosen is FollowUpOutcome.DEREGISTERED:
+                        add_stage(
+                            session,
+                            ctx,
+                            enquiry,
+                            Stage.DEREGISTERED,
+                            ctx.now,
+                            reason=reason,
+                            note=None,
+                            rules=active_rules(),
+                        )
+                    journey = find_journey(session, enquiry.id)
+                    if (
+                        chosen is FollowUpOutcome.RE_ENGAGED
+                        and journey is not None
+                        and journey.stage == Stage.WITHDRAWN
+                    ):
+                        add_stage(
+                            session,
+                            ctx,
+                            enquiry,
+                            Stage.RESUMED,
+                            ctx.now,
+                            reason=None,
+                            note=None,
+                            rules=active_rules(),
+                        )
+                except (FollowUpClosedError, StageNotAllowedError) as exc:
+                    refusal = exc
+                else:
+                    follow_up.status = str(FollowUpStatus.DONE)
+                    follow_up.outcome = str(chosen)
+                    follow_up.outcome_detail = {
+                        key: value
+                        for key, value in (("support", support), ("reason", reason))
+                        if value is not None
+                    }
+                    follow_up.completed_at = ctx.now
+                    follow_up.completed_by = ctx.caller.actor
+                    follow_up.note = note
+                    if chosen is FollowUpOutcome.CONSENT_WITHDRAWN:
+                        enquiry.consent_keep_in_touch = False
+                        for other in list_open_follow_ups(session, enquiry.id, needs_consent=True):
+                            other.status = str(FollowUpStatus.CANCELLED)
+                            other.completed_at = ctx.now
+                            other.completed_by = ctx.caller.actor
+                            other.outcome_detail = {"cancelled_by": str(chosen)}
+                    add_audit_event(
+                        session,
+                        ctx,
+                        AuditAction.RECORD_FOLLOW_UP_OUTCOME,
+                        AuditOutcome.OK,
+                        enquiry=enquiry,
+                        visible_to=enquiry.authority_code,
+                        detail={"follow_up_id": follow_up.id, "outcome": str(chosen)},
+                    )
+                    session.flush()
+                    return follow_up_view(follow_up, enquiry.reference)
+    except StaleDataError as exc:
+        raise ConcurrentChangeError("Fetch the follow-up again and retry.") from exc
+    if refusal is not None:
+        record_refusal(
+            db,
+            ctx,
+            AuditAction.RECORD_FOLLOW_UP_OUTCOME,
+            reference,
+            outcome=AuditOutcome.REFUSED,
+            detail={"follow_up_id": follow_up_id, "code": refusal.code},
+        )
+        raise refusal
+    with db.sessions() as session:
+        reference = find_follow_up_reference(session, follow_up_id) or reference
+    record_refusal(
+        db,
+        ctx,
+        AuditAction.RECORD_FOLLOW_UP_OUTCOME,
+        reference,
+        detail={"follow_up_id": follow_up_id},
+    )
+    raise follow_up_not_found()

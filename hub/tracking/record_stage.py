@@ -1,0 +1,229 @@
+"""A council records a stage of a referral's journey (``POST .../progress``).
+
+One transaction, the enquiry row locked (as every council action): the stage must be able to
+follow the last one (409 with those that can), happen neither in the future nor before the
+referral reached this council nor before the last stage (422); then the stage row, the journey,
+the clocks and the follow-ups it cancels change together, and the action is audited. A
+referral outside the caller's scope is answered as not found and audited as denied.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from hub.access.caller import RequestContext
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import add_audit_event, record_refusal
+from hub.enquiries.models import Enquiry
+from hub.platform.db import Database
+from hub.platform.errors import ConcurrentChangeError, HubError
+from hub.referrals.queries import find_latest_decision, find_referral, referral_not_found
+from hub.routing import RuleSet
+from hub.tracking.calendar import local_day
+from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
+from hub.tracking.errors import StageNotAllowedError, StageTimeError
+from hub.tracking.journey_view import journey_view
+from hub.tracking.models import (
+    FollowUpKind,
+    FollowUpStatus,
+    Journey,
+    JourneyStage,
+)
+from hub.tracking.policy import active_rules, calendar_for
+from hub.tracking.queries import find_journey, list_clocks, list_open_follow_ups
+from hub.tracking.stages import (
+    APPLICATION_POSITION,
+    JourneyState,
+    Stage,
+    position_of,
+)
+
+# A clock a little fast on the caller's side is not "the future".
+_CLOCK_SKEW = timedelta(minutes=2)
+
+# Open follow-ups a stage makes pointless.
+CANCELLED_BY: dict[Stage, tuple[FollowUpKind, ...]] = {
+    Stage.RESUMED: (FollowUpKind.STALLED_ENQUIRY, FollowUpKind.RE_ENGAGEMENT),
+    Stage.DEREGISTERED: (FollowUpKind.STALLED_ENQUIRY, FollowUpKind.RETENTION_CHECK_IN),
+}
+
+
+def record_progress(
+    db: Database,
+    ctx: RequestContext,
+    reference: str,
+    *,
+    stage: str,
+    occurred_at: datetime | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Record ``stage`` for the caller's referral and answer with its whole journey."""
+    refusal: HubError | None = None
+    holder: str | None = None
+    try:
+        with db.transaction() as session:
+            enquiry = find_referral(session, ctx.caller, reference, for_update=True)
+            if enquiry is not None:
+                holder = enquiry.authority_code
+                try:
+                    add_stage(
+                        session,
+                        ctx,
+                        enquiry,
+                        Stage(stage),
+                        occurred_at or ctx.now,
+                        reason=reason,
+                        note=note,
+                        rules=active_rules(),
+                    )
+                except (StageNotAllowedError, StageTimeError) as exc:
+                    refusal = exc
+                else:
+                    add_audit_event(
+                        session,
+                        ctx,
+                        AuditAction.RECORD_PROGRESS,
+                        AuditOutcome.OK,
+                        enquiry=enquiry,
+                        visible_to=holder,
+                        detail={"stage": stage, "reason": reason},
+                    )
+                    session.flush()
+                    return journey_view(session, enquiry, ctx.now)
+    except StaleDataError as exc:
+        raise ConcurrentChangeError("Fetch the referral again and retry.") from exc
+    if refusal is not None:
+        record_refusal(
+            db,
+            ctx,
+            AuditAction.RECORD_PROGRESS,
+            reference,
+            outcome=AuditOutcome.REFUSED,
+            visible_to=holder,
+            detail={"stage": stage, "code": refusal.code},
+        )
+        raise refusal
+    record_refusal(db, ctx, AuditAction.RECORD_PROGRESS, reference)
+    raise referral_not_found()
+
+
+def add_stage(
+    session: Session,
+    ctx: RequestContext,
+    enquiry: Enquiry,
+    stage: Stage,
+    at: datetime,
+    *,
+    reason: str | None,
+    note: str | None,
+    rules: RuleSet,
+) -> Journey:
+    """Record ``stage`` in the caller's transaction (the enquiry row locked by the caller).
+
+    Raises StageNotAllowedError (409) or StageTimeError (422); changes nothing then.
+    """
+    journey = find_journey(session, enquiry.id)
+    state = JourneyState(
+        Stage(journey.stage) if journey is not None else None,
+        journey.position if journey is not None else 0,
+    )
+    try:
+        after = state.after(stage)
+    except ValueError:
+        allowed = [str(s) for s in state.allowed()]
+        raise StageNotAllowedError(
+            str(stage), journey.stage if journey else None, allowed
+        ) from None
+    _check_time(session, enquiry, journey, at, ctx.now)
+    session.add(
+        JourneyStage(
+            enquiry_id=enquiry.id,
+            stage=str(stage),
+            occurred_at=at,
+            recorded_at=ctx.now,
+            authority_code=enquiry.authority_code,
+            actor=ctx.caller.actor,
+            reason=reason,
+            note=note,
+        )
+    )
+    if journey is None:
+        journey = Journey(enquiry_id=enquiry.id, stage=str(stage), position=0, stage_at=at)
+        session.add(journey)
+    _move_journey(journey, stage, after, at, ctx.now)
+    calendar = calendar_for(rules, enquiry.authority_code)
+    clocks = list_clocks(session, enquiry.id)
+    apply_stage(clocks, stage, at, calendar)
+    targets = rules.clock_targets_for(enquiry.authority_code, local_day(at))
+    started = {(clock.kind, clock.started_at) for clock in clocks}
+    for kind in STARTED_BY.get(stage, ()):
+        if (str(kind), at) not in started:
+            session.add(
+                new_clock(
+                    enquiry.id,
+                    kind,
+                    at,
+                    authority_code=enquiry.authority_code,
+                    cluster=enquiry.cluster,
+                    targets=targets,
+                    calendar=calendar,
+                )
+            )
+    _cancel_follow_ups(session, enquiry.id, stage, ctx)
+    return journey
+
+
+def _check_time(
+    session: Session, enquiry: Enquiry, journey: Journey | None, at: datetime, now: datetime
+) -> None:
+    if at > now + _CLOCK_SKEW:
+        raise StageTimeError("occurred_at is in the future.")
+    decision = find_latest_decision(session, enquiry.id)
+    if decision is not None and at < decision.decided_at:
+        raise StageTimeError(
+            "occurred_at is before the referral reached your council "
+            f"({decision.decided_at.isoformat()})."
+        )
+    if journey is not None and at < journey.stage_at:
+        raise StageTimeError(
+            f"occurred_at is before the last stage recorded ({journey.stage_at.isoformat()})."
+        )
+
+
+def _move_journey(
+    journey: Journey, stage: Stage, after: JourneyState, at: datetime, now: datetime
+) -> None:
+    reached = position_of(stage)
+    if reached and journey.first_contact_at is None:
+        journey.first_contact_at = at
+    if reached >= APPLICATION_POSITION and journey.application_at is None:
+        journey.application_at = at
+    if stage is Stage.APPROVED:
+        journey.approved_at = at
+    if stage in (Stage.WITHDRAWN, Stage.NOT_PROGRESSED):
+        journey.ended_at = at
+    if stage is Stage.RESUMED:
+        journey.ended_at = None
+    if stage is Stage.DEREGISTERED:
+        journey.deregistered_at = at
+    journey.stage = str(stage)
+    journey.position = after.position
+    journey.stage_at = at
+    journey.changed_at = now
+
+
+def _cancel_follow_ups(
+    session: Session, enquiry_id: int, stage: Stage, ctx: RequestContext
+) -> None:
+    kinds = CANCELLED_BY.get(stage, (FollowUpKind.STALLED_ENQUIRY,))
+    for follow_up in list_open_follow_ups(session, enquiry_id):
+        if follow_up.kind in kinds:
+            follow_up.status = str(FollowUpStatus.CANCELLED)
+            follow_up.completed_at = ctx.now
+            follow_up.completed_by = ctx.caller.actor
+            follow_up.outcome_detail = {"cancelled_by": str(stage)}

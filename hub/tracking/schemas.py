@@ -1,0 +1,162 @@
+"""What the tracking API takes and gives: progress, journeys, follow-ups, clocks, reports."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from hub.platform.fields import CleanString, StrictSchema
+from hub.tracking.models import ClockState, FollowUpKind, FollowUpStatus
+from hub.tracking.record_outcome import FollowUpOutcome, SupportNeeded
+from hub.tracking.stages import REASONS, DeregistrationReason, Stage
+
+
+class ProgressInSchema(StrictSchema):
+    stage = fields.String(required=True, validate=validate.OneOf([str(s) for s in Stage]))
+    occurred_at = fields.AwareDateTime(
+        default_timezone=UTC,
+        metadata={"description": "When it happened (default now); not in the future."},
+    )
+    reason = fields.String(
+        metadata={"description": "Required for withdrawn, not_progressed and deregistered."}
+    )
+    note = CleanString(
+        validate=validate.Length(max=2000),
+        allow_newlines=True,
+        metadata={"description": "Free text, kept encrypted; erased at the end of retention."},
+    )
+
+    @validates_schema
+    def _reason_fits_the_stage(self, data: dict[str, Any], **_: Any) -> None:
+        stage = Stage(data["stage"]) if data.get("stage") in set(Stage) else None
+        reason = data.get("reason")
+        if stage is None:
+            return
+        allowed = REASONS.get(stage)
+        if allowed is None and reason is not None:
+            raise ValidationError(
+                "Only withdrawn, not_progressed and deregistered take a reason.", "reason"
+            )
+        if allowed is not None and reason is None:
+            raise ValidationError(f"{stage} needs a reason: one of {', '.join(allowed)}.", "reason")
+        if allowed is not None and reason not in allowed:
+            raise ValidationError(f"Must be one of: {', '.join(allowed)}.", "reason")
+
+
+class OutcomeInSchema(StrictSchema):
+    outcome = fields.String(
+        required=True, validate=validate.OneOf([str(o) for o in FollowUpOutcome])
+    )
+    support = fields.String(validate=validate.OneOf([str(s) for s in SupportNeeded]))
+    reason = fields.String(validate=validate.OneOf([str(r) for r in DeregistrationReason]))
+    note = CleanString(validate=validate.Length(max=2000), allow_newlines=True)
+
+    @validates_schema
+    def _details_fit_the_outcome(self, data: dict[str, Any], **_: Any) -> None:
+        outcome = data.get("outcome")
+        if outcome == FollowUpOutcome.NEEDS_SUPPORT and not data.get("support"):
+            raise ValidationError("needs_support names the support needed.", "support")
+        if outcome != FollowUpOutcome.NEEDS_SUPPORT and data.get("support"):
+            raise ValidationError("Only needs_support names a support.", "support")
+        if outcome == FollowUpOutcome.DEREGISTERED and not data.get("reason"):
+            raise ValidationError("deregistered needs a reason.", "reason")
+        if outcome != FollowUpOutcome.DEREGISTERED and data.get("reason"):
+            raise ValidationError("Only deregistered takes a reason.", "reason")
+
+
+class StageSchema(Schema):
+    stage = fields.String(required=True)
+    occurred_at = fields.DateTime(required=True)
+    recorded_at = fields.DateTime(required=True)
+    authority_code = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class ClockSchema(Schema):
+    id = fields.Integer(required=True)
+    reference = fields.String()
+    kind = fields.String(required=True)
+    state = fields.String(required=True)
+    target = fields.String(required=True)
+    authority_code = fields.String(allow_none=True)
+    started_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(required=True)
+    met_at = fields.DateTime(allow_none=True)
+    on_time = fields.Boolean(allow_none=True)
+    paused_at = fields.DateTime(allow_none=True)
+    stopped_at = fields.DateTime(allow_none=True)
+
+
+class FollowUpSchema(Schema):
+    id = fields.Integer(required=True)
+    reference = fields.String(required=True)
+    kind = fields.String(required=True)
+    occurrence = fields.Integer(required=True)
+    due_on = fields.Date(required=True)
+    owner = fields.String(required=True)
+    status = fields.String(required=True)
+    needs_consent = fields.Boolean(required=True)
+    outcome = fields.String(allow_none=True)
+    outcome_detail = fields.Dict(keys=fields.String(), values=fields.String())
+    completed_at = fields.DateTime(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class JourneySchema(Schema):
+    reference = fields.String(required=True)
+    authority_code = fields.String(allow_none=True)
+    stage = fields.String(allow_none=True)
+    allowed_stages = fields.List(fields.String(), required=True)
+    stages = fields.List(fields.Nested(StageSchema), required=True)
+    clocks = fields.List(fields.Nested(ClockSchema), required=True)
+    follow_ups = fields.List(fields.Nested(FollowUpSchema), required=True)
+
+
+class FollowUpQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf([str(s) for s in FollowUpStatus]))
+    due_before = fields.Date(metadata={"description": "Due on or before this day."})
+    kind = fields.String(validate=validate.OneOf([str(k) for k in FollowUpKind]))
+
+
+class FollowUpListSchema(Schema):
+    items = fields.List(fields.Nested(FollowUpSchema), required=True)
+    count = fields.Integer(required=True)
+
+
+class ClockQuerySchema(Schema):
+    state = fields.String(
+        load_default=str(ClockState.BREACHED),
+        validate=validate.OneOf([str(s) for s in ClockState]),
+    )
+    authority = fields.String(validate=validate.Length(equal=9))
+
+
+class ClockListSchema(Schema):
+    items = fields.List(fields.Nested(ClockSchema), required=True)
+    count = fields.Integer(required=True)
+
+
+class ReportQuerySchema(Schema):
+    start = fields.Date(required=True, data_key="from", metadata={"description": "First day."})
+    end = fields.Date(required=True, data_key="to", metadata={"description": "Last day."})
+    by = fields.String(
+        load_default="council", validate=validate.OneOf(["council", "cluster", "campaign", "month"])
+    )
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+    @validates_schema
+    def _from_before_to(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("to must not be before from.", "to")
+
+
+class ReportSchema(Schema):
+    report = fields.String(required=True)
+    start = fields.String(required=True, data_key="from")
+    end = fields.String(required=True, data_key="to")
+    by = fields.String(required=True)
+    suppressed_under = fields.Integer(allow_none=True)
+    rows = fields.List(fields.Dict(), required=True)

@@ -1,0 +1,160 @@
+"""The clock sweep (beat): start first-contact clocks, and notice clocks that have breached.
+
+First-contact clocks start at routing. The sweep reads the routing decisions made since its
+last run (an index range on ``decided_at``, with a grace period for transactions that
+committed late; the very first run reads the last month): a referral routed to a council
+starts its clock; a transfer or a return stops the previous holder's. Then every running
+clock past its due time becomes ``breached`` and ``clock.breached`` goes to the council and to
+operators, in the same transaction: once per clock, however often the sweep runs. Both steps
+read indexes only (``bench/tracking.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.delivery.events import EventType, emit_event
+from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.platform.db import Database
+from hub.platform.models import utcnow
+from hub.referrals.models import RoutingDecisionRecord
+from hub.routing import RuleSet
+from hub.tracking.calendar import local_day
+from hub.tracking.clocks import new_clock
+from hub.tracking.models import ClockKind, ClockState, JourneyClock
+from hub.tracking.policy import active_rules, calendar_for
+from hub.tracking.queries import find_journey, get_mark, set_mark
+
+FIRST_CONTACT_MARK = "first_contact_clocks"
+# Decisions are stamped when their transaction starts; read back this far to catch late commits.
+GRACE = timedelta(minutes=10)
+FIRST_RUN_LOOKBACK = timedelta(days=31)
+_OPEN = (str(ClockState.RUNNING), str(ClockState.PAUSED))
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSweepResult:
+    opened: int = 0
+    stopped: int = 0
+    breached: int = 0
+
+
+def sweep_clocks(
+    db: Database, now: datetime | None = None, *, rules: RuleSet | None = None, batch: int = 500
+) -> ClockSweepResult:
+    """Start first-contact clocks from new decisions, then mark and announce breaches."""
+    now = now or utcnow()
+    rules = rules or active_rules()
+    with db.transaction() as session:
+        opened, stopped = start_first_contact_clocks(session, now, rules)
+    breached = 0
+    while True:
+        with db.transaction() as session:
+            count = mark_breaches(session, now, batch)
+        breached += count
+        if count < batch:
+            break
+    return ClockSweepResult(opened, stopped, breached)
+
+
+def start_first_contact_clocks(session: Session, now: datetime, rules: RuleSet) -> tuple[int, int]:
+    mark = get_mark(session, FIRST_CONTACT_MARK)
+    query = (
+        select(
+            RoutingDecisionRecord.enquiry_id,
+            RoutingDecisionRecord.decided_at,
+            RoutingDecisionRecord.outcome,
+            RoutingDecisionRecord.authority_code,
+            RoutingDecisionRecord.cluster,
+        )
+        .where(RoutingDecisionRecord.decided_at <= now)
+        .order_by(RoutingDecisionRecord.decided_at, RoutingDecisionRecord.id)
+    )
+    # The first run starts from decisions of the last month, not from the hub's whole history.
+    since = mark - GRACE if mark is not None else now - FIRST_RUN_LOOKBACK
+    query = query.where(RoutingDecisionRecord.decided_at > since)
+    opened = stopped = 0
+    for enquiry_id, decided_at, outcome, authority_code, cluster in session.execute(query).all():
+        clocks = list(
+            session.scalars(
+                select(JourneyClock).where(
+                    JourneyClock.enquiry_id == enquiry_id,
+                    JourneyClock.kind == str(ClockKind.FIRST_CONTACT),
+                )
+            )
+        )
+        for clock in clocks:
+            if clock.started_at < decided_at and clock.state in _OPEN:
+                clock.state = str(ClockState.STOPPED)
+                clock.stopped_at = decided_at
+                stopped += 1
+        if outcome != EnquiryStatus.ROUTED or any(c.started_at == decided_at for c in clocks):
+            continue
+        journey = find_journey(session, enquiry_id)
+        if journey is not None and journey.first_contact_at is not None:
+            if journey.first_contact_at < decided_at:
+                continue  # contact was made before this handover: the journey carries on
+        calendar = calendar_for(rules, authority_code)
+        clock = new_clock(
+            enquiry_id,
+            ClockKind.FIRST_CONTACT,
+            decided_at,
+            authority_code=authority_code,
+            cluster=cluster,
+            targets=rules.clock_targets_for(authority_code, local_day(decided_at)),
+            calendar=calendar,
+        )
+        if journey is not None and journey.first_contact_at is not None:
+            # The council recorded first contact before the sweep came round.
+            clock.met_at = journey.first_contact_at
+            late = clock.met_at >= clock.due_at
+            clock.state = str(ClockState.BREACHED if late else ClockState.MET)
+            clock.breached_at = clock.due_at if late else None
+        session.add(clock)
+        opened += 1
+    set_mark(session, FIRST_CONTACT_MARK, now)
+    return opened, stopped
+
+
+def mark_breaches(session: Session, now: datetime, batch: int) -> int:
+    """Breach up to ``batch`` running clocks past due, announcing each once."""
+    # Two index reads (the partial index on running clocks' due time, then the enquiries by
+    # primary key) rather than one join the planner may answer with a scan of enquiries.
+    clocks = session.scalars(
+        select(JourneyClock)
+        .where(JourneyClock.state == str(ClockState.RUNNING), JourneyClock.due_at <= now)
+        .order_by(JourneyClock.due_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    holders = (
+        {
+            enquiry_id: (reference, holder)
+            for enquiry_id, reference, holder in session.execute(
+                select(Enquiry.id, Enquiry.reference, Enquiry.authority_code).where(
+                    Enquiry.id.in_(sorted({clock.enquiry_id for clock in clocks}))
+                )
+            )
+        }
+        if clocks
+        else {}
+    )
+    for clock in clocks:
+        reference, holder = holders[clock.enquiry_id]
+        clock.state = str(ClockState.BREACHED)
+        clock.breached_at = clock.due_at
+        clock.breach_notified_at = now
+        emit_event(
+            session,
+            EventType.CLOCK_BREACHED,
+            event_key=f"clock.breached:{clock.id}",
+            reference=reference,
+            authority_code=holder or clock.authority_code,
+            to_operators=True,
+            url_path=f"/v1/council/referrals/{reference}/journey",
+        )
+    return len(clocks)

@@ -1,0 +1,141 @@
+"""The clock sweep: first-contact clocks from routing, breaches announced once per clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import time_machine
+
+from hub.tracking import sweep_clocks as sweep_module
+from hub.tracking.sweep_clocks import sweep_clocks
+from tests.support.council import KENT, MEDWAY, bearer, routed, token_for
+from tests.tracking.support import clocks_of, journey, london, progress
+
+
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What the sweep hands to the delivery room (a stand-in on this branch)."""
+    sent: list[dict[str, Any]] = []
+
+    def record(session: Any, event_type: Any, **kwargs: Any) -> int:
+        sent.append({"type": str(event_type), **kwargs})
+        return 1
+
+    monkeypatch.setattr(sweep_module, "emit_event", record)
+    return sent
+
+
+def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
+    client,
+    db,
+    events,  # type: ignore[no-untyped-def]
+) -> None:
+    with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
+        reference = routed(client, db)
+        assert sweep_clocks(db).opened == 1
+        token = token_for(db, KENT)
+        clock = clocks_of(journey(client, token, reference))["first_contact"]
+    assert clock["due_at"] == london(2025, 12, 23, 0, 0).isoformat()
+    with time_machine.travel(london(2025, 12, 22, 23, 59), tick=False):
+        assert sweep_clocks(db).breached == 0
+    with time_machine.travel(london(2025, 12, 23, 0, 1), tick=False):
+        assert sweep_clocks(db).breached == 1
+        assert sweep_clocks(db).breached == 0  # run twice: nothing twice
+        clock = clocks_of(journey(client, token, reference))["first_contact"]
+    assert clock["state"] == "breached"
+    assert events == [
+        {
+            "type": "clock.breached",
+            "event_key": f"clock.breached:{clock['id']}",
+            "reference": reference,
+            "authority_code": KENT,
+            "to_operators": True,
+            "url_path": f"/v1/council/referrals/{reference}/journey",
+        }
+    ]
+
+
+def test_routed_on_christmas_eve_is_due_by_the_end_of_monday_29th(client, db, events) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2025, 12, 24, 10, 0), tick=False):
+        reference = routed(client, db)
+        sweep_clocks(db)
+        clock = clocks_of(journey(client, token_for(db, KENT), reference))["first_contact"]
+    assert clock["due_at"] == london(2025, 12, 30, 0, 0).isoformat()
+
+
+def test_first_contact_in_time_meets_the_clock_and_nothing_is_announced(client, db, events) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
+        reference = routed(client, db)
+        token = token_for(db, KENT)
+        sweep_clocks(db)
+    with time_machine.travel(london(2025, 12, 22, 11, 0), tick=False):
+        progress(client, token, reference, "first_contact")
+    with time_machine.travel(london(2026, 1, 20, 9, 0), tick=False):
+        sweep_clocks(db)
+        clocks = clocks_of(journey(client, token, reference))
+    assert (clocks["first_contact"]["state"], clocks["first_contact"]["on_time"]) == ("met", True)
+    # The initial visit clock (10 working days from Monday 22 December) has breached.
+    assert clocks["initial_visit"]["due_at"] == london(2026, 1, 9, 0, 0).isoformat()
+    assert [e["event_key"] for e in events] == [f"clock.breached:{clocks['initial_visit']['id']}"]
+
+
+def test_contact_recorded_before_the_sweep_opens_the_clock_as_met(client, db, events) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db)
+    token = token_for(db, KENT)
+    progress(client, token, reference, "first_contact")
+    assert sweep_clocks(db).opened == 1
+    assert clocks_of(journey(client, token, reference))["first_contact"]["state"] == "met"
+
+
+def test_transfer_stops_the_first_clock_and_starts_one_for_the_new_council(
+    client, db, events
+) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db)
+    kent, medway = token_for(db, KENT), token_for(db, MEDWAY)
+    sweep_clocks(db)
+    client.post(
+        f"/v1/council/referrals/{reference}/transfer",
+        headers=bearer(kent),
+        json={"authority": MEDWAY, "reason": "Closer to family"},
+    )
+    result = sweep_clocks(db)
+    assert (result.opened, result.stopped) == (1, 1)
+    clocks = journey(client, medway, reference)["clocks"]
+    assert [(c["authority_code"], c["state"]) for c in clocks] == [
+        (KENT, "stopped"),
+        (MEDWAY, "running"),
+    ]
+
+
+def test_on_hold_moves_the_due_day_on_by_the_working_days_paused(client, db, events) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):  # a Monday
+        reference = routed(client, db)
+        token = token_for(db, KENT)
+        progress(client, token, reference, "first_contact")  # initial visit due end 16 March
+        progress(client, token, reference, "on_hold")
+    with time_machine.travel(london(2026, 3, 9, 10, 0), tick=False):  # 5 working days later
+        body = progress(client, token, reference, "resumed").get_json()
+    assert clocks_of(body)["initial_visit"]["due_at"] == london(2026, 3, 24, 0, 0).isoformat()
+
+
+def test_operators_list_breached_clocks(client, db, events) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
+        reference = routed(client, db)
+        sweep_clocks(db)
+        operator = token_for(db, hub=True)
+    with time_machine.travel(london(2025, 12, 23, 9, 0), tick=False):
+        sweep_clocks(db)
+        body = client.get("/v1/ops/clocks?state=breached", headers=bearer(operator)).get_json()
+    assert [(c["reference"], c["kind"], c["state"]) for c in body["items"]] == [
+        (reference, "first_contact", "breached")
+    ]
+
+
+def test_the_first_sweep_starts_clocks_for_the_last_month_only(client, db, events) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2026, 1, 5, 10, 0), tick=False):
+        routed(client, db)  # before the tracking room was deployed, long ago
+    with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):
+        routed(client, db)
+    with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):
+        assert sweep_clocks(db).opened == 1

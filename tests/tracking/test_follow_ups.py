@@ -1,0 +1,189 @@
+"""Follow-ups: created once by the policy, consent respected, outcomes recorded, digest daily."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from hub.tracking import send_digest as digest_module
+from hub.tracking.create_follow_ups import create_follow_ups
+from hub.tracking.models import FollowUp
+from hub.tracking.send_digest import send_follow_up_digest
+from tests.support.council import KENT, bearer, get_enquiry, routed, token_for
+from tests.tracking.support import journey, london, progress
+
+
+def follow_ups(db) -> list[tuple[str, int, date, str, str]]:  # type: ignore[no-untyped-def]
+    with db.sessions() as s:
+        rows = s.scalars(select(FollowUp).order_by(FollowUp.due_on, FollowUp.id))
+        return [(f.kind, f.occurrence, f.due_on, f.owner, f.status) for f in rows]
+
+
+def outcome(client, token, follow_up_id, **body):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/v1/council/follow-ups/{follow_up_id}/outcome", headers=bearer(token), json=body
+    )
+
+
+def id_of(db, kind: str, occurrence: int = 0) -> int:  # type: ignore[no-untyped-def]
+    with db.sessions() as s:
+        return int(
+            s.scalars(
+                select(FollowUp.id).where(FollowUp.kind == kind, FollowUp.occurrence == occurrence)
+            ).one()
+        )
+
+
+def test_stalled_enquiry_is_due_ten_working_days_after_first_contact_once(client, db) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2025, 12, 19, 10, 0), tick=False):
+        reference = routed(client, db)
+        progress(client, token_for(db, KENT), reference, "first_contact")
+        assert create_follow_ups(db) == 1
+        assert create_follow_ups(db) == 0  # run twice: nothing twice
+    # 19 Dec + 10 working days: 22, 23, 24, 29, 30, 31 Dec, 2, 5, 6, 7 Jan.
+    assert follow_ups(db) == [("stalled_enquiry", 0, date(2026, 1, 7), "council", "due")]
+
+
+def test_a_later_stage_cancels_the_stalled_follow_up(client, db) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db)
+    token = token_for(db, KENT)
+    progress(client, token, reference, "first_contact")
+    create_follow_ups(db)
+    progress(client, token, reference, "initial_visit")
+    assert [f[4] for f in follow_ups(db)] == ["cancelled"]
+    assert create_follow_ups(db) == 0
+
+
+def test_re_engagement_needs_keep_in_touch_consent(client, db) -> None:  # type: ignore[no-untyped-def]
+    token = token_for(db, KENT)
+    with time_machine.travel(london(2026, 1, 15, 10, 0), tick=False):
+        without = routed(client, db)
+        with_consent = routed(client, db, consent={"privacy_notice": True, "keep_in_touch": True})
+        for reference in (without, with_consent):
+            progress(client, token, reference, "withdrawn", reason="timing")
+        assert create_follow_ups(db) == 2
+    assert follow_ups(db) == [
+        ("re_engagement", 3, date(2026, 4, 15), "hub", "due"),
+        ("re_engagement", 12, date(2027, 1, 15), "hub", "due"),
+    ]
+    assert {f["reference"] for f in journey(client, token, with_consent)["follow_ups"]} == {
+        with_consent
+    }
+
+
+def test_consent_withdrawn_cancels_every_pending_follow_up_that_needs_it(client, db) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db, consent={"privacy_notice": True, "keep_in_touch": True})
+    progress(client, token_for(db, KENT), reference, "withdrawn", reason="timing")
+    create_follow_ups(db)
+    operator = token_for(db, hub=True)
+    response = client.post(
+        f"/v1/ops/follow-ups/{id_of(db, 're_engagement', 3)}/outcome",
+        headers=bearer(operator),
+        json={"outcome": "consent_withdrawn"},
+    )
+    assert response.status_code == 200, response.get_json()
+    assert [(f[1], f[4]) for f in follow_ups(db)] == [(3, "done"), (12, "cancelled")]
+    assert get_enquiry(db, reference).consent_keep_in_touch is False
+
+
+def test_approved_carer_gets_check_ins_then_yearly_while_fostering(client, db) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
+        reference = routed(client, db)
+        progress(client, token_for(db, KENT), reference, "approved")
+        assert create_follow_ups(db) == 4
+    with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):
+        assert create_follow_ups(db) == 1  # the 12-month one fell due: the 24-month one
+        assert create_follow_ups(db) == 0
+    assert [(f[1], f[2]) for f in follow_ups(db)] == [
+        (1, date(2025, 4, 3)),
+        (3, date(2025, 6, 3)),
+        (6, date(2025, 9, 3)),
+        (12, date(2026, 3, 3)),
+        (24, date(2027, 3, 3)),
+    ]
+
+
+def test_deregistered_outcome_records_the_stage_and_asks_for_an_exit_conversation(
+    client, db
+) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db)
+    token = token_for(db, KENT)
+    progress(client, token, reference, "approved")
+    create_follow_ups(db)
+    response = outcome(
+        client,
+        token,
+        id_of(db, "retention_check_in", 1),
+        outcome="deregistered",
+        reason="retirement",
+    )
+    assert response.status_code == 200, response.get_json()
+    body = journey(client, token, reference)
+    assert (body["stage"], body["stages"][-1]["reason"]) == ("deregistered", "retirement")
+    assert {f["status"] for f in body["follow_ups"]} == {"done", "cancelled"}
+    assert create_follow_ups(db) == 1
+    assert [(f[0], f[4]) for f in follow_ups(db) if f[4] == "due"] == [("exit_conversation", "due")]
+
+
+def test_needs_support_names_the_support(client, db) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(client, db)
+    token = token_for(db, KENT)
+    progress(client, token, reference, "approved")
+    create_follow_ups(db)
+    follow_up_id = id_of(db, "retention_check_in", 1)
+    assert outcome(client, token, follow_up_id, outcome="needs_support").status_code == 422
+    done = outcome(client, token, follow_up_id, outcome="needs_support", support="peer_support")
+    assert done.get_json()["outcome_detail"] == {"support": "peer_support"}
+    again = outcome(client, token, follow_up_id, outcome="reached")
+    assert (again.status_code, again.get_json()["code"]) == (409, "follow_up_closed")
+
+
+def test_council_lists_its_due_follow_ups_before_a_day(client, db) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
+        reference = routed(client, db)
+        token = token_for(db, KENT)
+        progress(client, token, reference, "approved")
+        create_follow_ups(db)
+    body = client.get(
+        "/v1/council/follow-ups?status=due&due_before=2025-06-30", headers=bearer(token)
+    ).get_json()
+    assert [(f["kind"], f["occurrence"]) for f in body["items"]] == [
+        ("retention_check_in", 1),
+        ("retention_check_in", 3),
+    ]
+
+
+@pytest.fixture
+def digests(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+
+    def record(session: Any, event_type: Any, **kwargs: Any) -> int:
+        sent.append({"type": str(event_type), **kwargs})
+        return 1
+
+    monkeypatch.setattr(digest_module, "emit_event", record)
+    return sent
+
+
+def test_daily_digest_is_a_count_and_a_link_once_a_day(client, db, digests) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
+        reference = routed(client, db)
+        progress(client, token_for(db, KENT), reference, "approved")
+        create_follow_ups(db)
+    with time_machine.travel(london(2025, 6, 4, 7, 0), tick=False):
+        assert send_follow_up_digest(db) == {KENT: 2}
+        assert send_follow_up_digest(db) == {}  # the same day: nothing twice
+    assert digests == [
+        {
+            "type": "follow_up.due",
+            "event_key": f"follow_up.due:{KENT}:2025-06-04",
+            "authority_code": KENT,
+            "url_path": "/v1/council/follow-ups?status=due&due_before=2025-06-04",
+        }
+    ]
+    with time_machine.travel(london(2025, 6, 5, 7, 0), tick=False):
+        assert send_follow_up_digest(db) == {KENT: 2}
