@@ -8,12 +8,14 @@ from hub.intake.models import IdempotencyRecord
 from hub.platform.models import Base
 from hub.platform.outbox_model import OutboxMessage
 from hub.referrals.models import RoutingDecisionRecord
+from hub.web.models import FormDraft
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
     "Enquiry",
+    "FormDraft",
     "IdempotencyRecord",
     "JourneyEvent",
     "OutboxMessage",
