@@ -8,7 +8,7 @@ govuk-frontend-jinja macros), the vendored GOV.UK Frontend assets at ``/assets/`
 from __future__ import annotations
 
 from flask import Blueprint, Flask
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 
 from config.settings import Settings
 from hub.web.carer_form import CONFIRMATION_WAIT
@@ -26,7 +26,7 @@ govuk_assets = Blueprint(
 
 def register_web(app: Flask, settings: Settings) -> None:
     """Everything the pages need, on one app."""
-    loaders = [
+    loaders: list[BaseLoader] = [
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
     ]
     if app.jinja_loader is not None:

@@ -99,7 +99,7 @@ def _render_page(page: Page, answers: dict[str, str], errors: list[dict[str, str
         interests=INTEREST_LABELS,
         yes_no=YES_NO,
         back_href=_back_href(page, changing),
-        action=url_for("web.question", slug=page.slug, **({"change": "1"} if changing else {})),
+        action=url_for("web.question", slug=page.slug, change="1" if changing else None),
     )
 
 
@@ -137,7 +137,7 @@ def save_question(slug: str) -> Any:
 
 
 @bp.get("/enquire/resume")
-def resume() -> Response:
+def resume() -> Any:
     """Back to where the person was: the first page still to answer, or check answers."""
     unfinished = first_unfinished(load_answers(get_db(), session.get(DRAFT)))
     if unfinished is None:

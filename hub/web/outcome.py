@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.platform.db import Database
@@ -48,7 +48,7 @@ def _cluster_phone(cluster: str | None) -> str | None:
     return None
 
 
-def _latest_decision(session: Any, enquiry_id: int) -> RoutingDecisionRecord | None:
+def _latest_decision(session: Session, enquiry_id: int) -> RoutingDecisionRecord | None:
     return session.scalars(
         select(RoutingDecisionRecord)
         .where(RoutingDecisionRecord.enquiry_id == enquiry_id)

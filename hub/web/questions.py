@@ -62,7 +62,9 @@ PAGES: tuple[Page, ...] = (
         ("email", "phone", "preferred_contact", "best_time"),
         "q_contact.html",
     ),
-    Page("where-you-live", "Where do you live?", ("postcode", "preferred_authority"), "q_where.html"),
+    Page(
+        "where-you-live", "Where do you live?", ("postcode", "preferred_authority"), "q_where.html"
+    ),
     Page("fostering", "What kind of fostering interests you?", ("interest",), "q_fostering.html"),
     Page(
         "household", "About your home", ("adults", "children", "spare_bedroom"), "q_household.html"
