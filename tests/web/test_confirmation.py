@@ -55,7 +55,9 @@ def test_routed_names_the_council_the_target_and_the_hub_phone(client, db) -> No
     ("postcode", "country"),
     [("CF10 1EP", "wales"), ("EH1 1YZ", "scotland"), ("BT1 5GS", "northern_ireland")],
 )
-def test_signposted_says_where_to_go_instead_and_promises_no_contact(client, db, postcode: str, country: str) -> None:  # type: ignore[no-untyped-def]
+def test_signposted_says_where_to_go_instead_and_promises_no_contact(
+    client, db, postcode: str, country: str
+) -> None:  # type: ignore[no-untyped-def]
     _send_from(client, db, postcode)
     _route(db)
     page = _confirmation(client)
