@@ -33,6 +33,11 @@ def make_celery() -> Celery:
             "schedule": timedelta(hours=1),
             "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
         },
+        "purge-form-drafts": {
+            "task": str(TaskName.PURGE_FORM_DRAFTS),
+            "schedule": timedelta(minutes=15),
+            "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
+        },
     }
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     configure_logging(json_logs=settings.log_json)

@@ -12,6 +12,7 @@ from hub.intake.purge_keys import purge_idempotency_keys
 from hub.platform.outbox_sweep import sweep_outbox
 from hub.platform.queues import TaskName
 from hub.referrals.route_enquiry import route_enquiry
+from hub.web.drafts import purge_expired_drafts
 from workers.celery_app import celery, get_worker_db
 
 
@@ -42,3 +43,9 @@ def sweep_outbox_task() -> dict[str, int]:
 def purge_idempotency_keys_task() -> int:
     """Delete idempotency records past their 24-hour life."""
     return purge_idempotency_keys(get_worker_db())
+
+
+@celery.task(name=str(TaskName.PURGE_FORM_DRAFTS))
+def purge_form_drafts_task() -> int:
+    """Delete web form drafts (encrypted answers) and receipts past their life."""
+    return purge_expired_drafts(get_worker_db())

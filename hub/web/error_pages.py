@@ -82,11 +82,27 @@ PAGES = {
 }
 
 
+def _in_words(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def render_error_page(
     status: int, code: str, title: str, detail: str, headers: dict[str, str]
 ) -> Response:
     """The HTML page for an error on a page path (``hub.platform.errors`` calls this)."""
     page = PAGES.get(code) or ErrorPage(title, (detail,) if detail != title else ())
+    retry_after = headers.get("Retry-After", "")
+    if code == "rate_limited" and retry_after.isascii() and retry_after.isdigit():
+        wait = _in_words(int(retry_after))
+        page = ErrorPage(
+            page.heading,
+            (page.paragraphs[0], f"Nothing was sent this time. Wait {wait}, then try again."),
+            page.link_text,
+            page.link_href,
+        )
     g.rejection_code = code
     response = make_response(
         render_template(

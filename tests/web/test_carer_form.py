@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
 from hub.enquiries.models import Enquiry
+from hub.platform.models import utcnow
+from hub.web.drafts import DRAFT_IDLE, purge_expired_drafts
 from hub.web.models import FormDraft
 from hub.web.questions import PAGES
 from tests.web.journey import (
@@ -158,3 +161,11 @@ def test_draft_answers_are_encrypted_at_rest_and_emptied_once_sent(client, db) -
     with db.sessions() as s:
         draft = s.scalars(select(FormDraft)).one()
     assert draft.answers == {} and draft.enquiry_id is not None
+
+
+def test_expired_drafts_are_purged_and_live_ones_kept(client, db) -> None:  # type: ignore[no-untyped-def]
+    answer_everything(client)
+    assert purge_expired_drafts(db) == 0
+    assert purge_expired_drafts(db, now=utcnow() + DRAFT_IDLE + timedelta(seconds=1)) == 1
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(FormDraft)) == 0

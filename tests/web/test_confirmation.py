@@ -43,7 +43,7 @@ def test_routed_names_the_council_the_target_and_the_hub_phone(client, db) -> No
     _route(db)
     page = _confirmation(client)
     cluster = next(c for c in get_active_rules().clusters if "E10000016" in str(c.members))
-    assert reference in page
+    assert f'<strong class="hub-reference">{reference}</strong>' in page
     assert "<strong>Kent</strong>" in page
     days = cluster.first_contact_working_days
     assert f"within {days} working day" in page
