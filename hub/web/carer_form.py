@@ -243,7 +243,7 @@ def submit_form() -> Any:
     """Send the enquiry once (Post/Redirect/Get): a resend of the same token changes nothing."""
     token = str(request.form.get("submission", ""))
     if not token or token not in (session.get(DRAFT), session.get(RECEIPT)):
-        g.rejection_code = "submission_unknown"
+        # Not this browser's draft (or its session ended): back to where its own answers are.
         return redirect(url_for("web.resume"), 303)
     result = send_enquiry(get_db(), token, status_url_for=_status_url)
     if isinstance(result, Unfinished):
