@@ -165,6 +165,12 @@ class PageAudit:
                 for v in violations
                 if v.get("impact") in BLOCKING_IMPACTS
             ]
+            # The page's Content-Security-Policy must not have refused anything it needs.
+            bad += [
+                entry["message"]
+                for entry in driver.get_log("browser")
+                if "Content Security Policy" in entry["message"]
+            ]
             if bad:
                 self.blocking[f"{name}@{width}"] = bad
             self.shots.append(screenshot(driver, name, width))

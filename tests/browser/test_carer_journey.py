@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import select
 
 from config.settings import load_settings, override_settings
 from hub.app import create_app
 from hub.enquiries.models import Enquiry
+from hub.platform.models import utcnow
+from hub.web.drafts import RECEIPT_LIFE, new_token, token_hash
+from hub.web.models import FormDraft
 from tests.browser.journeys import (
     fill_in_form,
     keys,
@@ -36,6 +41,7 @@ from tests.browser.support import (
     new_driver,
     wait_for_new_page,
 )
+from tests.enquiries.factories import EnquiryFactory
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +61,26 @@ def limited_server(hub_env, database, geography_version) -> Iterator[LiveServer]
     settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "1/hour"})
     with override_settings(settings), live_server(create_app(settings, db=database)) as running:
         yield running
+
+
+def _receipt_cookie(app: Flask, db) -> str:  # type: ignore[no-untyped-def]
+    """A session cookie whose receipt names a stored enquiry that nothing will route."""
+    enquiry = EnquiryFactory(db=db)
+    token, now = new_token(), utcnow()
+    with db.transaction() as s:
+        s.add(
+            FormDraft(
+                token_hash=token_hash(token),
+                answers={},
+                created_at=now,
+                updated_at=now,
+                expires_at=now + RECEIPT_LIFE,
+                enquiry_id=enquiry.id,
+                submitted_at=now,
+            )
+        )
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    return str(serializer.dumps({"receipt": token}))
 
 
 def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
@@ -80,8 +106,25 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     body = _body(driver)
     assert "needs to check which council" in body
 
+    # Before routing has decided (an enquiry no worker will see): "Check again".
+    driver.delete_all_cookies()
+    driver.add_cookie({"name": "session", "value": _receipt_cookie(server.app, db), "path": "/"})
+    server.app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 0
+    try:
+        driver.get(server.url + "/enquire/confirmation")
+    finally:
+        server.app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 20
+    assert "Check again" in _body(driver)
+    audit.check(driver, "confirmation-received")
+
     driver.get(server.url + "/privacy")
     audit.check(driver, "privacy")
+    driver.get(server.url + "/docs")
+    WebDriverWait(driver, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#swagger-ui .opblock")
+    )
+    assert "/v1/enquiries" in _body(driver)
+    assert not [e for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
     driver.get(server.url + "/no-such-page")
     assert "Page not found" in _body(driver)
     audit.check(driver, "error-404")
