@@ -136,6 +136,7 @@ def save_question(slug: str) -> Any:
     return redirect(url_for("web.question", slug=after.slug), 303)
 
 
+@bp.get("/enquire")
 @bp.get("/enquire/resume")
 def resume() -> Any:
     """Back to where the person was: the first page still to answer, or check answers."""

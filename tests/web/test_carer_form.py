@@ -169,3 +169,9 @@ def test_expired_drafts_are_purged_and_live_ones_kept(client, db) -> None:  # ty
     assert purge_expired_drafts(db, now=utcnow() + DRAFT_IDLE + timedelta(seconds=1)) == 1
     with db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(FormDraft)) == 0
+
+
+def test_opening_the_send_address_goes_to_the_first_question(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/enquire", headers=BROWSER)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/enquire/your-name")
