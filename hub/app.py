@@ -23,7 +23,7 @@ from hub.referrals.api import blp as council_blp
 from hub.tracking.api import council_blp as tracking_council_blp
 from hub.tracking.api import ops_blp as tracking_ops_blp
 from hub.triage.api import blp as ops_blp
-from hub.web.carer_form import bp as web_bp
+from hub.web import register_web
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     register_database(app, settings, db)
     register_extensions(app, settings)
     register_blueprints(app)
+    register_web(app, settings)
     register_error_handlers(app)
     return app
 
@@ -50,8 +51,7 @@ def register_config(app: Flask, settings: Settings) -> None:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # /docs is served by hub.web.docs from the swagger-ui-bundle package (no CDN).
         # X-RateLimit-* headers cost two Redis round trips a request; 429s still carry
         # Retry-After (hub.platform.errors computes it from the breached limit).
         RATELIMIT_HEADERS_ENABLED=False,
@@ -104,4 +104,3 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(tracking_council_blp)
     api.register_blueprint(tracking_ops_blp)
     app.register_blueprint(health_bp)
-    app.register_blueprint(web_bp)

@@ -16,6 +16,7 @@ from hub.tracking.models import (
     JourneyStage,
     SweepMark,
 )
+from hub.web.models import FormDraft
 
 __all__ = [
     "Anonymisation",
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Enquiry",
     "FollowUp",
+    "FormDraft",
     "IdempotencyRecord",
     "Journey",
     "JourneyClock",

@@ -35,6 +35,11 @@ def make_celery() -> Celery:
             "schedule": timedelta(hours=1),
             "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
         },
+        "purge-form-drafts": {
+            "task": str(TaskName.PURGE_FORM_DRAFTS),
+            "schedule": timedelta(minutes=15),
+            "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
+        },
     }
     # Tracking (hub/tracking): clocks, follow-ups, the daily digest, retention.
     app.conf.beat_schedule.update(

@@ -16,6 +16,7 @@ from hub.tracking.anonymise import run_retention
 from hub.tracking.create_follow_ups import create_follow_ups
 from hub.tracking.send_digest import send_follow_up_digest
 from hub.tracking.sweep_clocks import sweep_clocks
+from hub.web.drafts import purge_expired_drafts
 from workers.celery_app import celery, get_worker_db
 
 
@@ -72,3 +73,7 @@ def send_follow_up_digest_task() -> int:
 def run_retention_task() -> int:
     """Anonymise enquiries past their retention period; the number anonymised."""
     return run_retention(get_worker_db()).anonymised
+@celery.task(name=str(TaskName.PURGE_FORM_DRAFTS))
+def purge_form_drafts_task() -> int:
+    """Delete web form drafts (encrypted answers) and receipts past their life."""
+    return purge_expired_drafts(get_worker_db())

@@ -52,7 +52,7 @@ def _count_rejections(response: Response) -> Response:
     return response
 
 
-def _status_url(reference: str) -> str:
+def public_status_url(reference: str) -> str:
     # HUB_PUBLIC_BASE_URL is required in production, so there the link never echoes the
     # request's Host header; without it (development, tests) the request's host is used.
     base = app_settings().public_base_url
@@ -128,7 +128,7 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     result = submit_enquiry(
         db,
         data,
-        status_url_for=_status_url,
+        status_url_for=public_status_url,
         idempotency_key=key,
         request_hash=request_fingerprint(request.get_json(silent=True)) if key else None,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, g, json
+from flask import Flask, Response, current_app, g, json, request
 from werkzeug.exceptions import HTTPException
 
 from hub.platform.rate_limit import limiter
 
 PROBLEM_TYPE_BASE = "https://fostering-hub.example/problems/"
 PROBLEM_MIMETYPE = "application/problem+json"
+
+# Paths that always answer problem+json, whatever the client accepts: the API and the
+# machine endpoints. Any other path is a page, and a browser there gets an HTML error page.
+MACHINE_PATHS = ("/v1/", "/openapi.json", "/healthz", "/readyz", "/metrics")
+# app.extensions key: a callable (status, code, title, detail, headers) -> Response that the
+# web room installs to render error pages in the pages' own style.
+ERROR_PAGE_EXTENSION = "hub_error_page"
+ErrorPageRenderer = Callable[[int, str, str, str, dict[str, str]], Response]
 
 
 class HubError(Exception):
@@ -184,8 +193,45 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     return out
 
 
+def wants_html_error() -> bool:
+    """Whether this request's error should be an HTML page rather than problem+json.
+
+    The API and machine endpoints always get problem+json (unchanged). Elsewhere, a client
+    that prefers text/html to JSON (a browser) gets a page; curl's ``*/*`` and clients that
+    send no Accept still get problem+json.
+    """
+    if request.path.startswith(MACHINE_PATHS):
+        return False
+    best = request.accept_mimetypes.best_match(
+        ["application/problem+json", "application/json", "text/html"]
+    )
+    return best == "text/html"
+
+
+def error_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    """problem+json, or the web room's HTML error page for a browser on a page path."""
+    render: ErrorPageRenderer | None = current_app.extensions.get(ERROR_PAGE_EXTENSION)
+    if render is not None and wants_html_error():
+        try:
+            return render(status, code, title, detail, headers or {})
+        except Exception:  # the page itself failed: the problem below still answers
+            current_app.logger.exception("error page failed")
+    return problem_response(
+        status, code, title, detail, errors=errors, headers=headers, extra=extra
+    )
+
+
 def http_exception_to_problem(exc: HTTPException) -> Response:
-    """Render any werkzeug/webargs HTTP error as a problem."""
+    """Render any werkzeug/webargs HTTP error as a problem (a page for a browser on a page)."""
     status = exc.code or 500
     code = _HTTP_CODES.get(status, "error")
     errors = None
@@ -208,7 +254,7 @@ def http_exception_to_problem(exc: HTTPException) -> Response:
     detail = exc.description or title
     if status == 422:
         detail = "Check the answers listed in errors and send the enquiry again."
-    return problem_response(status, code, title, detail, errors=errors, headers=headers)
+    return error_response(status, code, title, detail, errors=errors, headers=headers)
 
 
 def _retry_after_seconds() -> int:
@@ -227,7 +273,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HubError)
     def _hub_error(exc: HubError) -> Response:
-        return problem_response(
+        return error_response(
             exc.status,
             exc.code,
             exc.title,
@@ -244,4 +290,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         app.logger.exception("unhandled error")
-        return problem_response(500, "internal_error", HubError.title, "The error has been logged.")
+        return error_response(500, "internal_error", HubError.title, "The error has been logged.")

@@ -20,6 +20,7 @@ class TaskName(StrEnum):
     CREATE_FOLLOW_UPS = "hub.create_follow_ups"
     SEND_FOLLOW_UP_DIGEST = "hub.send_follow_up_digest"
     RUN_RETENTION = "hub.run_retention"
+    PURGE_FORM_DRAFTS = "hub.purge_form_drafts"  # web: form answers past their life
 
 
 TASK_QUEUES: dict[TaskName, Queue] = {
@@ -30,4 +31,5 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.CREATE_FOLLOW_UPS: Queue.MAINTENANCE,
     TaskName.SEND_FOLLOW_UP_DIGEST: Queue.MAINTENANCE,
     TaskName.RUN_RETENTION: Queue.MAINTENANCE,
+    TaskName.PURGE_FORM_DRAFTS: Queue.MAINTENANCE,
 }

@@ -1,1 +1,40 @@
-"""Server-rendered pages: the accessible enquiry form for prospective carers."""
+"""Server-rendered pages on GOV.UK Frontend: the carer's enquiry form, privacy notice, errors.
+
+``register_web`` is the one call the app factory makes: templates (with the
+govuk-frontend-jinja macros), the vendored GOV.UK Frontend assets at ``/assets/``, the pages,
+``/docs``, error pages, CSRF and security headers.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
+
+from config.settings import Settings
+from hub.web.carer_form import CONFIRMATION_WAIT
+from hub.web.carer_form import bp as carer_bp
+from hub.web.docs import swagger_ui
+from hub.web.error_pages import register_error_pages
+from hub.web.security import register_security
+
+# GOV.UK Frontend's built CSS, JS, fonts and images (scripts/update_govuk_frontend.sh), at the
+# /assets/ path its CSS expects.
+govuk_assets = Blueprint(
+    "govuk_assets", __name__, static_folder="static/govuk", static_url_path="/assets"
+)
+
+
+def register_web(app: Flask, settings: Settings) -> None:
+    """Everything the pages need, on one app."""
+    loaders: list[BaseLoader] = [
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ]
+    if app.jinja_loader is not None:
+        loaders.insert(0, app.jinja_loader)
+    app.jinja_loader = ChoiceLoader(loaders)
+    app.config.setdefault(CONFIRMATION_WAIT, 3.0)
+    register_security(app, settings)
+    register_error_pages(app)
+    app.register_blueprint(govuk_assets)
+    app.register_blueprint(carer_bp)
+    app.register_blueprint(swagger_ui)

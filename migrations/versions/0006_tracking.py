@@ -20,7 +20,7 @@ import hub.platform.models
 
 
 revision: str = "0006_tracking"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_token_expiry_heard_from"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,251 @@
+"""The carer's journey in headless Chromium against a real hub (HTTP server + Celery worker).
+
+Every page type is checked with axe-core at 320 px and 1280 px (zero serious or critical
+violations) and photographed under var/screenshots/. The form is also used by keyboard
+alone and with JavaScript off, and a refresh or Back-and-resend leaves exactly one enquiry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.wait import WebDriverWait
+from sqlalchemy import select
+
+from config.settings import load_settings, override_settings
+from hub.app import create_app
+from hub.enquiries.models import Enquiry
+from hub.platform.models import utcnow
+from hub.web.drafts import RECEIPT_LIFE, new_token, token_hash
+from hub.web.models import FormDraft
+from tests.browser.journeys import (
+    fill_in_form,
+    keys,
+    press_enter_and_wait,
+    send,
+    tab_to,
+    tab_to_button,
+)
+from tests.browser.support import (
+    AXE_VERSION,
+    LiveServer,
+    PageAudit,
+    click_continue,
+    live_server,
+    mark_page,
+    new_driver,
+    wait_for_new_page,
+)
+from tests.enquiries.factories import EnquiryFactory
+
+pytestmark = pytest.mark.slow
+
+
+def _enquiries(db) -> list[Enquiry]:  # type: ignore[no-untyped-def]
+    with db.sessions() as s:
+        return list(s.scalars(select(Enquiry)))
+
+
+def _body(driver: WebDriver) -> str:
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+@pytest.fixture
+def limited_server(hub_env, database, geography_version) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    """A second server whose intake allows one send an hour (for the 429 page)."""
+    settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "1/hour"})
+    with override_settings(settings), live_server(create_app(settings, db=database)) as running:
+        yield running
+
+
+def _receipt_cookie(app: Flask, db) -> str:  # type: ignore[no-untyped-def]
+    """A session cookie whose receipt names a stored enquiry that nothing will route."""
+    enquiry = EnquiryFactory(db=db)
+    token, now = new_token(), utcnow()
+    with db.transaction() as s:
+        s.add(
+            FormDraft(
+                token_hash=token_hash(token),
+                answers={},
+                created_at=now,
+                updated_at=now,
+                expires_at=now + RECEIPT_LIFE,
+                enquiry_id=enquiry.id,
+                submitted_at=now,
+            )
+        )
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    return str(serializer.dumps({"receipt": token}))
+
+
+def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
+    fresh_browser: WebDriver, server: LiveServer, limited_server: LiveServer, db
+) -> None:  # type: ignore[no-untyped-def]
+    driver, audit = fresh_browser, PageAudit()
+    for postcode, outcome in (
+        ("ME14 1XQ", "routed"),
+        ("CF10 1EP", "signposted"),
+        ("ZZ9 9ZZ", "triage"),
+    ):
+        driver.delete_all_cookies()
+        first = outcome == "routed"
+        fill_in_form(
+            driver,
+            server.url,
+            postcode,
+            (lambda name: audit.check(driver, name)) if first else (lambda _n: None),
+        )
+        send(driver)
+        assert driver.current_url.endswith("/enquire/confirmation")
+        audit.check(driver, f"confirmation-{outcome}")
+    body = _body(driver)
+    assert "needs to check which council" in body
+
+    # Before routing has decided (an enquiry no worker will see): "Check again".
+    driver.delete_all_cookies()
+    driver.add_cookie({"name": "session", "value": _receipt_cookie(server.app, db), "path": "/"})
+    server.app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 0
+    try:
+        driver.get(server.url + "/enquire/confirmation")
+    finally:
+        server.app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 20
+    assert "Check again" in _body(driver)
+    audit.check(driver, "confirmation-received")
+
+    driver.get(server.url + "/privacy")
+    audit.check(driver, "privacy")
+    driver.get(server.url + "/docs")
+    WebDriverWait(driver, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#swagger-ui .opblock")
+    )
+    assert "/v1/enquiries" in _body(driver)
+    assert not [e for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
+    driver.get(server.url + "/no-such-page")
+    assert "Page not found" in _body(driver)
+    audit.check(driver, "error-404")
+
+    driver.get(server.url + "/enquire/your-name")
+    driver.delete_cookie("session")  # the form's token no longer matches any session
+    click_continue(driver)
+    assert "this page has expired" in _body(driver)
+    audit.check(driver, "error-400-expired")
+
+    driver.get(server.url + "/enquire/anything-else")
+    driver.execute_script("document.getElementById('message').value = 'x'.repeat(40000)")
+    click_continue(driver)
+    assert "too long" in _body(driver)
+    audit.check(driver, "error-413")
+
+    driver.get(limited_server.url + "/enquire/your-name")
+    for _ in range(2):
+        mark_page(driver)
+        driver.execute_script(
+            "const f = document.createElement('form'); f.method = 'post'; f.action = '/enquire';"
+            "const t = document.querySelector('input[name=csrf_token]').cloneNode();"
+            "const s = document.createElement('input'); s.name = 'submission'; s.value = 'x';"
+            "f.append(t, s); document.body.append(f); f.submit();"
+        )
+        wait_for_new_page(driver)
+        if "too many attempts" in _body(driver):
+            break
+        driver.get(limited_server.url + "/enquire/your-name")
+    assert "too many attempts" in _body(driver)
+    audit.check(driver, "error-429")
+
+    assert audit.blocking == {}, f"axe-core {AXE_VERSION} found: {audit.blocking}"
+    assert len(audit.shots) >= 2 * 20
+
+
+def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
+    fresh_browser: WebDriver, server: LiveServer, db
+) -> None:  # type: ignore[no-untyped-def]
+    driver = fresh_browser
+    driver.get(server.url + "/")
+    tab_to_button(driver, "Start now")
+    press_enter_and_wait(driver)
+    for field, typed in (("given_name", "Sam"), ("family_name", "Jones")):
+        tab_to(driver, field)
+        keys(driver, typed)
+    tab_to_button(driver, "Continue")
+    press_enter_and_wait(driver)
+    for field, typed in (("email", "sam@example.org"), ("phone", "07911 123456")):
+        tab_to(driver, field)
+        keys(driver, typed)
+    tab_to(driver, "preferred_contact")
+    keys(driver, Keys.SPACE)
+    tab_to_button(driver, "Continue")
+    press_enter_and_wait(driver)
+    tab_to(driver, "postcode")
+    keys(driver, "ME14 1XQ")
+    tab_to_button(driver, "Continue")
+    press_enter_and_wait(driver)
+    tab_to(driver, "interest")
+    keys(driver, Keys.SPACE)
+    tab_to_button(driver, "Continue")
+    press_enter_and_wait(driver)
+    for field, typed in (("adults", "2"), ("children", "0")):
+        tab_to(driver, field)
+        keys(driver, typed)
+    tab_to(driver, "spare_bedroom")
+    keys(driver, Keys.SPACE)
+    tab_to_button(driver, "Continue")
+    press_enter_and_wait(driver)
+    tab_to_button(driver, "Continue")  # nothing else to say
+    press_enter_and_wait(driver)
+    tab_to(driver, "privacy_notice")
+    keys(driver, Keys.SPACE)
+    tab_to_button(driver, "Continue")
+    press_enter_and_wait(driver)
+    assert "Check your answers" in _body(driver)
+    tab_to_button(driver, "Send enquiry")
+    press_enter_and_wait(driver)
+    assert driver.current_url.endswith("/enquire/confirmation")
+    assert "Kent" in _body(driver)
+    assert len(_enquiries(db)) == 1
+
+
+def test_the_form_works_with_javascript_turned_off(server: LiveServer, db) -> None:  # type: ignore[no-untyped-def]
+    driver = new_driver(javascript=False)
+    try:
+        driver.get(server.url + "/")
+        fill_in_form(driver, server.url, "ME14 1XQ")
+        classes = driver.find_element(By.TAG_NAME, "body").get_attribute("class") or ""
+        assert "js-enabled" not in classes  # no script ran
+        send(driver)
+        assert driver.current_url.endswith("/enquire/confirmation")
+        body = _body(driver)
+    finally:
+        driver.quit()
+    enquiries = _enquiries(db)
+    assert len(enquiries) == 1 and enquiries[0].reference in body
+    assert "Kent" in body
+
+
+def test_refresh_and_back_then_send_again_leave_exactly_one_enquiry(
+    fresh_browser: WebDriver, server: LiveServer, db
+) -> None:  # type: ignore[no-untyped-def]
+    driver = fresh_browser
+    fill_in_form(driver, server.url, "ME14 1XQ")
+    send(driver)
+    assert driver.current_url.endswith("/enquire/confirmation")
+    reference = _enquiries(db)[0].reference
+    driver.refresh()
+    assert reference in _body(driver)
+    driver.back()
+    if driver.current_url.endswith("/enquire/check-answers"):
+        # The page came back from the back-forward cache with its tokens: post its form
+        # again (form.submit(), past GOV.UK Frontend's double-click guard, which would
+        # swallow a click within a second of the first).
+        mark_page(driver)
+        driver.execute_script("document.querySelector('form[action=\"/enquire\"]').submit()")
+        wait_for_new_page(driver)
+    assert driver.current_url.endswith("/enquire/confirmation")
+    assert reference in _body(driver)
+    driver.refresh()
+    enquiries = _enquiries(db)
+    assert [e.reference for e in enquiries] == [reference]

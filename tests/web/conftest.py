@@ -1,0 +1,17 @@
+"""The web tests' app: the confirmation page does not wait for a worker that is not there."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from config.settings import Settings
+from hub.app import create_app
+
+
+@pytest.fixture
+def app(db, geography: str, settings: Settings) -> Flask:  # type: ignore[no-untyped-def]
+    app = create_app(settings, db=db)
+    app.config["TESTING"] = True
+    app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 0
+    return app
