@@ -2,6 +2,7 @@
 
 from hub.access.models import ApiToken
 from hub.audit.models import AuditEvent
+from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
 from hub.enquiries.models import Enquiry
 from hub.intake.models import IdempotencyRecord
@@ -13,9 +14,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Delivery",
     "Enquiry",
     "IdempotencyRecord",
     "JourneyEvent",
     "OutboxMessage",
     "RoutingDecisionRecord",
+    "Subscription",
 ]

@@ -33,6 +33,12 @@ def make_celery() -> Celery:
             "schedule": timedelta(hours=1),
             "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
         },
+        # Delivery (hub/delivery): retries are rows with next_attempt_at, swept here.
+        "sweep-deliveries": {
+            "task": str(TaskName.SWEEP_DELIVERIES),
+            "schedule": timedelta(seconds=settings.delivery_sweep_seconds),
+            "options": {"queue": str(Queue.MAINTENANCE), "expires": 60},
+        },
     }
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     configure_logging(json_logs=settings.log_json)
