@@ -128,7 +128,8 @@ def _emit_events(
             url_path=f"/v1/council/referrals/{reference}",
         )
         home = record.home_council_code
-        if home and home != enquiry.authority_code:
+        # A council that hands its own resident over (a transfer) knows already.
+        if home and home not in (enquiry.authority_code, previous):
             emit_event(
                 session,
                 EventType.HOME_COUNCIL_NOTICE,

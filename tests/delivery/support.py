@@ -29,7 +29,7 @@ def person(**overrides: Any) -> dict[str, Any]:
         given_name="Zephyrine",
         family_name=f"Quillfeather{n}",
         email=f"zephyrine.quillfeather{n}@example.org",
-        phone="07700 900123",
+        phone="07911 123456",
         **overrides,
     )
     record_submitted(body)
