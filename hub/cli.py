@@ -10,6 +10,7 @@ import click
 
 from config.settings import get_settings
 from hub.access.cli import councils
+from hub.delivery.cli import deliveries, mail, mailbox, webhook
 from hub.geo.cli import geo
 from hub.platform.migrate import upgrade
 from hub.routing import RulesError, get_active_rules
@@ -82,6 +83,11 @@ def beat(celery_args: tuple[str, ...]) -> None:
 main.add_command(councils)
 main.add_command(geo)
 main.add_command(rules)
+# Delivery (hub/delivery)
+councils.add_command(webhook)
+councils.add_command(mailbox)
+main.add_command(deliveries)
+main.add_command(mail)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,6 +24,10 @@ class AuditAction(StrEnum):
     ROUTE_MANUALLY = "route_manually"
     READ_DECISIONS = "read_decisions"
     LIST_NOTICES = "list_notices"
+    # Delivery (hub/delivery)
+    LIST_DELIVERIES = "list_deliveries"
+    READ_DELIVERY = "read_delivery"
+    REPLAY_DELIVERY = "replay_delivery"
 
 
 class AuditOutcome(StrEnum):

@@ -109,8 +109,8 @@ def list_deliveries(
         query = query.where(Delivery.subscription_id == subscription_id)
     if before_id is not None:
         query = query.where(Delivery.id < before_id)
-    rows = session.execute(query.order_by(Delivery.id.desc()).limit(limit)).tuples()
-    return list(rows)
+    rows = session.execute(query.order_by(Delivery.id.desc()).limit(limit))
+    return [(delivery, sub) for delivery, sub in rows]
 
 
 def find_owned_delivery(
@@ -122,10 +122,8 @@ def find_owned_delivery(
             .join(Subscription, Subscription.id == Delivery.subscription_id)
             .where(Delivery.id == delivery_id, *owned_by(*owner))  # type: ignore[arg-type]
         )
-        .tuples()
-        .first()
-    )
-    return row
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def oldest_pending_created_at(session: Session) -> datetime | None:

@@ -66,12 +66,10 @@ def sweep_deliveries(
                 .order_by(Delivery.next_attempt_at, Delivery.id)
                 .limit(limit)
             )
-            .tuples()
-            .all()
-        )
+        ).all()
     chosen: list[int] = []
     probed: set[int] = set()
-    for delivery_id, sub in rows:
+    for delivery_id, sub in ((row[0], row[1]) for row in rows):
         if sub.failing_since is not None:
             if sub.id in probed or not may_probe(sub, now, probe):
                 continue

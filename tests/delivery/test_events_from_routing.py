@@ -44,7 +44,9 @@ def test_a_transfer_kent_to_medway_tells_medway_and_kent_nothing_more(client, db
     )
 
 
-def test_the_home_council_gets_its_notice_when_a_preference_takes_its_resident(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_the_home_council_gets_its_notice_when_a_preference_takes_its_resident(
+    client, db, receiver
+) -> None:  # type: ignore[no-untyped-def]
     webhook(db, KENT, receiver.url, receiver=receiver)
     webhook(db, MEDWAY, receiver.url, receiver=receiver)
     reference = routed_person(client, db, postcode="ME4 4TR", preferred_authority="Kent")
@@ -69,7 +71,9 @@ def test_a_returned_referral_tells_the_operators(client, db, receiver) -> None: 
     assert _payloads(receiver) == [("referral.returned", reference, KENT)]
 
 
-def test_an_enquiry_the_rules_cannot_place_tells_the_operators_it_is_in_triage(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_an_enquiry_the_rules_cannot_place_tells_the_operators_it_is_in_triage(
+    client, db, receiver
+) -> None:  # type: ignore[no-untyped-def]
     webhook(db, None, receiver.url, receiver=receiver)
     webhook(db, KENT, receiver.url, receiver=receiver)
     reference = routed_person(client, db, postcode=UNKNOWN_POSTCODE)

@@ -23,13 +23,18 @@ from tests.support.council import KENT
 def _event(db, key: str = "e1", reference: str = "FE-7K3M9Q2D") -> int:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
         emit_event(
-            session, EventType.REFERRAL_ROUTED, event_key=key, reference=reference,
+            session,
+            EventType.REFERRAL_ROUTED,
+            event_key=key,
+            reference=reference,
             authority_code=KENT,
         )
     return deliveries(db)[-1].id
 
 
-def test_the_hubs_signature_is_accepted_by_the_standardwebhooks_verifier(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_the_hubs_signature_is_accepted_by_the_standardwebhooks_verifier(
+    db, settings, receiver
+) -> None:  # type: ignore[no-untyped-def]
     webhook(db, KENT, receiver.url, receiver=receiver)
     delivery_id = _event(db)
     assert send_delivery(db, delivery_id) is SendOutcome.DELIVERED
@@ -42,11 +47,17 @@ def test_the_hubs_signature_is_accepted_by_the_standardwebhooks_verifier(db, set
     assert delivery(db, delivery_id).last_status_code == 200
 
 
-def test_fails_twice_then_succeeds_with_the_same_webhook_id_each_time(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_fails_twice_then_succeeds_with_the_same_webhook_id_each_time(
+    db, settings, receiver
+) -> None:  # type: ignore[no-untyped-def]
     webhook(db, KENT, receiver.url, receiver=receiver)
     receiver.script = [Reply(500), Reply(503)]
     delivery_id = _event(db)
-    assert attempt_due(db, rounds=5) == [SendOutcome.RETRY, SendOutcome.RETRY, SendOutcome.DELIVERED]
+    assert attempt_due(db, rounds=5) == [
+        SendOutcome.RETRY,
+        SendOutcome.RETRY,
+        SendOutcome.DELIVERED,
+    ]
     assert len(set(receiver.ids())) == 1 and len(receiver.ids()) == 3
     assert all(r.verified for r in receiver.received)
     row = delivery(db, delivery_id)
@@ -106,7 +117,9 @@ def test_a_4xx_fails_at_once_without_retrying(db, settings, receiver) -> None:  
     assert attempt_due(db, rounds=3) == [SendOutcome.FAILED]
     row = delivery(db, delivery_id)
     assert (row.status, row.last_status_code, row.response_excerpt) == (
-        "failed", 400, '{"error": "bad"}'
+        "failed",
+        400,
+        '{"error": "bad"}',
     )
 
 
@@ -130,10 +143,14 @@ def test_410_gone_disables_the_subscription(db, settings, receiver) -> None:  # 
 
 def _event_count_after(db) -> int:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
-        return emit_event(session, EventType.REFERRAL_ROUTED, event_key="later", authority_code=KENT)
+        return emit_event(
+            session, EventType.REFERRAL_ROUTED, event_key="later", authority_code=KENT
+        )
 
 
-def test_the_last_failed_attempt_makes_it_dead_and_replay_delivers_the_same_id(db, delivery_env, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_failed_attempt_makes_it_dead_and_replay_delivers_the_same_id(
+    db, delivery_env, receiver
+) -> None:  # type: ignore[no-untyped-def]
     with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "3"})):
         made = webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)] * 3
@@ -167,10 +184,13 @@ def test_after_a_rotation_both_secrets_verify_for_a_day(db, settings, receiver) 
 def test_attempts_are_counted_and_timed_in_metrics(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
     labels = {"kind": "webhook", "outcome": "delivered"}
     before = REGISTRY.get_sample_value("hub_delivery_attempts_total", labels) or 0
-    timed = REGISTRY.get_sample_value("hub_delivery_attempt_seconds_count", {"kind": "webhook"}) or 0
+    timed = (
+        REGISTRY.get_sample_value("hub_delivery_attempt_seconds_count", {"kind": "webhook"}) or 0
+    )
     webhook(db, KENT, receiver.url, receiver=receiver)
     send_delivery(db, _event(db))
     assert REGISTRY.get_sample_value("hub_delivery_attempts_total", labels) == before + 1
-    assert REGISTRY.get_sample_value(
-        "hub_delivery_attempt_seconds_count", {"kind": "webhook"}
-    ) == timed + 1
+    assert (
+        REGISTRY.get_sample_value("hub_delivery_attempt_seconds_count", {"kind": "webhook"})
+        == timed + 1
+    )
