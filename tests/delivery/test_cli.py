@@ -112,9 +112,7 @@ def test_mail_list_and_show_read_the_file_transports_messages(db, settings, tmp_
     assert subject == "New fostering enquiry FE-7K3M9Q2D for Kent"
     shown = _run("mail", "show", mail_id, "--data-dir", data_dir)
     assert shown.exit_code == 0
-    assert "New fostering enquiry FE-7K3M9Q2D for Kent: open it in the hub." in (
-        shown.stdout
-    )
+    assert "New fostering enquiry FE-7K3M9Q2D for Kent: open it in the hub." in (shown.stdout)
     assert mail_id == deliveries(db)[0].webhook_id
     assert _run("mail", "show", "msg_nothing", "--data-dir", data_dir).exit_code == 1
 
