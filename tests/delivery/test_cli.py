@@ -6,9 +6,11 @@ from __future__ import annotations
 from click.testing import CliRunner
 from standardwebhooks.webhooks import Webhook
 
+from config.settings import load_settings, override_settings
 from hub.cli import main
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.send_delivery import SendOutcome
+from tests.delivery.receiver import Reply
 from tests.delivery.support import attempt_due, deliveries, mailbox, subscription, webhook
 from tests.support.council import AFC, KENT
 
@@ -63,19 +65,27 @@ def test_mailbox_add_for_a_council_and_the_operators(db, settings) -> None:  # t
     assert "fostering@kent.example.gov.uk" in rows and "ops@hub.example.gov.uk" in rows
 
 
-def test_replay_by_id_and_every_dead_delivery_of_a_subscriber(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
-    made = webhook(db, KENT, receiver.url, receiver=receiver)
-    with db.transaction() as session:
-        for n in range(2):
-            emit_event(session, EventType.REFERRAL_ROUTED, event_key=f"e{n}", authority_code=KENT)
-    attempt_due(db)
-    first, second = deliveries(db)
-    assert _run("deliveries", "replay", str(first.id)).exit_code == 0
-    assert attempt_due(db) == [SendOutcome.DELIVERED]
-    none_dead = _run("deliveries", "replay", "--subscriber", str(made.subscription.id), "--dead")
-    assert none_dead.exit_code == 0 and none_dead.stdout.startswith("0 queued")
-    assert _run("deliveries", "replay").exit_code == 2
+def test_replay_by_id_and_every_dead_delivery_of_a_subscriber(db, delivery_env, receiver) -> None:  # type: ignore[no-untyped-def]
+    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
+        made = webhook(db, KENT, receiver.url, receiver=receiver)
+        receiver.script = [Reply(200), Reply(500)]
+        with db.transaction() as session:
+            for n in range(2):
+                emit_event(
+                    session, EventType.REFERRAL_ROUTED, event_key=f"e{n}", authority_code=KENT
+                )
+        assert attempt_due(db) == [SendOutcome.DELIVERED, SendOutcome.DEAD]
+        first, dead = deliveries(db)
+        assert _run("deliveries", "replay", str(first.id)).exit_code == 0
+        assert attempt_due(db) == [SendOutcome.DELIVERED]
+        replayed = _run("deliveries", "replay", "--subscriber", str(made.subscription.id), "--dead")
+        assert replayed.exit_code == 0 and replayed.stdout == f"1 queued again: {dead.id}\n"
+        assert attempt_due(db) == [SendOutcome.DELIVERED]
+        assert _run("deliveries", "replay").exit_code == 2
+        assert _run("deliveries", "replay", str(dead.id)).exit_code == 0
+        assert _run("deliveries", "replay", str(dead.id)).exit_code == 1  # still pending
     assert receiver.ids().count(first.webhook_id) == 2
+    assert receiver.ids().count(dead.webhook_id) == 2
 
 
 def test_deliveries_list_shows_status_and_attempts(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
