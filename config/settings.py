@@ -60,7 +60,7 @@ class Settings:
     delivery_retry_scale: float = 1.0
     delivery_max_attempts: int = 15
     delivery_failing_after: int = 10
-    delivery_probe_seconds: float = 300.0
+    delivery_probe_seconds: float = 60.0
     mail_transport: str = "file"
     mail_from: str = "fostering-hub@localhost"
     smtp_host: str = ""
@@ -116,7 +116,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         delivery_retry_scale=float(get("HUB_DELIVERY_RETRY_SCALE", "1")),
         delivery_max_attempts=int(get("HUB_DELIVERY_MAX_ATTEMPTS", "15")),
         delivery_failing_after=int(get("HUB_DELIVERY_FAILING_AFTER", "10")),
-        delivery_probe_seconds=float(get("HUB_DELIVERY_PROBE_SECONDS", "300")),
+        delivery_probe_seconds=float(get("HUB_DELIVERY_PROBE_SECONDS", "60")),
         mail_transport=get("HUB_MAIL_TRANSPORT", "file"),
         mail_from=get("HUB_MAIL_FROM", "fostering-hub@localhost"),
         smtp_host=get("HUB_SMTP_HOST", ""),
