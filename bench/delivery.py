@@ -120,7 +120,7 @@ def paced(db, rate: float, seconds: float, start_index: int) -> dict[str, float]
             time.sleep(delay)
         at = time.time()
         result = submit_enquiry(db, body(start_index + i), status_url_for=str)
-        submitted[result.reference] = at
+        submitted[result.body["reference"]] = at
     return submitted
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import ssl
 import time
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import certifi
 import httpx
 
 from config.settings import Settings
@@ -23,6 +26,12 @@ from hub.delivery.targets import Resolver, Target, UnsafeTargetError, check_targ
 MAX_BODY_BYTES = 4096
 EXCERPT_CHARS = 200
 USER_AGENT = "fostering-hub-webhooks/1"
+
+
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: building one costs ~100 ms of CPU."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def payload_body(payload: dict[str, Any]) -> str:
@@ -69,7 +78,9 @@ def send_webhook(
     deadline = time.monotonic() + settings.webhook_connect_timeout + settings.webhook_read_timeout
     try:
         with (
-            httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
+            httpx.Client(
+                timeout=timeout, follow_redirects=False, trust_env=False, verify=tls_context()
+            ) as client,
             client.stream(
                 "POST",
                 _pinned_url(target),
