@@ -67,6 +67,25 @@ def find_delivery(
     return session.get(Delivery, delivery_id, with_for_update=for_update or None)
 
 
+def lock_delivery(session: Session, delivery_id: int) -> tuple[Delivery, Subscription] | None:
+    """Lock a delivery and its subscription, the subscription first.
+
+    Every writer takes the subscription's lock before any of its deliveries', so a sender that
+    recovers a subscription (and touches its other deliveries) cannot deadlock with another
+    sender claiming one of them.
+    """
+    subscription_id = session.scalar(
+        select(Delivery.subscription_id).where(Delivery.id == delivery_id)
+    )
+    if subscription_id is None:
+        return None
+    sub = session.get(Subscription, subscription_id, with_for_update=True)
+    delivery = session.get(Delivery, delivery_id, with_for_update=True)
+    if sub is None or delivery is None:
+        return None
+    return delivery, sub
+
+
 def list_subscriptions(session: Session) -> Sequence[Subscription]:
     return session.scalars(select(Subscription).order_by(Subscription.id)).all()
 

@@ -28,7 +28,7 @@ from hub.delivery.models import (
     Subscription,
     SubscriptionStatus,
 )
-from hub.delivery.queries import find_delivery, find_subscription
+from hub.delivery.queries import lock_delivery
 from hub.delivery.subscriber_health import (
     may_probe,
     record_failure,
@@ -106,15 +106,14 @@ def _claim(
 ) -> _Claim | None:
     with db.transaction() as session:
         complete_outbox_message(session, outbox_id, now)
-        delivery = find_delivery(session, delivery_id, for_update=True)
-        if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        locked = lock_delivery(session, delivery_id)
+        if locked is None:
             return None
-        if delivery.next_attempt_at > now:
+        delivery, sub = locked
+        if delivery.status != DeliveryStatus.PENDING or delivery.next_attempt_at > now:
             return None
         if delivery.locked_until is not None and delivery.locked_until > now:
             return None  # another attempt is in flight
-        sub = find_subscription(session, delivery.subscription_id, for_update=True)
-        assert sub is not None
         if sub.status != SubscriptionStatus.ACTIVE:
             _finish(delivery, DeliveryStatus.FAILED, now, error="subscription disabled")
             return None
@@ -167,15 +166,12 @@ def _record(
     db: Database, settings: Settings, claim: _Claim, result: AttemptResult, now: datetime
 ) -> SendOutcome:
     with db.transaction() as session:
-        delivery = find_delivery(session, claim.delivery_id, for_update=True)
-        if (
-            delivery is None
-            or delivery.status != DeliveryStatus.PENDING
-            or delivery.attempts != claim.attempt
-        ):
+        locked = lock_delivery(session, claim.delivery_id)
+        if locked is None:
+            return SendOutcome.SKIPPED
+        delivery, sub = locked
+        if delivery.status != DeliveryStatus.PENDING or delivery.attempts != claim.attempt:
             return SendOutcome.SKIPPED  # our lease ran out and another attempt took over
-        sub = find_subscription(session, delivery.subscription_id, for_update=True)
-        assert sub is not None
         delivery.last_status_code = result.status_code
         delivery.last_error = result.error[:200] if result.error else None
         delivery.response_excerpt = result.excerpt
