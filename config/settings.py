@@ -68,6 +68,7 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = True
+    smtp_ca_file: str = ""
     notify_api_key: str = ""
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_template_id: str = ""
@@ -124,6 +125,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_username=get("HUB_SMTP_USERNAME", ""),
         smtp_password=get("HUB_SMTP_PASSWORD", ""),
         smtp_starttls=_bool(get("HUB_SMTP_STARTTLS", "true")),
+        smtp_ca_file=get("HUB_SMTP_CA_FILE", ""),
         notify_api_key=get("HUB_NOTIFY_API_KEY", ""),
         notify_base_url=get("HUB_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         notify_template_id=get("HUB_NOTIFY_TEMPLATE_ID", ""),

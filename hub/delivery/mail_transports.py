@@ -62,7 +62,10 @@ def _send_smtp(settings: Settings, message: MailMessage) -> AttemptResult:
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout) as smtp:
             if settings.smtp_starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                # The relay's certificate is verified (a private CA through HUB_SMTP_CA_FILE).
+                smtp.starttls(
+                    context=ssl.create_default_context(cafile=settings.smtp_ca_file or None)
+                )
             if settings.smtp_username:
                 smtp.login(settings.smtp_username, settings.smtp_password)
             smtp.send_message(to_email(settings, message))

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
+import ssl
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from config.settings import load_settings, override_settings
 from hub.delivery.events import EventType, emit_event
@@ -48,12 +56,16 @@ def _authenticator(server, session, envelope, mechanism, auth_data):  # type: ig
     return AuthResult(success=ok)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:  # the controller needs its port named up front
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture
 def smtp() -> Iterator[tuple[SmtpSink, int]]:
     sink = SmtpSink()
-    with socket.socket() as probe:  # a free port: the controller needs one named up front
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     controller = Controller(
         sink, hostname="127.0.0.1", port=port, authenticator=_authenticator, auth_require_tls=False
     )
@@ -114,6 +126,76 @@ def test_smtp_permanent_refusal_fails_and_a_temporary_one_retries(db, delivery_e
         assert attempt_due(db) == [SendOutcome.RETRY]
         sink.refuse_with = "550 No such mailbox"
         assert attempt_due(db) == [SendOutcome.FAILED]
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), to stand for the relay's and its CA."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "relay.pem", folder / "relay.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_smtp_upgrades_with_starttls_and_verifies_the_relay(db, delivery_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cert, key = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    sink = SmtpSink()
+    port = _free_port()
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=server_tls,
+        require_starttls=True,
+        authenticator=_authenticator,
+    )
+    controller.start()
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "smtp",
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(port),
+        "HUB_SMTP_USERNAME": "hub",
+        "HUB_SMTP_PASSWORD": "s3cret",
+    }
+    try:
+        with override_settings(load_settings({**env, "HUB_SMTP_CA_FILE": str(cert)})):
+            mailbox(db, KENT, "fostering@kent.example.gov.uk")
+            _event(db)
+            assert attempt_due(db) == [SendOutcome.DELIVERED]
+        assert len(sink.messages) == 1
+        with override_settings(load_settings(env)):  # the system CAs do not know this relay
+            with db.transaction() as session:
+                emit_event(session, EventType.REFERRAL_ROUTED, event_key="e2", authority_code=KENT)
+            assert attempt_due(db) == [SendOutcome.RETRY]
+        assert len(sink.messages) == 1
+    finally:
+        controller.stop()
 
 
 class NotifyStandIn:
