@@ -55,6 +55,8 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["HUB_DATA_DIR"] = str(data_dir.resolve())
     os.environ.setdefault("HUB_GEO_DIR", str((data_dir / "geo").resolve()))
+    if port:  # links in webhooks and e-mails (written by the worker) point at this hub
+        os.environ.setdefault("HUB_PUBLIC_BASE_URL", f"http://{host}:{port}")
     redis: EmbeddedRedis | None = None
     if not os.environ.get("HUB_REDIS_URL"):
         redis = EmbeddedRedis(data_dir / "redis")
