@@ -110,7 +110,11 @@ def _claim(
         if locked is None:
             return None
         delivery, sub = locked
-        if delivery.status != DeliveryStatus.PENDING or delivery.next_attempt_at > now:
+        if delivery.status != DeliveryStatus.PENDING:
+            return None
+        # A retry waits for its time; a first attempt (new, or replayed) is due at once, even
+        # if the host that wrote it has a clock a little ahead of this one.
+        if delivery.attempts > 0 and delivery.next_attempt_at > now:
             return None
         if delivery.locked_until is not None and delivery.locked_until > now:
             return None  # another attempt is in flight

@@ -90,3 +90,12 @@ def test_a_refused_delivery_is_mailed_to_the_operators(db, settings, receiver) -
     assert attempt_due(db, rounds=2) == [SendOutcome.FAILED, SendOutcome.DELIVERED]
     (told,) = deliveries(db, Delivery.subscription_id == ops.id)
     assert told.event_type == "delivery.failing" and told.status == "delivered"
+
+
+def test_a_first_attempt_is_due_at_once_even_if_the_writer_clock_ran_ahead(
+    db, settings, receiver
+) -> None:  # type: ignore[no-untyped-def]
+    webhook(db, KENT, receiver.url, receiver=receiver)
+    delivery_id = _emit(db)
+    earlier = utcnow() - timedelta(seconds=3)  # this worker's clock is 3 s behind the writer's
+    assert send_delivery(db, delivery_id, now=earlier) is SendOutcome.DELIVERED
