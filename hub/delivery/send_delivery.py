@@ -187,6 +187,7 @@ def _record(
             _finish(delivery, DeliveryStatus.FAILED, now)
             _disable(sub, now, "410 Gone")
             log.warning("delivery.subscription_gone", subscription_id=sub.id)
+            tell_operators_refused(session, sub, delivery.id)
             return SendOutcome.GONE
         if result.outcome is AttemptOutcome.FAILED:
             _finish(delivery, DeliveryStatus.FAILED, now)

@@ -16,7 +16,14 @@ from hub.delivery.replay import ReplayRefusedError, replay_dead_for_subscriber, 
 from hub.delivery.send_delivery import SendOutcome, send_delivery
 from hub.platform.models import utcnow
 from tests.delivery.receiver import Reply
-from tests.delivery.support import attempt_due, deliveries, delivery, subscription, webhook
+from tests.delivery.support import (
+    attempt_due,
+    deliveries,
+    delivery,
+    mailbox,
+    subscription,
+    webhook,
+)
 from tests.support.council import KENT
 
 
@@ -131,13 +138,17 @@ def test_a_redirect_is_not_followed(db, settings, receiver) -> None:  # type: ig
     assert len(receiver.received) == 1
 
 
-def test_410_gone_disables_the_subscription(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_410_gone_disables_the_subscription_and_tells_the_operators(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
     made = webhook(db, KENT, receiver.url, receiver=receiver)
+    ops = mailbox(db, None, "ops@hub.example.gov.uk")
     receiver.script = [Reply(410)]
     _event(db, "e1")
-    assert attempt_due(db) == [SendOutcome.GONE]
+    assert attempt_due(db, rounds=2) == [SendOutcome.GONE, SendOutcome.DELIVERED]
     sub = subscription(db, made.subscription.id)
     assert (sub.status, sub.disabled_reason) == ("disabled", "410 Gone")
+    assert [d.event_type for d in deliveries(db) if d.subscription_id == ops.id] == [
+        "delivery.failing"
+    ]
     assert _event_count_after(db) == 0
 
 
