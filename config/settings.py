@@ -73,6 +73,27 @@ class Settings:
     # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
     worker_heartbeat_seconds: float = 5.0
     api_workers: int = 2
+    # Delivery (hub/delivery): webhooks and e-mail to councils and operators.
+    webhook_allow_private: bool = False
+    webhook_connect_timeout: float = 5.0
+    webhook_read_timeout: float = 10.0
+    delivery_sweep_seconds: float = 5.0
+    delivery_lease_seconds: float = 120.0
+    delivery_retry_scale: float = 1.0
+    delivery_max_attempts: int = 15
+    delivery_failing_after: int = 10
+    delivery_probe_seconds: float = 60.0
+    mail_transport: str = "file"
+    mail_from: str = "fostering-hub@localhost"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_ca_file: str = ""
+    notify_api_key: str = ""
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_template_id: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -113,6 +134,27 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
         worker_heartbeat_seconds=float(get("HUB_WORKER_HEARTBEAT_SECONDS", "5")),
         api_workers=int(get("HUB_API_WORKERS", "2")),
+        # Delivery (hub/delivery).
+        webhook_allow_private=_bool(get("HUB_WEBHOOK_ALLOW_PRIVATE", "false")),
+        webhook_connect_timeout=float(get("HUB_WEBHOOK_CONNECT_TIMEOUT", "5")),
+        webhook_read_timeout=float(get("HUB_WEBHOOK_READ_TIMEOUT", "10")),
+        delivery_sweep_seconds=float(get("HUB_DELIVERY_SWEEP_SECONDS", "5")),
+        delivery_lease_seconds=float(get("HUB_DELIVERY_LEASE_SECONDS", "120")),
+        delivery_retry_scale=float(get("HUB_DELIVERY_RETRY_SCALE", "1")),
+        delivery_max_attempts=int(get("HUB_DELIVERY_MAX_ATTEMPTS", "15")),
+        delivery_failing_after=int(get("HUB_DELIVERY_FAILING_AFTER", "10")),
+        delivery_probe_seconds=float(get("HUB_DELIVERY_PROBE_SECONDS", "60")),
+        mail_transport=get("HUB_MAIL_TRANSPORT", "file"),
+        mail_from=get("HUB_MAIL_FROM", "fostering-hub@localhost"),
+        smtp_host=get("HUB_SMTP_HOST", ""),
+        smtp_port=int(get("HUB_SMTP_PORT", "587")),
+        smtp_username=get("HUB_SMTP_USERNAME", ""),
+        smtp_password=get("HUB_SMTP_PASSWORD", ""),
+        smtp_starttls=_bool(get("HUB_SMTP_STARTTLS", "true")),
+        smtp_ca_file=get("HUB_SMTP_CA_FILE", ""),
+        notify_api_key=get("HUB_NOTIFY_API_KEY", ""),
+        notify_base_url=get("HUB_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        notify_template_id=get("HUB_NOTIFY_TEMPLATE_ID", ""),
     )
     if "HUB_PARTIAL_POSTCODE_SHARE" in env:
         # Retired: a routing policy belongs to the rules file, which has the one value.
@@ -133,6 +175,7 @@ def _check(settings: Settings) -> None:
         raise SettingsError("HUB_TASK_TIME_LIMIT must be under HUB_VISIBILITY_TIMEOUT")
     if settings.task_soft_time_limit >= settings.task_time_limit:
         raise SettingsError("HUB_TASK_SOFT_TIME_LIMIT must be under HUB_TASK_TIME_LIMIT")
+    _check_delivery(settings)
     if settings.is_production:
         missing = [
             name
@@ -155,6 +198,27 @@ def _check(settings: Settings) -> None:
             )
     if settings.public_base_url:
         _check_public_base_url(settings.public_base_url)
+
+
+def _check_delivery(settings: Settings) -> None:
+    if settings.mail_transport not in {"file", "smtp", "notify"}:
+        raise SettingsError(
+            f"HUB_MAIL_TRANSPORT must be file, smtp or notify, not {settings.mail_transport!r}"
+        )
+    if settings.mail_transport == "smtp" and not settings.smtp_host:
+        raise SettingsError("HUB_MAIL_TRANSPORT=smtp needs HUB_SMTP_HOST")
+    if settings.mail_transport == "notify" and not (
+        settings.notify_api_key and settings.notify_template_id
+    ):
+        raise SettingsError(
+            "HUB_MAIL_TRANSPORT=notify needs HUB_NOTIFY_API_KEY and HUB_NOTIFY_TEMPLATE_ID"
+        )
+    if settings.delivery_lease_seconds <= settings.webhook_connect_timeout + (
+        settings.webhook_read_timeout
+    ):
+        raise SettingsError(
+            "HUB_DELIVERY_LEASE_SECONDS must exceed the webhook connect + read timeouts"
+        )
 
 
 # Settings installed by override_settings(); None means "read the environment".

@@ -10,6 +10,9 @@ from flask import Flask, Response, g, request
 
 from config.settings import Settings, get_settings
 from hub.access.guard import register_bearer_scheme
+from hub.delivery.api import council_blp as council_deliveries_blp
+from hub.delivery.api import ops_blp as ops_deliveries_blp
+from hub.delivery.metrics import watch_backlog
 from hub.intake.api import blp as intake_blp
 from hub.ops.health import bp as health_bp
 from hub.platform.db import Database
@@ -39,6 +42,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     register_blueprints(app)
     register_web(app, settings)
     register_error_handlers(app)
+    watch_backlog(app.extensions["hub_db"])  # delivery backlog on /metrics
     return app
 
 
@@ -103,4 +107,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(ops_blp)
     api.register_blueprint(tracking_council_blp)
     api.register_blueprint(tracking_ops_blp)
+    # Delivery (hub/delivery)
+    api.register_blueprint(council_deliveries_blp)
+    api.register_blueprint(ops_deliveries_blp)
     app.register_blueprint(health_bp)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from config.settings import SettingsError, get_settings
 from hub.access.cli import councils
 from hub.access.manage_tokens import UnknownScopeError
+from hub.delivery.cli import deliveries, mail, mailbox, webhook
 from hub.geo.cli import geo
 from hub.geo.store import StoreError
 from hub.platform.cli_options import (
@@ -153,6 +154,11 @@ main.add_command(report)
 main.add_command(retention)
 # Every sub-command takes --data-dir (geo and rules may not import the platform to add it).
 add_data_dir_option(main)
+# Delivery (hub/delivery)
+councils.add_command(webhook)
+councils.add_command(mailbox)
+main.add_command(deliveries)
+main.add_command(mail)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from hub.access.models import ApiToken
 from hub.audit.models import AuditEvent
+from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
 from hub.enquiries.models import Enquiry
 from hub.intake.models import IdempotencyRecord
@@ -23,6 +24,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Delivery",
     "Enquiry",
     "FollowUp",
     "FormDraft",
@@ -34,4 +36,5 @@ __all__ = [
     "OutboxMessage",
     "RoutingDecisionRecord",
     "SweepMark",
+    "Subscription",
 ]

@@ -40,6 +40,12 @@ def make_celery() -> Celery:
             "schedule": timedelta(minutes=15),
             "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
         },
+        # Delivery (hub/delivery): retries are rows with next_attempt_at, swept here.
+        "sweep-deliveries": {
+            "task": str(TaskName.SWEEP_DELIVERIES),
+            "schedule": timedelta(seconds=settings.delivery_sweep_seconds),
+            "options": {"queue": str(Queue.MAINTENANCE), "expires": 60},
+        },
     }
     # Tracking (hub/tracking): clocks, follow-ups, the daily digest, retention.
     app.conf.beat_schedule.update(

@@ -8,6 +8,8 @@ from celery import Task
 from sqlalchemy.exc import OperationalError
 
 from config.settings import get_settings
+from hub.delivery.send_delivery import send_delivery
+from hub.delivery.sweep_deliveries import sweep_deliveries
 from hub.intake.purge_keys import purge_idempotency_keys
 from hub.platform.outbox_sweep import sweep_outbox
 from hub.platform.queues import TaskName
@@ -77,3 +79,25 @@ def run_retention_task() -> int:
 def purge_form_drafts_task() -> int:
     """Delete web form drafts (encrypted answers) and receipts past their life."""
     return purge_expired_drafts(get_worker_db())
+
+
+# Delivery (hub/delivery)
+@celery.task(
+    name=str(TaskName.SEND_DELIVERY),
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_delivery_task(self: Task, delivery_id: int, outbox_id: int | None = None) -> str:
+    """One attempt at one delivery (safe to run twice: the use case takes a lease)."""
+    outbox = int(outbox_id) if outbox_id is not None else None
+    return str(send_delivery(get_worker_db(), int(delivery_id), outbox))
+
+
+@celery.task(name=str(TaskName.SWEEP_DELIVERIES))
+def sweep_deliveries_task() -> int:
+    """Publish a send task for every delivery whose next attempt is due."""
+    return sweep_deliveries(get_worker_db()).published

@@ -32,6 +32,10 @@ class AuditAction(StrEnum):
     READ_REPORT = "read_report"
     LIST_CLOCKS = "list_clocks"
     ANONYMISE = "anonymise"
+    # Delivery (hub/delivery)
+    LIST_DELIVERIES = "list_deliveries"
+    READ_DELIVERY = "read_delivery"
+    REPLAY_DELIVERY = "replay_delivery"
 
 
 class AuditOutcome(StrEnum):

@@ -1,21 +1,40 @@
-"""Events for councils and operators, delivered by the delivery room (STAND-IN).
+"""Events and ``emit_event``: one delivery row per subscriber, in the caller's transaction.
 
-This module is replaced by the delivery branch at merge: the real ``emit_event`` writes one
-delivery row per subscriber (webhook, mailbox, operators) in the caller's transaction and
-de-duplicates by ``event_key``. This stand-in has exactly its enum and signature, writes
-nothing and returns 0, so the tracking room can call it from its sweeps meanwhile.
+The delivery room knows authority codes and references, never a referral's internals: the
+rooms above it say what happened and to whom, and ``emit_event`` writes who must hear of it.
+Each row gets an outbox message, so a send task is published once the caller commits.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
 from enum import StrEnum
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from config.settings import get_settings
+from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind
+from hub.delivery.queries import list_subscriptions_for_event
+from hub.platform.models import table_of, utcnow
+from hub.platform.outbox import add_outbox_message
+from hub.platform.queues import TaskName
 
 
 class EventType(StrEnum):
+    REFERRAL_ROUTED = "referral.routed"
+    REFERRAL_RETURNED = "referral.returned"
+    HOME_COUNCIL_NOTICE = "home_council.notice"
+    TRIAGE_ADDED = "triage.added"
     CLOCK_BREACHED = "clock.breached"
     FOLLOW_UP_DUE = "follow_up.due"
+    DELIVERY_FAILING = "delivery.failing"
+
+
+def new_webhook_id() -> str:
+    """A Standard Webhooks message id, fixed for the delivery's life (retries and replays)."""
+    return "msg_" + secrets.token_hex(16)
 
 
 def emit_event(
@@ -27,6 +46,77 @@ def emit_event(
     authority_code: str | None = None,
     to_operators: bool = False,
     url_path: str | None = None,
+    data: Mapping[str, str | int] | None = None,
+    kinds: frozenset[SubscriberKind] = frozenset(SubscriberKind),
+    exclude_subscription: int | None = None,
 ) -> int:
-    """Queue ``event_type`` for delivery in the caller's transaction; the rows written (0 here)."""
-    return 0
+    """Write one delivery row per active subscriber of this event; return how many.
+
+    Subscribers are the authority's own subscriptions and mailboxes and those of its delivery
+    body, or the hub operators' when ``to_operators`` (the authority code then only describes
+    the event). Rows are keyed by (event_key, subscriber): the same key again writes nothing.
+    ``data`` adds fields to the payload's ``data`` (codes and counts only, never personal data).
+    """
+    now = utcnow()
+    subscriptions = [
+        sub
+        for sub in list_subscriptions_for_event(
+            session, str(event_type), authority_code=authority_code, to_operators=to_operators
+        )
+        if SubscriberKind(sub.kind) in kinds and sub.id != exclude_subscription
+    ]
+    if not subscriptions:
+        return 0
+    body: dict[str, str | int | None] = {
+        "reference": reference,
+        "authority_code": authority_code,
+        "url": _url(url_path, reference, to_operators),
+    }
+    body.update(data or {})
+    payload = {"type": str(event_type), "timestamp": now.isoformat(), "data": body}
+    insert = (
+        postgresql.insert(table_of(Delivery))
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(table_of(Delivery))
+    )
+    written = 0
+    for sub in subscriptions:
+        statement = (
+            insert.values(
+                subscription_id=sub.id,
+                event_type=str(event_type),
+                event_key=event_key,
+                webhook_id=new_webhook_id(),
+                payload=payload,
+                reference=reference,
+                authority_code=authority_code,
+                status=str(DeliveryStatus.PENDING),
+                attempts=0,
+                replays=0,
+                created_at=now,
+                next_attempt_at=now,
+                published_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["event_key", "subscription_id"])
+            .returning(table_of(Delivery).c.id)
+        )
+        delivery_id = session.execute(statement).scalar_one_or_none()
+        if delivery_id is None:
+            continue  # this event already reached this subscriber
+        add_outbox_message(
+            session, TaskName.SEND_DELIVERY, int(delivery_id), f"delivery:{delivery_id}", at=now
+        )
+        written += 1
+    return written
+
+
+def _url(url_path: str | None, reference: str | None, to_operators: bool) -> str:
+    if url_path is None:
+        if reference and not to_operators:
+            url_path = f"/v1/council/referrals/{reference}"
+        elif reference:
+            url_path = f"/v1/ops/enquiries/{reference}/decisions"
+        else:
+            url_path = "/"
+    base = get_settings().public_base_url.rstrip("/")
+    return f"{base}{url_path}" if base else url_path

@@ -112,6 +112,8 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
     secure_data_dir(data_dir)
     os.environ["HUB_DATA_DIR"] = str(data_dir.resolve())
     os.environ.setdefault("HUB_GEO_DIR", str((data_dir / "geo").resolve()))
+    if port:  # links in webhooks and e-mails (written by the worker) point at this hub
+        os.environ.setdefault("HUB_PUBLIC_BASE_URL", f"http://{host}:{port}")
     get_settings.cache_clear()
     configure_logging(json_logs=get_settings().log_json)
 

@@ -21,6 +21,9 @@ class TaskName(StrEnum):
     SEND_FOLLOW_UP_DIGEST = "hub.send_follow_up_digest"
     RUN_RETENTION = "hub.run_retention"
     PURGE_FORM_DRAFTS = "hub.purge_form_drafts"  # web: form answers past their life
+    # Delivery (hub/delivery)
+    SEND_DELIVERY = "hub.send_delivery"
+    SWEEP_DELIVERIES = "hub.sweep_deliveries"
 
 
 TASK_QUEUES: dict[TaskName, Queue] = {
@@ -32,4 +35,7 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.SEND_FOLLOW_UP_DIGEST: Queue.MAINTENANCE,
     TaskName.RUN_RETENTION: Queue.MAINTENANCE,
     TaskName.PURGE_FORM_DRAFTS: Queue.MAINTENANCE,
+    # Delivery (hub/delivery)
+    TaskName.SEND_DELIVERY: Queue.DELIVERY,
+    TaskName.SWEEP_DELIVERIES: Queue.MAINTENANCE,
 }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
+from hub.delivery.events import EventType, emit_event
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.referrals.models import RoutingDecisionRecord
@@ -76,6 +77,8 @@ def record_routing(
         explanation=decision.explain(),
     )
     session.add(record)
+    session.flush()  # the record's id keys the events below
+    _emit_events(session, enquiry, record, handover, previous)
     session.add(
         JourneyEvent(
             enquiry_id=enquiry.id,
@@ -104,3 +107,45 @@ def record_routing(
             detail=dict(handover.detail),
         )
     return record
+
+
+def _emit_events(
+    session: Session,
+    enquiry: Enquiry,
+    record: RoutingDecisionRecord,
+    handover: Handover,
+    previous: str | None,
+) -> None:
+    """Tell whoever must hear of this handover, in the same transaction (delivery rows)."""
+    reference = enquiry.reference
+    if record.outcome == DecisionOutcome.ROUTED and enquiry.authority_code:
+        emit_event(
+            session,
+            EventType.REFERRAL_ROUTED,
+            event_key=f"referral.routed:{record.id}",
+            reference=reference,
+            authority_code=enquiry.authority_code,
+            url_path=f"/v1/council/referrals/{reference}",
+        )
+        home = record.home_council_code
+        # A council that hands its own resident over (a transfer) knows already.
+        if home and home not in (enquiry.authority_code, previous):
+            emit_event(
+                session,
+                EventType.HOME_COUNCIL_NOTICE,
+                event_key=f"home_council.notice:{record.id}",
+                reference=reference,
+                authority_code=home,
+                url_path="/v1/council/notices",
+            )
+    elif record.outcome == DecisionOutcome.TRIAGE:
+        returned = handover.event is JourneyEventName.RETURNED
+        emit_event(
+            session,
+            EventType.REFERRAL_RETURNED if returned else EventType.TRIAGE_ADDED,
+            event_key=f"{'referral.returned' if returned else 'triage.added'}:{record.id}",
+            reference=reference,
+            authority_code=previous if returned else None,
+            to_operators=True,
+            url_path=f"/v1/ops/enquiries/{reference}/decisions",
+        )

@@ -20,7 +20,7 @@ import hub.platform.models
 
 
 revision: str = "0006_tracking"
-down_revision: str | None = "0004_token_expiry_heard_from"
+down_revision: str | None = "0005_delivery"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,107 @@
+# flask-smorest is untyped: its decorators would otherwise make every view untyped.
+# mypy: disable-error-code="untyped-decorator"
+"""Deliveries over the API: a council sees its own subscriptions'; operators see all, replay.
+
+A delivery outside the caller's subscriptions is a 404 (existence is not revealed), audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.models import TokenScope
+from hub.delivery.schemas import (
+    DeliveryPageSchema,
+    DeliveryQuerySchema,
+    DeliverySchema,
+    OpsDeliveryQuerySchema,
+)
+from hub.delivery.views import (
+    get_delivery_for_council,
+    list_deliveries_for_council,
+    list_deliveries_for_ops,
+    replay_for_ops,
+)
+from hub.platform.extensions import get_db
+
+_UNAUTHORIZED = "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."
+
+council_blp = Blueprint(
+    "council_deliveries",
+    __name__,
+    description="Deliveries to a council's own webhooks and mailboxes: status and attempts.",
+)
+ops_blp = Blueprint(
+    "ops_deliveries",
+    __name__,
+    description="Hub operators: every delivery, dead letters, failing subscribers, replay.",
+)
+
+
+@council_blp.before_request
+def _council() -> None:
+    authenticate_json_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
+
+
+@ops_blp.before_request
+def _ops() -> None:
+    authenticate_json_request(TokenScope.HUB)
+
+
+@council_blp.route("/v1/council/deliveries", methods=["GET"])
+@council_blp.arguments(DeliveryQuerySchema, location="query")
+@council_blp.response(200, DeliveryPageSchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.doc(security=BEARER_SECURITY)
+def council_deliveries(args: dict[str, Any]) -> dict[str, Any]:
+    """Deliveries to your own subscriptions, newest first: status, attempts, last code."""
+    return list_deliveries_for_council(
+        get_db(),
+        request_context(),
+        status=args.get("status"),
+        before=args.get("before"),
+        limit=args["limit"],
+    )
+
+
+@council_blp.route("/v1/council/deliveries/<int:delivery_id>", methods=["GET"])
+@council_blp.response(200, DeliverySchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(404, description="Not one of your subscriptions' deliveries.")
+@council_blp.doc(security=BEARER_SECURITY)
+def council_delivery(delivery_id: int) -> dict[str, Any]:
+    """One delivery to your subscriptions."""
+    return get_delivery_for_council(get_db(), request_context(), delivery_id)
+
+
+@ops_blp.route("/v1/ops/deliveries", methods=["GET"])
+@ops_blp.arguments(OpsDeliveryQuerySchema, location="query")
+@ops_blp.response(200, DeliveryPageSchema)
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.alt_response(403, description="The token is not a hub operator token.")
+@ops_blp.doc(security=BEARER_SECURITY)
+def ops_deliveries(args: dict[str, Any]) -> dict[str, Any]:
+    """Every subscriber's deliveries: ``status=dead`` (dead letters), ``failing``, ..."""
+    return list_deliveries_for_ops(
+        get_db(),
+        status=args.get("status"),
+        subscription_id=args.get("subscriber"),
+        before=args.get("before"),
+        limit=args["limit"],
+        ctx=request_context(),
+    )
+
+
+@ops_blp.route("/v1/ops/deliveries/<int:delivery_id>/replay", methods=["POST"])
+@ops_blp.response(200, DeliverySchema)
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.alt_response(403, description="The token is not a hub operator token.")
+@ops_blp.alt_response(404, description="No delivery has this id.")
+@ops_blp.alt_response(422, description="Still pending, or its subscription is disabled.")
+@ops_blp.doc(security=BEARER_SECURITY)
+def ops_replay(delivery_id: int) -> dict[str, Any]:
+    """Send a delivery again with the same webhook-id (a full set of attempts)."""
+    return replay_for_ops(get_db(), request_context(), delivery_id)

@@ -1,0 +1,125 @@
+"""Add, list, disable webhook subscriptions and mailboxes; rotate a webhook's secret."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from marshmallow import ValidationError
+from marshmallow.validate import Email
+
+from config.settings import get_settings
+from hub.access.manage_tokens import TokenScopeChoice
+from hub.delivery.events import EventType
+from hub.delivery.models import SubscriberKind, Subscription, SubscriptionStatus
+from hub.delivery.queries import find_subscription, list_subscriptions
+from hub.delivery.signing import new_signing_secret
+from hub.delivery.targets import UnsafeTargetError, check_target
+from hub.platform.db import Database
+from hub.platform.models import utcnow
+
+ROTATION_OVERLAP = timedelta(hours=24)
+
+
+class SubscriptionError(ValueError):
+    """The subscription cannot be made or changed as asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewWebhook:
+    subscription: Subscription
+    secret: str
+
+
+def _events(events: Sequence[str]) -> list[str]:
+    known = {str(e) for e in EventType}
+    unknown = sorted(set(events) - known)
+    if unknown:
+        raise SubscriptionError(
+            f"unknown event type {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    return sorted(set(events))
+
+
+def add_webhook(
+    db: Database, owner: TokenScopeChoice, url: str, events: Sequence[str] = ()
+) -> NewWebhook:
+    """Subscribe ``owner`` to ``events`` (all when empty); the secret is returned once."""
+    settings = get_settings()
+    try:
+        check_target(
+            url, production=settings.is_production, allow_private=settings.webhook_allow_private
+        )
+    except UnsafeTargetError as exc:
+        raise SubscriptionError(str(exc)) from exc
+    secret = new_signing_secret()
+    with db.transaction() as session:
+        sub = Subscription(
+            kind=str(SubscriberKind.WEBHOOK),
+            scope=str(owner.scope),
+            scope_value=owner.value,
+            target=url,
+            events=_events(events),
+            secret=secret,
+            status=str(SubscriptionStatus.ACTIVE),
+            created_at=utcnow(),
+            consecutive_failures=0,
+        )
+        session.add(sub)
+    return NewWebhook(sub, secret)
+
+
+def add_mailbox(
+    db: Database, owner: TokenScopeChoice, address: str, events: Sequence[str] = ()
+) -> Subscription:
+    """E-mail ``owner``'s team mailbox when its events happen (all when ``events`` is empty)."""
+    normalised = address.strip()
+    try:
+        Email()(normalised)
+    except ValidationError as exc:
+        raise SubscriptionError(f"{address!r} is not an e-mail address") from exc
+    with db.transaction() as session:
+        sub = Subscription(
+            kind=str(SubscriberKind.MAILBOX),
+            scope=str(owner.scope),
+            scope_value=owner.value,
+            target=normalised,
+            events=_events(events),
+            status=str(SubscriptionStatus.ACTIVE),
+            created_at=utcnow(),
+            consecutive_failures=0,
+        )
+        session.add(sub)
+    return sub
+
+
+def all_subscriptions(db: Database) -> Sequence[Subscription]:
+    with db.sessions() as session:
+        return list_subscriptions(session)
+
+
+def disable_subscription(db: Database, subscription_id: int, *, reason: str = "disabled") -> bool:
+    """Stop sending to a subscription; False when there is no active one with this id."""
+    with db.transaction() as session:
+        sub = find_subscription(session, subscription_id, for_update=True)
+        if sub is None or sub.status != SubscriptionStatus.ACTIVE:
+            return False
+        sub.status = str(SubscriptionStatus.DISABLED)
+        sub.disabled_at = utcnow()
+        sub.disabled_reason = reason
+        return True
+
+
+def rotate_secret(db: Database, subscription_id: int, *, now: datetime | None = None) -> str:
+    """A new signing secret; the old one also signs for 24 hours. Returns the new secret."""
+    now = now or utcnow()
+    with db.transaction() as session:
+        sub = find_subscription(session, subscription_id, for_update=True)
+        if sub is None or sub.kind != SubscriberKind.WEBHOOK:
+            raise SubscriptionError(f"no webhook subscription has id {subscription_id}")
+        secret = new_signing_secret()
+        sub.previous_secret = sub.secret
+        sub.previous_secret_until = now + ROTATION_OVERLAP
+        sub.secret = secret
+        return secret

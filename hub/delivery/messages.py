@@ -1,0 +1,53 @@
+"""What an e-mail says: only what arrived and where to open it, never personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hub.geo import find_authority
+
+
+@dataclass(frozen=True, slots=True)
+class MailMessage:
+    message_id: str  # the delivery's webhook id: the same on every retry and replay
+    to: str
+    subject: str
+    body: str
+
+
+def _council(code: Any) -> str:
+    found = find_authority(str(code)) if code else None
+    return found.name if found is not None else (str(code) if code else "the hub")
+
+
+def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
+    """Subject and body for one event, from its payload (reference, council, link, counts)."""
+    data: dict[str, Any] = payload.get("data", {})
+    reference = data.get("reference") or ""
+    council = _council(data.get("authority_code"))
+    url = data.get("url") or ""
+    subjects = {
+        "referral.routed": f"New fostering enquiry {reference} for {council}",
+        "referral.returned": f"Fostering enquiry {reference} was returned to the hub by {council}",
+        "home_council.notice": (
+            f"Fostering enquiry {reference} from your area went to another council: "
+            "you must be consulted"
+        ),
+        "triage.added": f"Fostering enquiry {reference} needs triage",
+        "clock.breached": f"Fostering enquiry {reference} for {council} is past its deadline",
+        "follow_up.due": f"{data.get('count', 0)} fostering follow-ups due for {council}",
+        "delivery.failing": (
+            f"Notifications to subscription {data.get('subscription_id', '')} are failing"
+        ),
+    }
+    event_type = str(payload.get("type", ""))
+    subject = subjects.get(event_type, f"Fostering hub: {event_type}")
+    body = f"{subject}: open it in the hub.\n\n{url}\n" if url else f"{subject}.\n"
+    if event_type == "delivery.failing":
+        body = (
+            f"{subject}. Deliveries are queued and nothing is lost; the hub retries one at a "
+            "time until the receiver answers again. Check the webhook receiver or mailbox, and "
+            f"see the delivery list in the hub.\n\n{url}\n"
+        )
+    return MailMessage(message_id, to, subject, body)

@@ -1,0 +1,156 @@
+"""Reading subscriptions and deliveries. Functions take the caller's scope; none commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from hub.access.models import TokenScope
+from hub.delivery.models import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
+from hub.platform.models import utcnow
+from hub.routing import get_active_rules
+from hub.routing.engine import local_day
+
+
+def delivery_bodies_of(authority_code: str, at: datetime) -> list[str]:
+    """The delivery bodies (trusts) that serve this council on the day of ``at``."""
+    day = local_day(at)
+    return sorted(
+        {
+            body.name
+            for body in get_active_rules().delivery_bodies
+            if authority_code in body.authorities and body.validity.contains(day)
+        }
+    )
+
+
+def list_subscriptions_for_event(
+    session: Session, event_type: str, *, authority_code: str | None, to_operators: bool
+) -> list[Subscription]:
+    """Active subscriptions that receive this event: the operators', or the council's own
+    and its delivery body's."""
+    if to_operators:
+        owner = Subscription.scope == str(TokenScope.HUB)
+    elif authority_code:
+        owner = or_(
+            and_(
+                Subscription.scope == str(TokenScope.AUTHORITY),
+                Subscription.scope_value == authority_code,
+            ),
+            and_(
+                Subscription.scope == str(TokenScope.DELIVERY_BODY),
+                Subscription.scope_value.in_(delivery_bodies_of(authority_code, utcnow())),
+            ),
+        )
+    else:
+        return []
+    rows = session.scalars(
+        select(Subscription)
+        .where(Subscription.status == str(SubscriptionStatus.ACTIVE), owner)
+        .order_by(Subscription.id)
+    )
+    return [sub for sub in rows if not sub.events or event_type in sub.events]
+
+
+def find_subscription(
+    session: Session, subscription_id: int, *, for_update: bool = False
+) -> Subscription | None:
+    return session.get(Subscription, subscription_id, with_for_update=for_update or None)
+
+
+def find_delivery(
+    session: Session, delivery_id: int, *, for_update: bool = False
+) -> Delivery | None:
+    return session.get(Delivery, delivery_id, with_for_update=for_update or None)
+
+
+def lock_delivery(session: Session, delivery_id: int) -> tuple[Delivery, Subscription] | None:
+    """Lock a delivery and its subscription, the subscription first.
+
+    Every writer takes the subscription's lock before any of its deliveries', so a sender that
+    recovers a subscription (and touches its other deliveries) cannot deadlock with another
+    sender claiming one of them.
+    """
+    subscription_id = session.scalar(
+        select(Delivery.subscription_id).where(Delivery.id == delivery_id)
+    )
+    if subscription_id is None:
+        return None
+    sub = session.get(Subscription, subscription_id, with_for_update=True)
+    delivery = session.get(Delivery, delivery_id, with_for_update=True)
+    if sub is None or delivery is None:
+        return None
+    return delivery, sub
+
+
+def list_subscriptions(session: Session) -> Sequence[Subscription]:
+    return session.scalars(select(Subscription).order_by(Subscription.id)).all()
+
+
+def owned_by(scope: str, scope_value: str | None) -> list[object]:
+    """Conditions: subscriptions that belong to exactly this owner (a token's scope)."""
+    value = (
+        Subscription.scope_value.is_(None)
+        if scope_value is None
+        else Subscription.scope_value == scope_value
+    )
+    return [Subscription.scope == scope, value]
+
+
+def list_deliveries(
+    session: Session,
+    *,
+    owner: tuple[str, str | None] | None = None,
+    status: str | None = None,
+    failing: bool = False,
+    subscription_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> Sequence[tuple[Delivery, Subscription]]:
+    """Newest first. ``owner`` scopes to one owner's subscriptions; ``failing`` to the
+    pending deliveries of subscribers marked failing."""
+    query = select(Delivery, Subscription).join(
+        Subscription, Subscription.id == Delivery.subscription_id
+    )
+    if owner is not None:
+        query = query.where(*owned_by(*owner))  # type: ignore[arg-type]
+    if status is not None:
+        query = query.where(Delivery.status == status)
+    if failing:
+        query = query.where(
+            Subscription.failing_since.is_not(None),
+            Delivery.status == str(DeliveryStatus.PENDING),
+        )
+    if subscription_id is not None:
+        query = query.where(Delivery.subscription_id == subscription_id)
+    if before_id is not None:
+        query = query.where(Delivery.id < before_id)
+    rows = session.execute(query.order_by(Delivery.id.desc()).limit(limit))
+    return [(delivery, sub) for delivery, sub in rows]
+
+
+def find_owned_delivery(
+    session: Session, delivery_id: int, owner: tuple[str, str | None]
+) -> tuple[Delivery, Subscription] | None:
+    row = (
+        session.execute(
+            select(Delivery, Subscription)
+            .join(Subscription, Subscription.id == Delivery.subscription_id)
+            .where(Delivery.id == delivery_id, *owned_by(*owner))  # type: ignore[arg-type]
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def oldest_pending_created_at(session: Session) -> datetime | None:
+    return session.scalar(
+        select(func.min(Delivery.created_at)).where(Delivery.status == str(DeliveryStatus.PENDING))
+    )
+
+
+def count_deliveries_by_status(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    return {str(status): int(count) for status, count in rows}

@@ -1,0 +1,51 @@
+"""Delivery lists and items as councils and operators see them (no personal data)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+MAX_PAGE = 200
+STATUSES = ("pending", "delivered", "failed", "dead")
+
+
+class DeliveryQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE))
+    before = fields.Integer(
+        validate=validate.Range(1),
+        metadata={"description": "The next_before of the previous page, as given."},
+    )
+
+
+class OpsDeliveryQuerySchema(DeliveryQuerySchema):
+    status = fields.String(
+        validate=validate.OneOf((*STATUSES, "failing")),
+        metadata={"description": "failing: deliveries queued behind a failing subscriber."},
+    )
+    subscriber = fields.Integer(validate=validate.Range(1))
+
+
+class DeliverySchema(Schema):
+    id = fields.Integer(required=True)
+    subscription_id = fields.Integer(required=True)
+    subscriber_kind = fields.String(required=True, metadata={"example": "webhook"})
+    subscriber_failing = fields.Boolean(required=True)
+    event_type = fields.String(required=True, metadata={"example": "referral.routed"})
+    reference = fields.String(allow_none=True, metadata={"example": "FE-7K3M9Q2D"})
+    authority_code = fields.String(allow_none=True)
+    webhook_id = fields.String(required=True, metadata={"description": "Same on every retry."})
+    status = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    replays = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    last_attempt_at = fields.DateTime(allow_none=True)
+    next_attempt_at = fields.DateTime(required=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    last_status_code = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    response_excerpt = fields.String(allow_none=True)
+
+
+class DeliveryPageSchema(Schema):
+    items = fields.List(fields.Nested(DeliverySchema), required=True)
+    next_before = fields.Integer(allow_none=True, required=True)

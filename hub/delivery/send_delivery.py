@@ -1,0 +1,216 @@
+"""Send one delivery: claim it, close the session, make the attempt, record what happened.
+
+Safe to run twice and to be killed at any point. The claim is a locked re-read that takes a
+lease (``locked_until``); the attempt runs with no database session open; the result is
+recorded only if the lease is still ours. A worker killed mid-send leaves the lease to expire
+and beat's sweep sends again with the same ``webhook-id``, so the receiver can de-duplicate.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import structlog
+
+from config.settings import Settings, get_settings
+from hub.delivery.attempts import AttemptOutcome, AttemptResult, next_attempt_at
+from hub.delivery.mail_transports import send_mail
+from hub.delivery.messages import compose_message
+from hub.delivery.metrics import DELIVERY_ATTEMPT_SECONDS, DELIVERY_ATTEMPTS
+from hub.delivery.models import (
+    Delivery,
+    DeliveryStatus,
+    SubscriberKind,
+    Subscription,
+    SubscriptionStatus,
+)
+from hub.delivery.queries import lock_delivery
+from hub.delivery.subscriber_health import (
+    may_probe,
+    record_failure,
+    record_success,
+    tell_operators_refused,
+)
+from hub.delivery.targets import Resolver, system_resolver
+from hub.delivery.webhook_sender import send_webhook
+from hub.platform.db import Database
+from hub.platform.models import utcnow
+from hub.platform.outbox import complete_outbox_message
+
+log = structlog.get_logger(__name__)
+
+
+class SendOutcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    FAILED = "failed"
+    GONE = "gone"
+    DEAD = "dead"
+    SKIPPED = "skipped"  # not pending, not due, leased by another attempt, or held back
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    delivery_id: int
+    attempt: int
+    kind: SubscriberKind
+    target: str
+    secrets: list[str]
+    webhook_id: str
+    payload: dict[str, Any]
+
+
+def signing_secrets(sub: Subscription, now: datetime) -> list[str]:
+    found = [sub.secret] if sub.secret else []
+    if sub.previous_secret and sub.previous_secret_until and sub.previous_secret_until > now:
+        found.append(sub.previous_secret)
+    return found
+
+
+def send_delivery(
+    db: Database,
+    delivery_id: int,
+    outbox_id: int | None = None,
+    *,
+    now: datetime | None = None,
+    resolver: Resolver = system_resolver,
+) -> SendOutcome:
+    """Make one attempt at a due delivery (an outbox message or beat's sweep asked)."""
+    settings = get_settings()
+    claim = _claim(db, settings, delivery_id, outbox_id, now or utcnow())
+    if claim is None:
+        return SendOutcome.SKIPPED
+    started = time.monotonic()
+    result = _attempt(settings, claim, now or utcnow(), resolver)
+    elapsed = time.monotonic() - started
+    DELIVERY_ATTEMPT_SECONDS.labels(str(claim.kind)).observe(elapsed)
+    outcome = _record(db, settings, claim, result, now or utcnow())
+    DELIVERY_ATTEMPTS.labels(str(claim.kind), str(outcome)).inc()
+    log.info(
+        "delivery.attempt",
+        delivery_id=delivery_id,
+        attempt=claim.attempt,
+        outcome=str(outcome),
+        status_code=result.status_code,
+        seconds=round(elapsed, 3),
+    )
+    return outcome
+
+
+def _claim(
+    db: Database, settings: Settings, delivery_id: int, outbox_id: int | None, now: datetime
+) -> _Claim | None:
+    with db.transaction() as session:
+        complete_outbox_message(session, outbox_id, now)
+        locked = lock_delivery(session, delivery_id)
+        if locked is None:
+            return None
+        delivery, sub = locked
+        if delivery.status != DeliveryStatus.PENDING:
+            return None
+        # A retry waits for its time; a first attempt (new, or replayed) is due at once, even
+        # if the host that wrote it has a clock a little ahead of this one.
+        if delivery.attempts > 0 and delivery.next_attempt_at > now:
+            return None
+        if delivery.locked_until is not None and delivery.locked_until > now:
+            return None  # another attempt is in flight
+        if sub.status != SubscriptionStatus.ACTIVE:
+            _finish(delivery, DeliveryStatus.FAILED, now, error="subscription disabled")
+            return None
+        if not may_probe(sub, now, timedelta(seconds=settings.delivery_probe_seconds)):
+            delivery.published_at = None  # held back: the sweep offers it again later
+            return None
+        if sub.failing_since is not None:
+            sub.last_probe_at = now
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.locked_until = now + timedelta(seconds=settings.delivery_lease_seconds)
+        return _Claim(
+            delivery.id,
+            delivery.attempts,
+            SubscriberKind(sub.kind),
+            sub.target,
+            signing_secrets(sub, now),
+            delivery.webhook_id,
+            dict(delivery.payload),
+        )
+
+
+def _attempt(settings: Settings, claim: _Claim, now: datetime, resolver: Resolver) -> AttemptResult:
+    if claim.kind is SubscriberKind.WEBHOOK:
+        return send_webhook(
+            settings,
+            claim.target,
+            claim.secrets,
+            claim.webhook_id,
+            claim.payload,
+            now,
+            resolver=resolver,
+        )
+    return send_mail(settings, compose_message(claim.webhook_id, claim.target, claim.payload))
+
+
+def _finish(
+    delivery: Delivery, status: DeliveryStatus, now: datetime, *, error: str | None = None
+) -> None:
+    delivery.status = str(status)
+    delivery.locked_until = None
+    delivery.published_at = None
+    if error is not None:
+        delivery.last_error = error[:200]
+    if status is DeliveryStatus.DELIVERED:
+        delivery.delivered_at = now
+
+
+def _record(
+    db: Database, settings: Settings, claim: _Claim, result: AttemptResult, now: datetime
+) -> SendOutcome:
+    with db.transaction() as session:
+        locked = lock_delivery(session, claim.delivery_id)
+        if locked is None:
+            return SendOutcome.SKIPPED
+        delivery, sub = locked
+        if delivery.status != DeliveryStatus.PENDING or delivery.attempts != claim.attempt:
+            return SendOutcome.SKIPPED  # our lease ran out and another attempt took over
+        delivery.last_status_code = result.status_code
+        delivery.last_error = result.error[:200] if result.error else None
+        delivery.response_excerpt = result.excerpt
+        if result.outcome is AttemptOutcome.DELIVERED:
+            _finish(delivery, DeliveryStatus.DELIVERED, now)
+            record_success(session, sub, now)
+            return SendOutcome.DELIVERED
+        if result.outcome is AttemptOutcome.GONE:
+            _finish(delivery, DeliveryStatus.FAILED, now)
+            _disable(sub, now, "410 Gone")
+            log.warning("delivery.subscription_gone", subscription_id=sub.id)
+            tell_operators_refused(session, sub, delivery.id)
+            return SendOutcome.GONE
+        if result.outcome is AttemptOutcome.FAILED:
+            _finish(delivery, DeliveryStatus.FAILED, now)
+            log.error("delivery.failed", delivery_id=delivery.id, status_code=result.status_code)
+            tell_operators_refused(session, sub, delivery.id)
+            return SendOutcome.FAILED
+        record_failure(session, sub, now, settings.delivery_failing_after)
+        if delivery.attempts >= settings.delivery_max_attempts:
+            _finish(delivery, DeliveryStatus.DEAD, now)
+            log.error("delivery.dead", delivery_id=delivery.id, attempts=delivery.attempts)
+            return SendOutcome.DEAD
+        delivery.locked_until = None
+        delivery.published_at = None
+        delivery.next_attempt_at = next_attempt_at(
+            delivery.attempts,
+            now,
+            scale=settings.delivery_retry_scale,
+            retry_after=result.retry_after,
+        )
+        return SendOutcome.RETRY
+
+
+def _disable(sub: Subscription, now: datetime, reason: str) -> None:
+    sub.status = str(SubscriptionStatus.DISABLED)
+    sub.disabled_at = now
+    sub.disabled_reason = reason

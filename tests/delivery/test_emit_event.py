@@ -1,0 +1,110 @@
+"""emit_event: one row per subscriber that should hear, keyed, in the caller's transaction."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from hub.delivery.events import EventType, emit_event
+from hub.delivery.manage_subscriptions import SubscriptionError, disable_subscription
+from hub.delivery.models import Delivery
+from hub.platform.outbox_model import OutboxMessage
+from tests.delivery.support import deliveries, mailbox, webhook
+from tests.support.council import AFC, KENT, KINGSTON, MEDWAY, RICHMOND
+
+URL = "http://127.0.0.1:9/hook"
+
+
+def _emit(db, event=EventType.REFERRAL_ROUTED, **kwargs) -> int:  # type: ignore[no-untyped-def]
+    kwargs.setdefault("event_key", "k1")
+    with db.transaction() as session:
+        return emit_event(session, event, **kwargs)
+
+
+def test_a_council_event_reaches_its_webhooks_and_mailboxes_only(db, settings) -> None:  # type: ignore[no-untyped-def]
+    kent_hook = webhook(db, KENT, URL)
+    kent_mail = mailbox(db, KENT, "fostering@kent.example.gov.uk")
+    webhook(db, MEDWAY, URL)
+    webhook(db, None, URL)  # the operators'
+    written = _emit(db, reference="FE-AAAAAAAA", authority_code=KENT)
+    assert written == 2
+    got = {d.subscription_id for d in deliveries(db)}
+    assert got == {kent_hook.subscription.id, kent_mail.id}
+
+
+def test_the_same_event_key_writes_nothing_the_second_time(db, settings) -> None:  # type: ignore[no-untyped-def]
+    webhook(db, KENT, URL)
+    assert _emit(db, reference="FE-AAAAAAAA", authority_code=KENT) == 1
+    assert _emit(db, reference="FE-AAAAAAAA", authority_code=KENT) == 0
+    assert len(deliveries(db)) == 1
+
+
+def test_each_row_has_an_outbox_message_so_a_send_task_follows_the_commit(db, settings) -> None:  # type: ignore[no-untyped-def]
+    webhook(db, KENT, URL)
+    _emit(db, reference="FE-AAAAAAAA", authority_code=KENT)
+    (row,) = deliveries(db)
+    with db.sessions() as s:
+        outbox = s.scalars(select(OutboxMessage)).one()
+    assert (outbox.task_name, outbox.subject_id) == ("hub.send_delivery", row.id)
+
+
+def test_nothing_is_written_when_the_callers_transaction_rolls_back(db, settings) -> None:  # type: ignore[no-untyped-def]
+    webhook(db, KENT, URL)
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        emit_event(session, EventType.REFERRAL_ROUTED, event_key="k", authority_code=KENT)
+        raise RuntimeError("the change failed")
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+def test_a_delivery_body_subscription_receives_for_each_of_its_councils(db, settings) -> None:  # type: ignore[no-untyped-def]
+    afc = webhook(db, AFC, URL)
+    for n, code in enumerate((KINGSTON, RICHMOND, KENT)):
+        _emit(db, event_key=f"k{n}", reference="FE-AAAAAAAA", authority_code=code)
+    rows = deliveries(db)
+    assert [r.authority_code for r in rows] == [KINGSTON, RICHMOND]
+    assert {r.subscription_id for r in rows} == {afc.subscription.id}
+
+
+def test_operator_events_go_to_operator_subscriptions_only(db, settings) -> None:  # type: ignore[no-untyped-def]
+    webhook(db, KENT, URL)
+    ops = webhook(db, None, URL)
+    assert _emit(db, EventType.TRIAGE_ADDED, reference="FE-AAAAAAAA", to_operators=True) == 1
+    assert deliveries(db)[0].subscription_id == ops.subscription.id
+
+
+def test_a_subscription_hears_only_the_event_types_it_chose(db, settings) -> None:  # type: ignore[no-untyped-def]
+    webhook(db, KENT, URL, "clock.breached")
+    assert _emit(db, reference="FE-AAAAAAAA", authority_code=KENT) == 0
+    assert _emit(db, EventType.CLOCK_BREACHED, event_key="c", authority_code=KENT) == 1
+
+
+def test_a_disabled_subscription_gets_nothing(db, settings) -> None:  # type: ignore[no-untyped-def]
+    made = webhook(db, KENT, URL)
+    assert disable_subscription(db, made.subscription.id)
+    assert _emit(db, reference="FE-AAAAAAAA", authority_code=KENT) == 0
+
+
+def test_an_unknown_event_type_is_refused_when_subscribing(db, settings) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SubscriptionError):
+        webhook(db, KENT, URL, "referral.sneezed")
+
+
+def test_the_follow_up_digest_carries_a_count_and_a_link_only(db, settings) -> None:  # type: ignore[no-untyped-def]
+    mailbox(db, KENT, "fostering@kent.example.gov.uk")
+    _emit(
+        db,
+        EventType.FOLLOW_UP_DUE,
+        event_key="digest:2026-12-02:E10000016",
+        authority_code=KENT,
+        url_path="/v1/council/follow-ups",
+        data={"count": 7},
+    )
+    (row,) = deliveries(db)
+    assert row.payload["type"] == "follow_up.due"
+    assert row.payload["data"] == {
+        "reference": None,
+        "authority_code": KENT,
+        "url": "/v1/council/follow-ups",
+        "count": 7,
+    }

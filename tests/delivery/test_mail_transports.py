@@ -1,0 +1,287 @@
+"""E-mail through a real SMTP server (aiosmtpd) and a local stand-in for Notify's API."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import ssl
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from config.settings import load_settings, override_settings
+from hub.delivery.events import EventType, emit_event
+from hub.delivery.send_delivery import SendOutcome
+from tests.delivery.capture import record_sent
+from tests.delivery.support import attempt_due, deliveries, mailbox
+from tests.support.council import KENT
+
+
+class SmtpSink:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.refuse_with: str | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if self.refuse_with:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        record_sent(envelope.content)
+        self.messages.append(envelope.content)
+        return "250 Message accepted"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"hub",
+        b"s3cret",
+    )
+    return AuthResult(success=ok)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:  # the controller needs its port named up front
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[SmtpSink, int]]:
+    sink = SmtpSink()
+    port = _free_port()
+    controller = Controller(
+        sink, hostname="127.0.0.1", port=port, authenticator=_authenticator, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+def _event(db) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        emit_event(
+            session,
+            EventType.REFERRAL_ROUTED,
+            event_key="e",
+            reference="FE-7K3M9Q2D",
+            authority_code=KENT,
+        )
+
+
+def test_smtp_sends_a_message_with_only_the_reference_and_a_link(db, delivery_env, smtp) -> None:  # type: ignore[no-untyped-def]
+    sink, port = smtp
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "smtp",
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(port),
+        "HUB_SMTP_STARTTLS": "false",
+        "HUB_SMTP_USERNAME": "hub",
+        "HUB_SMTP_PASSWORD": "s3cret",
+        "HUB_PUBLIC_BASE_URL": "https://hub.example.gov.uk",
+    }
+    with override_settings(load_settings(env)):
+        mailbox(db, KENT, "fostering@kent.example.gov.uk")
+        _event(db)
+        assert attempt_due(db) == [SendOutcome.DELIVERED]
+    (raw,) = sink.messages
+    message = message_from_bytes(raw)
+    assert message["Subject"] == "New fostering enquiry FE-7K3M9Q2D for Kent"
+    assert message["Message-ID"] == f"<{deliveries(db)[0].webhook_id}@fostering-hub>"
+    assert "https://hub.example.gov.uk/v1/council/referrals/FE-7K3M9Q2D" in raw.decode()
+
+
+def test_smtp_permanent_refusal_fails_and_a_temporary_one_retries(db, delivery_env, smtp) -> None:  # type: ignore[no-untyped-def]
+    sink, port = smtp
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "smtp",
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(port),
+        "HUB_SMTP_STARTTLS": "false",
+    }
+    with override_settings(load_settings(env)):
+        mailbox(db, KENT, "fostering@kent.example.gov.uk")
+        _event(db)
+        sink.refuse_with = "451 Try again later"
+        assert attempt_due(db) == [SendOutcome.RETRY]
+        sink.refuse_with = "550 No such mailbox"
+        assert attempt_due(db) == [SendOutcome.FAILED]
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), to stand for the relay's and its CA."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "relay.pem", folder / "relay.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_smtp_upgrades_with_starttls_and_verifies_the_relay(db, delivery_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cert, key = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    sink = SmtpSink()
+    port = _free_port()
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=server_tls,
+        require_starttls=True,
+        authenticator=_authenticator,
+    )
+    controller.start()
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "smtp",
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(port),
+        "HUB_SMTP_USERNAME": "hub",
+        "HUB_SMTP_PASSWORD": "s3cret",
+    }
+    try:
+        with override_settings(load_settings({**env, "HUB_SMTP_CA_FILE": str(cert)})):
+            mailbox(db, KENT, "fostering@kent.example.gov.uk")
+            _event(db)
+            assert attempt_due(db) == [SendOutcome.DELIVERED]
+        assert len(sink.messages) == 1
+        with override_settings(load_settings(env)):  # the system CAs do not know this relay
+            with db.transaction() as session:
+                emit_event(session, EventType.REFERRAL_ROUTED, event_key="e2", authority_code=KENT)
+            assert attempt_due(db) == [SendOutcome.RETRY]
+        assert len(sink.messages) == 1
+    finally:
+        controller.stop()
+
+
+class NotifyStandIn:
+    """Answers POST /v2/notifications/email as GOV.UK Notify does, recording each body."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.status = 201
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers["content-length"]))
+                record_sent(raw)
+                stand_in.requests.append(
+                    {
+                        "path": self.path,
+                        "auth": self.headers.get("Authorization", ""),
+                        "body": json.loads(raw),
+                    }
+                )
+                answer = json.dumps({"id": str(uuid.uuid4())}).encode()
+                self.send_response(stand_in.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def notify() -> Iterator[NotifyStandIn]:
+    stand_in = NotifyStandIn()
+    yield stand_in
+    stand_in.server.shutdown()
+    stand_in.server.server_close()
+
+
+def test_notify_sends_through_the_template_with_subject_and_body(db, delivery_env, notify) -> None:  # type: ignore[no-untyped-def]
+    template = str(uuid.uuid4())
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "notify",
+        "HUB_NOTIFY_API_KEY": f"hub_test-{uuid.uuid4()}-{uuid.uuid4()}",
+        "HUB_NOTIFY_BASE_URL": notify.url,
+        "HUB_NOTIFY_TEMPLATE_ID": template,
+    }
+    with override_settings(load_settings(env)):
+        mailbox(db, KENT, "fostering@kent.example.gov.uk")
+        _event(db)
+        assert attempt_due(db) == [SendOutcome.DELIVERED]
+        (request,) = notify.requests
+        assert request["path"] == "/v2/notifications/email"
+        assert request["auth"].startswith("Bearer ")
+        body = request["body"]
+        assert (body["email_address"], body["template_id"]) == (
+            "fostering@kent.example.gov.uk",
+            template,
+        )
+        assert body["personalisation"]["subject"] == "New fostering enquiry FE-7K3M9Q2D for Kent"
+        assert body["reference"] == deliveries(db)[0].webhook_id
+
+
+def test_notify_server_errors_are_retried_and_client_errors_are_not(
+    db, delivery_env, notify
+) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "notify",
+        "HUB_NOTIFY_API_KEY": f"hub_test-{uuid.uuid4()}-{uuid.uuid4()}",
+        "HUB_NOTIFY_BASE_URL": notify.url,
+        "HUB_NOTIFY_TEMPLATE_ID": str(uuid.uuid4()),
+    }
+    with override_settings(load_settings(env)):
+        mailbox(db, KENT, "fostering@kent.example.gov.uk")
+        _event(db)
+        notify.status = 500
+        assert attempt_due(db) == [SendOutcome.RETRY]
+        notify.status = 400
+        assert attempt_due(db) == [SendOutcome.FAILED]
