@@ -148,13 +148,20 @@ def mark_breaches(session: Session, now: datetime, batch: int) -> int:
         clock.state = str(ClockState.BREACHED)
         clock.breached_at = clock.due_at
         clock.breach_notified_at = now
-        emit_event(
-            session,
-            EventType.CLOCK_BREACHED,
-            event_key=f"clock.breached:{clock.id}",
-            reference=reference,
-            authority_code=holder or clock.authority_code,
-            to_operators=True,
-            url_path=f"/v1/council/referrals/{reference}/journey",
-        )
+        # To the council holding the referral and to the operators: one event key, so each
+        # subscriber gets it once however often the sweep runs.
+        for to_operators in (False, True):
+            emit_event(
+                session,
+                EventType.CLOCK_BREACHED,
+                event_key=f"clock.breached:{clock.id}",
+                reference=reference,
+                authority_code=holder or clock.authority_code,
+                to_operators=to_operators,
+                url_path=(
+                    "/v1/ops/clocks?state=breached"
+                    if to_operators
+                    else f"/v1/council/referrals/{reference}/journey"
+                ),
+            )
     return len(clocks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -11,6 +12,7 @@ from hub.access.manage_tokens import resolve_token_scope
 from hub.audit.models import AuditEvent
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
+from hub.platform.models import utcnow
 from hub.referrals.route_enquiry import route_enquiry
 from tests.access.factories import ApiTokenFactory, bearer
 from tests.intake.factories import enquiry_body
@@ -40,9 +42,18 @@ __all__ = [
 
 
 def token_for(db: Database, target: str | None = None, *, hub: bool = False) -> str:
-    """A stored token for a council or delivery body (code or name), or a hub operator."""
+    """A stored token for a council or delivery body (code or name), or a hub operator.
+
+    It lasts five years (the longest `--expires-in` allows), so tests that travel a year or
+    more ahead (follow-ups, retention) can still call the API with it.
+    """
     choice = resolve_token_scope(target, hub_operator=hub)
-    issued = ApiTokenFactory(db=db, scope=str(choice.scope), scope_value=choice.value)
+    issued = ApiTokenFactory(
+        db=db,
+        scope=str(choice.scope),
+        scope_value=choice.value,
+        expires_at=utcnow() + timedelta(days=5 * 365),
+    )
     return issued.token
 
 

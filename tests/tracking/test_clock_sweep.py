@@ -7,23 +7,46 @@ from typing import Any
 import pytest
 import time_machine
 
-from hub.tracking import sweep_clocks as sweep_module
 from hub.tracking.sweep_clocks import sweep_clocks
+from tests.delivery.support import deliveries, mailbox
 from tests.support.council import KENT, MEDWAY, bearer, routed, token_for
 from tests.tracking.support import clocks_of, journey, london, progress
 
 
+class Announced:
+    """What reached the delivery room: one row per (event, subscriber), read from the store."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        # A mailbox each for Kent, Medway and the operators (the file transport: no network).
+        self.owners = {
+            mailbox(db, KENT, "fostering@kent.example").id: "kent",
+            mailbox(db, MEDWAY, "fostering@medway.example").id: "medway",
+            mailbox(db, None, "ops@hub.example").id: "operators",
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "to": self.owners[row.subscription_id],
+                "type": row.event_type,
+                "event_key": row.event_key,
+                "reference": row.reference,
+                "authority_code": row.authority_code,
+                "url": row.payload["data"]["url"],
+            }
+            for row in deliveries(self.db)
+            if row.event_type == "clock.breached"
+        ]
+
+    def keys(self) -> list[str]:
+        return sorted({row["event_key"] for row in self.rows()})
+
+
 @pytest.fixture
-def events(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """What the sweep hands to the delivery room (a stand-in on this branch)."""
-    sent: list[dict[str, Any]] = []
-
-    def record(session: Any, event_type: Any, **kwargs: Any) -> int:
-        sent.append({"type": str(event_type), **kwargs})
-        return 1
-
-    monkeypatch.setattr(sweep_module, "emit_event", record)
-    return sent
+def events(db: Any) -> Announced:
+    """Breaches as the delivery room stored them for the council and the operators."""
+    return Announced(db)
 
 
 def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
@@ -44,15 +67,17 @@ def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
         assert sweep_clocks(db).breached == 0  # run twice: nothing twice
         clock = clocks_of(journey(client, token, reference))["first_contact"]
     assert clock["state"] == "breached"
-    assert events == [
+    path = f"/v1/council/referrals/{reference}/journey"
+    assert sorted(events.rows(), key=lambda row: row["to"]) == [
         {
+            "to": to,
             "type": "clock.breached",
             "event_key": f"clock.breached:{clock['id']}",
             "reference": reference,
             "authority_code": KENT,
-            "to_operators": True,
-            "url_path": f"/v1/council/referrals/{reference}/journey",
+            "url": url,
         }
+        for to, url in (("kent", path), ("operators", "/v1/ops/clocks?state=breached"))
     ]
 
 
@@ -77,7 +102,7 @@ def test_first_contact_in_time_meets_the_clock_and_nothing_is_announced(client, 
     assert (clocks["first_contact"]["state"], clocks["first_contact"]["on_time"]) == ("met", True)
     # The initial visit clock (10 working days from Monday 22 December) has breached.
     assert clocks["initial_visit"]["due_at"] == london(2026, 1, 9, 0, 0).isoformat()
-    assert [e["event_key"] for e in events] == [f"clock.breached:{clocks['initial_visit']['id']}"]
+    assert events.keys() == [f"clock.breached:{clocks['initial_visit']['id']}"]
 
 
 def test_contact_recorded_before_the_sweep_opens_the_clock_as_met(client, db, events) -> None:  # type: ignore[no-untyped-def]

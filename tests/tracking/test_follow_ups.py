@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from hub.tracking import send_digest as digest_module
 from hub.tracking.create_follow_ups import create_follow_ups
 from hub.tracking.models import FollowUp
 from hub.tracking.send_digest import send_follow_up_digest
+from tests.delivery.support import deliveries, mailbox, subscription, webhook
 from tests.support.council import KENT, bearer, get_enquiry, routed, token_for
 from tests.tracking.support import journey, london, progress
 
@@ -158,15 +158,24 @@ def test_council_lists_its_due_follow_ups_before_a_day(client, db) -> None:  # t
 
 
 @pytest.fixture
-def digests(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    sent: list[dict[str, Any]] = []
+def digests(db: Any) -> Any:
+    """The digests the delivery room stored: Kent has a mailbox and a webhook (digests are
+    for people, so only the mailbox gets them)."""
+    mailbox(db, KENT, "fostering@kent.example")
+    webhook(db, KENT, "http://127.0.0.1:9/hook")
 
-    def record(session: Any, event_type: Any, **kwargs: Any) -> int:
-        sent.append({"type": str(event_type), **kwargs})
-        return 1
+    def stored() -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": subscription(db, row.subscription_id).kind,
+                "event_key": row.event_key,
+                "data": row.payload["data"],
+            }
+            for row in deliveries(db)
+            if row.event_type == "follow_up.due"
+        ]
 
-    monkeypatch.setattr(digest_module, "emit_event", record)
-    return sent
+    return stored
 
 
 def test_daily_digest_is_a_count_and_a_link_once_a_day(client, db, digests) -> None:  # type: ignore[no-untyped-def]
@@ -177,12 +186,16 @@ def test_daily_digest_is_a_count_and_a_link_once_a_day(client, db, digests) -> N
     with time_machine.travel(london(2025, 6, 4, 7, 0), tick=False):
         assert send_follow_up_digest(db) == {KENT: 2}
         assert send_follow_up_digest(db) == {}  # the same day: nothing twice
-    assert digests == [
+    assert digests() == [
         {
-            "type": "follow_up.due",
+            "kind": "mailbox",
             "event_key": f"follow_up.due:{KENT}:2025-06-04",
-            "authority_code": KENT,
-            "url_path": "/v1/council/follow-ups?status=due&due_before=2025-06-04",
+            "data": {
+                "reference": None,
+                "authority_code": KENT,
+                "url": "/v1/council/follow-ups?status=due&due_before=2025-06-04",
+                "count": 2,
+            },
         }
     ]
     with time_machine.travel(london(2025, 6, 5, 7, 0), tick=False):
