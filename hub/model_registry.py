@@ -35,6 +35,6 @@ __all__ = [
     "JourneyStage",
     "OutboxMessage",
     "RoutingDecisionRecord",
-    "SweepMark",
     "Subscription",
+    "SweepMark",
 ]
