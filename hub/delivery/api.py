@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
@@ -52,7 +53,7 @@ def _ops() -> None:
 
 
 @council_blp.route("/v1/council/deliveries", methods=["GET"])
-@council_blp.arguments(DeliveryQuerySchema, location="query")
+@council_blp.arguments(DeliveryQuerySchema, location="query", unknown=RAISE)
 @council_blp.response(200, DeliveryPageSchema)
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
 @council_blp.doc(security=BEARER_SECURITY)
@@ -78,7 +79,7 @@ def council_delivery(delivery_id: int) -> dict[str, Any]:
 
 
 @ops_blp.route("/v1/ops/deliveries", methods=["GET"])
-@ops_blp.arguments(OpsDeliveryQuerySchema, location="query")
+@ops_blp.arguments(OpsDeliveryQuerySchema, location="query", unknown=RAISE)
 @ops_blp.response(200, DeliveryPageSchema)
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.alt_response(403, description="The token is not a hub operator token.")

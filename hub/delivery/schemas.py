@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from hub.platform.fields import MAX_ROW_ID, StrictSchema
+
 MAX_PAGE = 200
 STATUSES = ("pending", "delivered", "failed", "dead")
 
 
-class DeliveryQuerySchema(Schema):
+class DeliveryQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE))
     before = fields.Integer(
-        validate=validate.Range(1),
+        validate=validate.Range(1, MAX_ROW_ID),
         metadata={"description": "The next_before of the previous page, as given."},
     )
 
@@ -22,7 +24,7 @@ class OpsDeliveryQuerySchema(DeliveryQuerySchema):
         validate=validate.OneOf((*STATUSES, "failing")),
         metadata={"description": "failing: deliveries queued behind a failing subscriber."},
     )
-    subscriber = fields.Integer(validate=validate.Range(1))
+    subscriber = fields.Integer(validate=validate.Range(1, MAX_ROW_ID))
 
 
 class DeliverySchema(Schema):

@@ -16,6 +16,7 @@ from hub.platform.openapi import (
     PROBLEM_SCHEMA_NAME,
     ProblemResponsesPlugin,
     ProblemSchema,
+    SchemaConstraintsPlugin,
     problem_content,
 )
 
@@ -27,7 +28,9 @@ class ProblemApi(Api):
 
     def __init__(self, app: Flask | None = None, **kwargs: Any) -> None:
         spec_kwargs = dict(kwargs.pop("spec_kwargs", None) or {})
-        spec_kwargs.setdefault("extra_plugins", [ProblemResponsesPlugin()])
+        spec_kwargs.setdefault(
+            "extra_plugins", [ProblemResponsesPlugin(), SchemaConstraintsPlugin()]
+        )
         super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
 
     def handle_http_exception(self, error: HTTPException) -> Any:

@@ -174,6 +174,11 @@ class UTCDateTime(fields.AwareDateTime):
             raise ValidationError("Use a time between 0001-01-01 and 9999-12-31 in UTC.") from exc
 
 
+# The largest id a BIGINT column holds: a query parameter above it is refused, not sent to the
+# database (where it would overflow).
+MAX_ROW_ID = 2**63 - 1
+
+
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE

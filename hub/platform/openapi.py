@@ -71,3 +71,18 @@ class ProblemResponsesPlugin(BasePlugin):
                 if body is not None and PROBLEM_MIMETYPE not in content:
                     content[PROBLEM_MIMETYPE] = body
                 response["content"] = content or problem_content()
+
+
+class SchemaConstraintsPlugin(BasePlugin):
+    """Document a schema's cross-field rules (``openapi_constraints``) in its component.
+
+    A marshmallow schema whose ``@validates_schema`` ties fields together (a reason only for
+    some stages, say) declares the same rule as JSON Schema keywords (``oneOf``, ``not``),
+    so the OpenAPI document says what the server enforces and no schema-valid body is refused.
+    """
+
+    def schema_helper(
+        self, name: str, definition: dict[str, Any], **kwargs: Any
+    ) -> dict[str, Any] | None:
+        constraints = getattr(kwargs.get("schema"), "openapi_constraints", None)
+        return constraints() if callable(constraints) else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
@@ -92,7 +93,7 @@ def journey(reference: str) -> dict[str, Any]:
 
 
 @council_blp.route("/v1/council/follow-ups", methods=["GET"])
-@council_blp.arguments(FollowUpQuerySchema, location="query")
+@council_blp.arguments(FollowUpQuerySchema, location="query", unknown=RAISE)
 @council_blp.response(200, FollowUpListSchema)
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
 @council_blp.doc(security=BEARER_SECURITY)
@@ -115,7 +116,7 @@ def council_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
 
 
 @ops_blp.route("/v1/ops/clocks", methods=["GET"])
-@ops_blp.arguments(ClockQuerySchema, location="query")
+@ops_blp.arguments(ClockQuerySchema, location="query", unknown=RAISE)
 @ops_blp.response(200, ClockListSchema)
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.doc(security=BEARER_SECURITY)
@@ -127,7 +128,7 @@ def clocks(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @ops_blp.route("/v1/ops/follow-ups", methods=["GET"])
-@ops_blp.arguments(FollowUpQuerySchema, location="query")
+@ops_blp.arguments(FollowUpQuerySchema, location="query", unknown=RAISE)
 @ops_blp.response(200, FollowUpListSchema)
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.doc(security=BEARER_SECURITY)
@@ -148,6 +149,16 @@ def ops_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
     return record_follow_up_outcome(get_db(), request_context(), follow_up_id, **data)
 
 
+# format=csv answers the same figures as a spreadsheet: documented beside the JSON body (a
+# response's doc replaces the generated content, so both media types are named here).
+CSV_REPORT = {
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Report"}},
+        "text/csv": {"schema": {"type": "string"}},
+    }
+}
+
+
 def _report(name: str, args: dict[str, Any]) -> Any:
     report = report_for_caller(
         get_db(),
@@ -166,8 +177,9 @@ _REPORT_NAMES = "<any(funnel, clocks, retention):name>"
 
 
 @council_blp.route(f"/v1/council/reports/{_REPORT_NAMES}", methods=["GET"])
-@council_blp.arguments(ReportQuerySchema, location="query")
+@council_blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
 @council_blp.response(200, ReportSchema)
+@council_blp.doc(responses={"200": CSV_REPORT})
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
 @council_blp.alt_response(422, description="The query needs checking.")
 @council_blp.doc(security=BEARER_SECURITY)
@@ -177,8 +189,9 @@ def council_report(args: dict[str, Any], name: str) -> Any:
 
 
 @ops_blp.route(f"/v1/ops/reports/{_REPORT_NAMES}", methods=["GET"])
-@ops_blp.arguments(ReportQuerySchema, location="query")
+@ops_blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
 @ops_blp.response(200, ReportSchema)
+@ops_blp.doc(responses={"200": CSV_REPORT})
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.alt_response(422, description="The query needs checking.")
 @ops_blp.doc(security=BEARER_SECURITY)

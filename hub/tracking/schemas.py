@@ -28,6 +28,26 @@ class ProgressInSchema(StrictSchema):
         metadata={"description": "Free text, kept encrypted; erased at the end of retention."},
     )
 
+    @classmethod
+    def openapi_constraints(cls) -> dict[str, Any]:
+        """The rule of ``_reason_fits_the_stage`` in JSON Schema: one branch per kind of stage."""
+        plain = [str(s) for s in Stage if s not in REASONS]
+        return {
+            "oneOf": [
+                {"properties": {"stage": {"enum": plain}}, "not": {"required": ["reason"]}},
+                *(
+                    {
+                        "properties": {
+                            "stage": {"enum": [str(stage)]},
+                            "reason": {"enum": list(reasons)},
+                        },
+                        "required": ["reason"],
+                    }
+                    for stage, reasons in REASONS.items()
+                ),
+            ]
+        }
+
     @validates_schema
     def _reason_fits_the_stage(self, data: dict[str, Any], **_: Any) -> None:
         stage = Stage(data["stage"]) if data.get("stage") in set(Stage) else None
@@ -52,6 +72,30 @@ class OutcomeInSchema(StrictSchema):
     support = fields.String(validate=validate.OneOf([str(s) for s in SupportNeeded]))
     reason = fields.String(validate=validate.OneOf([str(r) for r in DeregistrationReason]))
     note = CleanString(validate=validate.Length(max=2000), allow_newlines=True)
+
+    @classmethod
+    def openapi_constraints(cls) -> dict[str, Any]:
+        """The rule of ``_details_fit_the_outcome`` in JSON Schema."""
+        special = {str(FollowUpOutcome.NEEDS_SUPPORT), str(FollowUpOutcome.DEREGISTERED)}
+        plain = [str(o) for o in FollowUpOutcome if str(o) not in special]
+        return {
+            "oneOf": [
+                {
+                    "properties": {"outcome": {"enum": plain}},
+                    "not": {"anyOf": [{"required": ["support"]}, {"required": ["reason"]}]},
+                },
+                {
+                    "properties": {"outcome": {"enum": [str(FollowUpOutcome.NEEDS_SUPPORT)]}},
+                    "required": ["support"],
+                    "not": {"required": ["reason"]},
+                },
+                {
+                    "properties": {"outcome": {"enum": [str(FollowUpOutcome.DEREGISTERED)]}},
+                    "required": ["reason"],
+                    "not": {"required": ["support"]},
+                },
+            ]
+        }
 
     @validates_schema
     def _details_fit_the_outcome(self, data: dict[str, Any], **_: Any) -> None:
@@ -115,7 +159,7 @@ class JourneySchema(Schema):
     follow_ups = fields.List(fields.Nested(FollowUpSchema), required=True)
 
 
-class FollowUpQuerySchema(Schema):
+class FollowUpQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf([str(s) for s in FollowUpStatus]))
     due_before = fields.Date(metadata={"description": "Due on or before this day."})
     kind = fields.String(validate=validate.OneOf([str(k) for k in FollowUpKind]))
@@ -126,7 +170,7 @@ class FollowUpListSchema(Schema):
     count = fields.Integer(required=True)
 
 
-class ClockQuerySchema(Schema):
+class ClockQuerySchema(StrictSchema):
     state = fields.String(
         load_default=str(ClockState.BREACHED),
         validate=validate.OneOf([str(s) for s in ClockState]),
@@ -139,7 +183,7 @@ class ClockListSchema(Schema):
     count = fields.Integer(required=True)
 
 
-class ReportQuerySchema(Schema):
+class ReportQuerySchema(StrictSchema):
     start = fields.Date(required=True, data_key="from", metadata={"description": "First day."})
     end = fields.Date(required=True, data_key="to", metadata={"description": "Last day."})
     by = fields.String(
