@@ -30,6 +30,7 @@ def test_production_adds_hsts_and_a_secure_cookie(hub_env, db, geography) -> Non
             **hub_env,
             "HUB_ENV": "production",
             "HUB_SECRET_KEY": "a-production-secret-for-this-test-only",
+            "HUB_PUBLIC_BASE_URL": "https://hub.example",
             "HUB_ENCRYPTION_KEYS": hub_env.get("HUB_ENCRYPTION_KEYS", "")
             or "test1:ZGV2LW9ubHkta2V5LWZvci1sb2NhbC11c2UtMzJiISE=",
         }
