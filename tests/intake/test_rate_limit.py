@@ -9,6 +9,7 @@ from hub.app import create_app
 from tests.intake.factories import enquiry_body
 from tests.web.journey import answer_everything, send, submission_token
 
+
 def test_too_many_requests_from_one_address_get_429_with_retry_after(  # type: ignore[no-untyped-def]
     db, geography, hub_env
 ) -> None:
