@@ -143,7 +143,7 @@ def test_redis_down_while_a_referral_is_routed_is_delivered_when_it_is_back(
             routing_db.dispose()
         (row,) = deliveries(db)
         assert row.status == "pending" and receiver.received == []
-        revived = EmbeddedRedis(tmp_path / "redis", port=redis.port)
+        revived = EmbeddedRedis(tmp_path / "redis", port=redis.port, password=redis.password)
         revived.start()
         (got,) = receiver.wait_for_count(1, timeout=90)
         assert got.verified and got.payload["data"]["reference"] == reference
