@@ -23,6 +23,7 @@ def _prod(**extra: str):  # type: ignore[no-untyped-def]
             "HUB_ENCRYPTION_KEYS": "k1:ZGV2LW9ubHkta2V5LWZvci1sb2NhbC11c2UtMzJiISE=",
             "HUB_DATABASE_URL": "postgresql://hub@db/hub",
             "HUB_REDIS_URL": "redis://redis:6379/0",
+            "HUB_PUBLIC_BASE_URL": "https://enquiries.example.org",
             **extra,
         }
     )
