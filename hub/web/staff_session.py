@@ -22,7 +22,7 @@ from hub.audit.models import AuditEvent, AuditOutcome
 from hub.platform.extensions import get_db
 from hub.platform.models import utcnow
 
-STAFF_TOKEN_ID = "staff_token_id"  # session key (stand-in)
+STAFF_TOKEN_ID = "staff_token_id"  # noqa: S105 (a session key, not a secret; stand-in)
 
 View = Callable[..., Any]
 

@@ -29,6 +29,8 @@ def figure(html: str, name: str) -> str:
     return match.group(1).strip()
 
 
-def in_triage(client: FlaskClient, db: Database, postcode: str = UNKNOWN_POSTCODE, **more: str) -> str:
+def in_triage(
+    client: FlaskClient, db: Database, postcode: str = UNKNOWN_POSTCODE, **more: str
+) -> str:
     """An enquiry submitted through the API and routed (to triage) in this process."""
     return routed(client, db, postcode=postcode, **more)

@@ -12,8 +12,8 @@ from redis import Redis
 
 from hub.app import create_app
 from hub.platform.broker import publish
-from hub.platform.outbox_model import OutboxMessage
 from hub.platform.models import utcnow
+from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queues import Queue, TaskName
 from hub.tracking.models import ClockState, JourneyClock
 from hub.web.ops.queue_health import queue_keys

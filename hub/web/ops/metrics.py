@@ -41,7 +41,8 @@ def health_gauges(health: QueueHealth) -> Iterator[GaugeMetricFamily]:
         broker.in_flight,
     )
     yield _gauge(
-        "hub_enquiries_received_waiting", "Enquiries still received (not yet routed).",
+        "hub_enquiries_received_waiting",
+        "Enquiries still received (not yet routed).",
         health.received_count,
     )
     yield _gauge(

@@ -35,8 +35,11 @@ class ReportQuery:
 
 
 def _date_fields(day: date, prefix: str) -> dict[str, str]:
-    return {f"{prefix}-day": str(day.day), f"{prefix}-month": str(day.month),
-            f"{prefix}-year": str(day.year)}
+    return {
+        f"{prefix}-day": str(day.day),
+        f"{prefix}-month": str(day.month),
+        f"{prefix}-year": str(day.year),
+    }
 
 
 def _read_date(args: Any, prefix: str, words: str) -> tuple[date | None, str | None]:
@@ -68,8 +71,10 @@ def read_report_query(args: Any, today: date) -> ReportQuery:
         start, end = start_default, end_default
         values |= _date_fields(start, "from") | _date_fields(end, "to")
         return ReportQuery(report, start, end, by, values, errors)
-    values |= {k: str(args.get(k, "")) for k in
-               ("from-day", "from-month", "from-year", "to-day", "to-month", "to-year")}
+    values |= {
+        k: str(args.get(k, ""))
+        for k in ("from-day", "from-month", "from-year", "to-day", "to-month", "to-year")
+    }
     start_read, start_error = _read_date(args, "from", "first")
     end_read, end_error = _read_date(args, "to", "last")
     if start_error:

@@ -125,7 +125,7 @@ def _route_errors(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
     try:
         data = RouteInSchema().load({"authority": target, "reason": form.get("reason", "")})
     except ValidationError as exc:
-        messages = exc.normalized_messages()
+        messages = exc.messages
         assert isinstance(messages, dict)
         errors = {}
         if "authority" in messages:

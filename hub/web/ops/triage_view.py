@@ -43,7 +43,6 @@ REASON_WORDS = {
 }
 
 
-
 def reason_words(code: str | None) -> str:
     if not code:
         return "Not recorded"
