@@ -12,6 +12,7 @@ from redis import Redis
 
 from hub.app import create_app
 from hub.platform.broker import publish
+from hub.platform.metrics import exposition
 from hub.platform.models import utcnow
 from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queues import Queue, TaskName
@@ -146,3 +147,15 @@ def test_the_dashboard_says_when_redis_does_not_answer(db, settings, geography) 
     html = client.get("/ops/", headers=BROWSER).get_data(as_text=True)
     assert "Redis did not answer" in html
     assert _gauges(client)[("hub_broker_up", ())] == 0.0
+
+
+def test_the_gauges_are_exported_when_gunicorn_sums_its_workers(
+    client, db, broker, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Under gunicorn /metrics reads every worker's files into a fresh registry; collectors
+    # that read the database at scrape time must be added to it (they were missing before).
+    in_triage(client, db)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    text = exposition().decode()
+    assert "hub_triage_enquiries 1.0" in text
+    assert 'hub_deliveries{status="dead"} 0.0' in text
