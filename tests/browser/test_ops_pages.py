@@ -1,6 +1,6 @@
 """The operators' pages in headless Chromium: axe-core at 320 px and 1280 px on every page type
 (zero serious or critical violations), screenshots under var/screenshots/, and a route by hand
-made with the keyboard-free form as a person would click it."""
+clicked through with JavaScript off."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from config.settings import Settings, override_settings
 from hub.app import create_app
-from tests.browser.support import LiveServer, PageAudit, click_and_wait, fill, live_server
+from tests.browser.support import (
+    LiveServer,
+    PageAudit,
+    click_and_wait,
+    fill,
+    live_server,
+    new_driver,
+)
 from tests.support.council import MEDWAY, get_enquiry, routed
 from tests.web.ops_support import SPLIT_SECTOR
 from tests.web.staff_support import sign_in
@@ -91,17 +98,22 @@ def test_every_ops_page_passes_axe_at_both_widths(
     assert len(audit.shots) == 14 and all(path.exists() for path in audit.shots)
 
 
-def test_an_operator_routes_a_case_by_hand_in_the_browser(
-    browser: WebDriver, ops_server: LiveServer, db
+def test_an_operator_routes_a_case_by_hand_with_javascript_off(
+    chromium: None, ops_server: LiveServer, db
 ) -> None:  # type: ignore[no-untyped-def]
     with override_settings(ops_server.app.config["HUB_SETTINGS"]):
         split, _ = _seed(ops_server.app, db)
-        _sign_in_browser(browser, ops_server, db)
-    browser.get(ops_server.url + f"/ops/triage/{split}")
-    browser.find_element(By.CSS_SELECTOR, f"label[for='{_radio_for(browser, MEDWAY)}']").click()
-    fill(browser, "reason", "Phoned: lives in Chatham")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.govuk-button"))
-    assert f"{split} was sent to Medway" in browser.find_element(By.TAG_NAME, "main").text
+    driver = new_driver(javascript=False)
+    try:
+        with override_settings(ops_server.app.config["HUB_SETTINGS"]):
+            _sign_in_browser(driver, ops_server, db)
+        driver.get(ops_server.url + f"/ops/triage/{split}")
+        driver.find_element(By.CSS_SELECTOR, f"label[for='{_radio_for(driver, MEDWAY)}']").click()
+        fill(driver, "reason", "Phoned: lives in Chatham")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form button.govuk-button"))
+        assert f"{split} was sent to Medway" in driver.find_element(By.TAG_NAME, "main").text
+    finally:
+        driver.quit()
     assert get_enquiry(db, split).authority_code == MEDWAY
 
 
