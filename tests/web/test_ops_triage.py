@@ -152,3 +152,24 @@ def test_a_route_without_the_form_token_is_the_expired_page(client, db) -> None:
     )
     assert response.status_code == 400
     assert get_enquiry(db, reference).status == "triage"
+
+
+def test_a_case_routed_meanwhile_is_refused_with_the_reason_and_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+    reference = in_triage(client, db, postcode=SPLIT_SECTOR)
+    sign_in(client, db, hub_operator=True)
+    form = {"csrf_token": csrf_from(_case_page(client, reference)), "reason": "Phoned twice"}
+    first = client.post(
+        f"/ops/triage/{reference}/route", data={**form, "authority": MEDWAY}, headers=BROWSER
+    )
+    assert first.status_code == 303
+
+    second = client.post(
+        f"/ops/triage/{reference}/route", data={**form, "authority": KENT}, headers=BROWSER
+    )
+
+    assert second.status_code == 409
+    html = second.get_data(as_text=True)
+    assert "only enquiries in triage are routed by hand" in html
+    assert "no longer in triage" in html  # the form is gone
+    assert get_enquiry(db, reference).authority_code == MEDWAY
+    assert [r.outcome for r in audit_rows(db, action="route_manually")] == ["ok", "refused"]
