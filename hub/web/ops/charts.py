@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 ROW_HEIGHT = 28
-LABEL_WIDTH = 170
-BAR_AREA = 330
-VALUE_WIDTH = 100
+LABEL_WIDTH = 150
+BAR_AREA = 190
+VALUE_WIDTH = 80
 TOP = 8
-MAX_LABEL = 24
+MAX_LABEL = 20
 
 
 @dataclass(frozen=True, slots=True)
