@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     LIST_DELIVERIES = "list_deliveries"
     READ_DELIVERY = "read_delivery"
     REPLAY_DELIVERY = "replay_delivery"
+    # Ops pages (hub/web/ops)
+    READ_CONTACT_DETAILS = "read_contact_details"
 
 
 class AuditOutcome(StrEnum):

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from prometheus_client import REGISTRY, Counter, Histogram
+from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from hub.delivery.queries import count_deliveries_by_status, oldest_pending_created_at
 from hub.platform.db import Database
+from hub.platform.metrics import register_scrape_time_collector
 from hub.platform.models import utcnow
 
 DELIVERY_ATTEMPTS = Counter(
@@ -61,7 +62,7 @@ class DeliveryBacklogCollector(Collector):
 
 
 _BACKLOG = DeliveryBacklogCollector()
-REGISTRY.register(_BACKLOG)
+register_scrape_time_collector(_BACKLOG)
 
 
 def watch_backlog(db: Database) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.registry import Collector
 
 ENQUIRIES_ACCEPTED = Counter("hub_enquiries_accepted_total", "Enquiries stored (202).")
 ENQUIRIES_REPLAYED = Counter(
@@ -21,6 +29,18 @@ REQUEST_SECONDS = Histogram(
 )
 
 
+# Collectors that read the database or Redis when scraped (backlogs, queue depths). They keep
+# nothing in process memory, so under gunicorn one process's read is the answer: they are added
+# to the multiprocess registry as they are, not summed across workers.
+SCRAPE_TIME_COLLECTORS: list[Collector] = []
+
+
+def register_scrape_time_collector(collector: Collector) -> None:
+    """Export ``collector`` on /metrics, also when the numbers of many processes are summed."""
+    REGISTRY.register(collector)
+    SCRAPE_TIME_COLLECTORS.append(collector)
+
+
 def exposition() -> bytes:
     """The metrics in Prometheus's text format: every process's, under gunicorn.
 
@@ -31,5 +51,7 @@ def exposition() -> bytes:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        for collector in SCRAPE_TIME_COLLECTORS:
+            registry.register(collector)
         return generate_latest(registry)
     return generate_latest()

@@ -15,6 +15,7 @@ from hub.web.carer_form import CONFIRMATION_WAIT
 from hub.web.carer_form import bp as carer_bp
 from hub.web.docs import swagger_ui
 from hub.web.error_pages import register_error_pages
+from hub.web.ops import register_ops_pages
 from hub.web.security import register_security
 
 # GOV.UK Frontend's built CSS, JS, fonts and images (scripts/update_govuk_frontend.sh), at the
@@ -38,3 +39,4 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(govuk_assets)
     app.register_blueprint(carer_bp)
     app.register_blueprint(swagger_ui)
+    register_ops_pages(app, settings)  # hub operators' pages (/ops/)

@@ -1,0 +1,25 @@
+"""The hub operators' pages (``/ops/``): queue health, triage, deliveries and reports.
+
+Server-rendered on GOV.UK Frontend, working without JavaScript; every view needs a signed-in
+hub operator (``hub.web.staff_session.operator_required``) and calls the rooms' own use
+cases and queries. The dashboard's figures are also Prometheus gauges
+(``hub.web.ops.metrics``).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from config.settings import Settings
+from hub.platform.extensions import get_db
+from hub.web.ops import dashboard, deliveries_pages, reports_pages, triage_pages
+from hub.web.ops.blueprint import bp
+from hub.web.ops.metrics import watch_queue_health
+
+__all__ = ["dashboard", "deliveries_pages", "register_ops_pages", "reports_pages", "triage_pages"]
+
+
+def register_ops_pages(app: Flask, settings: Settings) -> None:
+    """The pages, and the gauges that read the same figures at each scrape."""
+    app.register_blueprint(bp)
+    watch_queue_health(get_db(app), settings)

@@ -1,0 +1,174 @@
+"""Queue health for hub operators: what is waiting, where, and for how long.
+
+One read of everything the ops dashboard shows, used by the page and by the Prometheus
+collector (``hub.web.ops.metrics``), so the two always agree. Codes and counts only.
+
+Celery's Redis transport (kombu) keeps each queue as a Redis list named after the queue, and
+one more list per priority step (``<queue>\\x06\\x16<step>`` for steps 3, 6 and 9); a message a
+worker has taken but not yet acknowledged sits in the ``unacked`` hash until it finishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from hub.delivery.models import Subscription, SubscriptionStatus
+from hub.delivery.queries import count_deliveries_by_status, oldest_pending_created_at
+from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.platform.db import Database
+from hub.platform.outbox_model import OutboxMessage
+from hub.platform.queues import Queue
+from hub.tracking.models import ClockState, JourneyClock
+
+# kombu.transport.redis: Channel.sep and the priority steps above 0 (step 0 is the bare name).
+KOMBU_PRIORITY_SEP = "\x06\x16"
+KOMBU_PRIORITY_STEPS = (3, 6, 9)
+KOMBU_UNACKED = "unacked"
+
+
+def queue_keys(queue: str) -> list[str]:
+    """The Redis lists that hold one Celery queue's waiting messages."""
+    return [queue, *(f"{queue}{KOMBU_PRIORITY_SEP}{step}" for step in KOMBU_PRIORITY_STEPS)]
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerDepths:
+    """Messages waiting in each queue and taken by a worker but unfinished (None: no answer)."""
+
+    waiting: dict[str, int]
+    in_flight: int
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueHealth:
+    """Everything the ops dashboard shows, read at one moment."""
+
+    at: datetime
+    broker: BrokerDepths
+    received_count: int
+    oldest_received_at: datetime | None
+    outbox_unpublished: int
+    outbox_stale: int
+    outbox_dead: int
+    deliveries: dict[str, int]
+    oldest_pending_delivery_at: datetime | None
+    failing_subscribers: int
+    breached_clocks: int
+    triage_count: int
+
+    def age_seconds(self, then: datetime | None) -> float:
+        return max((self.at - then).total_seconds(), 0.0) if then is not None else 0.0
+
+    @property
+    def oldest_received_seconds(self) -> float:
+        return self.age_seconds(self.oldest_received_at)
+
+    @property
+    def pending_deliveries(self) -> int:
+        return self.deliveries.get("pending", 0)
+
+    @property
+    def dead_deliveries(self) -> int:
+        return self.deliveries.get("dead", 0)
+
+
+def read_broker_depths(redis_url: str) -> BrokerDepths:
+    """LLEN of every queue's lists and HLEN of ``unacked``, in one round trip."""
+    try:
+        client = Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            pipe = client.pipeline(transaction=False)
+            for queue in Queue:
+                for key in queue_keys(str(queue)):
+                    pipe.llen(key)
+            pipe.hlen(KOMBU_UNACKED)
+            answers = [int(n) for n in pipe.execute()]
+        finally:
+            client.close()
+    except (RedisError, OSError, ValueError) as exc:
+        return BrokerDepths({}, 0, error=type(exc).__name__)
+    per_queue = len(KOMBU_PRIORITY_STEPS) + 1
+    waiting = {
+        str(queue): sum(answers[i * per_queue : (i + 1) * per_queue])
+        for i, queue in enumerate(Queue)
+    }
+    return BrokerDepths(waiting, answers[-1])
+
+
+def _count(session: Session, model: type[object], *conditions: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
+
+
+def count_breached_open(session: Session, now: datetime) -> int:
+    """Clocks past their due time and not met: breached, or running past due (before the
+    sweep has marked them)."""
+    return _count(
+        session,
+        JourneyClock,
+        JourneyClock.met_at.is_(None),
+        or_(
+            JourneyClock.state == str(ClockState.BREACHED),
+            (JourneyClock.state == str(ClockState.RUNNING)) & (JourneyClock.due_at <= now),
+        ),
+    )
+
+
+def read_queue_health(
+    db: Database, redis_url: str, *, stale_after: timedelta, now: datetime
+) -> QueueHealth:
+    """The broker's queues and the database's backlogs, read now."""
+    broker = read_broker_depths(redis_url)
+    stale_before = now - stale_after
+    open_rows = (OutboxMessage.completed_at.is_(None), OutboxMessage.dead_at.is_(None))
+    with db.sessions() as session:
+        received = str(EnquiryStatus.RECEIVED)
+        received_count = _count(session, Enquiry, Enquiry.status == received)
+        oldest_received = session.scalar(
+            select(func.min(Enquiry.created_at)).where(Enquiry.status == received)
+        )
+        unpublished = _count(
+            session, OutboxMessage, *open_rows, OutboxMessage.published_at.is_(None)
+        )
+        stale = _count(
+            session,
+            OutboxMessage,
+            *open_rows,
+            OutboxMessage.created_at <= stale_before,
+            or_(
+                OutboxMessage.published_at.is_(None),
+                OutboxMessage.published_at <= stale_before,
+            ),
+        )
+        dead = _count(session, OutboxMessage, OutboxMessage.dead_at.is_not(None))
+        deliveries = count_deliveries_by_status(session)
+        oldest_pending = oldest_pending_created_at(session)
+        failing = _count(
+            session,
+            Subscription,
+            Subscription.failing_since.is_not(None),
+            Subscription.status == str(SubscriptionStatus.ACTIVE),
+        )
+        breached = count_breached_open(session, now)
+        triage = _count(session, Enquiry, Enquiry.status == str(EnquiryStatus.TRIAGE))
+    return QueueHealth(
+        at=now,
+        broker=broker,
+        received_count=received_count,
+        oldest_received_at=oldest_received,
+        outbox_unpublished=unpublished,
+        outbox_stale=stale,
+        outbox_dead=dead,
+        deliveries=deliveries,
+        oldest_pending_delivery_at=oldest_pending,
+        failing_subscribers=failing,
+        breached_clocks=breached,
+        triage_count=triage,
+    )
