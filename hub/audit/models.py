@@ -36,6 +36,11 @@ class AuditAction(StrEnum):
     LIST_DELIVERIES = "list_deliveries"
     READ_DELIVERY = "read_delivery"
     REPLAY_DELIVERY = "replay_delivery"
+    # Staff pages (hub/web/staff_session.py)
+    OPEN_PAGE = "open_page"  # a staff page outside the user's role (denied: the 404 page)
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+    LIST_SUBSCRIPTIONS = "list_subscriptions"
 
 
 class AuditOutcome(StrEnum):
