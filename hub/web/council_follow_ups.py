@@ -18,7 +18,7 @@ from hub.tracking.stages import DeregistrationReason
 from hub.web.staff_forms import FormResult, read_form, refusal_errors
 from hub.web.staff_session import council_staff_required, staff_request_context
 
-bp = Blueprint("council_more", __name__, url_prefix="/council")
+bp = Blueprint("council_more_pages", __name__, url_prefix="/council")
 
 
 def _render_follow_ups(
@@ -49,7 +49,7 @@ def follow_up_outcome(follow_up_id: int) -> BaseResponse | tuple[str, int]:
     prefix = f"f{follow_up_id}-"
     result = read_form(OutcomeInSchema(), ("outcome", "support", "reason", "note"), prefix=prefix)
     if result.errors:
-        return _render_follow_ups(follow_up_id=follow_up_id, result=result, status=400)
+        return _render_follow_ups(follow_up_id=follow_up_id, result=result, status=422)
     try:
         record_follow_up_outcome(get_db(), staff_request_context(), follow_up_id, **result.data)
     except HubError as error:

@@ -29,7 +29,7 @@ from hub.tracking.stages import REASONS
 from hub.web.staff_forms import FormResult, read_form, refusal_errors
 from hub.web.staff_session import council_staff_required, staff_request_context
 
-bp = Blueprint("council", __name__, url_prefix="/council")
+bp = Blueprint("council_pages", __name__, url_prefix="/council")
 
 PAGE_SIZE = 25
 # The forms on the referral page, each with the id of the field its errors link to.
@@ -115,7 +115,7 @@ def acknowledge(reference: str) -> BaseResponse | tuple[str, int]:
 def progress(reference: str) -> BaseResponse | tuple[str, int]:
     result = read_form(ProgressInSchema(), ("stage", "reason", "note"))
     if result.errors:
-        return _render_referral(reference, form="progress", result=result, status=400)
+        return _render_referral(reference, form="progress", result=result, status=422)
     try:
         record_progress(get_db(), staff_request_context(), reference, **result.data)
     except HubError as error:
@@ -129,7 +129,7 @@ def return_to_hub(reference: str) -> BaseResponse | tuple[str, int]:
     result = read_form(ReturnInSchema(), ("reason", "note"))
     if result.errors:
         result.errors = {f"return-{k}": v for k, v in result.errors.items()}
-        return _render_referral(reference, form="return", result=result, status=400)
+        return _render_referral(reference, form="return", result=result, status=422)
     try:
         return_referral(
             get_db(),
@@ -153,7 +153,7 @@ def transfer(reference: str) -> BaseResponse | tuple[str, int]:
             ("authority" if k == "authority" else "transfer-reason"): v
             for k, v in result.errors.items()
         }
-        return _render_referral(reference, form="transfer", result=result, status=400)
+        return _render_referral(reference, form="transfer", result=result, status=422)
     try:
         outcome: dict[str, Any] = transfer_referral(
             get_db(),

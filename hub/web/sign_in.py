@@ -76,7 +76,7 @@ def request_link() -> str | BaseResponse:
             error=error,
             email=request.form.get("email", "")[:254],
         )
-        return page, 400  # type: ignore[return-value]
+        return page, 422  # type: ignore[return-value]
     link = issue_link(get_db(), address, LinkPurpose.SIGN_IN)
     if link is not None:
         send_sign_in_mail(_settings(), link, LinkPurpose.SIGN_IN, _base_url())
@@ -98,7 +98,6 @@ def open_link(token: str) -> str | tuple[str, int]:
 
 
 @bp.route("/sign-in/link/<string:token>", methods=["POST"])
-@limiter.limit(SIGN_IN_RATE_LIMIT)
 def use_link(token: str) -> str | tuple[str, int] | BaseResponse:
     user = redeem_link(get_db(), token) if len(token) <= 100 else None
     if user is None:

@@ -10,7 +10,7 @@ of the cookie stops working too). The decorators here are the interface every st
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlencode
@@ -198,6 +198,18 @@ def local_time(value: object) -> str:
     return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}"
 
 
+def select_items(
+    values: Iterable[object], selected: object = "", blank: str | None = None
+) -> list[dict[str, Any]]:
+    """Items for govukSelect: each code with its words, ``blank`` first when given."""
+    items: list[dict[str, Any]] = [{"value": "", "text": blank}] if blank is not None else []
+    for value in values:
+        items.append(
+            {"value": str(value), "text": humanise(value), "selected": str(value) == selected}
+        )
+    return items
+
+
 def council_name(code: object) -> str:
     found = find_authority(str(code)) if code else None
     return found.name if found is not None else str(code or "")
@@ -210,3 +222,4 @@ def register_staff_session(app: Flask) -> None:
     app.add_template_filter(humanise, "humanise")
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(council_name, "council_name")
+    app.add_template_global(select_items, "select_items")
