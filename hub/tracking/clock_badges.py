@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -42,6 +42,7 @@ def clock_badges(
     for reference, state, due_at in rows:
         if state == ClockState.BREACHED or due_at <= now:
             badges[reference] = ClockBadge.BREACHED
-        elif local_day(due_at) == today and badges.get(reference) is None:
+        # A deadline is the first instant after its day: the day is the one just before it.
+        elif local_day(due_at - timedelta(microseconds=1)) == today and reference not in badges:
             badges[reference] = ClockBadge.DUE_TODAY
     return badges

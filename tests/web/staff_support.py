@@ -61,7 +61,9 @@ def mails_to(email: str) -> list[str]:
         if str(message["To"]) == email:
             body = message.get_body(("plain",))
             assert body is not None
-            found.append((path.stat().st_mtime, f"Subject: {message['Subject']}\n\n{body.get_content()}"))
+            found.append(
+                (path.stat().st_mtime, f"Subject: {message['Subject']}\n\n{body.get_content()}")
+            )
     return [text for _, text in sorted(found)]
 
 
@@ -129,7 +131,8 @@ def signed_in_browser(
     driver.find_element(By.CSS_SELECTOR, "form button.govuk-button").click()
     # The sign-in POST answers with a redirect to the staff home.
     WebDriverWait(driver, 30).until(
-        lambda d: "/sign-in" not in d.current_url and d.execute_script(
-            "return document.readyState === 'complete'"
+        lambda d: (
+            "/sign-in" not in d.current_url
+            and d.execute_script("return document.readyState === 'complete'")
         )
     )

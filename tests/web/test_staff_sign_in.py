@@ -139,7 +139,9 @@ def test_signing_in_needs_the_form_token(client, db) -> None:  # type: ignore[no
     email = new_address()
     invite(email, council="Kent")
     response = client.post(link_path(email), data={}, headers=BROWSER)
-    assert response.status_code == 400 and "this page has expired" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "this page has expired" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +150,9 @@ def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None: 
     assert response.headers["Location"] == "/sign-in?next=%2Fcouncil%2Ffollow-ups"
     email = new_address()
     invite(email, council="Kent")
-    token = csrf_from(client.get(response.headers["Location"], headers=BROWSER).get_data(as_text=True))
+    token = csrf_from(
+        client.get(response.headers["Location"], headers=BROWSER).get_data(as_text=True)
+    )
     client.post(
         "/sign-in",
         data={"csrf_token": token, "email": email, "next": "/council/follow-ups"},
