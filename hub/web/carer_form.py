@@ -235,6 +235,7 @@ def check_answers() -> Any:
     )
 
 
+
 @bp.post("/enquire")
 @intake_limit
 def submit_form() -> Any:
