@@ -210,6 +210,46 @@ def select_items(
     return items
 
 
+def deadline(value: object) -> str:
+    """A due time (the first instant after its day) as the day it ends: ``End of 3 December``."""
+    if not isinstance(value, datetime):
+        return local_time(value)
+    return "End of " + local_time((value - timedelta(microseconds=1)).astimezone(ENGLAND).date())
+
+
+ENQUIRER_ORDER = (
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "best_time",
+    "postcode",
+    "household",
+    "message",
+)
+
+
+def _words(value: object) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dict):
+        return "; ".join(f"{humanise(k)}: {_words(v).lower()}" for k, v in value.items())
+    return str(value)
+
+
+def enquirer_rows(personal: dict[str, Any]) -> list[dict[str, Any]]:
+    """The enquirer's answers as govukSummaryList rows, in the form's order."""
+    keys = [k for k in ENQUIRER_ORDER if k in personal]
+    keys += sorted(k for k in personal if k not in ENQUIRER_ORDER)
+    rows = []
+    for key in keys:
+        value = personal[key]
+        text = humanise(value) if key in ("preferred_contact", "best_time") else _words(value)
+        rows.append({"key": {"text": humanise(key)}, "value": {"text": text}})
+    return rows
+
+
 def council_name(code: object) -> str:
     found = find_authority(str(code)) if code else None
     return found.name if found is not None else str(code or "")
@@ -223,3 +263,5 @@ def register_staff_session(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(council_name, "council_name")
     app.add_template_global(select_items, "select_items")
+    app.add_template_global(enquirer_rows, "enquirer_rows")
+    app.add_template_filter(deadline, "deadline")
