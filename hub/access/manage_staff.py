@@ -91,3 +91,31 @@ def end_sessions(db: Database, user_id: int, *, now: datetime | None = None) -> 
             .where(StaffUser.id == user_id)
             .values(sessions_valid_after=now or utcnow())
         )
+
+
+def find_or_add_sso_user(
+    db: Database, email: str, choice: TokenScopeChoice | None, *, now: datetime | None = None
+) -> StaffUser | None:
+    """The live account for an address a single sign-on provider vouched for.
+
+    An existing account keeps its own scope; without one, ``choice`` (the council the e-mail
+    domain maps to) makes a new account, and None means the address may not have one. A
+    disabled account is never signed in.
+    """
+    address = normalise_email(email)
+    if address is None:
+        return None
+    now = now or utcnow()
+    with db.transaction() as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.email == address)).first()
+        if user is None and choice is not None:
+            user = StaffUser(
+                email=address, scope=str(choice.scope), scope_value=choice.value, created_at=now
+            )
+            session.add(user)
+        if user is None or user.disabled_at is not None:
+            return None
+        user.last_signed_in_at = now
+        session.flush()
+        session.expunge(user)
+        return user

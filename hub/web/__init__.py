@@ -19,6 +19,7 @@ from hub.web.council_follow_ups import bp as council_more_bp
 from hub.web.council_referrals import bp as council_pages_bp
 from hub.web.docs import swagger_ui
 from hub.web.error_pages import register_error_pages
+from hub.web.oidc_sign_in import register_oidc
 from hub.web.security import register_security
 from hub.web.sign_in import bp as sign_in_bp
 from hub.web.staff_session import register_staff_session
@@ -49,3 +50,4 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(sign_in_bp)
     app.register_blueprint(council_pages_bp)
     app.register_blueprint(council_more_bp)
+    register_oidc(app, settings)

@@ -43,6 +43,12 @@ def _settings() -> Settings:
     return settings
 
 
+def _sso_label() -> str | None:
+    """The words for the single sign-on button, when single sign-on is configured."""
+    settings = _settings()
+    return settings.oidc_label if settings.oidc_issuer else None
+
+
 def _base_url() -> str:
     return _settings().public_base_url or request.host_url
 
@@ -54,7 +60,11 @@ def sign_in() -> str | BaseResponse:
     if caller is not None:
         return redirect(wanted or home_for(caller), 303)
     return render_template(
-        "staff/sign_in.html", next=wanted or "", notice=session.pop(NOTICE_KEY, None), error=None
+        "staff/sign_in.html",
+        next=wanted or "",
+        notice=session.pop(NOTICE_KEY, None),
+        error=None,
+        sso_label=_sso_label(),
     )
 
 
@@ -75,6 +85,7 @@ def request_link() -> str | BaseResponse:
             notice=None,
             error=error,
             email=request.form.get("email", "")[:254],
+            sso_label=_sso_label(),
         )
         return page, 422  # type: ignore[return-value]
     link = issue_link(get_db(), address, LinkPurpose.SIGN_IN)
