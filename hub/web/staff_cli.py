@@ -37,8 +37,20 @@ def users() -> None:
 @click.option("--council", "council", metavar="CODE", help="A council: GSS code or name.")
 @click.option("--delivery-body", "delivery_body", metavar="NAME", help="A trust or company.")
 @click.option("--hub-operator", is_flag=True, help="A hub operator (triage, deliveries, reports).")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The hub's address for the link; default $HUB_PUBLIC_BASE_URL, else "
+    f"{DEFAULT_BASE_URL} (`hub run`'s default).",
+)
 @data_dir_option
-def invite(email: str, council: str | None, delivery_body: str | None, hub_operator: bool) -> None:
+def invite(
+    email: str,
+    council: str | None,
+    delivery_body: str | None,
+    hub_operator: bool,
+    base_url: str | None,
+) -> None:
     """Give EMAIL an account and e-mail it a sign-in link (valid for 24 hours, once)."""
     if sum((council is not None, delivery_body is not None, hub_operator)) != 1:
         raise click.UsageError("give exactly one of --council, --delivery-body, --hub-operator")
@@ -58,7 +70,7 @@ def invite(email: str, council: str | None, delivery_body: str | None, hub_opera
         raise click.ClickException(str(exc)) from None
     link = issue_link(db, user.email, LinkPurpose.INVITE)
     assert link is not None  # the account was just made live
-    base_url = settings.public_base_url or DEFAULT_BASE_URL
+    base_url = base_url or settings.public_base_url or DEFAULT_BASE_URL
     if not send_sign_in_mail(settings, link, LinkPurpose.INVITE, base_url):
         raise click.ClickException(
             f"user {user.id} ({user.email}) was made, but the e-mail could not be sent: "

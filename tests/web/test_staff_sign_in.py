@@ -224,3 +224,13 @@ def test_users_list_and_invite_errors(client, db) -> None:  # type: ignore[no-un
         result = CliRunner().invoke(main, args)
         assert result.exit_code != 0, (args, result.output)
     assert CliRunner().invoke(main, ["users", "disable", "999999"]).exit_code == 1
+
+
+def test_an_invitation_link_starts_with_the_given_base_url(client, db) -> None:  # type: ignore[no-untyped-def]
+    email = new_address()
+    result = CliRunner().invoke(
+        main,
+        ["users", "invite", email, "--council", "Kent", "--base-url", "http://127.0.0.1:5731/"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5731/sign-in/link/" in mails_to(email)[0]
