@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, g, redirect, request, session
+from flask import Flask, Response, g, redirect, request, session
 from werkzeug.wrappers import Response as BaseResponse
 
 from hub.access.caller import Caller, RequestContext
@@ -186,3 +186,10 @@ def register_staff_session(app: Flask) -> None:
     filters staff pages use."""
     app.context_processor(_staff_template_context)
     register_staff_format(app)
+
+    @app.after_request
+    def _no_store(response: Response) -> Response:
+        # A staff page may show personal data: no copy in the browser's or a proxy's cache.
+        if g.get("staff_caller") is not None:
+            response.headers["Cache-Control"] = "no-store"
+        return response

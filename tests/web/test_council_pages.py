@@ -105,7 +105,9 @@ def test_another_councils_referral_is_the_404_page_and_audited_as_denied(kent, d
 def test_the_referral_page_shows_details_decision_and_journey_audited(kent, db) -> None:  # type: ignore[no-untyped-def]
     reference = routed(kent, db)
     enquiry = get_enquiry(db, reference)
-    page = _page(kent, f"/council/referrals/{reference}")
+    response = kent.get(f"/council/referrals/{reference}", headers=BROWSER)
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
     assert enquiry.personal["email"] in page and enquiry.personal["family_name"] in page
     assert "How it was decided" in page and "Kent" in page
     assert "Record a stage" in page
