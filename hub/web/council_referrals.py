@@ -33,7 +33,12 @@ bp = Blueprint("council_pages", __name__, url_prefix="/council")
 
 PAGE_SIZE = 25
 # The forms on the referral page, each with the id of the field its errors link to.
-FORMS = {"progress": "stage", "return": "return-reason", "transfer": "authority"}
+FORMS = {
+    "acknowledge": "acknowledge",
+    "progress": "stage",
+    "return": "return-reason",
+    "transfer": "authority",
+}
 
 
 @bp.route("/", methods=["GET"])
@@ -102,10 +107,7 @@ def acknowledge(reference: str) -> BaseResponse | tuple[str, int]:
     try:
         result = acknowledge_referral(get_db(), staff_request_context(), reference)
     except HubError as error:
-        if isinstance(error, NotFoundError):
-            raise
-        flash(f"Not acknowledged: {error.detail}")
-        return redirect(f"/council/referrals/{reference}", 303)
+        return _refused(reference, "acknowledge", error)
     words = "Referral acknowledged" if result["changed"] else "Referral already acknowledged"
     return _done(reference, words)
 

@@ -242,3 +242,14 @@ def test_operator_required_refuses_council_staff_with_the_404_page(app: Flask, d
         "operators only"
     )
     assert [row.outcome for row in audit_rows(db, action="open_page")] == ["denied"]
+
+
+def test_a_stage_the_journey_refuses_is_shown_as_an_error_not_recorded(kent, db) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(kent, db)
+    path = f"/council/referrals/{reference}"
+    response = _post(kent, path, f"{path}/progress", stage="resumed")
+    page = response.get_data(as_text=True)
+    assert response.status_code in (409, 422) and "There is a problem" in page
+    assert 'href="#stage"' in page
+    assert "No stage recorded yet" in page
+    assert [r.outcome for r in audit_rows(db, action="record_progress")] == ["refused"]
