@@ -94,6 +94,13 @@ class Settings:
     notify_api_key: str = ""
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_template_id: str = ""
+    # Staff single sign-on (hub/web/oidc_sign_in.py): an OpenID Connect provider such as
+    # Microsoft Entra ID; off while the issuer is empty. Domains: "kent.gov.uk=Kent,...".
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_domains: str = ""
+    oidc_label: str = "your council account"
 
     @property
     def is_production(self) -> bool:
@@ -155,6 +162,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         notify_api_key=get("HUB_NOTIFY_API_KEY", ""),
         notify_base_url=get("HUB_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         notify_template_id=get("HUB_NOTIFY_TEMPLATE_ID", ""),
+        # Staff single sign-on (OpenID Connect)
+        oidc_issuer=get("HUB_OIDC_ISSUER", ""),
+        oidc_client_id=get("HUB_OIDC_CLIENT_ID", ""),
+        oidc_client_secret=get("HUB_OIDC_CLIENT_SECRET", ""),
+        oidc_domains=get("HUB_OIDC_DOMAINS", ""),
+        oidc_label=get("HUB_OIDC_LABEL", "your council account"),
     )
     if "HUB_PARTIAL_POSTCODE_SHARE" in env:
         # Retired: a routing policy belongs to the rules file, which has the one value.

@@ -27,6 +27,7 @@ from hub.platform.migrate import upgrade
 from hub.routing import RulesError, get_active_rules
 from hub.routing.cli import rules
 from hub.tracking.cli import report, retention
+from hub.web.staff_cli import users
 
 
 class HubGroup(ExpectedFailuresGroup):
@@ -152,6 +153,8 @@ main.add_command(rules)
 # Tracking (hub/tracking).
 main.add_command(report)
 main.add_command(retention)
+# Staff accounts (hub/access, hub/web)
+main.add_command(users)
 # Every sub-command takes --data-dir (geo and rules may not import the platform to add it).
 add_data_dir_option(main)
 # Delivery (hub/delivery)

@@ -1,6 +1,6 @@
 """Every table of the hub in one metadata: Alembic and the tests import this to see them all."""
 
-from hub.access.models import ApiToken
+from hub.access.models import ApiToken, SignInLink, StaffUser
 from hub.audit.models import AuditEvent
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
@@ -35,6 +35,8 @@ __all__ = [
     "JourneyStage",
     "OutboxMessage",
     "RoutingDecisionRecord",
+    "SignInLink",
+    "StaffUser",
     "Subscription",
     "SweepMark",
 ]

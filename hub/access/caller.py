@@ -1,4 +1,5 @@
-"""Who is acting: a token's caller (council, delivery body, operator) or the hub itself."""
+"""Who is acting: a token's or a staff user's caller (council, delivery body, operator) or the
+hub itself."""
 
 from __future__ import annotations
 
@@ -11,15 +12,22 @@ from hub.platform.models import utcnow
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who is calling: the token and what it may see."""
+    """Who is calling: an API token or a signed-in staff user, and what it may see.
 
-    token_id: int
+    Exactly one of ``token_id`` (the API) and ``user_id`` (the staff pages) is set; both kinds
+    see the same referrals for the same scope.
+    """
+
+    token_id: int | None
     scope: TokenScope
     scope_value: str | None
     authority_codes: frozenset[str]
+    user_id: int | None = None
 
     @property
     def actor(self) -> str:
+        if self.user_id is not None:
+            return f"user:{self.user_id}"
         return f"token:{self.token_id}"
 
     @property

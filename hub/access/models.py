@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.platform.models import Base, BigId, UTCDateTime, utcnow
@@ -48,3 +48,40 @@ class ApiToken(Base):
     def scope_label(self) -> str:
         """``authority:E10000016``, ``delivery_body:Achieving for Children`` or ``hub``."""
         return self.scope if not self.scope_value else f"{self.scope}:{self.scope_value}"
+
+
+class StaffUser(Base):
+    """A person on a council's, a delivery body's or the hub's team, who signs in to the pages.
+
+    The address is the only personal data kept; it is stored lower-cased so one address is one
+    account. ``sessions_valid_after`` ends every session begun before it (sign-out, disable).
+    """
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    scope_value: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def scope_label(self) -> str:
+        return self.scope if not self.scope_value else f"{self.scope}:{self.scope_value}"
+
+
+class SignInLink(Base):
+    """A one-time sign-in link: only the SHA-256 hash of its secret is stored."""
+
+    __tablename__ = "staff_sign_in_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("staff_users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "invite" or "sign_in"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -38,6 +38,11 @@ class AuditAction(StrEnum):
     REPLAY_DELIVERY = "replay_delivery"
     # Ops pages (hub/web/ops)
     READ_CONTACT_DETAILS = "read_contact_details"
+    # Staff pages (hub/web/staff_session.py)
+    OPEN_PAGE = "open_page"  # a staff page outside the user's role (denied: the 404 page)
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+    LIST_SUBSCRIPTIONS = "list_subscriptions"
 
 
 class AuditOutcome(StrEnum):

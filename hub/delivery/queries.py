@@ -154,3 +154,11 @@ def oldest_pending_created_at(session: Session) -> datetime | None:
 def count_deliveries_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
     return {str(status): int(count) for status, count in rows}
+
+
+def list_owned_subscriptions(
+    session: Session, owner: tuple[str, str | None]
+) -> Sequence[Subscription]:
+    """One owner's subscriptions (a council's webhooks and mailboxes), oldest first."""
+    query = select(Subscription).where(*owned_by(*owner))  # type: ignore[arg-type]
+    return session.scalars(query.order_by(Subscription.id)).all()

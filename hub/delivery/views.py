@@ -8,7 +8,7 @@ from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.delivery.models import Delivery, Subscription
-from hub.delivery.queries import find_owned_delivery, list_deliveries
+from hub.delivery.queries import find_owned_delivery, list_deliveries, list_owned_subscriptions
 from hub.delivery.replay import ReplayRefusedError, replay_delivery
 from hub.platform.db import Database
 from hub.platform.errors import HubError, NotFoundError
@@ -150,3 +150,31 @@ def replay_for_ops(db: Database, ctx: RequestContext, delivery_id: int) -> dict[
         )
         rows = list_deliveries(session, before_id=delivery_id + 1, limit=1)
     return delivery_item(*rows[0])
+
+
+def list_subscriptions_for_council(db: Database, ctx: RequestContext) -> list[dict[str, Any]]:
+    """The caller's own webhooks and mailboxes (never their secrets). Audited."""
+    assert isinstance(ctx.caller, Caller)
+    with db.transaction() as session:
+        subs = list_owned_subscriptions(session, _owner(ctx.caller))
+        items = [
+            {
+                "id": sub.id,
+                "kind": sub.kind,
+                "target": sub.target,
+                "events": list(sub.events or []),
+                "status": sub.status,
+                "failing_since": sub.failing_since,
+                "disabled_reason": sub.disabled_reason,
+                "created_at": sub.created_at,
+            }
+            for sub in subs
+        ]
+        add_audit_event(
+            session,
+            ctx,
+            AuditAction.LIST_SUBSCRIPTIONS,
+            AuditOutcome.OK,
+            detail={"subscriptions": [item["id"] for item in items]},
+        )
+    return items

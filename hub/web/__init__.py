@@ -13,10 +13,17 @@ from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from config.settings import Settings
 from hub.web.carer_form import CONFIRMATION_WAIT
 from hub.web.carer_form import bp as carer_bp
+
+# Staff accounts, sign-in and council pages (issue 11)
+from hub.web.council_follow_ups import bp as council_more_bp
+from hub.web.council_referrals import bp as council_pages_bp
 from hub.web.docs import swagger_ui
 from hub.web.error_pages import register_error_pages
+from hub.web.oidc_sign_in import register_oidc
 from hub.web.ops import register_ops_pages
 from hub.web.security import register_security
+from hub.web.sign_in import bp as sign_in_bp
+from hub.web.staff_session import register_staff_session
 
 # GOV.UK Frontend's built CSS, JS, fonts and images (scripts/update_govuk_frontend.sh), at the
 # /assets/ path its CSS expects.
@@ -40,3 +47,9 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(carer_bp)
     app.register_blueprint(swagger_ui)
     register_ops_pages(app, settings)  # hub operators' pages (/ops/)
+    # Staff accounts, sign-in and council pages (issue 11)
+    register_staff_session(app)
+    app.register_blueprint(sign_in_bp)
+    app.register_blueprint(council_pages_bp)
+    app.register_blueprint(council_more_bp)
+    register_oidc(app, settings)

@@ -1,32 +1,138 @@
-"""Signing a Flask test client in as staff: a stand-in replaced by the staff-council branch at
-merge.
+"""Signing staff in for tests through the real flow: `hub users invite`, the e-mailed link.
 
-Stand-in only: it makes an API token row for the council, delivery body or hub operators
-(``tests.support.council.token_for``) and keeps the row's id in the session, which the stand-in
-``hub.web.staff_session`` reads.
+The link is read from the ``.eml`` file the file mail transport wrote under DATA_DIR/mail/,
+then opened (GET: the confirm page) and used (POST with the page's CSRF token), as a person
+would. Shared with the operator pages' tests (``/ops/``).
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+import uuid
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
 from flask.testing import FlaskClient
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.wait import WebDriverWait
 
-from hub.access.authenticate import authenticate
-from hub.platform.db import Database
-from hub.web.staff_session import STAFF_TOKEN_ID
-from tests.support.council import token_for
+from config.settings import get_settings
+from hub.cli import main
+from hub.delivery.mail_transports import mail_dir
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+LINK = re.compile(r"https?://[^\s/]+(/sign-in/link/[A-Za-z0-9_\-]+)")
 
 
-def sign_in(
-    client: FlaskClient,
-    db: Database,
+def new_address(domain: str = "council.example") -> str:
+    return f"staff-{uuid.uuid4().hex[:12]}@{domain}"
+
+
+def invite(
+    email: str,
     *,
     council: str | None = None,
     delivery_body: str | None = None,
     hub_operator: bool = False,
 ) -> None:
-    """Sign ``client`` in as a member of a council's, a delivery body's or the hub's staff."""
-    target = council or delivery_body
-    token = token_for(db, None if hub_operator else target, hub=hub_operator)
-    token_id = authenticate(db, f"Bearer {token}").token_id
-    with client.session_transaction() as session:
-        session[STAFF_TOKEN_ID] = token_id
+    """``hub users invite`` for ``email`` (exactly one of the three scopes)."""
+    args = ["users", "invite", email]
+    if council is not None:
+        args += ["--council", council]
+    if delivery_body is not None:
+        args += ["--delivery-body", delivery_body]
+    if hub_operator:
+        args.append("--hub-operator")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+
+
+def mails_to(email: str) -> list[str]:
+    """The text of every message written to ``email``, oldest first."""
+    folder = mail_dir(get_settings())
+    found: list[tuple[float, str]] = []
+    for path in folder.glob("*.eml") if folder.is_dir() else []:
+        message = BytesParser(policy=policy.default).parse(Path(path).open("rb"))
+        if str(message["To"]) == email:
+            body = message.get_body(("plain",))
+            assert body is not None
+            found.append(
+                (path.stat().st_mtime, f"Subject: {message['Subject']}\n\n{body.get_content()}")
+            )
+    return [text for _, text in sorted(found)]
+
+
+def link_path(email: str) -> str:
+    """The path of the newest sign-in link e-mailed to ``email``."""
+    mails = mails_to(email)
+    assert mails, f"no e-mail to {email}"
+    match = LINK.search(mails[-1])
+    assert match, mails[-1]
+    return match.group(1)
+
+
+def csrf_from(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, page[:500]
+    return match.group(1)
+
+
+def own_address(client: FlaskClient) -> None:
+    """Give the test client an address of its own, so the sign-in form's rate limit (per
+    client address, kept in Redis across tests) counts only this client's requests."""
+    if client.environ_base.get("REMOTE_ADDR", "127.0.0.1") == "127.0.0.1":
+        client.environ_base["REMOTE_ADDR"] = (
+            f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
+        )
+
+
+def use_link(client: FlaskClient, path: str) -> Any:
+    """Open a sign-in link and press its button; the POST's response."""
+    own_address(client)
+    page = client.get(path, headers=BROWSER)
+    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token}, headers=BROWSER)
+
+
+def sign_in(
+    client: FlaskClient,
+    db: Any,
+    *,
+    council: str | None = None,
+    delivery_body: str | None = None,
+    hub_operator: bool = False,
+) -> None:
+    """Invite a new staff member with this scope and sign ``client`` in by the e-mailed link."""
+    email = new_address()
+    invite(email, council=council, delivery_body=delivery_body, hub_operator=hub_operator)
+    response = use_link(client, link_path(email))
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+
+
+def signed_in_browser(
+    driver: WebDriver,
+    base_url: str,
+    db: Any,
+    *,
+    council: str | None = None,
+    delivery_body: str | None = None,
+    hub_operator: bool = False,
+) -> None:
+    """As ``sign_in``, in a real browser: open the e-mailed link and press Sign in."""
+    email = new_address()
+    invite(email, council=council, delivery_body=delivery_body, hub_operator=hub_operator)
+    driver.get(base_url + link_path(email))
+    driver.find_element(By.CSS_SELECTOR, "form button.govuk-button").click()
+    # The sign-in POST answers with a redirect to the staff home.
+    WebDriverWait(driver, 30).until(
+        lambda d: (
+            "/sign-in" not in d.current_url
+            and d.execute_script("return document.readyState === 'complete'")
+        )
+    )

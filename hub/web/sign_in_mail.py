@@ -1,0 +1,55 @@
+"""The sign-in e-mail, sent through the delivery room's mail transport (file, SMTP, Notify).
+
+It names no one but its reader: the link, how long it works, and what to do if it was not
+asked for. The link's secret is never stored or logged; the message is not a delivery row
+(those are kept and replayable, and a sign-in link must not be).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from config.settings import Settings
+from hub.access.sign_in_links import INVITE_LINK_LIFE, SIGN_IN_LINK_LIFE, IssuedLink, LinkPurpose
+from hub.delivery.attempts import AttemptOutcome
+from hub.delivery.mail_transports import send_mail
+from hub.delivery.messages import MailMessage
+
+# `hub run`'s own address, for invitations sent from the command line without a public URL.
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def link_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/sign-in/link/{token}"
+
+
+def _life_words(purpose: LinkPurpose) -> str:
+    if purpose is LinkPurpose.INVITE:
+        return f"{int(INVITE_LINK_LIFE.total_seconds() // 3600)} hours"
+    return f"{int(SIGN_IN_LINK_LIFE.total_seconds() // 60)} minutes"
+
+
+def compose_sign_in_mail(link: IssuedLink, purpose: LinkPurpose, base_url: str) -> MailMessage:
+    url = link_url(base_url, link.token)
+    if purpose is LinkPurpose.INVITE:
+        subject = "You have been given access to the fostering enquiry hub"
+        opening = "You have been given an account on the fostering enquiry hub."
+    else:
+        subject = "Your sign-in link for the fostering enquiry hub"
+        opening = "Someone (we hope you) asked to sign in to the fostering enquiry hub."
+    body = (
+        f"{opening}\n\n"
+        f"Open this link to sign in. It works once, for {_life_words(purpose)}:\n\n{url}\n\n"
+        f"When it has expired, ask for a new one at {base_url.rstrip('/')}/sign-in\n\n"
+        "If you did not expect this e-mail, you can ignore it: nobody can sign in without "
+        "the link.\n"
+    )
+    return MailMessage(f"sign-in-{uuid.uuid4().hex}", link.email, subject, body)
+
+
+def send_sign_in_mail(
+    settings: Settings, link: IssuedLink, purpose: LinkPurpose, base_url: str
+) -> bool:
+    """Send it now (a sign-in link is wanted now, and expires); True when it went."""
+    result = send_mail(settings, compose_sign_in_mail(link, purpose, base_url))
+    return result.outcome is AttemptOutcome.DELIVERED
