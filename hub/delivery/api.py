@@ -27,6 +27,7 @@ from hub.delivery.views import (
     replay_for_ops,
 )
 from hub.platform.extensions import get_db
+from hub.platform.openapi import ROW_ID
 
 _UNAUTHORIZED = "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."
 
@@ -68,7 +69,7 @@ def council_deliveries(args: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@council_blp.route("/v1/council/deliveries/<int:delivery_id>", methods=["GET"])
+@council_blp.route(f"/v1/council/deliveries/<{ROW_ID}:delivery_id>", methods=["GET"])
 @council_blp.response(200, DeliverySchema)
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
 @council_blp.alt_response(404, description="Not one of your subscriptions' deliveries.")
@@ -96,7 +97,7 @@ def ops_deliveries(args: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@ops_blp.route("/v1/ops/deliveries/<int:delivery_id>/replay", methods=["POST"])
+@ops_blp.route(f"/v1/ops/deliveries/<{ROW_ID}:delivery_id>/replay", methods=["POST"])
 @ops_blp.response(200, DeliverySchema)
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.alt_response(403, description="The token is not a hub operator token.")

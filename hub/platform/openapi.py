@@ -14,8 +14,15 @@ from apispec import BasePlugin
 from marshmallow import Schema, fields
 
 from hub.platform.errors import PROBLEM_MIMETYPE
+from hub.platform.fields import MAX_ROW_ID
 
 PROBLEM_SCHEMA_NAME = "Problem"
+
+# The converter for a row id in a path (``f"/things/<{ROW_ID}:thing_id>"``): a positive BIGINT.
+# Anything else does not match the route (404, as for an id that does not exist) instead of
+# reaching the database, where an id beyond BIGINT overflows; flask-smorest documents the
+# bounds as the parameter's minimum and maximum.
+ROW_ID = f"int(min=1, max={MAX_ROW_ID})"
 
 
 class FieldErrorSchema(Schema):

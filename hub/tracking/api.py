@@ -17,6 +17,7 @@ from marshmallow import RAISE
 from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
 from hub.access.models import TokenScope
 from hub.platform.extensions import get_db
+from hub.platform.openapi import ROW_ID
 from hub.tracking.read_journey import get_journey, list_clocks_for_operators, list_follow_ups
 from hub.tracking.record_outcome import record_follow_up_outcome
 from hub.tracking.record_stage import record_progress
@@ -102,7 +103,7 @@ def council_follow_ups(args: dict[str, Any]) -> dict[str, Any]:
     return list_follow_ups(get_db(), request_context(), **args)
 
 
-@council_blp.route("/v1/council/follow-ups/<int:follow_up_id>/outcome", methods=["POST"])
+@council_blp.route(f"/v1/council/follow-ups/<{ROW_ID}:follow_up_id>/outcome", methods=["POST"])
 @council_blp.arguments(OutcomeInSchema, location="json")
 @council_blp.response(200, FollowUpSchema)
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
@@ -137,7 +138,7 @@ def ops_follow_ups(args: dict[str, Any]) -> dict[str, Any]:
     return list_follow_ups(get_db(), request_context(), **args)
 
 
-@ops_blp.route("/v1/ops/follow-ups/<int:follow_up_id>/outcome", methods=["POST"])
+@ops_blp.route(f"/v1/ops/follow-ups/<{ROW_ID}:follow_up_id>/outcome", methods=["POST"])
 @ops_blp.arguments(OutcomeInSchema, location="json")
 @ops_blp.response(200, FollowUpSchema)
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)

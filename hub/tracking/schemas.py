@@ -185,7 +185,11 @@ class ClockListSchema(Schema):
 
 class ReportQuerySchema(StrictSchema):
     start = fields.Date(required=True, data_key="from", metadata={"description": "First day."})
-    end = fields.Date(required=True, data_key="to", metadata={"description": "Last day."})
+    end = fields.Date(
+        required=True,
+        data_key="to",
+        metadata={"description": "Last day: not before from (a 422 names to if it is)."},
+    )
     by = fields.String(
         load_default="council", validate=validate.OneOf(["council", "cluster", "campaign", "month"])
     )
