@@ -75,6 +75,8 @@ def send_follow_up_digest_task() -> int:
 def run_retention_task() -> int:
     """Anonymise enquiries past their retention period; the number anonymised."""
     return run_retention(get_worker_db()).anonymised
+
+
 @celery.task(name=str(TaskName.PURGE_FORM_DRAFTS))
 def purge_form_drafts_task() -> int:
     """Delete web form drafts (encrypted answers) and receipts past their life."""

@@ -235,7 +235,6 @@ def check_answers() -> Any:
     )
 
 
-
 @bp.post("/enquire")
 @intake_limit
 def submit_form() -> Any:

@@ -57,9 +57,7 @@ def _settled(db, env: dict[str, str], broker: Redis) -> bool:  # type: ignore[no
         return False
     open_rows = _scalar(
         db,
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.completed_at.is_(None)),
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.completed_at.is_(None)),
     )
     return open_rows == 0 and broker_idle(broker)
 
