@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from hub.geo import find_authority
 
@@ -21,12 +23,33 @@ def _council(code: Any) -> str:
     return found.name if found is not None else (str(code) if code else "the hub")
 
 
+# People open the hub's pages, programs its API: an e-mail links the page that shows what the
+# event's API link returns (a webhook keeps the API link).
+_PAGES = (
+    (re.compile(r"/v1/council/referrals/([A-Z0-9-]+)(/journey)?"), r"/council/referrals/\1"),
+    (re.compile(r"/v1/council/(follow-ups|notices|deliveries)"), r"/council/\1"),
+    (re.compile(r"/v1/ops/enquiries/([A-Z0-9-]+)/decisions"), r"/ops/triage/\1"),
+    (re.compile(r"/v1/ops/deliveries"), "/ops/deliveries"),
+    (re.compile(r"/v1/ops/clocks"), "/ops/"),
+)
+
+
+def page_link(url: str) -> str:
+    """The page for an API link (same host), or the link itself when no page shows it."""
+    parts = urlsplit(url)
+    for pattern, page in _PAGES:
+        if pattern.fullmatch(parts.path):
+            base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+            return base + pattern.sub(page, parts.path)
+    return url
+
+
 def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
     """Subject and body for one event, from its payload (reference, council, link, counts)."""
     data: dict[str, Any] = payload.get("data", {})
     reference = data.get("reference") or ""
     council = _council(data.get("authority_code"))
-    url = data.get("url") or ""
+    url = page_link(str(data.get("url") or ""))
     subjects = {
         "referral.routed": f"New fostering enquiry {reference} for {council}",
         "referral.returned": f"Fostering enquiry {reference} was returned to the hub by {council}",

@@ -25,6 +25,7 @@ from cryptography.x509.oid import NameOID
 
 from config.settings import load_settings, override_settings
 from hub.delivery.events import EventType, emit_event
+from hub.delivery.messages import page_link
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.capture import record_sent
 from tests.delivery.support import attempt_due, deliveries, mailbox
@@ -107,7 +108,8 @@ def test_smtp_sends_a_message_with_only_the_reference_and_a_link(db, delivery_en
     message = message_from_bytes(raw)
     assert message["Subject"] == "New fostering enquiry FE-7K3M9Q2D for Kent"
     assert message["Message-ID"] == f"<{deliveries(db)[0].webhook_id}@fostering-hub>"
-    assert "https://hub.example.gov.uk/v1/council/referrals/FE-7K3M9Q2D" in raw.decode()
+    # A person opens the page, not the API (the webhook keeps the API link).
+    assert "https://hub.example.gov.uk/council/referrals/FE-7K3M9Q2D\r\n" in raw.decode()
 
 
 def test_smtp_permanent_refusal_fails_and_a_temporary_one_retries(db, delivery_env, smtp) -> None:  # type: ignore[no-untyped-def]
@@ -285,3 +287,23 @@ def test_notify_server_errors_are_retried_and_client_errors_are_not(
         assert attempt_due(db) == [SendOutcome.RETRY]
         notify.status = 400
         assert attempt_due(db) == [SendOutcome.FAILED]
+
+
+@pytest.mark.parametrize(
+    ("api", "page"),
+    [
+        (
+            "https://h.example/v1/council/referrals/FE-7K3M9Q2D",
+            "https://h.example/council/referrals/FE-7K3M9Q2D",
+        ),
+        ("/v1/council/referrals/FE-7K3M9Q2D/journey", "/council/referrals/FE-7K3M9Q2D"),
+        ("/v1/council/follow-ups?status=due&due_before=2025-06-04", "/council/follow-ups"),
+        ("/v1/council/notices", "/council/notices"),
+        ("/v1/ops/enquiries/FE-7K3M9Q2D/decisions", "/ops/triage/FE-7K3M9Q2D"),
+        ("/v1/ops/deliveries?status=dead", "/ops/deliveries"),
+        ("/v1/ops/clocks?state=breached", "/ops/"),
+        ("/v1/enquiries/FE-7K3M9Q2D", "/v1/enquiries/FE-7K3M9Q2D"),  # no page: the link stays
+    ],
+)
+def test_an_email_links_the_page_a_person_opens(api: str, page: str) -> None:
+    assert page_link(api) == page
