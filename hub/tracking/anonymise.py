@@ -137,6 +137,7 @@ def anonymise_enquiry(
     district = district_of((enquiry.personal or {}).get("postcode"))
     enquiry.personal = {"postcode": district, "anonymised": True}
     enquiry.special_category = None
+    enquiry.heard_from = None  # free text ("how did you hear of us?"): it can name people
     session.execute(
         update(RoutingDecisionRecord)
         .where(RoutingDecisionRecord.enquiry_id == enquiry_id)

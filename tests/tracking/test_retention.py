@@ -22,7 +22,9 @@ def journeys(client, db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     token = token_for(db, KENT)
     with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):
         found = {
-            name: routed(client, db, postcode="ME14 1XQ")
+            name: routed(
+                client, db, postcode="ME14 1XQ", campaign={"heard_from": "My neighbour Jane Smith"}
+            )
             for name in ("silent", "withdrew", "fostering", "retired")
         }
         sweep_clocks(db)
@@ -70,6 +72,7 @@ def test_expired_enquiries_are_anonymised_and_reports_do_not_change(client, db) 
     silent = get_enquiry(db, found["silent"])
     assert silent.personal == {"postcode": "ME14", "anonymised": True}
     assert silent.special_category is None
+    assert silent.heard_from is None  # free text: it can name people
     assert get_enquiry(db, found["fostering"]).personal["given_name"]  # still fostering: kept
     assert get_enquiry(db, found["retired"]).personal["given_name"]  # 10 years after leaving
     with db.sessions() as s:
