@@ -40,6 +40,8 @@ def test_contact_details_are_shown_on_request_and_audited(client, db) -> None:  
     sign_in(client, db, hub_operator=True)
     assert "zeb@example.org" not in _case_page(client, reference)
     assert audit_rows(db, action="read_contact_details") == []
+    # Opening the case is itself audited, as the API's read of its decisions.
+    assert [r.enquiry_reference for r in audit_rows(db, action="read_decisions")] == [reference]
 
     response = client.get(f"/ops/triage/{reference}/contact", headers=BROWSER)
 

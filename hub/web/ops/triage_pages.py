@@ -96,8 +96,21 @@ def _render_case(
 @bp.get("/triage/<reference>")
 @operator_required
 def triage_case(reference: str) -> tuple[str, int]:
-    """One case: what is known about where it should go, and the route-by-hand form."""
-    return _render_case(_case_or_404(reference))
+    """One case: what is known about where it should go, and the route-by-hand form.
+
+    Audited as a read of the case's decisions, as the API's ``/decisions`` is: the page shows
+    the enquirer's district, preference and kind of fostering.
+    """
+    case = _case_or_404(reference)
+    with get_db().transaction() as session:
+        add_audit_event(
+            session,
+            staff_request_context(),
+            AuditAction.READ_DECISIONS,
+            AuditOutcome.OK,
+            reference=case.reference,
+        )
+    return _render_case(case)
 
 
 @bp.get("/triage/<reference>/contact")
