@@ -7,7 +7,6 @@ clicks at the same moment sign in once.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from hub.access.manage_staff import normalise_email
 from hub.access.models import SignInLink, StaffUser
+from hub.access.tokens import hash_token
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 
@@ -39,10 +39,6 @@ class IssuedLink:
     email: str
     token: str  # the secret for the e-mail: shown once, never stored
     expires_at: datetime
-
-
-def hash_link_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def issue_link(
@@ -80,7 +76,7 @@ def issue_link(
         session.add(
             SignInLink(
                 user_id=user.id,
-                token_hash=hash_link_token(token),
+                token_hash=hash_token(token),
                 purpose=str(purpose),
                 created_at=now,
                 expires_at=now + life,
@@ -92,7 +88,7 @@ def issue_link(
 def redeem_link(db: Database, token: str, *, now: datetime | None = None) -> StaffUser | None:
     """The live account a valid, unused link names, marking the link used; None otherwise."""
     now = now or utcnow()
-    digest = hash_link_token(token)
+    digest = hash_token(token)
     with db.transaction() as session:
         claimed = session.execute(
             update(SignInLink)
@@ -123,7 +119,7 @@ def is_live_link(db: Database, token: str, *, now: datetime | None = None) -> bo
             select(func.count())
             .select_from(SignInLink)
             .where(
-                SignInLink.token_hash == hash_link_token(token),
+                SignInLink.token_hash == hash_token(token),
                 SignInLink.used_at.is_(None),
                 SignInLink.expires_at > now,
             )

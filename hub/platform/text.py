@@ -32,7 +32,6 @@ FORBIDDEN_RANGES: tuple[tuple[int, int], ...] = (
     (0xFEFF, 0xFEFF),
     (0xFFF9, 0xFFFB),
 )
-NEWLINES = "\t\n\r"
 
 
 def _ranges(allow_newlines: bool) -> list[tuple[int, int]]:

@@ -17,7 +17,6 @@ from hub.enquiries.models import Enquiry
 from hub.referrals.queries import scoped_referrals
 from hub.routing.tracking_policy import FollowUpOwner
 from hub.tracking.models import (
-    ClockState,
     FollowUp,
     FollowUpStatus,
     Journey,
@@ -103,22 +102,6 @@ def list_open_follow_ups(
     if needs_consent is not None:
         query = query.where(FollowUp.needs_consent.is_(needs_consent))
     return list(session.scalars(query))
-
-
-def list_breached_clocks(
-    session: Session, *, limit: int, after_id: int | None = None
-) -> list[tuple[JourneyClock, str]]:
-    """Breached clocks with the enquiry's reference, oldest breach first."""
-    query = (
-        select(JourneyClock, Enquiry.reference)
-        .join(Enquiry, Enquiry.id == JourneyClock.enquiry_id)
-        .where(JourneyClock.state == str(ClockState.BREACHED))
-        .order_by(JourneyClock.id)
-        .limit(limit)
-    )
-    if after_id is not None:
-        query = query.where(JourneyClock.id > after_id)
-    return [(clock, reference) for clock, reference in session.execute(query).all()]
 
 
 def get_mark(session: Session, name: str) -> datetime | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hub.delivery.events import EventType, emit_event
-from hub.delivery.models import SubscriberKind
+from hub.delivery.subscriber_health import MAILBOXES
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
@@ -25,10 +25,6 @@ from hub.tracking.queries import get_mark, set_mark
 
 DIGEST_MARK = "follow_up_digest"
 _CHUNK = 5000
-
-
-# The digest is for people: it goes to the council's mailboxes, not to its webhooks.
-_MAILBOXES = frozenset({SubscriberKind.MAILBOX})
 
 
 def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str, int]:
@@ -72,7 +68,7 @@ def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str
                 authority_code=code,
                 url_path=f"/v1/council/follow-ups?status=due&due_before={today.isoformat()}",
                 data={"count": counts[code]},
-                kinds=_MAILBOXES,
+                kinds=MAILBOXES,  # for people: the mailboxes, not the webhooks
             )
         # Remember the day (as its last instant, so an earlier run that day is not repeated).
         set_mark(session, DIGEST_MARK, min(now, end_of_day(today)))

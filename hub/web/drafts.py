@@ -7,7 +7,6 @@ answers and lives ``RECEIPT_LIFE`` as the confirmation page's receipt.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from hub.access.tokens import hash_token
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.web.models import FormDraft
@@ -23,10 +23,6 @@ from hub.web.models import FormDraft
 # were given up on (GOV.UK services usually time a session out after 20-60 minutes).
 DRAFT_IDLE = timedelta(minutes=60)
 RECEIPT_LIFE = timedelta(hours=24)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token() -> str:
@@ -40,7 +36,7 @@ def find_draft(
     if not token:
         return None
     query = select(FormDraft).where(
-        FormDraft.token_hash == token_hash(token), FormDraft.expires_at > now
+        FormDraft.token_hash == hash_token(token), FormDraft.expires_at > now
     )
     if for_update:
         query = query.with_for_update()
@@ -70,7 +66,7 @@ def save_answers(
             token = new_token()
             session.add(
                 FormDraft(
-                    token_hash=token_hash(token),
+                    token_hash=hash_token(token),
                     answers=dict(answers),
                     created_at=now,
                     updated_at=now,

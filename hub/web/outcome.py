@@ -10,13 +10,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.platform.db import Database
 from hub.platform.models import utcnow
-from hub.referrals.models import RoutingDecisionRecord
+from hub.referrals.queries import find_latest_decision
 from hub.routing import RulesError, get_active_rules
 from hub.web.drafts import find_draft
 
@@ -48,15 +45,6 @@ def _cluster_phone(cluster: str | None) -> str | None:
     return None
 
 
-def _latest_decision(session: Session, enquiry_id: int) -> RoutingDecisionRecord | None:
-    return session.scalars(
-        select(RoutingDecisionRecord)
-        .where(RoutingDecisionRecord.enquiry_id == enquiry_id)
-        .order_by(RoutingDecisionRecord.decided_at.desc(), RoutingDecisionRecord.id.desc())
-        .limit(1)
-    ).first()
-
-
 def find_outcome(db: Database, token: str | None) -> Outcome | None:
     """The outcome for the enquiry a receipt token names, or None (unknown or expired)."""
     with db.sessions() as session:
@@ -71,7 +59,7 @@ def find_outcome(db: Database, token: str | None) -> Outcome | None:
             return Outcome(enquiry.reference, "received")
         if status is EnquiryStatus.TRIAGE:
             return Outcome(enquiry.reference, "triage")
-        decision = _latest_decision(session, enquiry.id)
+        decision = find_latest_decision(session, enquiry.id)
         detail = dict(decision.detail) if decision is not None else {}
         if status is EnquiryStatus.SIGNPOSTED:
             signpost = detail.get("signpost") or None

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from hub.access.tokens import hash_token
 from hub.enquiries.queries import find_enquiry_by_reference
 from hub.intake.submit import request_fingerprint, submit_enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
-from hub.web.drafts import RECEIPT_LIFE, find_draft, token_hash
+from hub.web.drafts import RECEIPT_LIFE, find_draft
 from hub.web.questions import Page, check, first_unfinished
 
 
@@ -66,7 +67,7 @@ def send_enquiry(
         db,
         data,
         status_url_for=status_url_for,
-        idempotency_key=f"web-form:{token_hash(token)}",
+        idempotency_key=f"web-form:{hash_token(token)}",
         request_hash=request_fingerprint(answers),
         ttl=idempotency_ttl,
         now=now,

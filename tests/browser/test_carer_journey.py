@@ -18,10 +18,11 @@ from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import select
 
 from config.settings import load_settings, override_settings
+from hub.access.tokens import hash_token
 from hub.app import create_app
 from hub.enquiries.models import Enquiry
 from hub.platform.models import utcnow
-from hub.web.drafts import RECEIPT_LIFE, new_token, token_hash
+from hub.web.drafts import RECEIPT_LIFE, new_token
 from hub.web.models import FormDraft
 from tests.browser.journeys import (
     fill_in_form,
@@ -70,7 +71,7 @@ def _receipt_cookie(app: Flask, db) -> str:  # type: ignore[no-untyped-def]
     with db.transaction() as s:
         s.add(
             FormDraft(
-                token_hash=token_hash(token),
+                token_hash=hash_token(token),
                 answers={},
                 created_at=now,
                 updated_at=now,

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 bp = Blueprint("ops_pages", __name__, url_prefix="/ops")
-
-
-@bp.after_request
-def _not_kept(response: Response) -> Response:
-    # These pages show operational and (on request) personal data: never kept by a browser
-    # or a proxy, so Back after signing out shows nothing.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.app_template_filter("ops_time")
