@@ -30,6 +30,7 @@ class EventType(StrEnum):
     CLOCK_BREACHED = "clock.breached"
     FOLLOW_UP_DUE = "follow_up.due"
     DELIVERY_FAILING = "delivery.failing"
+    DELIVERY_REFUSED = "delivery.refused"  # one delivery refused for good (a 4xx)
 
 
 def new_webhook_id() -> str:

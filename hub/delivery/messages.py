@@ -63,14 +63,28 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
         "delivery.failing": (
             f"Notifications to subscription {data.get('subscription_id', '')} are failing"
         ),
+        "delivery.refused": (
+            f"Delivery {data.get('delivery_id', '')} to subscription "
+            f"{data.get('subscription_id', '')} was refused"
+        ),
     }
     event_type = str(payload.get("type", ""))
     subject = subjects.get(event_type, f"Fostering hub: {event_type}")
-    body = f"{subject}: open it in the hub.\n\n{url}\n" if url else f"{subject}.\n"
-    if event_type == "delivery.failing":
-        body = (
-            f"{subject}. Deliveries are queued and nothing is lost; the hub retries one at a "
-            "time until the receiver answers again. Check the webhook receiver or mailbox, and "
-            f"see the delivery list in the hub.\n\n{url}\n"
-        )
+    # What the reader of a delivery problem should know; other events need only the link.
+    explain = {
+        "delivery.failing": (
+            "Deliveries are queued and nothing is lost; the hub retries one at a time until "
+            "the receiver answers again. Check the webhook receiver or mailbox, and see the "
+            "delivery list in the hub."
+        ),
+        "delivery.refused": (
+            "The receiver refused it for good (a 4xx answer; 410 Gone also disables the "
+            "subscription), so the hub will not retry it. Check the receiver, then replay the "
+            "delivery from the hub."
+        ),
+    }.get(event_type)
+    if explain is not None:
+        body = f"{subject}. {explain}\n\n{url}\n"
+    else:
+        body = f"{subject}: open it in the hub.\n\n{url}\n" if url else f"{subject}.\n"
     return MailMessage(message_id, to, subject, body)

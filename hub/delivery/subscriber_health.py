@@ -88,7 +88,7 @@ def tell_operators_refused(session: Session, sub: Subscription, delivery_id: int
     """A receiver refused a delivery for good (a 4xx): the operators' mailboxes hear of it."""
     emit_event(
         session,
-        EventType.DELIVERY_FAILING,
+        EventType.DELIVERY_REFUSED,
         event_key=f"delivery.refused:{delivery_id}",
         to_operators=True,
         url_path="/v1/ops/deliveries?status=failed",

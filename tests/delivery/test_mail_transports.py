@@ -25,7 +25,7 @@ from cryptography.x509.oid import NameOID
 
 from config.settings import load_settings, override_settings
 from hub.delivery.events import EventType, emit_event
-from hub.delivery.messages import page_link
+from hub.delivery.messages import compose_message, page_link
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.capture import record_sent
 from tests.delivery.support import attempt_due, deliveries, mailbox
@@ -307,3 +307,10 @@ def test_notify_server_errors_are_retried_and_client_errors_are_not(
 )
 def test_an_email_links_the_page_a_person_opens(api: str, page: str) -> None:
     assert page_link(api) == page
+
+
+def test_a_refused_delivery_is_not_said_to_be_retried() -> None:
+    payload = {"type": "delivery.refused", "data": {"delivery_id": 7, "subscription_id": 3}}
+    message = compose_message("msg_1", "ops@hub.example", payload)
+    assert message.subject == "Delivery 7 to subscription 3 was refused"
+    assert "will not retry" in message.body and "nothing is lost" not in message.body

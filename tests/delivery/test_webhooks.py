@@ -147,7 +147,7 @@ def test_410_gone_disables_the_subscription_and_tells_the_operators(db, settings
     sub = subscription(db, made.subscription.id)
     assert (sub.status, sub.disabled_reason) == ("disabled", "410 Gone")
     assert [d.event_type for d in deliveries(db) if d.subscription_id == ops.id] == [
-        "delivery.failing"
+        "delivery.refused"
     ]
     assert _event_count_after(db) == 0
 
