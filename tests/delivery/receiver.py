@@ -79,6 +79,13 @@ class Receiver:
         self.started.set()
         if reply.hold is not None:
             reply.hold.wait(30)
+        # Recorded before the reply goes out: once the sender has its answer, the request is
+        # already in ``received`` (recording after the reply raced the sender's next step).
+        with self.arrived:
+            self.received.append(
+                Received(headers.get("webhook-id", ""), verified, json.loads(body), headers, body)
+            )
+            self.arrived.notify_all()
         try:
             handler.send_response(reply.status)
             for name, value in reply.headers.items():
@@ -88,11 +95,6 @@ class Receiver:
             handler.wfile.write(reply.body)
         except OSError:
             pass
-        with self.arrived:
-            self.received.append(
-                Received(headers.get("webhook-id", ""), verified, json.loads(body), headers, body)
-            )
-            self.arrived.notify_all()
 
     def ids(self) -> list[str]:
         return [r.webhook_id for r in self.received]
