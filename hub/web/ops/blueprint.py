@@ -6,15 +6,19 @@ from datetime import datetime
 
 from flask import Blueprint
 
+from hub.tracking.calendar import ENGLAND
+
 bp = Blueprint("ops_pages", __name__, url_prefix="/ops")
 
 
 @bp.app_template_filter("ops_time")
 def ops_time(value: datetime | None) -> str:
-    """A time as operators read it: 2 Dec 2026, 14:05 UTC."""
+    """A time as operators read it, on England's clock as the council pages are: 2 Dec 2026,
+    14:05 GMT (or BST in summer, so a time copied into a call with a council means the same)."""
     if value is None:
         return "None"
-    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+    moment = value.astimezone(ENGLAND)
+    return f"{moment.day} {moment:%b %Y, %H:%M} {moment:%Z}"
 
 
 @bp.app_template_filter("ops_age")
