@@ -59,6 +59,7 @@ class Settings:
         default_factory=lambda: Path(__file__).parent / "rules" / "england.yaml"
     )
     intake_rate_limit: str = "60/minute"
+    form_rate_limit: str = "300/minute"
     max_body_bytes: int = 32 * 1024
     idempotency_ttl_hours: int = 24
     outbox_sweep_seconds: float = 10.0
@@ -128,6 +129,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             get("HUB_RULES_PATH", str(Path(__file__).parent / "rules" / "england.yaml"))
         ),
         intake_rate_limit=get("HUB_INTAKE_RATE_LIMIT", "60/minute"),
+        form_rate_limit=get("HUB_FORM_RATE_LIMIT", "300/minute"),
         max_body_bytes=int(get("HUB_MAX_BODY_BYTES", str(32 * 1024))),
         idempotency_ttl_hours=int(get("HUB_IDEMPOTENCY_TTL_HOURS", "24")),
         outbox_sweep_seconds=float(get("HUB_OUTBOX_SWEEP_SECONDS", "10")),

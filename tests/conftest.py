@@ -40,6 +40,7 @@ def hub_env(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> dict[
         "HUB_REDIS_URL": backend.redis_url,
         "HUB_GEO_DIR": str(GEO_CACHE),
         "HUB_INTAKE_RATE_LIMIT": "100000/minute",
+        "HUB_FORM_RATE_LIMIT": "100000/minute",
         "HUB_OUTBOX_SWEEP_SECONDS": "1",
         "HUB_OUTBOX_STALE_SECONDS": "2",
     }

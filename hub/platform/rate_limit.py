@@ -2,7 +2,9 @@
 
 Enquiry intake has ONE bucket per client address, whichever door the enquiry comes through:
 ``intake_limit`` decorates both the API's ``POST /v1/enquiries`` and the form's POST, so the
-documented ``HUB_INTAKE_RATE_LIMIT`` is the limit, not half of it.
+documented ``HUB_INTAKE_RATE_LIMIT`` is the limit, not half of it. Saving a page of the form
+(which writes a draft) has its own, looser bucket, ``form_page_limit`` (``HUB_FORM_RATE_LIMIT``):
+a person makes about eight saves per enquiry, and many people can share one address.
 
 The client address is the connection's, unless ``HUB_TRUSTED_PROXIES`` says how many proxies
 in front of the hub append to X-Forwarded-For (Werkzeug's ProxyFix then takes the address that
@@ -29,8 +31,15 @@ def _intake_rate_limit() -> str:
     return settings.intake_rate_limit
 
 
+def _form_rate_limit() -> str:
+    settings = current_app.config["HUB_SETTINGS"]
+    assert isinstance(settings, Settings)
+    return settings.form_rate_limit
+
+
 # One shared bucket (scope "intake") for every route it decorates.
 intake_limit = limiter.shared_limit(_intake_rate_limit, scope=INTAKE_SCOPE)
+form_page_limit = limiter.shared_limit(_form_rate_limit, scope="form_pages")
 
 
 def register_trusted_proxies(app: Flask, trusted_proxies: int) -> None:

@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 from hub.intake.api import public_status_url
 from hub.platform.extensions import get_db
 from hub.platform.metrics import ENQUIRIES_REJECTED
-from hub.platform.rate_limit import intake_limit
+from hub.platform.rate_limit import form_page_limit, intake_limit
 from hub.web.drafts import load_answers, save_answers
 from hub.web.error_pages import render_error_page
 from hub.web.outcome import await_outcome
@@ -118,6 +118,7 @@ def question(slug: str) -> str:
 
 
 @bp.post("/enquire/<slug>")
+@form_page_limit
 def save_question(slug: str) -> Any:
     """Check this page's answers with the API's schema; keep them and go on, or show errors."""
     page = PAGE_BY_SLUG.get(slug) or abort(404)

@@ -65,9 +65,9 @@ PAGES = {
     "rate_limited": ErrorPage(
         "Sorry, there have been too many attempts",
         (
-            "Too many enquiries have been sent from your internet connection in a short time.",
-            "Nothing was sent this time, and your answers are kept for 60 minutes. "
-            "Wait a minute, then try again.",
+            "There have been too many attempts from your internet connection in a short time.",
+            "Nothing was sent or saved this time. Answers you saved on earlier pages are kept "
+            "for 60 minutes. Wait a minute, then try again.",
         ),
         "Continue your enquiry",
         RESUME,
@@ -99,7 +99,10 @@ def render_error_page(
         wait = _in_words(int(retry_after))
         page = ErrorPage(
             page.heading,
-            (page.paragraphs[0], f"Nothing was sent this time. Wait {wait}, then try again."),
+            (
+                page.paragraphs[0],
+                f"Nothing was sent or saved this time. Wait {wait}, then try again.",
+            ),
             page.link_text,
             page.link_href,
         )

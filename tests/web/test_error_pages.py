@@ -93,6 +93,28 @@ def test_too_many_sends_is_a_429_page_with_retry_after(hub_env, db, geography) -
     assert "too many attempts" in page and "Wait " in page and "minute" in page
 
 
+def test_saving_pages_too_fast_is_a_429_page_and_the_intake_bucket_is_untouched(  # type: ignore[no-untyped-def]
+    hub_env, db, geography
+) -> None:
+    settings = load_settings({**hub_env, "HUB_FORM_RATE_LIMIT": "2/hour"})
+    app = create_app(settings, db=db)
+    client = app.test_client()
+    client.environ_base.update({"REMOTE_ADDR": "198.51.100.78"})
+    token = csrf_token(client)
+    for _ in range(2):
+        assert post_page(client, "your-name", ANSWERS["your-name"], token).status_code == 303
+    response = post_page(client, "your-name", ANSWERS["your-name"], token)
+    assert response.status_code == 429 and _is_page(response)
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert "too many attempts" in page and "Nothing was sent or saved" in page
+    # Reading pages is not limited, and another address has its own bucket.
+    assert client.get("/enquire/contact", headers=BROWSER).status_code == 200
+    other = app.test_client()
+    other.environ_base.update({"REMOTE_ADDR": "198.51.100.79"})
+    assert post_page(other, "your-name", ANSWERS["your-name"], csrf_token(other)).status_code == 303
+
+
 def test_an_unexpected_failure_is_a_500_page_for_a_browser(app: Flask) -> None:
     def boom() -> str:
         raise RuntimeError("kaboom")
