@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from hub.platform.errors import HubError, NotFoundError
 
@@ -35,8 +36,10 @@ class StageTimeError(HubError):
     code = "validation_failed"
     title = "Some answers need checking"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, after: datetime | None = None, what: str = "") -> None:
         super().__init__(message, errors=[{"field": "occurred_at", "message": message}])
+        self.after = after  # the earliest time allowed (None: the time was in the future)
+        self.what = what  # what happened then, in words for a page: "the last stage was recorded"
 
 
 def follow_up_not_found() -> NotFoundError:

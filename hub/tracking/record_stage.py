@@ -9,7 +9,7 @@ referral outside the caller's scope is answered as not found and audited as deni
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.referrals.queries import find_latest_decision, find_referral, referral_not_found
 from hub.routing import RuleSet
-from hub.tracking.calendar import local_day
+from hub.tracking.calendar import ENGLAND, local_day
 from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
 from hub.tracking.errors import StageNotAllowedError, StageTimeError
 from hub.tracking.journey_view import journey_view
@@ -59,10 +59,15 @@ def record_progress(
     *,
     stage: str,
     occurred_at: datetime | None = None,
+    occurred_on: date | None = None,
     reason: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
-    """Record ``stage`` for the caller's referral and answer with its whole journey."""
+    """Record ``stage`` for the caller's referral and answer with its whole journey.
+
+    When it happened: ``occurred_at`` (the API), or ``occurred_on``, a day in England (the
+    council page, which asks for a date), or neither: now.
+    """
     refusal: HubError | None = None
     holder: str | None = None
     try:
@@ -70,6 +75,8 @@ def record_progress(
             enquiry = find_referral(session, ctx.caller, reference, for_update=True)
             if enquiry is not None:
                 holder = enquiry.authority_code
+                if occurred_at is None and occurred_on is not None:
+                    occurred_at = _on_day(session, enquiry, occurred_on, ctx.now)
                 try:
                     add_stage(
                         session,
@@ -187,12 +194,37 @@ def _check_time(
     if decision is not None and at < decision.decided_at:
         raise StageTimeError(
             "occurred_at is before the referral reached your council "
-            f"({decision.decided_at.isoformat()})."
+            f"({decision.decided_at.isoformat()}).",
+            after=decision.decided_at,
+            what="the referral reached your council",
         )
     if journey is not None and at < journey.stage_at:
         raise StageTimeError(
-            f"occurred_at is before the last stage recorded ({journey.stage_at.isoformat()})."
+            f"occurred_at is before the last stage recorded ({journey.stage_at.isoformat()}).",
+            after=journey.stage_at,
+            what="the last stage happened",
         )
+
+
+def _on_day(session: Session, enquiry: Enquiry, day: date, now: datetime) -> datetime:
+    """The instant recorded for a stage that happened on ``day`` in England (time not known).
+
+    Today is now. An earlier day is midday, unless the referral reached the council or its last
+    stage happened later that same day: then that moment, so the day it really happened is never
+    refused for a time nobody gave. A later day is that day's midday, refused as the future.
+    """
+    if day == local_day(now):
+        return now
+    moment = datetime.combine(day, time(12), ENGLAND).astimezone(UTC)
+    decision = find_latest_decision(session, enquiry.id)
+    journey = find_journey(session, enquiry.id)
+    for floor in (
+        decision.decided_at if decision is not None else None,
+        journey.stage_at if journey is not None else None,
+    ):
+        if floor is not None and local_day(floor) == day and floor > moment:
+            moment = floor
+    return moment
 
 
 def _move_journey(

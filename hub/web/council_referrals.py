@@ -21,13 +21,17 @@ from hub.referrals.reasons import ReturnReason
 from hub.referrals.return_to_hub import return_referral
 from hub.referrals.schemas import ReturnInSchema, RouteInSchema
 from hub.referrals.transfer import transfer_referral
+from hub.tracking.calendar import local_day
 from hub.tracking.clock_badges import clock_badges
+from hub.tracking.errors import StageTimeError
 from hub.tracking.read_journey import get_journey
 from hub.tracking.record_stage import record_progress
 from hub.tracking.schemas import ProgressInSchema
 from hub.tracking.stages import REASONS
+from hub.web.staff_format import local_time
 from hub.web.staff_forms import FormResult, read_form, refusal_errors
 from hub.web.staff_session import council_staff_required, staff_request_context
+from hub.web.stage_day import STAGE_DAY, read_stage_day, stage_time_words
 
 bp = Blueprint("council_pages", __name__, url_prefix="/council")
 
@@ -116,13 +120,21 @@ def acknowledge(reference: str) -> BaseResponse | tuple[str, int]:
 @council_staff_required
 def progress(reference: str) -> BaseResponse | tuple[str, int]:
     result = read_form(ProgressInSchema(), ("stage", "reason", "note"))
+    ctx = staff_request_context()
+    day, day_error = read_stage_day(request.form, local_day(ctx.now))
+    if day_error:
+        result.errors[STAGE_DAY] = day_error
     if result.errors:
         return _render_referral(reference, form="progress", result=result, status=422)
     try:
-        record_progress(get_db(), staff_request_context(), reference, **result.data)
+        record_progress(get_db(), ctx, reference, occurred_on=day, **result.data)
+    except StageTimeError as error:
+        words = FormResult(errors={STAGE_DAY: stage_time_words(error)})
+        return _render_referral(reference, form="progress", result=words, status=error.status)
     except HubError as error:
         return _refused(reference, "progress", error)
-    return _done(reference, f"Recorded: {result.data['stage'].replace('_', ' ')}")
+    when = f", {local_time(day)}" if day is not None and day != local_day(ctx.now) else ""
+    return _done(reference, f"Recorded: {result.data['stage'].replace('_', ' ')}{when}")
 
 
 @bp.route("/referrals/<string:reference>/return", methods=["POST"])

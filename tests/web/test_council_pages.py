@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from hub.access.manage_tokens import resolve_token_scope
 from hub.delivery.manage_subscriptions import add_mailbox
 from hub.platform.models import utcnow
+from hub.tracking.calendar import local_day
 from hub.tracking.create_follow_ups import create_follow_ups
+from hub.tracking.models import JourneyStage
 from hub.tracking.sweep_clocks import sweep_clocks
 from hub.web.staff_session import operator_required
-from tests.support.council import AFC, KENT, MEDWAY, audit_rows, get_enquiry, routed
+from tests.support.council import (
+    AFC,
+    KENT,
+    MEDWAY,
+    audit_rows,
+    enquiry_id_of,
+    get_enquiry,
+    routed,
+)
 from tests.tracking.support import london
 from tests.web.staff_support import BROWSER, csrf_from, own_address, sign_in
 
@@ -253,3 +264,84 @@ def test_a_stage_the_journey_refuses_is_shown_as_an_error_not_recorded(kent, db)
     assert 'href="#stage"' in page
     assert "No stage recorded yet" in page
     assert [r.outcome for r in audit_rows(db, action="record_progress")] == ["refused"]
+
+
+def _past_routing(kent, db, days_ago: int, hour: int) -> tuple[str, date]:  # type: ignore[no-untyped-def]
+    """A referral routed ``days_ago`` days ago at ``hour`` o'clock in England."""
+    day = local_day(utcnow()) - timedelta(days=days_ago)
+    with time_machine.travel(london(day.year, day.month, day.day, hour, 30), tick=False):
+        return routed(kent, db), day
+
+
+def _occurred(db, reference: str) -> list[datetime]:  # type: ignore[no-untyped-def]
+    with db.sessions() as session:
+        return list(
+            session.scalars(
+                select(JourneyStage.occurred_at)
+                .where(JourneyStage.enquiry_id == enquiry_id_of(db, reference))
+                .order_by(JourneyStage.id)
+            )
+        )
+
+
+def _on(day: date) -> dict[str, str]:
+    return {
+        "occurred-day": str(day.day),
+        "occurred-month": str(day.month),
+        "occurred-year": str(day.year),
+    }
+
+
+def test_a_stage_on_an_earlier_day_is_recorded_at_midday_that_day(kent, db) -> None:  # type: ignore[no-untyped-def]
+    reference, routed_on = _past_routing(kent, db, days_ago=5, hour=9)
+    path = f"/council/referrals/{reference}"
+    contact_day = routed_on + timedelta(days=1)
+    response = _post(kent, path, f"{path}/progress", stage="first_contact", **_on(contact_day))
+    assert response.status_code == 303
+    assert _occurred(db, reference) == [london(*contact_day.timetuple()[:3], 12)]
+    page = _page(kent, path)
+    assert f"Recorded: first contact, {contact_day.day} {contact_day:%B %Y}" in page
+
+
+def test_a_stage_on_the_day_the_referral_arrived_is_not_before_it(kent, db) -> None:  # type: ignore[no-untyped-def]
+    reference, routed_on = _past_routing(kent, db, days_ago=5, hour=15)
+    path = f"/council/referrals/{reference}"
+    response = _post(kent, path, f"{path}/progress", stage="first_contact", **_on(routed_on))
+    assert response.status_code == 303
+    (occurred,) = _occurred(db, reference)
+    assert occurred >= london(*routed_on.timetuple()[:3], 15, 30)
+    assert local_day(occurred) == routed_on
+
+
+def test_a_stage_before_the_referral_arrived_is_refused_in_words(kent, db) -> None:  # type: ignore[no-untyped-def]
+    reference, routed_on = _past_routing(kent, db, days_ago=5, hour=9)
+    path = f"/council/referrals/{reference}"
+    before = routed_on - timedelta(days=1)
+    response = _post(kent, path, f"{path}/progress", stage="first_contact", **_on(before))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#occurred"' in page
+    assert (
+        f"on or after {routed_on.day} {routed_on:%B %Y}, when the referral reached your council"
+        in page
+    )
+    assert _occurred(db, reference) == []
+    assert 'value="' + str(before.day) + '"' in page  # the officer's answer is kept
+
+
+@pytest.mark.parametrize(
+    ("boxes", "words"),
+    [
+        ({"occurred-day": "31", "occurred-month": "2", "occurred-year": "2026"}, "real date"),
+        ({"occurred-day": "3", "occurred-month": "", "occurred-year": "2026"}, "in full"),
+        ({"occurred-day": "²", "occurred-month": "1", "occurred-year": "2026"}, "real date"),
+        (None, "today or in the past"),
+    ],
+)
+def test_a_stage_date_that_cannot_be_used_is_an_error_on_the_date(kent, db, boxes, words) -> None:  # type: ignore[no-untyped-def]
+    reference = routed(kent, db)
+    path = f"/council/referrals/{reference}"
+    boxes = boxes or _on(local_day(utcnow()) + timedelta(days=1))
+    response = _post(kent, path, f"{path}/progress", stage="first_contact", **boxes)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#occurred"' in page and words in page
+    assert _occurred(db, reference) == []

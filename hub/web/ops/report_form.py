@@ -9,6 +9,7 @@ from typing import Any
 
 from hub.tracking.report_queries import GroupBy
 from hub.tracking.reports import ReportName
+from hub.web.date_fields import read_date
 
 DEFAULT_DAYS = 90
 GROUP_WORDS = {
@@ -42,18 +43,6 @@ def _date_fields(day: date, prefix: str) -> dict[str, str]:
     }
 
 
-def _read_date(args: Any, prefix: str, words: str) -> tuple[date | None, str | None]:
-    parts = [str(args.get(f"{prefix}-{p}", "")).strip() for p in ("day", "month", "year")]
-    if not all(parts):
-        return None, f"Enter the {words} date in full"
-    if not all(p.isascii() and p.isdigit() for p in parts) or len(parts[2]) != 4:
-        return None, f"The {words} date must be a real date, like 31 3 2026"
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0])), None
-    except ValueError:
-        return None, f"The {words} date must be a real date, like 31 3 2026"
-
-
 def read_report_query(args: Any, today: date) -> ReportQuery:
     """The query from the page's address; defaults (the last 90 days, by council) if empty."""
     start_default, end_default = today - timedelta(days=DEFAULT_DAYS), today
@@ -75,8 +64,8 @@ def read_report_query(args: Any, today: date) -> ReportQuery:
         k: str(args.get(k, ""))
         for k in ("from-day", "from-month", "from-year", "to-day", "to-month", "to-year")
     }
-    start_read, start_error = _read_date(args, "from", "first")
-    end_read, end_error = _read_date(args, "to", "last")
+    start_read, start_error = read_date(args, "from", "first")
+    end_read, end_error = read_date(args, "to", "last")
     if start_error:
         errors["from"] = start_error
     if end_error:
