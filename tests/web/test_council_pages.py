@@ -345,3 +345,10 @@ def test_a_stage_date_that_cannot_be_used_is_an_error_on_the_date(kent, db, boxe
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'href="#occurred"' in page and words in page
     assert _occurred(db, reference) == []
+
+
+def test_staff_pages_are_titled_with_the_staff_service_not_the_carers(kent, db) -> None:  # type: ignore[no-untyped-def]
+    page = _page(kent, "/council/")
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None
+    assert title.group(1).strip() == "Referrals - Fostering enquiry hub for staff"
