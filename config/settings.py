@@ -73,6 +73,8 @@ class Settings:
     trusted_proxies: int = 0
     # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
     worker_heartbeat_seconds: float = 5.0
+    # Work waiting this long with no task started by any worker: the worker is stalled.
+    worker_stall_seconds: float = 120.0
     api_workers: int = 2
     # Delivery (hub/delivery): webhooks and e-mail to councils and operators.
     webhook_allow_private: bool = False
@@ -142,6 +144,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=_count("HUB_TRUSTED_PROXIES", get("HUB_TRUSTED_PROXIES", "0")),
         # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
         worker_heartbeat_seconds=float(get("HUB_WORKER_HEARTBEAT_SECONDS", "5")),
+        worker_stall_seconds=float(get("HUB_WORKER_STALL_SECONDS", "120")),
         api_workers=int(get("HUB_API_WORKERS", "2")),
         # Delivery (hub/delivery).
         webhook_allow_private=_bool(get("HUB_WEBHOOK_ALLOW_PRIVATE", "false")),

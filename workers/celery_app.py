@@ -13,7 +13,7 @@ from celery.signals import task_prerun, worker_process_init, worker_ready, worke
 from config.settings import get_settings
 from hub.platform.broker import celery_config
 from hub.platform.db import Database
-from hub.platform.heartbeat import Heartbeat
+from hub.platform.heartbeat import ConsumptionRecorder, Heartbeat
 from hub.platform.logging import configure_logging
 from hub.platform.queues import Queue, TaskName
 
@@ -102,6 +102,17 @@ def _bind_request_id(task: Task | None = None, task_id: str | None = None, **_: 
     structlog.contextvars.bind_contextvars(task_id=task_id, request_id=request_id)
 
 
+@lru_cache(maxsize=1)
+def _recorder() -> ConsumptionRecorder:
+    return ConsumptionRecorder(get_settings().redis_url)
+
+
+@task_prerun.connect
+def _record_consumed(**_: object) -> None:
+    # A task started: work is being taken (for the stall check of /readyz and `hub run`).
+    _recorder()()
+
+
 # The worker's heartbeat, for /readyz: beaten from the worker's main process while it runs.
 _heartbeat: list[Heartbeat] = []
 
@@ -112,6 +123,7 @@ def _start_heartbeat(sender: object = None, **_: object) -> None:
     name = str(getattr(sender, "hostname", "worker"))
     heartbeat = Heartbeat(settings.redis_url, name, settings.worker_heartbeat_seconds)
     heartbeat.start()
+    _recorder()()  # ready to consume: what waits from now on is this worker's to take
     _heartbeat.append(heartbeat)
 
 

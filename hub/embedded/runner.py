@@ -3,7 +3,8 @@
 `hub run` prepares the data directory (0700, files 0600), starts the embedded Redis, migrates,
 builds the geography, checks the rules, then supervises four children: Redis, the Celery
 worker, beat and the API under gunicorn (``config/gunicorn.py``). A child that dies is
-restarted with a capped exponential backoff (:mod:`hub.embedded.supervisor`).
+restarted with a capped exponential backoff (:mod:`hub.embedded.supervisor`); so is a worker
+that lives but has stopped taking work (``worker_probe``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from types import FrameType
 
 import click
 import structlog
+from redis import Redis
 
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 from hub.embedded.redis_server import EmbeddedRedis, private_dir
-from hub.embedded.supervisor import Child, ProcessChild, RedisChild, Supervisor
+from hub.embedded.supervisor import Child, Probe, ProcessChild, RedisChild, Supervisor
 from hub.geo import ensure_default_geography
+from hub.platform.heartbeat import read_consumption, stalled_words
 from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
 from hub.platform.queues import Queue
@@ -94,6 +97,21 @@ def secure_data_dir(data_dir: Path) -> None:
                 path.chmod(0o600)
 
 
+def worker_probe(settings: Settings) -> Probe:
+    """The worker is stuck when work waits that no worker has taken for the stall time."""
+    limit = settings.worker_stall_seconds
+
+    def check() -> str | None:
+        client = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            consumption = read_consumption(client, time.time())
+        finally:
+            client.close()
+        return stalled_words(consumption) if consumption.stalled(limit) else None
+
+    return Probe(check, every=min(10.0, max(limit / 4, 0.5)), grace=limit)
+
+
 def _wait_until_serving(url: str, supervisor: Supervisor, stopping: threading.Event) -> bool:
     """Supervise until the API answers /healthz (or a stop is asked for)."""
     while not stopping.is_set():
@@ -150,7 +168,9 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
         started = len(children)
         children.extend(
             [
-                ProcessChild("worker", celery_command("worker", data_dir)),
+                ProcessChild(
+                    "worker", celery_command("worker", data_dir), probe=worker_probe(settings)
+                ),
                 ProcessChild("beat", celery_command("beat", data_dir)),
                 ProcessChild("api", gunicorn_command(host, port, settings.api_workers)),
             ]

@@ -5,6 +5,11 @@ own process group, so Ctrl-C reaches only `hub run`, which then stops the childr
 (API first, Redis last) and kills a group's leftovers. On Linux every child is also told to
 die with `hub run` (``PR_SET_PDEATHSIG``), so even a SIGKILLed `hub run` leaves no orphan.
 Every start, exit and restart is logged with the child's name, pid and exit code only.
+
+A child can also be alive and useless (a Celery worker whose consumer hung after a broker
+reconnect keeps running and beating): a child with a ``Probe`` is asked, every ``every``
+seconds once it has run ``grace`` seconds, whether it is stuck; one that says why is stopped
+and then restarted like a child that died.
 """
 
 from __future__ import annotations
@@ -47,8 +52,18 @@ def kill_group(pgid: int, sig: signal.Signals) -> None:
         pass
 
 
+@dataclass(frozen=True)
+class Probe:
+    """Asks whether a running child is stuck: ``check`` answers why, or None when it is fine."""
+
+    check: Callable[[], str | None]
+    every: float = 10.0
+    grace: float = 120.0
+
+
 class Child(Protocol):
     name: str
+    probe: Probe | None
 
     @property
     def pid(self) -> int | None: ...
@@ -65,10 +80,17 @@ class Child(Protocol):
 class ProcessChild:
     """A command run as a child process in its own process group."""
 
-    def __init__(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        env: dict[str, str] | None = None,
+        probe: Probe | None = None,
+    ) -> None:
         self.name = name
         self.argv = list(argv)
         self.env = env
+        self.probe = probe
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -108,6 +130,7 @@ class RedisChild:
     def __init__(self, redis: EmbeddedRedis) -> None:
         self.name = "redis"
         self.redis = redis
+        self.probe: Probe | None = None
 
     @property
     def pid(self) -> int | None:
@@ -143,6 +166,7 @@ class _State:
     started_at: float = 0.0
     failures: int = 0
     restart_at: float | None = None
+    probed_at: float = 0.0
 
 
 @dataclass
@@ -152,6 +176,7 @@ class Supervisor:
     children: list[Child]
     backoff: Backoff = field(default_factory=Backoff)
     stop_timeout: float = 30.0
+    stuck_stop_timeout: float = 10.0
     clock: Callable[[], float] = time.monotonic
     _states: dict[str, _State] = field(default_factory=dict)
 
@@ -176,6 +201,7 @@ class Supervisor:
             if state.restart_at is None:
                 code = child.poll()
                 if code is None:
+                    self._probe(child, state, now)
                     continue
                 child.reap()
                 if now - state.started_at >= self.backoff.reset_after:
@@ -206,6 +232,24 @@ class Supervisor:
                     )
                 else:
                     log.info("hub_run.child_restarted", child=child.name, pid=child.pid)
+
+    def _probe(self, child: Child, state: _State, now: float) -> None:
+        """Stop a running child its probe calls stuck; the next round restarts it."""
+        probe = child.probe
+        if probe is None or now - state.started_at < probe.grace:
+            return
+        if now - state.probed_at < probe.every:
+            return
+        state.probed_at = now
+        try:
+            reason = probe.check()
+        except Exception as exc:  # no verdict (e.g. Redis away, which has its own child)
+            log.info("hub_run.probe_failed", child=child.name, reason=type(exc).__name__)
+            return
+        if reason is None:
+            return
+        log.warning("hub_run.child_stuck", child=child.name, pid=child.pid, reason=reason)
+        child.stop(self.stuck_stop_timeout)
 
     def run(self, stopping: threading.Event, interval: float = 0.2) -> None:
         """Supervise until ``stopping`` is set."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST
 from redis import Redis
@@ -9,7 +11,7 @@ from sqlalchemy import text
 
 from hub.platform.errors import problem_response
 from hub.platform.extensions import app_settings, get_db
-from hub.platform.heartbeat import any_worker_alive
+from hub.platform.heartbeat import Consumption, any_worker_alive, read_consumption, stalled_words
 from hub.platform.metrics import exposition
 
 bp = Blueprint("health", __name__)
@@ -23,23 +25,27 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """The database and Redis answer and a worker is alive; 503 with the reason when not.
+    """The database and Redis answer and a worker is alive and taking work; 503 with the
+    reason when not.
 
-    Redis is asked one question: whether a worker's heartbeat key exists (which also proves
-    Redis answers).
+    Redis is asked whether a worker's heartbeat key exists (which also proves Redis answers)
+    and, when one does, whether work waits that no worker has taken for longer than
+    ``HUB_WORKER_STALL_SECONDS`` (``hub.platform.heartbeat``: a worker can beat and not consume).
     """
     problems: list[dict[str, str]] = []
+    settings = app_settings()
+    consumption: Consumption | None = None
     try:
         with get_db().engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         problems.append({"field": "database", "message": type(exc).__name__})
     try:
-        client = Redis.from_url(
-            app_settings().redis_url, socket_connect_timeout=1, socket_timeout=1
-        )
+        client = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
         try:
             worker_alive = any_worker_alive(client)
+            if worker_alive:
+                consumption = read_consumption(client, time.time())
         finally:
             client.close()
     except Exception as exc:
@@ -47,6 +53,8 @@ def readyz() -> Response:
     else:
         if not worker_alive:
             problems.append({"field": "worker", "message": "no worker: no live worker heartbeat"})
+        elif consumption is not None and consumption.stalled(settings.worker_stall_seconds):
+            problems.append({"field": "worker", "message": stalled_words(consumption)})
     if problems:
         return problem_response(
             503,

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# kombu.transport.redis keeps each queue as a Redis list named after it, plus one list per
+# priority step above 0 (``<queue>\x06\x16<step>`` for steps 3, 6 and 9).
+KOMBU_PRIORITY_SEP = "\x06\x16"
+KOMBU_PRIORITY_STEPS = (3, 6, 9)
+
+
+def queue_keys(queue: str) -> list[str]:
+    """The Redis lists that hold one Celery queue's waiting messages."""
+    return [queue, *(f"{queue}{KOMBU_PRIORITY_SEP}{step}" for step in KOMBU_PRIORITY_STEPS)]
+
 
 class Queue(StrEnum):
     ROUTING = "routing"

@@ -7,7 +7,7 @@ import threading
 
 from structlog.testing import capture_logs
 
-from hub.embedded.supervisor import Backoff, ProcessChild, Supervisor
+from hub.embedded.supervisor import Backoff, Probe, ProcessChild, Supervisor
 
 
 class Clock:
@@ -77,3 +77,72 @@ def test_nothing_is_restarted_once_stopping() -> None:
     clock.now += 10
     supervisor.check(stopping)
     assert child.pid == first
+
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+def test_a_live_child_its_probe_calls_stuck_is_stopped_and_restarted() -> None:
+    clock = Clock()
+    verdicts: list[str | None] = [None, "not consuming: 3 messages waiting"]
+    asked: list[float] = []
+
+    def check() -> str | None:
+        asked.append(clock.now)
+        return verdicts.pop(0) if verdicts else None
+
+    worker = ProcessChild("worker", SLEEPER, probe=Probe(check, every=10, grace=120))
+    supervisor = Supervisor([worker], Backoff(initial=1), clock=clock)
+    running = threading.Event()
+    with capture_logs() as logs:
+        supervisor.start_all()
+        first = worker.pid
+        try:
+            clock.now += 60
+            supervisor.check(running)  # within the grace: not asked
+            assert asked == []
+            clock.now += 61
+            supervisor.check(running)  # asked: fine
+            clock.now += 5
+            supervisor.check(running)  # asked again only after `every`
+            assert len(asked) == 1 and worker.poll() is None
+            clock.now += 5
+            supervisor.check(running)  # asked: stuck, so stopped
+            assert len(asked) == 2 and worker.poll() is not None
+            supervisor.check(running)  # its exit is noted like any other
+            clock.now += 1
+            supervisor.check(running)  # and it is started again
+            assert worker.pid != first and worker.poll() is None
+        finally:
+            worker.stop(5)
+    stuck = [e for e in logs if e["event"] == "hub_run.child_stuck"]
+    assert stuck == [
+        {
+            "event": "hub_run.child_stuck",
+            "log_level": "warning",
+            "child": "worker",
+            "pid": first,
+            "reason": "not consuming: 3 messages waiting",
+        }
+    ]
+    assert [e["event"] for e in logs][-1] == "hub_run.child_restarted"
+
+
+def test_a_probe_that_cannot_answer_stops_nothing() -> None:
+    clock = Clock()
+
+    def check() -> str | None:
+        raise ConnectionError("redis away")
+
+    child = ProcessChild("worker", SLEEPER, probe=Probe(check, every=1, grace=0))
+    supervisor = Supervisor([child], clock=clock)
+    supervisor.start_all()
+    try:
+        with capture_logs() as logs:
+            for _ in range(3):
+                clock.now += 2
+                supervisor.check(threading.Event())
+        assert child.poll() is None
+        assert [e["event"] for e in logs] == ["hub_run.probe_failed"] * 3
+    finally:
+        child.stop(5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,17 +12,20 @@ from redis import Redis
 from config.settings import Settings, load_settings
 from hub.app import create_app
 from hub.embedded.redis_server import free_port
-from hub.platform.heartbeat import HEARTBEAT_KEY, beat
+from hub.platform.heartbeat import CONSUMED_KEY, HEARTBEAT_KEY, beat, record_consumed
+from hub.platform.queues import Queue, queue_keys
 from tests.support.processes import CeleryProcess, wait_for
 
 
 @pytest.fixture
 def broker(hub_settings: Settings) -> Iterator[Redis]:
-    """The session's Redis with no worker heartbeat in it (and none left behind)."""
+    """The session's Redis with no worker heartbeat, no consumption record and empty hub
+    queues (and none of them left behind)."""
     client = Redis.from_url(hub_settings.redis_url)
-    client.delete(HEARTBEAT_KEY)
+    keys = [HEARTBEAT_KEY, CONSUMED_KEY, *(k for queue in Queue for k in queue_keys(str(queue)))]
+    client.delete(*keys)
     yield client
-    client.delete(HEARTBEAT_KEY)
+    client.delete(*keys)
     client.close()
 
 
@@ -66,6 +70,48 @@ def test_readyz_follows_a_real_worker_and_says_no_worker_soon_after_it_is_killed
         wait_for(lambda: client.get("/readyz").status_code == 503, 10, "still ready")
         errors = client.get("/readyz").get_json()["errors"]
         assert errors == [{"field": "worker", "message": "no worker: no live worker heartbeat"}]
+    finally:
+        worker.stop()
+
+
+def test_readyz_is_503_not_consuming_when_work_waits_that_no_worker_takes(  # type: ignore[no-untyped-def]
+    client, broker
+) -> None:
+    beat(broker, "worker@test", interval=5)  # alive...
+    record_consumed(broker, time.time() - 600)  # ...but took nothing for ten minutes
+    assert client.get("/readyz").status_code == 200  # nothing waits: idle is fine
+    broker.lpush(str(Queue.ROUTING), b"{}")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["errors"] == [
+        {
+            "field": "worker",
+            "message": "not consuming: 1 messages waiting, no task started for 600 s",
+        }
+    ]
+    record_consumed(broker, time.time())  # a task just started: work is flowing again
+    assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.slow
+def test_readyz_sees_a_live_worker_that_does_not_take_the_waiting_work(  # type: ignore[no-untyped-def]
+    client, broker, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A real worker that beats but does not consume the routing queue (as a worker whose
+    consumer hung after a broker reconnect): ready while nothing waits, then not consuming."""
+    env = {**hub_env, "HUB_WORKER_HEARTBEAT_SECONDS": "0.5", "HUB_WORKER_STALL_SECONDS": "1"}
+    app = create_app(load_settings(env), db=client.application.extensions["hub_db"])
+    probe = app.test_client()
+    worker = CeleryProcess("worker", env, tmp_path / "worker.log", "-Q", str(Queue.MAINTENANCE))
+    try:
+        worker.wait_ready()
+        wait_for(lambda: probe.get("/readyz").status_code == 200, 15, "never ready")
+        broker.lpush(str(Queue.ROUTING), b"{}")  # work only a routing consumer would take
+        wait_for(lambda: probe.get("/readyz").status_code == 503, 10, "never stalled")
+        (error,) = probe.get("/readyz").get_json()["errors"]
+        assert error["field"] == "worker" and error["message"].startswith(
+            "not consuming: 1 messages waiting"
+        )
     finally:
         worker.stop()
 

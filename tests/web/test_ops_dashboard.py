@@ -15,9 +15,8 @@ from hub.platform.broker import publish
 from hub.platform.metrics import exposition
 from hub.platform.models import utcnow
 from hub.platform.outbox_model import OutboxMessage
-from hub.platform.queues import Queue, TaskName
+from hub.platform.queues import Queue, TaskName, queue_keys
 from hub.tracking.models import ClockState, JourneyClock
-from hub.web.ops.queue_health import queue_keys
 from tests.enquiries.factories import EnquiryFactory
 from tests.support.council import enquiry_id_of, submitted
 from tests.web.ops_support import BROWSER, figure, in_triage

@@ -24,18 +24,10 @@ from hub.delivery.queries import count_deliveries_by_status, oldest_pending_crea
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.platform.db import Database
 from hub.platform.outbox_model import OutboxMessage
-from hub.platform.queues import Queue
+from hub.platform.queues import KOMBU_PRIORITY_STEPS, Queue, queue_keys
 from hub.tracking.models import ClockState, JourneyClock
 
-# kombu.transport.redis: Channel.sep and the priority steps above 0 (step 0 is the bare name).
-KOMBU_PRIORITY_SEP = "\x06\x16"
-KOMBU_PRIORITY_STEPS = (3, 6, 9)
 KOMBU_UNACKED = "unacked"
-
-
-def queue_keys(queue: str) -> list[str]:
-    """The Redis lists that hold one Celery queue's waiting messages."""
-    return [queue, *(f"{queue}{KOMBU_PRIORITY_SEP}{step}" for step in KOMBU_PRIORITY_STEPS)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,53 @@
+"""What a worker writes to say it takes work, and how stalled work is read from Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from redis import Redis
+
+from config.settings import Settings
+from hub.platform.heartbeat import (
+    CONSUMED_KEY,
+    Consumption,
+    ConsumptionRecorder,
+    read_consumption,
+)
+from hub.platform.queues import Queue, queue_keys
+
+
+@pytest.fixture
+def broker(hub_settings: Settings) -> Iterator[Redis]:
+    client = Redis.from_url(hub_settings.redis_url)
+    keys = [CONSUMED_KEY, *(k for queue in Queue for k in queue_keys(str(queue)))]
+    client.delete(*keys)
+    yield client
+    client.delete(*keys)
+    client.close()
+
+
+def test_every_queue_and_priority_list_counts_as_waiting(broker: Redis) -> None:
+    broker.lpush(str(Queue.ROUTING), b"a")
+    broker.lpush(queue_keys(str(Queue.DELIVERY))[-1], b"b", b"c")  # priority step 9
+    assert read_consumption(broker, now=1000.0) == Consumption(waiting=3, idle_seconds=None)
+
+
+def test_the_recorder_writes_when_a_task_started(broker: Redis, hub_settings: Settings) -> None:
+    ConsumptionRecorder(hub_settings.redis_url)()
+    consumption = read_consumption(broker, now=float(broker.time()[0]) + 30)
+    assert consumption.idle_seconds is not None and 28 < consumption.idle_seconds < 32
+
+
+def test_the_recorder_ignores_a_broker_that_is_away() -> None:
+    ConsumptionRecorder("redis://127.0.0.1:1/0")()  # nothing listens on port 1: no exception
+
+
+@pytest.mark.parametrize(
+    ("waiting", "idle", "stalled"),
+    [(0, 999.0, False), (1, 999.0, True), (1, 5.0, False), (1, None, False)],
+)
+def test_stalled_means_work_waits_and_nobody_took_any_for_too_long(
+    waiting: int, idle: float | None, stalled: bool
+) -> None:
+    assert Consumption(waiting, idle).stalled(limit=120) is stalled
