@@ -41,7 +41,7 @@ def invite_staff_user(
         raise StaffAccountError(f"{email!r} is not an e-mail address")
     now = now or utcnow()
     with db.transaction() as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.email == address)).first()
+        user = session.scalars(select(StaffUser).where(StaffUser.with_email(address))).first()
         if user is not None and user.disabled_at is not None:
             raise StaffAccountError(f"the account for {address} is disabled")
         if user is None:
@@ -107,7 +107,7 @@ def find_or_add_sso_user(
         return None
     now = now or utcnow()
     with db.transaction() as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.email == address)).first()
+        user = session.scalars(select(StaffUser).where(StaffUser.with_email(address))).first()
         if user is None and choice is not None:
             user = StaffUser(
                 email=address, scope=str(choice.scope), scope_value=choice.value, created_at=now
