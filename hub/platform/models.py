@@ -70,7 +70,7 @@ class EncryptedText(TypeDecorator[str]):
     impl = Text
     cache_ok = True
 
-    class comparator_factory(TypeDecorator.Comparator[str]):  # noqa: N801 (SQLAlchemy's name)
+    class comparator_factory(TypeDecorator.Comparator[str]):
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
             raise TypeError("an encrypted column cannot be compared; use its blind index")
 

@@ -11,7 +11,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from config.settings import Settings, override_settings
-from hub.access.manage_staff import find_or_add_sso_user, invite_staff_user, list_staff_users
+from hub.access.manage_staff import (
+    find_or_add_sso_user,
+    invite_staff_user,
+    list_staff_users,
+    rekey_staff_emails,
+)
 from hub.access.manage_tokens import TokenScopeChoice
 from hub.access.models import StaffUser, TokenScope, staff_email_index
 from hub.access.sign_in_links import issue_link
@@ -63,9 +68,7 @@ def test_single_sign_on_finds_an_invited_account_whatever_the_case(db) -> None: 
 
 def test_inviting_an_address_again_keeps_one_account(db) -> None:  # type: ignore[no-untyped-def]
     first = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
-    again = invite_staff_user(
-        db, "Sam.Jones@Kent.gov.uk", TokenScopeChoice(TokenScope.HUB, None)
-    )
+    again = invite_staff_user(db, "Sam.Jones@Kent.gov.uk", TokenScopeChoice(TokenScope.HUB, None))
     assert again.id == first.id and len(list_staff_users(db)) == 1
 
 
@@ -91,6 +94,33 @@ def test_old_rows_are_found_and_read_after_a_new_key_is_put_first(  # type: igno
     assert addresses == {old.id: "sam.jones@kent.gov.uk", newer.id: "alex.smith@kent.gov.uk"}
     assert _stored_ciphertext(db, old.id).startswith("dev1:")
     assert _stored_ciphertext(db, newer.id).startswith("k2:")
+
+
+def test_rekey_moves_old_rows_to_the_new_primary_key(  # type: ignore[no-untyped-def]
+    db, settings: Settings
+) -> None:
+    user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
+    new_key = f"k2:{Fernet.generate_key().decode()}"
+    with override_settings(
+        replace(settings, encryption_keys=f"{new_key},{settings.encryption_keys}")
+    ):
+        assert rekey_staff_emails(db) == 1
+    assert _stored_ciphertext(db, user.id).startswith("k2:")
+    with override_settings(replace(settings, encryption_keys=new_key)):  # the old key retired
+        link = issue_link(db, "sam.jones@kent.gov.uk")
+    assert link is not None and link.email == "sam.jones@kent.gov.uk"
+
+
+def test_after_a_new_secret_key_rekey_makes_accounts_findable_again(  # type: ignore[no-untyped-def]
+    db, settings: Settings
+) -> None:
+    user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
+    with override_settings(replace(settings, secret_key="a-new-secret-key")):
+        before = issue_link(db, "sam.jones@kent.gov.uk")
+        rekey_staff_emails(db)
+        after = issue_link(db, "sam.jones@kent.gov.uk")
+    assert before is None
+    assert after is not None and after.user_id == user.id
 
 
 def test_the_index_is_keyed_by_the_secret_not_a_plain_hash(settings: Settings) -> None:
