@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from hub.access.manage_tokens import TokenScopeChoice
-from hub.access.models import StaffUser
+from hub.access.models import StaffUser, staff_email_index
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 
@@ -41,7 +42,7 @@ def invite_staff_user(
         raise StaffAccountError(f"{email!r} is not an e-mail address")
     now = now or utcnow()
     with db.transaction() as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.email == address)).first()
+        user = session.scalars(select(StaffUser).where(StaffUser.with_email(address))).first()
         if user is not None and user.disabled_at is not None:
             raise StaffAccountError(f"the account for {address} is disabled")
         if user is None:
@@ -93,6 +94,21 @@ def end_sessions(db: Database, user_id: int, *, now: datetime | None = None) -> 
         )
 
 
+def rekey_staff_emails(db: Database) -> int:
+    """Re-encrypt every address with the primary key and recompute its blind index.
+
+    For after a new key is put first in ``HUB_ENCRYPTION_KEYS`` (so the old one can be
+    retired) or after ``HUB_SECRET_KEY`` changes (which changes every index: until this runs,
+    nobody is found by address). The number of accounts rewritten.
+    """
+    with db.transaction() as session:
+        users = list(session.scalars(select(StaffUser).order_by(StaffUser.id)))
+        for user in users:
+            flag_modified(user, "email")  # written again, so encrypted with the primary key
+            user.email_index = staff_email_index(user.email)
+        return len(users)
+
+
 def find_or_add_sso_user(
     db: Database, email: str, choice: TokenScopeChoice | None, *, now: datetime | None = None
 ) -> StaffUser | None:
@@ -107,7 +123,7 @@ def find_or_add_sso_user(
         return None
     now = now or utcnow()
     with db.transaction() as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.email == address)).first()
+        user = session.scalars(select(StaffUser).where(StaffUser.with_email(address))).first()
         if user is None and choice is not None:
             user = StaffUser(
                 email=address, scope=str(choice.scope), scope_value=choice.value, created_at=now

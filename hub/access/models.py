@@ -9,10 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ColumnElement, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from hub.platform.models import Base, BigId, UTCDateTime, utcnow
+from hub.platform.crypto import blind_index
+from hub.platform.models import Base, BigId, EncryptedText, UTCDateTime, utcnow
+
+# The blind index's purpose: its own derived key, so it matches no other index.
+STAFF_EMAIL_INDEX = "staff-email"
+
+
+def staff_email_index(address: str) -> str:
+    """The blind index of an address: the same for any case or surrounding spaces."""
+    return blind_index(STAFF_EMAIL_INDEX, address.strip().lower())
 
 
 class TokenScope(StrEnum):
@@ -53,14 +62,17 @@ class ApiToken(Base):
 class StaffUser(Base):
     """A person on a council's, a delivery body's or the hub's team, who signs in to the pages.
 
-    The address is the only personal data kept; it is stored lower-cased so one address is one
-    account. ``sessions_valid_after`` ends every session begun before it (sign-out, disable).
+    The address is the only personal data kept. It is encrypted at rest (``email`` reads it
+    back in plain, lower-cased); setting it also sets ``email_index``, a keyed hash of it that
+    finds the account (``with_email``) and makes one address one account.
+    ``sessions_valid_after`` ends every session begun before it (sign-out, disable).
     """
 
     __tablename__ = "staff_users"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column("email_encrypted", EncryptedText())
+    email_index: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(String(20))
     scope_value: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -71,6 +83,16 @@ class StaffUser(Base):
     @property
     def scope_label(self) -> str:
         return self.scope if not self.scope_value else f"{self.scope}:{self.scope_value}"
+
+    @validates("email")
+    def _index_email(self, _key: str, address: str) -> str:
+        self.email_index = staff_email_index(address)
+        return address
+
+    @classmethod
+    def with_email(cls, address: str) -> ColumnElement[bool]:
+        """The condition that finds the account for ``address`` (by its blind index)."""
+        return cls.email_index == staff_email_index(address)
 
 
 class SignInLink(Base):

@@ -58,7 +58,7 @@ def issue_link(
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
         user = session.scalars(
-            select(StaffUser).where(StaffUser.email == address, StaffUser.disabled_at.is_(None))
+            select(StaffUser).where(StaffUser.with_email(address), StaffUser.disabled_at.is_(None))
         ).first()
         if user is None:
             return None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from config.settings import get_settings
 
@@ -67,3 +71,22 @@ def cipher_for(spec: str) -> Cipher:
 def get_cipher() -> Cipher:
     """The process cipher, from settings."""
     return cipher_for(get_settings().encryption_keys)
+
+
+@lru_cache(maxsize=8)
+def _index_key(secret: str, purpose: str) -> bytes:
+    # One key per purpose, so an index of one kind of value cannot be matched against another.
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"hub blind index: {purpose}".encode()
+    ).derive(secret.encode())
+
+
+def blind_index(purpose: str, value: str) -> str:
+    """A keyed HMAC-SHA256 of ``value`` (hex), to find and keep unique an encrypted value.
+
+    The key is derived from ``HUB_SECRET_KEY`` (not the encryption keys, which rotate): the
+    same value always gives the same index, and without the secret the index cannot be
+    recomputed from a guessed value. Callers normalise ``value`` first.
+    """
+    key = _index_key(get_settings().secret_key, purpose)
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

@@ -59,6 +59,28 @@ class EncryptedJSON(TypeDecorator[Any]):
         return None if value is None else get_cipher().decrypt_json(value)
 
 
+class EncryptedText(TypeDecorator[str]):
+    """A string encrypted at rest with the hub's cipher (key id prefixed).
+
+    The stored value differs every time, so the column cannot be compared in SQL: a
+    comparison raises rather than silently matching nothing. Find rows by a blind index
+    (``hub.platform.crypto.blind_index``) kept beside it.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    class comparator_factory(TypeDecorator.Comparator[str]):
+        def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+            raise TypeError("an encrypted column cannot be compared; use its blind index")
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else get_cipher().encrypt(value.encode())
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else get_cipher().decrypt(value).decode()
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

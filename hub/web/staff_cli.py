@@ -1,4 +1,4 @@
-"""``hub users``: staff accounts for the pages (invite, list, disable).
+"""``hub users``: staff accounts for the pages (invite, list, disable, rekey).
 
 Inviting makes the account (or gives an existing one a new scope) and e-mails the person a
 sign-in link through the configured mail transport: in the embedded default, an ``.eml`` file
@@ -15,6 +15,7 @@ from hub.access.manage_staff import (
     disable_staff_user,
     invite_staff_user,
     list_staff_users,
+    rekey_staff_emails,
 )
 from hub.access.manage_tokens import UnknownScopeError, resolve_token_scope
 from hub.access.sign_in_links import LinkPurpose, issue_link
@@ -99,3 +100,15 @@ def disable(user_id: int) -> None:
     if not disable_staff_user(_db(), user_id):
         raise click.ClickException(f"no active user has id {user_id}")
     click.echo(f"user {user_id} disabled")
+
+
+@users.command("rekey")
+@data_dir_option
+def rekey() -> None:
+    """Re-encrypt staff addresses with the first key and recompute their index.
+
+    Run it after putting a new key first in HUB_ENCRYPTION_KEYS (before removing the old one)
+    and after changing HUB_SECRET_KEY (until then nobody can be found by address).
+    """
+    count = rekey_staff_emails(_db())
+    click.echo(f"{count} staff addresses re-encrypted and re-indexed")

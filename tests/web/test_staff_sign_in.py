@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
 import time_machine
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, text
+from structlog.testing import capture_logs
 
 from hub.access.models import SignInLink, StaffUser
 from hub.cli import main
@@ -38,7 +40,7 @@ def _ask_for_link(client, email: str):  # type: ignore[no-untyped-def]
 
 def _user(db, email: str) -> StaffUser:  # type: ignore[no-untyped-def]
     with db.sessions() as s:
-        return s.scalars(select(StaffUser).where(StaffUser.email == email)).one()
+        return s.scalars(select(StaffUser).where(StaffUser.with_email(email))).one()
 
 
 def test_an_invitation_link_signs_in_once_and_lands_on_the_council_pages(client, db) -> None:  # type: ignore[no-untyped-def]
@@ -234,3 +236,24 @@ def test_an_invitation_link_starts_with_the_given_base_url(client, db) -> None: 
     )
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:5731/sign-in/link/" in mails_to(email)[0]
+
+
+def test_signing_in_and_out_leaves_the_address_in_no_audit_row_or_log(  # type: ignore[no-untyped-def]
+    client, db, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    email = new_address()
+    with capture_logs() as logged:
+        invite(email, council="Kent")
+        _ask_for_link(client, email.upper())
+        assert use_link(client, link_path(email)).status_code == 303
+        token = csrf_from(client.get("/council/", headers=BROWSER).get_data(as_text=True))
+        client.post("/sign-out", data={"csrf_token": token}, headers=BROWSER)
+    local_part = email.split("@")[0]
+    with db.engine.connect() as conn:
+        audited = " ".join(
+            str(value) for row in conn.execute(text("SELECT * FROM audit_events")) for value in row
+        )
+    assert "user:" in audited and local_part not in audited.lower()
+    assert local_part not in str(logged).lower()
+    assert local_part not in caplog.text.lower()
