@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -29,7 +26,14 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from bench.support import (  # noqa: E402
+    bench_services,
+    celery,
+    celery_worker,
+    enquiry_body,
+    stop,
+    wait,
+)
 
 
 class BenchReceiver:
@@ -82,29 +86,7 @@ class BenchReceiver:
 
 
 def body(i: int) -> dict[str, object]:
-    from hub.intake.schemas import EnquiryInSchema
-
-    raw = {
-        "given_name": "Sam",
-        "family_name": "Jones",
-        "email": f"sam{i}@example.org",
-        "phone": "07911 123456",
-        "postcode": "ME14 1XQ",
-        "preferred_contact": "phone",
-        "interest": "mainstream",
-        "household": {"adults": 2, "children": 0, "spare_bedroom": True},
-        "consent": {"privacy_notice": True, "keep_in_touch": True},
-    }
-    return dict(EnquiryInSchema().load(raw))
-
-
-def wait(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
+    return enquiry_body(i, "ME14 1XQ")  # Kent
 
 
 def paced(db, rate: float, seconds: float, start_index: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -133,46 +115,18 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
 
-    from hub.embedded.redis_server import EmbeddedRedis
+    # Beat publishes due retries every second (default 5 s): recovery is measured, not the sweep.
+    with bench_services(
+        args.backend, "hub-bench-delivery-", {"HUB_DELIVERY_SWEEP_SECONDS": "1"}
+    ) as services:
+        run(args, services.url, services.tmp)
 
-    tmp = Path(tempfile.mkdtemp(prefix="hub-bench-delivery-"))
-    redis = EmbeddedRedis(tmp / "redis")
-    redis.start()
-    drop = None
-    if args.backend == "sqlite":
-        url = f"sqlite:///{tmp / 'bench.db'}"
-    else:
-        import psycopg
 
-        name = f"hub_bench_{secrets.token_hex(3)}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-
-        def drop() -> None:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    env = {
-        "HUB_DATABASE_URL": url,
-        "HUB_REDIS_URL": redis.url,
-        "HUB_DATA_DIR": str(tmp),
-        "HUB_GEO_DIR": os.environ.get("HUB_GEO_DIR", str(REPO / ".cache" / "geo")),
-        "HUB_DELIVERY_SWEEP_SECONDS": "1",
-        # As in bench/routing.py: a backlog older than the default 30 s would otherwise be
-        # published again by the outbox sweeper (harmless, claims are conditional, but it
-        # measures the copies instead of the pipeline).
-        "HUB_OUTBOX_STALE_SECONDS": "600",
-    }
-    os.environ.update(env)
+def run(args: argparse.Namespace, url: str, tmp: Path) -> None:
     from hub.access.manage_tokens import resolve_token_scope
     from hub.delivery.manage_subscriptions import add_webhook
-    from hub.geo import ensure_default_geography
     from hub.platform.db import Database
-    from hub.platform.migrate import upgrade
 
-    ensure_default_geography()
-    upgrade(url)
     db = Database(url)  # publishes after each commit, as the API does
     receiver = BenchReceiver("whsec_" + "A" * 43 + "=")
     receiver.start()
@@ -182,34 +136,10 @@ def main() -> None:
         f"http://127.0.0.1:{receiver.port}/hook",
     )
     receiver.verifier = type(receiver.verifier)(made.secret)
-    celery = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
     worker_log = (tmp / "worker.log").open("wb")  # warnings and errors only
     procs = [
-        subprocess.Popen(
-            [
-                *celery,
-                "worker",
-                "-Q",
-                "routing,delivery,maintenance",
-                "-c",
-                "2",
-                "--loglevel",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=REPO,
-            env={**os.environ, **env},
-            stdout=worker_log,
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [*celery, "beat", "--loglevel", "WARNING", "-s", str(tmp / "beat-schedule")],
-            cwd=REPO,
-            env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        ),
+        celery_worker(output=worker_log),
+        celery("beat", "--loglevel", "WARNING", "-s", str(tmp / "beat-schedule")),
     ]
     try:
         warm = paced(db, 5, 1, 0)  # warm the worker (imports, geography) before timing
@@ -251,13 +181,8 @@ def main() -> None:
             f"signatures refused: {receiver.bad}"
         )
     finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait()
+        stop(procs)
         db.dispose()
-        redis.stop()
-        if drop is not None:
-            drop()
 
 
 if __name__ == "__main__":

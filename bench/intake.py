@@ -24,7 +24,6 @@ import http.client
 import json
 import multiprocessing as mp
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -35,6 +34,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.support import database_url  # noqa: E402
 
 BODY = {
     "given_name": "Sam",
@@ -48,7 +49,6 @@ BODY = {
     "consent": {"privacy_notice": True, "keep_in_touch": True},
 }
 THREADS = 1
-PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -131,22 +131,6 @@ def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subproce
     return subprocess.Popen(args, cwd=REPO, env={**os.environ, **env})
 
 
-def database_url(backend: str, tmp: Path) -> tuple[str, object]:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp / 'bench.db'}", None
-    import psycopg
-
-    name = f"hub_bench_{secrets.token_hex(3)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", drop
-
-
 APPS = (
     ("bare", "bench.baseline_app:create_baseline_app()"),
     ("fair", "bench.fair_baseline_app:create_fair_baseline_app()"),
@@ -227,7 +211,7 @@ def run_backend(
             for proc in procs:
                 proc.wait()
             if drop is not None:
-                drop()  # type: ignore[operator]
+                drop()
 
 
 def medians(rounds: list[dict[str, float]]) -> dict[str, float]:

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from bench.support import bench_services, celery_worker, enquiry_body, stop, wait  # noqa: E402
+
 POSTCODES = [
     "RG1 1AF",
     "ME14 1XQ",
@@ -40,29 +38,7 @@ POSTCODES = [
 
 
 def body(i: int) -> dict[str, object]:
-    from hub.intake.schemas import EnquiryInSchema
-
-    raw = {
-        "given_name": "Sam",
-        "family_name": "Jones",
-        "email": f"sam{i}@example.org",
-        "phone": "07911 123456",
-        "postcode": POSTCODES[i % len(POSTCODES)],
-        "preferred_contact": "phone",
-        "interest": "mainstream",
-        "household": {"adults": 2, "children": 0, "spare_bedroom": True},
-        "consent": {"privacy_notice": True, "keep_in_touch": True},
-    }
-    return dict(EnquiryInSchema().load(raw))
-
-
-def wait(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
+    return enquiry_body(i, POSTCODES[i % len(POSTCODES)])
 
 
 def main() -> None:
@@ -73,80 +49,28 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
+    with bench_services(args.backend, "hub-bench-") as services:
+        run(args, services.url, services.redis_url)
 
+
+def run(args: argparse.Namespace, url: str, redis_url: str) -> None:
     from redis import Redis
-
-    from hub.embedded.redis_server import EmbeddedRedis
-
-    tmp = Path(tempfile.mkdtemp(prefix="hub-bench-"))
-    redis = EmbeddedRedis(tmp / "redis")
-    redis.start()
-    drop = None
-    if args.backend == "sqlite":
-        url = f"sqlite:///{tmp / 'bench.db'}"
-    else:
-        import psycopg
-
-        name = f"hub_bench_{secrets.token_hex(3)}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-
-        def drop() -> None:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    env = {
-        "HUB_DATABASE_URL": url,
-        "HUB_REDIS_URL": redis.url,
-        "HUB_DATA_DIR": str(tmp),
-        "HUB_GEO_DIR": os.environ.get("HUB_GEO_DIR", str(REPO / ".cache" / "geo")),
-        "HUB_OUTBOX_STALE_SECONDS": "600",
-    }
-    os.environ.update(env)
     from sqlalchemy import func, select
 
     from hub.enquiries.models import Enquiry
-    from hub.geo import ensure_default_geography
     from hub.intake.submit import submit_enquiry
     from hub.platform.db import Database
-    from hub.platform.migrate import upgrade
     from hub.platform.outbox import OutboxEntry, publish_entry
 
-    ensure_default_geography()
-    upgrade(url)
     db = Database(url)  # publishes after each commit, as the API does
     held: list[OutboxEntry] = []
     storing_db = Database(url, publisher=held.append)  # stores now, publishes in the burst
-    broker = Redis.from_url(redis.url)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers.celery_app",
-            "worker",
-            "-Q",
-            "routing,delivery,maintenance",
-            "-c",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--include",
-            "bench.noop_tasks",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=REPO,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    broker = Redis.from_url(redis_url)
+    worker = celery_worker(include=("bench.noop_tasks",))
     try:
         from celery import Celery
 
-        sender = Celery("bench", broker=redis.url, set_as_current=False)
+        sender = Celery("bench", broker=redis_url, set_as_current=False)
         # Warm the worker (imports, geography load) before anything is timed.
         sender.send_task("bench.noop", args=[0], queue="routing")
         if not wait(lambda: int(broker.get("bench:noop") or 0) >= 1, 60):
@@ -231,12 +155,8 @@ def main() -> None:
             f"{len(latencies)}/{count} routed)"
         )
     finally:
-        worker.terminate()
-        worker.wait()
+        stop([worker])
         db.dispose()
-        redis.stop()
-        if drop is not None:
-            drop()
 
 
 if __name__ == "__main__":

@@ -31,12 +31,16 @@ def find_delivery_body_name(text: str) -> str | None:
     return None
 
 
+def scope_authorities(scope: TokenScope, value: str | None, at: datetime) -> frozenset[str]:
+    """The councils a scope sees at ``at``: its council, its delivery body's, or none (the hub)."""
+    if scope is TokenScope.AUTHORITY:
+        return frozenset({value or ""})
+    if scope is TokenScope.DELIVERY_BODY:
+        return delivery_body_authorities(value or "", at)
+    return frozenset()
+
+
 def caller_for(token: ApiToken, at: datetime) -> Caller:
     scope = TokenScope(token.scope)
-    if scope is TokenScope.AUTHORITY:
-        codes = frozenset({token.scope_value or ""})
-    elif scope is TokenScope.DELIVERY_BODY:
-        codes = delivery_body_authorities(token.scope_value or "", at)
-    else:
-        codes = frozenset()
+    codes = scope_authorities(scope, token.scope_value, at)
     return Caller(token.id, scope, token.scope_value, codes)

@@ -54,19 +54,7 @@ def add_webhook(
     except UnsafeTargetError as exc:
         raise SubscriptionError(str(exc)) from exc
     secret = new_signing_secret()
-    with db.transaction() as session:
-        sub = Subscription(
-            kind=str(SubscriberKind.WEBHOOK),
-            scope=str(owner.scope),
-            scope_value=owner.value,
-            target=url,
-            events=_events(events),
-            secret=secret,
-            status=str(SubscriptionStatus.ACTIVE),
-            created_at=utcnow(),
-            consecutive_failures=0,
-        )
-        session.add(sub)
+    sub = _add_subscription(db, SubscriberKind.WEBHOOK, owner, url, events, secret=secret)
     return NewWebhook(sub, secret)
 
 
@@ -79,13 +67,27 @@ def add_mailbox(
         Email()(normalised)
     except ValidationError as exc:
         raise SubscriptionError(f"{address!r} is not an e-mail address") from exc
+    return _add_subscription(db, SubscriberKind.MAILBOX, owner, normalised, events)
+
+
+def _add_subscription(
+    db: Database,
+    kind: SubscriberKind,
+    owner: TokenScopeChoice,
+    target: str,
+    events: Sequence[str],
+    *,
+    secret: str | None = None,
+) -> Subscription:
+    """Store an active subscription of ``kind`` for ``owner`` (unknown events refused)."""
     with db.transaction() as session:
         sub = Subscription(
-            kind=str(SubscriberKind.MAILBOX),
+            kind=str(kind),
             scope=str(owner.scope),
             scope_value=owner.value,
-            target=normalised,
+            target=target,
             events=_events(events),
+            secret=secret,
             status=str(SubscriptionStatus.ACTIVE),
             created_at=utcnow(),
             consecutive_failures=0,

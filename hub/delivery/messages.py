@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from hub.geo import find_authority
+from hub.geo import find_authority_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +19,7 @@ class MailMessage:
 
 
 def _council(code: Any) -> str:
-    found = find_authority(str(code)) if code else None
-    return found.name if found is not None else (str(code) if code else "the hub")
+    return find_authority_name(code) or (str(code) if code else "the hub")
 
 
 # People open the hub's pages, programs its API: an e-mail links the page that shows what the

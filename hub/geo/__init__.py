@@ -2,12 +2,17 @@
 
 The router calls :func:`resolve_postcode`; the intake API validates with
 :func:`normalise_postcode`; rules and preferences use :func:`list_authorities` and
-:func:`find_authority`.
+:func:`find_authority` (:func:`find_authority_name` for a code shown to people).
 """
 
 from __future__ import annotations
 
-from hub.geo.authorities import AuthorityInfo, find_authority, list_authorities
+from hub.geo.authorities import (
+    AuthorityInfo,
+    find_authority,
+    find_authority_name,
+    list_authorities,
+)
 from hub.geo.normalise import PostcodeFormatError, normalise_postcode
 from hub.geo.resolver import (
     active_geography_version,
@@ -26,6 +31,7 @@ __all__ = [
     "active_geography_version",
     "ensure_default_geography",
     "find_authority",
+    "find_authority_name",
     "list_authorities",
     "normalise_postcode",
     "resolve_postcode",

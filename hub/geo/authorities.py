@@ -170,3 +170,9 @@ def find_authority(code_or_name: str) -> AuthorityInfo | None:
     if not key:
         return None
     return _by_name().get(key)
+
+
+def find_authority_name(code: object) -> str | None:
+    """The ONS name of the authority a GSS code (or a name) stands for; None when none does."""
+    found = find_authority(str(code)) if code else None
+    return found.name if found is not None else None

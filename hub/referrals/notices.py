@@ -17,7 +17,7 @@ from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.enquiries.models import Enquiry
-from hub.geo import find_authority
+from hub.geo import find_authority_name
 from hub.platform.db import Database
 from hub.referrals.models import RoutingDecisionRecord
 from hub.routing import DecisionOutcome
@@ -71,7 +71,7 @@ def list_home_council_notices(
                 "received_at": row.created_at,
                 "home_council_code": row.home_council_code,
                 "routed_to_code": row.authority_code,
-                "routed_to_name": _name_of(row.authority_code),
+                "routed_to_name": find_authority_name(row.authority_code),
                 "decided_at": row.decided_at,
             }
             for row in rows
@@ -84,8 +84,3 @@ def list_home_council_notices(
             detail={"references": [item["reference"] for item in items]},
         )
     return {"items": items}
-
-
-def _name_of(code: str) -> str | None:
-    found = find_authority(code)
-    return found.name if found is not None else None

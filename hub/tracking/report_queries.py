@@ -56,15 +56,24 @@ def label(value: Any) -> str:
 
 
 def group_key(session: Session, by: GroupBy, cohort_column: Any) -> ColumnElement[Any]:
+    """Enquiries grouped by their council, cluster or campaign, or by ``cohort_column``'s month."""
+    return _key(session, by, Enquiry.authority_code, Enquiry.cluster, cohort_column)
+
+
+def _key(
+    session: Session, by: GroupBy, council: Any, cluster: Any, month_of: Any
+) -> ColumnElement[Any]:
+    """The grouping expression: council or cluster (from the columns given), the enquiry's
+    campaign, or the month of ``month_of`` (UTC; text 'YYYY-MM' on SQLite)."""
     if by is GroupBy.COUNCIL:
-        return func.coalesce(Enquiry.authority_code, NO_VALUE)
+        return func.coalesce(council, NO_VALUE)
     if by is GroupBy.CLUSTER:
-        return func.coalesce(Enquiry.cluster, NO_VALUE)
+        return func.coalesce(cluster, NO_VALUE)
     if by is GroupBy.CAMPAIGN:
         return func.coalesce(Enquiry.campaign["utm_campaign"].as_string(), NO_VALUE)
     if _is_postgresql(session):
-        return func.date_trunc("month", func.timezone("UTC", cohort_column))
-    return func.substr(cohort_column, 1, 7)
+        return func.date_trunc("month", func.timezone("UTC", month_of))
+    return func.substr(month_of, 1, 7)
 
 
 def _in_scope(query: Any, scope: Collection[str] | None) -> Any:
@@ -140,15 +149,9 @@ BUCKETS = (
 def clock_key(session: Session, by: GroupBy) -> ColumnElement[Any]:
     """Clocks are grouped by the council that held the referral when the clock started (its
     own columns: no join with the enquiries), or by the enquiry's campaign."""
-    if by is GroupBy.COUNCIL:
-        return func.coalesce(JourneyClock.authority_code, NO_VALUE)
-    if by is GroupBy.CLUSTER:
-        return func.coalesce(JourneyClock.cluster, NO_VALUE)
-    if by is GroupBy.CAMPAIGN:
-        return func.coalesce(Enquiry.campaign["utm_campaign"].as_string(), NO_VALUE)
-    if _is_postgresql(session):
-        return func.date_trunc("month", func.timezone("UTC", JourneyClock.started_at))
-    return func.substr(JourneyClock.started_at, 1, 7)
+    return _key(
+        session, by, JourneyClock.authority_code, JourneyClock.cluster, JourneyClock.started_at
+    )
 
 
 def clock_rows(

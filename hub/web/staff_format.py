@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from hub.geo import find_authority
+from hub.geo import find_authority_name
 from hub.tracking.calendar import ENGLAND
 
 
@@ -81,8 +81,8 @@ def enquirer_rows(personal: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def council_name(code: object) -> str:
-    found = find_authority(str(code)) if code else None
-    return found.name if found is not None else str(code or "")
+    """A council's name for its code; the code itself (or nothing) when it names no council."""
+    return find_authority_name(code) or str(code or "")
 
 
 def register_staff_format(app: Flask) -> None:

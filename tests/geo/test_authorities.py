@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.geo import find_authority, list_authorities
+from hub.geo import find_authority, find_authority_name, list_authorities
 
 
 def test_england_has_153_authorities() -> None:
@@ -71,3 +71,16 @@ def test_finds_authority_by_code_or_name(text: str, code: str) -> None:
 @pytest.mark.parametrize("text", ["", "Council", "Narnia", "London", "W06000015", "x" * 10_000])
 def test_unknown_names_find_nothing(text: str) -> None:
     assert find_authority(text) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("E10000016", "Kent"), ("e06000023", "Bristol, City of"), ("Kent County Council", "Kent")],
+)
+def test_authority_name_for_a_code(code: str, name: str) -> None:
+    assert find_authority_name(code) == name
+
+
+@pytest.mark.parametrize("code", [None, "", "E99999999", "Narnia"])
+def test_no_authority_name_for_no_code_or_an_unknown_one(code: str | None) -> None:
+    assert find_authority_name(code) is None
