@@ -27,7 +27,7 @@ from config.settings import load_settings, override_settings
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.messages import compose_message, page_link
 from hub.delivery.send_delivery import SendOutcome
-from tests.delivery.capture import record_sent
+from tests.delivery.capture import record_mail, record_notify_request
 from tests.delivery.support import attempt_due, deliveries, mailbox
 from tests.support.council import KENT
 
@@ -44,7 +44,7 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        record_sent(envelope.content)
+        record_mail(envelope.content)
         self.messages.append(envelope.content)
         return "250 Message accepted"
 
@@ -214,7 +214,7 @@ class NotifyStandIn:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers["content-length"]))
-                record_sent(raw)
+                record_notify_request(raw)
                 stand_in.requests.append(
                     {
                         "path": self.path,
