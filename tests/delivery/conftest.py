@@ -10,6 +10,7 @@ import pytest
 from config.settings import Settings, load_settings, override_settings
 from tests.delivery.capture import leaks, record_mail
 from tests.delivery.receiver import Receiver, running_receiver
+from tests.delivery.smtp_sink import SmtpSink, running_smtp_sink
 
 # Retries at once (scale 0) unless a test says otherwise; a short lease for the drills.
 DELIVERY_ENV = {
@@ -35,6 +36,13 @@ def settings(delivery_env: dict[str, str]) -> Iterator[Settings]:
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     with running_receiver() as found:
+        yield found
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[SmtpSink, int]]:
+    """A loopback SMTP server: (the sink, its port)."""
+    with running_smtp_sink() as found:
         yield found
 
 
