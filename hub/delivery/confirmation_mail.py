@@ -85,7 +85,11 @@ def compose_confirmation(message_id: str, to: str, payload: dict[str, Any]) -> M
     )
     if outcome.status is OutcomeStatus.SIGNPOSTED:
         subject, next_steps = _signposted(outcome)
-        paragraphs = [f"Your reference is {outcome.reference}.", *next_steps]
+        paragraphs = [
+            "Thank you for asking about fostering.",
+            f"Your reference is {outcome.reference}.",
+            *next_steps,
+        ]
     else:
         subject, next_steps = (
             _routed(outcome) if outcome.status is OutcomeStatus.ROUTED else _triage(outcome)
