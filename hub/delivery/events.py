@@ -8,14 +8,15 @@ Each row gets an outbox message, so a send task is published once the caller com
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config.settings import get_settings
-from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind
+from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
 from hub.delivery.queries import list_subscriptions_for_event
 from hub.platform.models import table_of, utcnow
 from hub.platform.outbox import add_outbox_message
@@ -75,6 +76,32 @@ def emit_event(
     }
     body.update(data or {})
     payload = {"type": str(event_type), "timestamp": now.isoformat(), "data": body}
+    return write_deliveries(
+        session,
+        subscriptions,
+        str(event_type),
+        event_key=event_key,
+        payload=payload,
+        reference=reference,
+        authority_code=authority_code,
+    )
+
+
+def write_deliveries(
+    session: Session,
+    subscriptions: Sequence[Subscription],
+    event_type: str,
+    *,
+    event_key: str,
+    payload: dict[str, Any],
+    reference: str | None,
+    authority_code: str | None,
+) -> int:
+    """One pending delivery row (and its outbox message) per subscriber; return how many.
+
+    Keyed by (event_key, subscriber): a key a subscriber already has writes nothing.
+    """
+    now = utcnow()
     insert = (
         postgresql.insert(table_of(Delivery))
         if session.get_bind().dialect.name == "postgresql"
@@ -85,7 +112,7 @@ def emit_event(
         statement = (
             insert.values(
                 subscription_id=sub.id,
-                event_type=str(event_type),
+                event_type=event_type,
                 event_key=event_key,
                 webhook_id=new_webhook_id(),
                 payload=payload,

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
@@ -22,6 +22,9 @@ from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
 class SubscriberKind(StrEnum):
     WEBHOOK = "webhook"
     MAILBOX = "mailbox"
+    # The one subscription for e-mails to enquirers: each delivery's address is read from its
+    # enquiry at send time, never stored here (hub.delivery.confirmation).
+    ENQUIRER = "enquirer"
 
 
 class SubscriptionStatus(StrEnum):
@@ -40,13 +43,24 @@ class Subscription(Base):
     """A webhook URL or a mailbox of a council, a delivery body, or the hub's operators."""
 
     __tablename__ = "delivery_subscriptions"
+    # At most one enquirer subscription, so concurrent first routings share it.
+    __table_args__ = (
+        Index(
+            "uq_delivery_subscriptions_enquirer",
+            "kind",
+            unique=True,
+            postgresql_where=text("kind = 'enquirer'"),
+            sqlite_where=text("kind = 'enquirer'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(10))
     # The same scopes as API tokens (hub.access.models.TokenScope): authority, delivery_body, hub.
     scope: Mapped[str] = mapped_column(String(20), index=True)
     scope_value: Mapped[str | None] = mapped_column(String(120))
-    # A webhook URL or a team mailbox's address (a council's, never an enquirer's).
+    # A webhook URL or a team mailbox's address (a council's, never an enquirer's: the
+    # enquirer subscription's target only says where the address is read from).
     target: Mapped[str] = mapped_column(String(2000))
     # Event types this subscription receives; empty means every type.
     events: Mapped[list[str]] = mapped_column(JSON, default=list)

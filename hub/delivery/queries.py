@@ -6,11 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub.access.models import TokenScope
-from hub.delivery.models import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
-from hub.platform.models import utcnow
+from hub.delivery.models import (
+    Delivery,
+    DeliveryStatus,
+    SubscriberKind,
+    Subscription,
+    SubscriptionStatus,
+)
+from hub.platform.models import table_of, utcnow
 from hub.routing import get_active_rules
 from hub.routing.engine import local_day
 
@@ -162,3 +169,30 @@ def list_owned_subscriptions(
     """One owner's subscriptions (a council's webhooks and mailboxes), oldest first."""
     query = select(Subscription).where(*owned_by(*owner))  # type: ignore[arg-type]
     return session.scalars(query.order_by(Subscription.id)).all()
+
+
+def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscription:
+    """The one subscription for e-mails to enquirers, made on first use (a unique index
+    keeps it one when two transactions make it at once)."""
+    enquirer = str(SubscriberKind.ENQUIRER)
+    found = session.scalar(select(Subscription).where(Subscription.kind == enquirer))
+    if found is not None:
+        return found
+    insert = (
+        postgresql.insert(table_of(Subscription))
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(table_of(Subscription))
+    )
+    session.execute(
+        insert.values(
+            kind=enquirer,
+            scope=enquirer,
+            scope_value=None,
+            target=target,
+            events=[],
+            status=str(SubscriptionStatus.ACTIVE),
+            created_at=utcnow(),
+            consecutive_failures=0,
+        ).on_conflict_do_nothing(index_elements=["kind"], index_where=Subscription.kind == enquirer)
+    )
+    return session.scalars(select(Subscription).where(Subscription.kind == enquirer)).one()

@@ -18,6 +18,8 @@ import structlog
 
 from config.settings import Settings, get_settings
 from hub.delivery.attempts import AttemptOutcome, AttemptResult, next_attempt_at
+from hub.delivery.confirmation import find_enquirer_address
+from hub.delivery.confirmation_mail import compose_confirmation
 from hub.delivery.mail_transports import send_mail
 from hub.delivery.messages import compose_message
 from hub.delivery.metrics import DELIVERY_ATTEMPT_SECONDS, DELIVERY_ATTEMPTS
@@ -124,6 +126,14 @@ def _claim(
         if not may_probe(sub, now, timedelta(seconds=settings.delivery_probe_seconds)):
             delivery.published_at = None  # held back: the sweep offers it again later
             return None
+        target = sub.target
+        if sub.kind == SubscriberKind.ENQUIRER:
+            # Read now, held only in memory for this attempt: never written to the row.
+            address = find_enquirer_address(session, delivery.reference)
+            if address is None:
+                _finish(delivery, DeliveryStatus.FAILED, now, error="the enquiry has no address")
+                return None
+            target = address
         if sub.failing_since is not None:
             sub.last_probe_at = now
         delivery.attempts += 1
@@ -133,7 +143,7 @@ def _claim(
             delivery.id,
             delivery.attempts,
             SubscriberKind(sub.kind),
-            sub.target,
+            target,
             signing_secrets(sub, now),
             delivery.webhook_id,
             dict(delivery.payload),
@@ -151,7 +161,11 @@ def _attempt(settings: Settings, claim: _Claim, now: datetime, resolver: Resolve
             now,
             resolver=resolver,
         )
-    return send_mail(settings, compose_message(claim.webhook_id, claim.target, claim.payload))
+    if claim.kind is SubscriberKind.ENQUIRER:
+        message = compose_confirmation(claim.webhook_id, claim.target, claim.payload)
+    else:
+        message = compose_message(claim.webhook_id, claim.target, claim.payload)
+    return send_mail(settings, message)
 
 
 def _finish(

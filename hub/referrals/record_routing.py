@@ -3,7 +3,8 @@
 ``record_routing`` moves the enquiry through its own state machine and writes, in the
 caller's transaction, the decision (with its trace), the journey event, the audit rows and the
 outbox messages the change needs. Whatever must follow a handover (a signed webhook to the
-receiving council, a notice to the home council, a clock starting) is added here, once.
+receiving council, a notice to the home council, a clock starting, the enquirer's confirmation
+e-mail at the first decision) is added here, once.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from sqlalchemy.orm import Session
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
+from hub.delivery.confirmation import emit_confirmation
 from hub.delivery.events import EventType, emit_event
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.referrals.enquirer_outcome import outcome_of
 from hub.referrals.models import RoutingDecisionRecord
 from hub.routing import DecisionOutcome, RoutingDecision
 
@@ -47,6 +50,7 @@ def record_routing(
 ) -> RoutingDecisionRecord:
     """Apply ``decision`` to ``enquiry`` and record it; raises InvalidTransitionError."""
     previous = enquiry.authority_code
+    first_decision = enquiry.status == EnquiryStatus.RECEIVED
     enquiry.move_to(EnquiryStatus(decision.outcome), ctx.now)
     if decision.outcome is DecisionOutcome.ROUTED:
         assert decision.authority is not None
@@ -79,6 +83,10 @@ def record_routing(
     session.add(record)
     session.flush()  # the record's id keys the events below
     _emit_events(session, enquiry, record, handover, previous)
+    if first_decision:
+        # The enquirer hears once, of the first decision: a later council (after triage, a
+        # transfer) contacts them itself, and a second e-mail would be a second promise.
+        emit_confirmation(session, enquiry, outcome_of(enquiry, record))
     session.add(
         JourneyEvent(
             enquiry_id=enquiry.id,

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings, load_settings, override_settings
-from tests.delivery.capture import leaks, record_sent
+from tests.delivery.capture import leaks, record_mail
 from tests.delivery.receiver import Receiver, running_receiver
+from tests.delivery.smtp_sink import SmtpSink, running_smtp_sink
 
 # Retries at once (scale 0) unless a test says otherwise; a short lease for the drills.
 DELIVERY_ENV = {
@@ -38,12 +39,20 @@ def receiver() -> Iterator[Receiver]:
         yield found
 
 
+@pytest.fixture
+def smtp() -> Iterator[tuple[SmtpSink, int]]:
+    """A loopback SMTP server: (the sink, its port)."""
+    with running_smtp_sink() as found:
+        yield found
+
+
 @pytest.fixture(autouse=True)
 def no_personal_data_is_sent(delivery_env: dict[str, str]) -> Iterator[None]:
-    """After every delivery test: nothing any receiver or mailbox got names an enquirer."""
+    """After every delivery test: nothing any receiver or mailbox got names an enquirer (an
+    enquirer's own confirmation is addressed to them, and says nothing else of them)."""
     yield
     mail = Path(delivery_env["HUB_DATA_DIR"]) / "mail"
     if mail.is_dir():
         for path in mail.glob("*.eml"):
-            record_sent(path.read_bytes())
+            record_mail(path.read_bytes())
     assert leaks() == []

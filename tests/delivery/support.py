@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from hub.access.manage_tokens import resolve_token_scope
+from hub.delivery.confirmation import EnquirerEvent
 from hub.delivery.manage_subscriptions import NewWebhook, add_mailbox, add_webhook
 from hub.delivery.models import Delivery, Subscription
 from hub.delivery.send_delivery import SendOutcome, send_delivery
@@ -20,6 +21,9 @@ from tests.intake.factories import enquiry_body
 from tests.support.council import enquiry_id_of
 
 _serial = itertools.count(1)
+
+# Deliveries to councils and operators: leaves out each enquirer's own confirmation e-mail.
+NOT_TO_ENQUIRERS = Delivery.event_type != str(EnquirerEvent.CONFIRMED)
 
 
 def person(**overrides: Any) -> dict[str, Any]:

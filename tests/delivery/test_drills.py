@@ -17,7 +17,7 @@ from hub.platform.outbox import publisher_for
 from hub.platform.queues import Queue
 from hub.referrals.route_enquiry import route_enquiry
 from tests.delivery.receiver import Reply
-from tests.delivery.support import deliveries, person, webhook
+from tests.delivery.support import NOT_TO_ENQUIRERS, deliveries, person, webhook
 from tests.support.council import KENT, enquiry_id_of
 from tests.support.processes import CeleryProcess, broker_idle, redeliver_expired, wait_for
 
@@ -58,6 +58,27 @@ def test_a_posted_enquiry_reaches_the_councils_webhook_through_the_worker(
         reference = client.post("/v1/enquiries", json=person()).get_json()["reference"]
         (got,) = receiver.wait_for_count(1)
         assert got.verified and got.payload["data"]["reference"] == reference
+        wait_for(
+            lambda: deliveries(db, NOT_TO_ENQUIRERS)[0].status == "delivered",
+            20,
+            lambda: _logs(worker),
+        )
+    finally:
+        worker.stop()
+
+
+def test_a_posted_enquiry_gets_its_confirmation_email_through_the_worker(
+    client, db, drill_env, clean_broker, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    worker = CeleryProcess("worker", drill_env, tmp_path / "worker.log")
+    body = person()
+    mail = Path(drill_env["HUB_DATA_DIR"]) / "mail"
+    try:
+        worker.wait_ready()
+        reference = client.post("/v1/enquiries", json=body).get_json()["reference"]
+        wait_for(lambda: len(list(mail.glob("*.eml"))) == 1, 20, lambda: _logs(worker))
+        (written,) = (path.read_text() for path in mail.glob("*.eml"))
+        assert f"To: {body['email']}" in written and f"Your reference is {reference}." in written
         wait_for(lambda: deliveries(db)[0].status == "delivered", 20, lambda: _logs(worker))
     finally:
         worker.stop()
@@ -82,7 +103,11 @@ def test_a_worker_killed_mid_send_delivers_once_more_with_the_same_webhook_id(
         second.wait_ready()
         received = receiver.wait_for_count(2, timeout=60)
         assert received[0].webhook_id == received[1].webhook_id
-        wait_for(lambda: deliveries(db)[0].status == "delivered", 20, lambda: _logs(second))
+        wait_for(
+            lambda: deliveries(db, NOT_TO_ENQUIRERS)[0].status == "delivered",
+            20,
+            lambda: _logs(second),
+        )
         # The killed worker's message comes back once the visibility timeout passes: it finds
         # the delivery done and sends nothing.
         wait_for(
@@ -141,13 +166,18 @@ def test_redis_down_while_a_referral_is_routed_is_delivered_when_it_is_back(
             route_enquiry(routing_db, enquiry_id_of(db, reference))
         finally:
             routing_db.dispose()
-        (row,) = deliveries(db)
+        (row,) = deliveries(db, NOT_TO_ENQUIRERS)
         assert row.status == "pending" and receiver.received == []
+        assert len(deliveries(db)) == 2  # the enquirer's confirmation waits too
         revived = EmbeddedRedis(tmp_path / "redis", port=redis.port, password=redis.password)
         revived.start()
         (got,) = receiver.wait_for_count(1, timeout=90)
         assert got.verified and got.payload["data"]["reference"] == reference
-        wait_for(lambda: deliveries(db)[0].status == "delivered", 30, lambda: _logs(worker, beat))
+        wait_for(
+            lambda: [d.status for d in deliveries(db)] == ["delivered", "delivered"],  # both
+            30,
+            lambda: _logs(worker, beat),
+        )
     finally:
         worker.stop()
         beat.stop()

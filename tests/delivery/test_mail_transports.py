@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import socket
 import ssl
 import threading
 import uuid
@@ -17,7 +16,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -27,54 +25,10 @@ from config.settings import load_settings, override_settings
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.messages import compose_message, page_link
 from hub.delivery.send_delivery import SendOutcome
-from tests.delivery.capture import record_sent
+from tests.delivery.capture import record_notify_request
+from tests.delivery.smtp_sink import SmtpSink, authenticator, free_port
 from tests.delivery.support import attempt_due, deliveries, mailbox
 from tests.support.council import KENT
-
-
-class SmtpSink:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.refuse_with: str | None = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
-        if self.refuse_with:
-            return self.refuse_with
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        record_sent(envelope.content)
-        self.messages.append(envelope.content)
-        return "250 Message accepted"
-
-
-def _authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        b"hub",
-        b"s3cret",
-    )
-    return AuthResult(success=ok)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:  # the controller needs its port named up front
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[SmtpSink, int]]:
-    sink = SmtpSink()
-    port = _free_port()
-    controller = Controller(
-        sink, hostname="127.0.0.1", port=port, authenticator=_authenticator, auth_require_tls=False
-    )
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
 
 
 def _event(db) -> None:  # type: ignore[no-untyped-def]
@@ -167,14 +121,14 @@ def test_smtp_upgrades_with_starttls_and_verifies_the_relay(db, delivery_env, tm
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
     sink = SmtpSink()
-    port = _free_port()
+    port = free_port()
     controller = Controller(
         sink,
         hostname="127.0.0.1",
         port=port,
         tls_context=server_tls,
         require_starttls=True,
-        authenticator=_authenticator,
+        authenticator=authenticator,
     )
     controller.start()
     env = {
@@ -214,7 +168,7 @@ class NotifyStandIn:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers["content-length"]))
-                record_sent(raw)
+                record_notify_request(raw)
                 stand_in.requests.append(
                     {
                         "path": self.path,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hub.delivery.confirmation_mail import SUBJECT_START
 from hub.delivery.events import EventType, emit_event
 from tests.delivery import capture
 from tests.delivery.support import attempt_due, mailbox, routed_person, webhook
@@ -51,8 +52,10 @@ def test_every_payload_and_message_is_free_of_the_enquirers_details(
             data={"count": 3},
         )
     attempt_due(db, rounds=3)
+    confirmations = 0
     for path in (Path(settings.data_dir) / "mail").glob("*.eml"):
-        capture.record_sent(path.read_bytes())
+        capture.record_mail(path.read_bytes())
+        confirmations += f"Subject: {SUBJECT_START}" in path.read_text()
     types = {r.payload["type"] for r in receiver.received}
     assert types == {
         "referral.routed",
@@ -63,6 +66,7 @@ def test_every_payload_and_message_is_free_of_the_enquirers_details(
         "follow_up.due",
     }
     assert len(capture.SENT) - sent_before >= 2 * len(receiver.received)  # webhooks and mail
+    assert confirmations == 4  # one to each enquirer, each addressed to them alone
     assert capture.personal_values()
     assert capture.leaks() == []
 
@@ -75,3 +79,32 @@ def test_the_check_finds_a_name_if_one_ever_leaks() -> None:
         assert [value for value, _ in capture.leaks()] == ["ottoline"]
     finally:
         capture.SENT.remove(probe)
+
+
+def _eml(to: str, subject: str, body: str) -> bytes:
+    return f"To: {to}\nSubject: {subject}\n\n{body}\n".encode()
+
+
+def _leaked_values(raw: bytes) -> list[str]:
+    before = len(capture.SENT)
+    capture.record_mail(raw)
+    try:
+        return sorted({value for value, _ in capture.leaks()})
+    finally:
+        del capture.SENT[before:]
+
+
+def test_an_enquirers_confirmation_may_name_only_its_own_recipient() -> None:
+    capture.record_submitted({"given_name": "Perpetua", "email": "perpetua@example.org"})
+    confirmation = "Your fostering enquiry FE-ABCD2345 has gone to Kent council"
+    assert _leaked_values(_eml("perpetua@example.org", confirmation, "Thank you.")) == []
+    # The exemption is the To header of a confirmation, nothing more:
+    assert _leaked_values(_eml("perpetua@example.org", confirmation, "Dear Perpetua")) == [
+        "perpetua"
+    ]
+    council_mail = "New fostering enquiry FE-ABCD2345 for Kent"
+    assert _leaked_values(_eml("perpetua@example.org", council_mail, "Open it.")) == [
+        "perpetua",
+        "perpetua@example.org",
+    ]
+    assert _leaked_values(_eml("team@kent.example.gov.uk", council_mail, "perpetua@example.org"))

@@ -58,7 +58,7 @@ def test_routing_completes_the_outbox_row_intake_stored(client, db) -> None:  # 
     assert enquiry_id is not None
     route_enquiry(db, enquiry_id, outbox_id)
     with db.sessions() as s:
-        assert s.scalars(select(OutboxMessage.completed_at)).one() is not None
+        assert s.get(OutboxMessage, outbox_id).completed_at is not None
 
 
 def test_welsh_postcode_is_signposted_and_unknown_goes_to_triage(db, geography) -> None:  # type: ignore[no-untyped-def]

@@ -96,7 +96,7 @@ def test_the_dashboard_shows_what_waits_where(client, db, broker, hub_settings) 
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
     assert figure(html, "queue-routing") == "4"
-    assert figure(html, "queue-delivery") == "0"
+    assert figure(html, "queue-delivery") == "1"  # the triaged enquirer's confirmation e-mail
     assert figure(html, "received") == "2"
     assert figure(html, "oldest-received") == "42 minutes"
     assert figure(html, "outbox-unpublished") == "1"
@@ -121,7 +121,8 @@ def test_the_gauges_on_metrics_match_the_dashboard(client, db, broker, hub_setti
         assert gauges[("hub_queue_messages", (("queue", str(queue)),))] == float(
             figure(html, f"queue-{queue}")
         )
-    assert gauges[("hub_queue_messages", (("queue", "delivery"),))] == 1.0
+    # The one published above and the two triaged enquirers' confirmation e-mails.
+    assert gauges[("hub_queue_messages", (("queue", "delivery"),))] == 3.0
     assert gauges[("hub_broker_up", ())] == 1.0
     assert gauges[("hub_triage_enquiries", ())] == float(figure(html, "triage")) == 2.0
     assert gauges[("hub_enquiries_received_waiting", ())] == float(figure(html, "received"))

@@ -1,0 +1,80 @@
+"""The enquirer's confirmation e-mail: one delivery per enquiry, the address read at send time.
+
+The e-mail goes through the same delivery rows as council mail (retries with backoff, dead
+letters, replay, the lease that survives a killed worker), to the one subscription of kind
+``enquirer``. Its row holds the reference and the facts the enquirer is given, never the
+address: the sender reads that from the (encrypted) enquiry when it makes an attempt, so an
+enquiry anonymised meanwhile is not e-mailed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from config.settings import get_settings
+from hub.delivery.events import write_deliveries
+from hub.delivery.models import SubscriptionStatus
+from hub.delivery.queries import find_or_add_enquirer_subscription
+from hub.enquiries.models import Enquiry
+from hub.enquiries.outcome import EnquirerOutcome, OutcomeStatus
+from hub.enquiries.queries import find_enquiry_by_reference
+from hub.platform.models import utcnow
+
+# What the enquirer subscription shows as its target (lists, the operators' pages).
+ENQUIRER_TARGET = "each enquirer's own address, read from the enquiry when sent"
+
+
+class EnquirerEvent(StrEnum):
+    """Mail to the enquirer. Not an ``EventType``: councils cannot subscribe to it."""
+
+    CONFIRMED = "enquiry.confirmed"
+
+
+def enquirer_address(enquiry: Enquiry) -> str | None:
+    """The address the enquirer gave, or None (none given, or anonymised since)."""
+    personal = enquiry.personal or {}
+    address = personal.get("email")
+    if personal.get("anonymised") or not isinstance(address, str) or not address.strip():
+        return None
+    return address.strip()
+
+
+def find_enquirer_address(session: Session, reference: str | None) -> str | None:
+    enquiry = find_enquiry_by_reference(session, reference) if reference else None
+    return enquirer_address(enquiry) if enquiry is not None else None
+
+
+def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutcome) -> int:
+    """Write the enquiry's confirmation delivery in the caller's transaction; return 1 or 0.
+
+    Nothing is written before a decision, for an enquiry without an e-mail address, when an
+    operator disabled the enquirer subscription, or when this enquiry has had its e-mail
+    (the key is the enquiry: one confirmation, whatever happens to it later).
+    """
+    if outcome.status is OutcomeStatus.RECEIVED or enquirer_address(enquiry) is None:
+        return 0
+    sub = find_or_add_enquirer_subscription(session, ENQUIRER_TARGET)
+    if sub.status != SubscriptionStatus.ACTIVE:
+        return 0
+    base = get_settings().public_base_url.rstrip("/")
+    payload = {
+        "type": str(EnquirerEvent.CONFIRMED),
+        "timestamp": utcnow().isoformat(),
+        "data": {
+            "reference": enquiry.reference,
+            "authority_code": enquiry.authority_code,
+            "url": f"{base}/privacy" if base else "/privacy",
+            "outcome": outcome.to_data(),
+        },
+    }
+    return write_deliveries(
+        session,
+        [sub],
+        str(EnquirerEvent.CONFIRMED),
+        event_key=f"{EnquirerEvent.CONFIRMED}:{enquiry.id}",
+        payload=payload,
+        reference=enquiry.reference,
+        authority_code=enquiry.authority_code,
+    )
