@@ -1,7 +1,7 @@
 """one delivery subscription for e-mails to enquirers (their confirmation)
 
 Revision ID: 0011_enquirer_confirmation
-Revises: 0009_staff
+Revises: 0010_staff_email_encrypted
 Create Date: 2026-12-02 07:00:00
 
 The enquirer's confirmation e-mail is a delivery like any other (retries, dead letters,
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_enquirer_confirmation"
-down_revision: str | None = "0009_staff"
+down_revision: str | None = "0010_staff_email_encrypted"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
