@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.settings import get_settings
 from hub.delivery.events import write_deliveries
-from hub.delivery.models import SubscriptionStatus
+from hub.delivery.models import Delivery, SubscriptionStatus
 from hub.delivery.queries import find_or_add_enquirer_subscription
 from hub.enquiries.models import Enquiry
 from hub.enquiries.outcome import EnquirerOutcome, OutcomeStatus
@@ -78,3 +79,9 @@ def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutco
         reference=enquiry.reference,
         authority_code=enquiry.authority_code,
     )
+
+
+def confirmation_written(session: Session, enquiry_id: int) -> bool:
+    """Whether the enquiry's confirmation e-mail is on its way (its delivery row exists)."""
+    key = f"{EnquirerEvent.CONFIRMED}:{enquiry_id}"
+    return session.scalar(select(Delivery.id).where(Delivery.event_key == key).limit(1)) is not None

@@ -31,7 +31,7 @@ from hub.platform.metrics import ENQUIRIES_REJECTED
 from hub.platform.rate_limit import form_page_limit, intake_limit
 from hub.web.drafts import load_answers, save_answers
 from hub.web.error_pages import render_error_page
-from hub.web.outcome import await_outcome
+from hub.web.outcome import await_outcome, is_emailed
 from hub.web.privacy import load_privacy_notice
 from hub.web.questions import (
     CONTACT_LABELS,
@@ -263,7 +263,8 @@ def confirmation() -> Any:
     outcome = await_outcome(get_db(), session.get(RECEIPT), wait_seconds=wait)
     if outcome is None:
         abort(404)
-    return render_template("confirmation.html", outcome=outcome)
+    emailed = is_emailed(get_db(), session.get(RECEIPT))
+    return render_template("confirmation.html", outcome=outcome, emailed=emailed)
 
 
 @bp.get("/privacy")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from hub.delivery.confirmation import confirmation_written
 from hub.enquiries.models import Enquiry
 from hub.enquiries.outcome import EnquirerOutcome, OutcomeStatus
 from hub.platform.db import Database
@@ -26,6 +27,16 @@ def find_outcome(db: Database, token: str | None) -> EnquirerOutcome | None:
         if enquiry is None:
             return None
         return find_enquirer_outcome(session, enquiry)
+
+
+def is_emailed(db: Database, token: str | None) -> bool:
+    """Whether the enquirer's confirmation e-mail is on its way (written with the decision),
+    so the page says so only when it is true."""
+    with db.sessions() as session:
+        draft = find_draft(session, token, now=utcnow())
+        if draft is None or draft.enquiry_id is None:
+            return False
+        return confirmation_written(session, draft.enquiry_id)
 
 
 def await_outcome(

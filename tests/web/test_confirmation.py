@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from hub.delivery.confirmation import ENQUIRER_TARGET
+from hub.delivery.models import SubscriptionStatus
+from hub.delivery.queries import find_or_add_enquirer_subscription
 from hub.enquiries.models import Enquiry
 from hub.referrals.route_enquiry import route_enquiry
 from hub.routing import get_active_rules
@@ -75,3 +78,21 @@ def test_triage_says_the_hub_will_check_and_names_no_council(client, db) -> None
     page = _confirmation(client)
     assert "needs to check which council" in page
     assert "working day" not in page and "Kent" not in page
+
+
+def test_it_says_an_email_is_on_its_way_only_once_one_is(client, db) -> None:  # type: ignore[no-untyped-def]
+    _send_from(client, db, "ME14 1XQ")
+    assert 'id="emailed"' not in _confirmation(client)  # not decided: no e-mail written yet
+    _route(db)
+    page = _confirmation(client)
+    assert "sending your reference and what happens next to the email address you gave" in page
+
+
+def test_no_email_line_when_operators_turned_the_enquirer_mail_off(client, db) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as s:
+        sub = find_or_add_enquirer_subscription(s, ENQUIRER_TARGET)
+        sub.status = str(SubscriptionStatus.DISABLED)
+    _send_from(client, db, "ME14 1XQ")
+    _route(db)
+    page = _confirmation(client)
+    assert "<strong>Kent</strong>" in page and 'id="emailed"' not in page
