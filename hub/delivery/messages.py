@@ -43,6 +43,22 @@ def page_link(url: str) -> str:
     return url
 
 
+# (subject, what to do) for a problem with the enquirers' confirmation e-mails.
+_ENQUIRER_MAIL_PROBLEMS = {
+    "delivery.failing": (
+        "Confirmation e-mails to enquirers are failing",
+        "They are queued and nothing is lost; the hub retries one at a time until the mail "
+        "relay takes them again. Check the hub's mail settings and the relay.",
+    ),
+    "delivery.refused": (
+        "An enquirer's confirmation e-mail (delivery {delivery_id}) was refused",
+        "The mail relay refused the address the enquirer gave (it may be mistyped), so the hub "
+        "will not retry it. The enquiry itself went on as usual, and the council has the "
+        "enquirer's phone number. Replay it only if the relay, not the address, was at fault.",
+    ),
+}
+
+
 def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
     """Subject and body for one event, from its payload (reference, council, link, counts)."""
     data: dict[str, Any] = payload.get("data", {})
@@ -81,9 +97,14 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
             "subscription), so the hub will not retry it. Check the receiver, then replay the "
             "delivery from the hub."
         ),
-    }.get(event_type)
-    if explain is not None:
-        body = f"{subject}. {explain}\n\n{url}\n"
+    }
+    explained = explain.get(event_type)
+    if data.get("kind") == "enquirer" and event_type in _ENQUIRER_MAIL_PROBLEMS:
+        # The enquirers' confirmations: the mail relay or the enquirer's address, not a council.
+        subject, explained = _ENQUIRER_MAIL_PROBLEMS[event_type]
+        subject = subject.format(delivery_id=data.get("delivery_id", ""))
+    if explained is not None:
+        body = f"{subject}. {explained}\n\n{url}\n"
     else:
         body = f"{subject}: open it in the hub.\n\n{url}\n" if url else f"{subject}.\n"
     return MailMessage(message_id, to, subject, body)

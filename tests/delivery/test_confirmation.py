@@ -24,7 +24,7 @@ from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.outbox_model import OutboxMessage
 from hub.referrals.route_enquiry import route_enquiry
-from tests.delivery.support import attempt_due, deliveries, person
+from tests.delivery.support import attempt_due, deliveries, mailbox, person
 from tests.enquiries.factories import EnquiryFactory
 from tests.support.council import KINGSTON, bearer, enquiry_id_of, token_for
 
@@ -152,6 +152,40 @@ def test_a_transport_failure_is_retried_and_the_email_arrives_once(
     assert message["To"] == body["email"] and reference in str(message["Subject"])
     assert message["Message-ID"] == f"<{row.webhook_id}@fostering-hub>"
     assert (row.status, row.attempts) == ("delivered", 2)
+
+
+def test_a_refused_address_is_not_retried_and_operators_are_told_what_it_means(
+    db, client, delivery_env, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    sink, port = smtp
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "smtp",
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(port),
+        "HUB_SMTP_STARTTLS": "false",
+    }
+    with override_settings(load_settings(env)):
+        ops = mailbox(db, None, "ops@hub.example.gov.uk")
+        _enquire(client, db)
+        sink.refuse_with = "550 No such user here"
+        assert attempt_due(db) == [SendOutcome.FAILED]  # a refused address: never retried
+        sink.refuse_with = None
+        assert attempt_due(db) == [SendOutcome.DELIVERED]  # the operators' e-mail
+        ((row,), (told,)) = (
+            deliveries(db, CONFIRMATIONS),
+            deliveries(db, Delivery.subscription_id == ops.id),
+        )
+    assert row.status == "failed" and told.event_type == "delivery.refused"
+    (raw,) = sink.messages
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert message["To"] == "ops@hub.example.gov.uk"
+    assert (
+        message["Subject"] == f"An enquirer's confirmation e-mail (delivery {row.id}) was refused"
+    )
+    text = _text(message)
+    assert "may be mistyped" in text and "council has the enquirer's phone number" in text
+    assert "Check the receiver" not in text  # the words for a council's receiver do not fit
 
 
 def test_the_address_is_stored_nowhere_new_and_read_when_sending(client, db, settings) -> None:  # type: ignore[no-untyped-def]

@@ -268,3 +268,11 @@ def test_a_refused_delivery_is_not_said_to_be_retried() -> None:
     message = compose_message("msg_1", "ops@hub.example", payload)
     assert message.subject == "Delivery 7 to subscription 3 was refused"
     assert "will not retry" in message.body and "nothing is lost" not in message.body
+
+
+def test_failing_enquirer_mail_points_at_the_relay_not_a_council_receiver() -> None:
+    payload = {"type": "delivery.failing", "data": {"subscription_id": 4, "kind": "enquirer"}}
+    message = compose_message("msg_2", "ops@hub.example", payload)
+    assert message.subject == "Confirmation e-mails to enquirers are failing"
+    assert "nothing is lost" in message.body and "mail settings and the relay" in message.body
+    assert "webhook receiver" not in message.body
