@@ -194,6 +194,12 @@ def _check(settings: Settings) -> None:
     if settings.task_soft_time_limit >= settings.task_time_limit:
         raise SettingsError("HUB_TASK_SOFT_TIME_LIMIT must be under HUB_TASK_TIME_LIMIT")
     _check_delivery(settings)
+    if settings.is_production and settings.worker_stall_seconds <= settings.task_time_limit:
+        # (Development and tests may set a short stall time to see the check work.)
+        raise SettingsError(
+            "HUB_WORKER_STALL_SECONDS must be over HUB_TASK_TIME_LIMIT: a worker busy with "
+            "its longest task is not stalled"
+        )
     if settings.is_production:
         missing = [
             name

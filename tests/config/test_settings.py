@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 
 from config.settings import SettingsError, get_settings, load_settings, override_settings
 
@@ -57,3 +58,18 @@ def test_trusted_proxies_must_be_a_whole_number(value: str) -> None:
 def test_trusted_proxies_default_to_none() -> None:
     assert load_settings({}).trusted_proxies == 0
     assert load_settings({"HUB_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
+
+
+def test_production_keeps_the_stall_time_above_the_longest_task() -> None:
+    production = {
+        "HUB_ENV": "production",
+        "HUB_SECRET_KEY": "a-production-secret-for-this-test",
+        "HUB_ENCRYPTION_KEYS": "prod1:" + Fernet.generate_key().decode(),
+        "HUB_DATABASE_URL": "postgresql://hub@db/hub",
+        "HUB_REDIS_URL": "redis://redis:6379/0",
+        "HUB_PUBLIC_BASE_URL": "https://fostering.example.gov.uk",
+    }
+    assert load_settings(production).worker_stall_seconds == 120  # the default is above 90
+    with pytest.raises(SettingsError, match="HUB_WORKER_STALL_SECONDS"):
+        load_settings({**production, "HUB_WORKER_STALL_SECONDS": "90"})
+    assert load_settings({"HUB_WORKER_STALL_SECONDS": "1"}).worker_stall_seconds == 1  # dev
