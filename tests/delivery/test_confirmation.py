@@ -43,6 +43,19 @@ def _enquire(client, db: Database, **overrides: Any) -> tuple[str, dict[str, Any
     return reference, body
 
 
+def _smtp_settings(delivery_env: dict[str, str], port: int) -> Settings:
+    """The delivery settings with mail through the test's SMTP server on ``port``."""
+    return load_settings(
+        {
+            **delivery_env,
+            "HUB_MAIL_TRANSPORT": "smtp",
+            "HUB_SMTP_HOST": "127.0.0.1",
+            "HUB_SMTP_PORT": str(port),
+            "HUB_SMTP_STARTTLS": "false",
+        }
+    )
+
+
 def _written(settings: Settings) -> list[EmailMessage]:
     found = []
     for path in sorted((Path(settings.data_dir) / "mail").glob("*.eml")):
@@ -131,14 +144,7 @@ def test_a_transport_failure_is_retried_and_the_email_arrives_once(
     db, client, delivery_env, smtp
 ) -> None:  # type: ignore[no-untyped-def]
     sink, port = smtp
-    env = {
-        **delivery_env,
-        "HUB_MAIL_TRANSPORT": "smtp",
-        "HUB_SMTP_HOST": "127.0.0.1",
-        "HUB_SMTP_PORT": str(port),
-        "HUB_SMTP_STARTTLS": "false",
-    }
-    with override_settings(load_settings(env)):
+    with override_settings(_smtp_settings(delivery_env, port)):
         reference, body = _enquire(client, db)
         sink.refuse_with = "451 Try again later"
         assert attempt_due(db) == [SendOutcome.RETRY]
@@ -158,14 +164,7 @@ def test_a_refused_address_is_not_retried_and_operators_are_told_what_it_means(
     db, client, delivery_env, smtp
 ) -> None:  # type: ignore[no-untyped-def]
     sink, port = smtp
-    env = {
-        **delivery_env,
-        "HUB_MAIL_TRANSPORT": "smtp",
-        "HUB_SMTP_HOST": "127.0.0.1",
-        "HUB_SMTP_PORT": str(port),
-        "HUB_SMTP_STARTTLS": "false",
-    }
-    with override_settings(load_settings(env)):
+    with override_settings(_smtp_settings(delivery_env, port)):
         ops = mailbox(db, None, "ops@hub.example.gov.uk")
         _enquire(client, db)
         sink.refuse_with = "550 No such user here"
