@@ -17,8 +17,6 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
-    g,
-    redirect,
     render_template,
     request,
     session,
@@ -27,21 +25,15 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from config.settings import Settings
-from hub.access.caller import RequestContext
 from hub.access.manage_staff import find_or_add_sso_user
 from hub.access.manage_tokens import TokenScopeChoice, UnknownScopeError, resolve_token_scope
-from hub.access.staff_callers import caller_for_user
-from hub.audit.models import AuditAction, AuditOutcome
-from hub.audit.record import add_audit_event
 from hub.platform.errors import NotFoundError
 from hub.platform.extensions import get_db
-from hub.platform.models import utcnow
-from hub.web.staff_session import home_for, safe_next, start_staff_session
+from hub.web.staff_session import NEXT_KEY, finish_sign_in, safe_next
 
 bp = Blueprint("staff_oidc", __name__)
 
 OAUTH_EXTENSION = "hub_oauth"
-NEXT_KEY = "staff_next"
 
 
 class OidcConfigError(ValueError):
@@ -120,16 +112,4 @@ def callback() -> BaseResponse | tuple[str, int]:
     user = find_or_add_sso_user(get_db(), email, domains.get(domain))
     if user is None:
         return _refused()
-    wanted = safe_next(session.get(NEXT_KEY))
-    now = utcnow()
-    start_staff_session(user, now)
-    caller = caller_for_user(user, now)
-    with get_db().transaction() as db_session:
-        add_audit_event(
-            db_session,
-            RequestContext(caller, g.get("request_id")),
-            AuditAction.SIGN_IN,
-            AuditOutcome.OK,
-            detail={"method": "oidc"},
-        )
-    return redirect(wanted or home_for(caller), 303)
+    return finish_sign_in(user, "oidc")

@@ -15,25 +15,23 @@ from config.settings import Settings
 from hub.access.caller import RequestContext
 from hub.access.manage_staff import end_sessions, normalise_email
 from hub.access.sign_in_links import LinkPurpose, is_live_link, issue_link, redeem_link
-from hub.access.staff_callers import caller_for_user
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.platform.extensions import get_db
-from hub.platform.models import utcnow
 from hub.platform.rate_limit import limiter
 from hub.web.sign_in_mail import send_sign_in_mail
 from hub.web.staff_session import (
+    NEXT_KEY,
     NOTICE_KEY,
     end_staff_session,
+    finish_sign_in,
     home_for,
     load_staff_caller,
     safe_next,
-    start_staff_session,
 )
 
 bp = Blueprint("staff_sign_in", __name__)
 
-NEXT_KEY = "staff_next"
 SIGN_IN_RATE_LIMIT = "10/minute;60/hour"
 
 
@@ -113,19 +111,7 @@ def use_link(token: str) -> str | tuple[str, int] | BaseResponse:
     user = redeem_link(get_db(), token) if len(token) <= 100 else None
     if user is None:
         return render_template("staff/link_invalid.html"), 400
-    wanted = safe_next(session.get(NEXT_KEY))
-    now = utcnow()
-    start_staff_session(user, now)
-    caller = caller_for_user(user, now)
-    with get_db().transaction() as db_session:
-        add_audit_event(
-            db_session,
-            RequestContext(caller, g.get("request_id")),
-            AuditAction.SIGN_IN,
-            AuditOutcome.OK,
-            detail={"method": "link"},
-        )
-    return redirect(wanted or home_for(caller), 303)
+    return finish_sign_in(user, "link")
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -33,6 +33,7 @@ IDLE_LIMIT = timedelta(minutes=30)
 ABSOLUTE_LIMIT = timedelta(hours=12)
 SESSION_KEY = "staff"
 NOTICE_KEY = "staff_notice"
+NEXT_KEY = "staff_next"  # the page to go back to, kept while the person signs in
 COUNCIL_SCOPES = (TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
 
 P = ParamSpec("P")
@@ -44,6 +45,24 @@ def start_staff_session(user: StaffUser, now: datetime | None = None) -> None:
     moment = (now or utcnow()).timestamp()
     session.clear()
     session[SESSION_KEY] = {"user": user.id, "at": moment, "seen": moment}
+
+
+def finish_sign_in(user: StaffUser, method: str) -> BaseResponse:
+    """Sign ``user`` in (by ``method``: link, oidc), audit it, and go to the page they wanted
+    before signing in, else their home."""
+    wanted = safe_next(session.get(NEXT_KEY))
+    now = utcnow()
+    start_staff_session(user, now)
+    caller = caller_for_user(user, now)
+    with get_db().transaction() as db_session:
+        add_audit_event(
+            db_session,
+            RequestContext(caller, g.get("request_id")),
+            AuditAction.SIGN_IN,
+            AuditOutcome.OK,
+            detail={"method": method},
+        )
+    return redirect(wanted or home_for(caller), 303)
 
 
 def end_staff_session(notice: str | None = None) -> None:
