@@ -6,6 +6,7 @@ authority codes, a council listed twice) is checked by :mod:`hub.routing.checker
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import date
@@ -79,12 +80,7 @@ class TrackingReader:
         self: _Reader, fields: dict[str, Node], defaults: ClockTargets
     ) -> ClockTargets:
         """``defaults`` with whichever clock keys ``fields`` sets (each at least 1)."""
-        changes: dict[str, int] = {}
-        for key in sorted(CLOCK_KEYS & fields.keys()):
-            value = TrackingReader.positive(self, fields[key], key)
-            if value is not None:
-                changes[key] = value
-        return replace(defaults, **changes)
+        return replace(defaults, **TrackingReader.positives(self, fields, sorted(CLOCK_KEYS)))
 
     def follow_up_policy(self: _Reader, node: Node) -> FollowUpPolicy:
         fields = self.mapping(
@@ -96,12 +92,7 @@ class TrackingReader:
         policy = FollowUpPolicy()
         if fields is None:
             return policy
-        changes: dict[str, object] = {}
-        for key in _FOLLOW_UP_DAYS:
-            if key in fields:
-                value = TrackingReader.positive(self, fields[key], key)
-                if value is not None:
-                    changes[key] = value
+        changes: dict[str, object] = dict(TrackingReader.positives(self, fields, _FOLLOW_UP_DAYS))
         if "on_time_working_days" in fields:
             value = self.integer(fields["on_time_working_days"], "on_time_working_days")
             if value is not None:
@@ -132,12 +123,7 @@ class TrackingReader:
         fields = self.mapping(node, what, required=set(), optional=_RETENTION_KEYS)
         if fields is None:
             return defaults
-        changes: dict[str, int] = {}
-        for key in sorted(fields):
-            value = TrackingReader.positive(self, fields[key], key)
-            if value is not None:
-                changes[key] = value
-        return replace(defaults, **changes)
+        return replace(defaults, **TrackingReader.positives(self, fields, sorted(_RETENTION_KEYS)))
 
     def councils(
         self: _Reader, node: Node, retention: RetentionPeriods
@@ -182,3 +168,13 @@ class TrackingReader:
             self.error(node, f"{what} must be at least 1")
             return None
         return value
+
+    def positives(self: _Reader, fields: dict[str, Node], keys: Iterable[str]) -> dict[str, int]:
+        """Those of ``keys`` that ``fields`` sets, each at least 1 (checked in the order of
+        ``keys``; a key in error is left out)."""
+        found: dict[str, int] = {}
+        for key in (key for key in keys if key in fields):
+            value = TrackingReader.positive(self, fields[key], key)
+            if value is not None:
+                found[key] = value
+        return found
