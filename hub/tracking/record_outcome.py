@@ -12,16 +12,18 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event, record_refusal
+from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.tracking.errors import FollowUpClosedError, StageNotAllowedError, follow_up_not_found
 from hub.tracking.journey_view import follow_up_view
-from hub.tracking.models import FollowUpStatus
+from hub.tracking.models import FollowUp, FollowUpStatus
 from hub.tracking.policy import active_rules
 from hub.tracking.queries import (
     find_follow_up_reference,
@@ -29,7 +31,7 @@ from hub.tracking.queries import (
     find_scoped_follow_up,
     list_open_follow_ups,
 )
-from hub.tracking.record_stage import add_stage
+from hub.tracking.record_stage import add_stage, cancel_follow_up
 from hub.tracking.stages import Stage
 
 
@@ -77,63 +79,11 @@ def record_follow_up_outcome(
                 try:
                     if follow_up.status != FollowUpStatus.DUE:
                         raise FollowUpClosedError(f"The follow-up is {follow_up.status}.")
-                    if chosen is FollowUpOutcome.DEREGISTERED:
-                        add_stage(
-                            session,
-                            ctx,
-                            enquiry,
-                            Stage.DEREGISTERED,
-                            ctx.now,
-                            reason=reason,
-                            note=None,
-                            rules=active_rules(),
-                        )
-                    journey = find_journey(session, enquiry.id)
-                    if (
-                        chosen is FollowUpOutcome.RE_ENGAGED
-                        and journey is not None
-                        and journey.stage == Stage.WITHDRAWN
-                    ):
-                        add_stage(
-                            session,
-                            ctx,
-                            enquiry,
-                            Stage.RESUMED,
-                            ctx.now,
-                            reason=None,
-                            note=None,
-                            rules=active_rules(),
-                        )
+                    _move_journey(session, ctx, enquiry, chosen, reason)
                 except (FollowUpClosedError, StageNotAllowedError) as exc:
                     refusal = exc
                 else:
-                    follow_up.status = str(FollowUpStatus.DONE)
-                    follow_up.outcome = str(chosen)
-                    follow_up.outcome_detail = {
-                        key: value
-                        for key, value in (("support", support), ("reason", reason))
-                        if value is not None
-                    }
-                    follow_up.completed_at = ctx.now
-                    follow_up.completed_by = ctx.caller.actor
-                    follow_up.note = note
-                    if chosen is FollowUpOutcome.CONSENT_WITHDRAWN:
-                        enquiry.consent_keep_in_touch = False
-                        for other in list_open_follow_ups(session, enquiry.id, needs_consent=True):
-                            other.status = str(FollowUpStatus.CANCELLED)
-                            other.completed_at = ctx.now
-                            other.completed_by = ctx.caller.actor
-                            other.outcome_detail = {"cancelled_by": str(chosen)}
-                    add_audit_event(
-                        session,
-                        ctx,
-                        AuditAction.RECORD_FOLLOW_UP_OUTCOME,
-                        AuditOutcome.OK,
-                        enquiry=enquiry,
-                        visible_to=enquiry.authority_code,
-                        detail={"follow_up_id": follow_up.id, "outcome": str(chosen)},
-                    )
-                    session.flush()
+                    _close(session, ctx, enquiry, follow_up, chosen, support, reason, note)
                     return follow_up_view(follow_up, enquiry.reference)
     except StaleDataError as exc:
         raise ConcurrentChangeError("Fetch the follow-up again and retry.") from exc
@@ -157,3 +107,63 @@ def record_follow_up_outcome(
         detail={"follow_up_id": follow_up_id},
     )
     raise follow_up_not_found()
+
+
+def _move_journey(
+    session: Session,
+    ctx: RequestContext,
+    enquiry: Enquiry,
+    chosen: FollowUpOutcome,
+    reason: str | None,
+) -> None:
+    """The stage an outcome means: deregistered, or resumed when re-engaged after a withdrawal.
+
+    Raises StageNotAllowedError when the journey refuses it."""
+    journey = find_journey(session, enquiry.id)
+    if chosen is FollowUpOutcome.DEREGISTERED:
+        stage, why = Stage.DEREGISTERED, reason
+    elif (
+        chosen is FollowUpOutcome.RE_ENGAGED
+        and journey is not None
+        and journey.stage == Stage.WITHDRAWN
+    ):
+        stage, why = Stage.RESUMED, None
+    else:
+        return
+    add_stage(session, ctx, enquiry, stage, ctx.now, reason=why, note=None, rules=active_rules())
+
+
+def _close(
+    session: Session,
+    ctx: RequestContext,
+    enquiry: Enquiry,
+    follow_up: FollowUp,
+    chosen: FollowUpOutcome,
+    support: str | None,
+    reason: str | None,
+    note: str | None,
+) -> None:
+    """Mark the follow-up done with its outcome (withdrawn consent cancels every open one that
+    needs it) and audit it."""
+    follow_up.status = str(FollowUpStatus.DONE)
+    follow_up.outcome = str(chosen)
+    follow_up.outcome_detail = {
+        key: value for key, value in (("support", support), ("reason", reason)) if value is not None
+    }
+    follow_up.completed_at = ctx.now
+    follow_up.completed_by = ctx.caller.actor
+    follow_up.note = note
+    if chosen is FollowUpOutcome.CONSENT_WITHDRAWN:
+        enquiry.consent_keep_in_touch = False
+        for other in list_open_follow_ups(session, enquiry.id, needs_consent=True):
+            cancel_follow_up(other, ctx, cancelled_by=str(chosen))
+    add_audit_event(
+        session,
+        ctx,
+        AuditAction.RECORD_FOLLOW_UP_OUTCOME,
+        AuditOutcome.OK,
+        enquiry=enquiry,
+        visible_to=enquiry.authority_code,
+        detail={"follow_up_id": follow_up.id, "outcome": str(chosen)},
+    )
+    session.flush()

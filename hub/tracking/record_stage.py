@@ -28,6 +28,7 @@ from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
 from hub.tracking.errors import StageNotAllowedError, StageTimeError
 from hub.tracking.journey_view import journey_view
 from hub.tracking.models import (
+    FollowUp,
     FollowUpKind,
     FollowUpStatus,
     Journey,
@@ -255,7 +256,12 @@ def _cancel_follow_ups(
     kinds = CANCELLED_BY.get(stage, (FollowUpKind.STALLED_ENQUIRY,))
     for follow_up in list_open_follow_ups(session, enquiry_id):
         if follow_up.kind in kinds:
-            follow_up.status = str(FollowUpStatus.CANCELLED)
-            follow_up.completed_at = ctx.now
-            follow_up.completed_by = ctx.caller.actor
-            follow_up.outcome_detail = {"cancelled_by": str(stage)}
+            cancel_follow_up(follow_up, ctx, cancelled_by=str(stage))
+
+
+def cancel_follow_up(follow_up: FollowUp, ctx: RequestContext, *, cancelled_by: str) -> None:
+    """Close an open follow-up made pointless by ``cancelled_by`` (a stage or an outcome)."""
+    follow_up.status = str(FollowUpStatus.CANCELLED)
+    follow_up.completed_at = ctx.now
+    follow_up.completed_by = ctx.caller.actor
+    follow_up.outcome_detail = {"cancelled_by": cancelled_by}
