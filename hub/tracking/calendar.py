@@ -13,11 +13,14 @@ import calendar as gregorian
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-ENGLAND = ZoneInfo("Europe/London")
+# England's clock and "the day in England at an instant" are the routing rules' own.
+from hub.routing.engine import LONDON
+from hub.routing.engine import local_day as local_day
+
+ENGLAND = LONDON
 
 
 @lru_cache(maxsize=64)
@@ -27,11 +30,6 @@ def _bank_holidays(year: int) -> frozenset[date]:
 
 def is_bank_holiday(day: date) -> bool:
     return day in _bank_holidays(day.year)
-
-
-def local_day(moment: datetime) -> date:
-    """The day in England at ``moment`` (an aware datetime)."""
-    return moment.astimezone(ENGLAND).date()
 
 
 def end_of_day(day: date) -> datetime:
