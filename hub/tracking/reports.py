@@ -74,8 +74,10 @@ def _percentile(values: list[tuple[int, int]], share: float) -> float | None:
 
 
 def suppress(row: dict[str, Any], counts: Iterable[str]) -> dict[str, Any]:
-    """Counts from 1 to 4 become None (listed in ``suppressed``)."""
-    hidden = [name for name in counts if isinstance(row.get(name), int) and 0 < row[name] < 5]
+    """Counts from 1 to ``SUPPRESS_UNDER`` - 1 become None (listed in ``suppressed``)."""
+    hidden = [
+        name for name in counts if isinstance(row.get(name), int) and 0 < row[name] < SUPPRESS_UNDER
+    ]
     for name in hidden:
         row[name] = None
     row["suppressed"] = ";".join(sorted(hidden))
@@ -88,7 +90,6 @@ def funnel(
     start: date,
     end: date,
     scope: Collection[str] | None,
-    rules: RuleSet,
 ) -> list[dict[str, Any]]:
     begin, stop = _instant(start), _instant(end + timedelta(days=1))
     calendar = WorkingCalendar()
@@ -238,7 +239,7 @@ def build_report(
     rules = rules or active_rules()
     today = today or utcnow().date()
     if name is ReportName.FUNNEL:
-        rows, finish = funnel(db, by, start, end, scope, rules), funnel_rates
+        rows, finish = funnel(db, by, start, end, scope), funnel_rates
     elif name is ReportName.CLOCKS:
         rows, finish = clocks_report(db, by, start, end, scope), clock_rates
     else:
