@@ -27,11 +27,10 @@ from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
-from hub.routing import RuleSet
+from hub.routing import RuleSet, get_active_rules
 from hub.routing.tracking_policy import RetentionPeriods
 from hub.tracking.calendar import add_months, local_day
 from hub.tracking.models import Anonymisation, FollowUp, Journey, JourneyStage
-from hub.tracking.policy import active_rules
 
 RETENTION = SystemActor("retention")
 ANONYMISED_EXPLANATION = "Anonymised at the end of its retention period."
@@ -68,7 +67,7 @@ def run_retention(
 ) -> RetentionResult:
     """Anonymise every enquiry past its retention period (or count them, with ``dry_run``)."""
     now = now or utcnow()
-    rules = rules or active_rules()
+    rules = rules or get_active_rules()
     today = local_day(now)
     tracking = rules.tracking
     shortest = min(

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
-from hub.routing import RuleSet
+from hub.routing import RuleSet, get_active_rules
 from hub.routing.tracking_policy import FollowUpOwner, FollowUpPolicy
 from hub.tracking.calendar import WorkingCalendar, add_months, local_day
 from hub.tracking.models import FollowUp, FollowUpKind, FollowUpStatus, Journey
-from hub.tracking.policy import active_rules, calendar_for
+from hub.tracking.policy import calendar_for
 from hub.tracking.queries import get_mark, set_mark
 from hub.tracking.stages import Stage
 
@@ -82,7 +82,7 @@ def create_follow_ups(
 ) -> int:
     """Create the follow-ups due from journeys changed since the last run; the number created."""
     now = now or utcnow()
-    rules = rules or active_rules()
+    rules = rules or get_active_rules()
     policy = rules.tracking.follow_ups
     with db.transaction() as session:
         mark = get_mark(session, FOLLOW_UP_MARK)

@@ -1,13 +1,10 @@
-"""The tracking policy a running hub uses: the rules file's ``tracking`` section."""
+"""The tracking policy a running hub uses: the rules file's ``tracking`` section (the rule set
+itself is ``hub.routing.get_active_rules()``)."""
 
 from __future__ import annotations
 
-from hub.routing import RuleSet, get_active_rules
+from hub.routing import RuleSet
 from hub.tracking.calendar import WorkingCalendar
-
-
-def active_rules() -> RuleSet:
-    return get_active_rules()
 
 
 def calendar_for(rules: RuleSet, authority_code: str | None) -> WorkingCalendar:

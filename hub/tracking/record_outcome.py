@@ -21,10 +21,10 @@ from hub.audit.record import add_audit_event, record_refusal
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
+from hub.routing import get_active_rules
 from hub.tracking.errors import FollowUpClosedError, StageNotAllowedError, follow_up_not_found
 from hub.tracking.journey_view import follow_up_view
 from hub.tracking.models import FollowUp, FollowUpStatus
-from hub.tracking.policy import active_rules
 from hub.tracking.queries import (
     find_follow_up_reference,
     find_journey,
@@ -130,7 +130,9 @@ def _move_journey(
         stage, why = Stage.RESUMED, None
     else:
         return
-    add_stage(session, ctx, enquiry, stage, ctx.now, reason=why, note=None, rules=active_rules())
+    add_stage(
+        session, ctx, enquiry, stage, ctx.now, reason=why, note=None, rules=get_active_rules()
+    )
 
 
 def _close(

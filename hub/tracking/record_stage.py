@@ -22,7 +22,7 @@ from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.referrals.queries import find_latest_decision, find_referral, referral_not_found
-from hub.routing import RuleSet
+from hub.routing import RuleSet, get_active_rules
 from hub.tracking.calendar import ENGLAND, local_day
 from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
 from hub.tracking.errors import StageNotAllowedError, StageTimeError
@@ -34,7 +34,7 @@ from hub.tracking.models import (
     Journey,
     JourneyStage,
 )
-from hub.tracking.policy import active_rules, calendar_for
+from hub.tracking.policy import calendar_for
 from hub.tracking.queries import find_journey, list_clocks, list_open_follow_ups
 from hub.tracking.stages import (
     APPLICATION_POSITION,
@@ -87,7 +87,7 @@ def record_progress(
                         occurred_at or ctx.now,
                         reason=reason,
                         note=note,
-                        rules=active_rules(),
+                        rules=get_active_rules(),
                     )
                 except (StageNotAllowedError, StageTimeError) as exc:
                     refusal = exc

@@ -24,10 +24,9 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.platform.db import Database
 from hub.platform.models import utcnow
-from hub.routing import RuleSet
+from hub.routing import RuleSet, get_active_rules
 from hub.tracking.calendar import WorkingCalendar, add_months
 from hub.tracking.models import FollowUpStatus
-from hub.tracking.policy import active_rules
 from hub.tracking.queries import is_hub_operator
 from hub.tracking.report_queries import (
     GroupBy,
@@ -236,7 +235,7 @@ def build_report(
     today: date | None = None,
 ) -> dict[str, Any]:
     """One report over the days [start, end]; ``scope`` limits it to those councils."""
-    rules = rules or active_rules()
+    rules = rules or get_active_rules()
     today = today or utcnow().date()
     if name is ReportName.FUNNEL:
         rows, finish = funnel(db, by, start, end, scope), funnel_rates

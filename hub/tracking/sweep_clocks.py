@@ -22,11 +22,11 @@ from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
-from hub.routing import RuleSet
+from hub.routing import RuleSet, get_active_rules
 from hub.tracking.calendar import local_day
 from hub.tracking.clocks import new_clock
 from hub.tracking.models import ClockKind, ClockState, JourneyClock
-from hub.tracking.policy import active_rules, calendar_for
+from hub.tracking.policy import calendar_for
 from hub.tracking.queries import find_journey, get_mark, set_mark
 
 FIRST_CONTACT_MARK = "first_contact_clocks"
@@ -48,7 +48,7 @@ def sweep_clocks(
 ) -> ClockSweepResult:
     """Start first-contact clocks from new decisions, then mark and announce breaches."""
     now = now or utcnow()
-    rules = rules or active_rules()
+    rules = rules or get_active_rules()
     with db.transaction() as session:
         opened, stopped = start_first_contact_clocks(session, now, rules)
     breached = 0
