@@ -40,6 +40,8 @@ from hub.tracking.report_queries import (
 from hub.tracking.stages import PROGRESS, Stage
 
 SUPPRESS_UNDER = 5
+# The clock buckets whose promise is decided: met (on time or late), or past due.
+DECIDED = ("met_on_time", "met_late", "breached_open", "overdue_running")
 
 
 class ReportName(StrEnum):
@@ -123,11 +125,7 @@ def funnel(
             row[f"reached_{stage}"] = int(raw[str(stage)] or 0)
         row["approvals"] = row[f"reached_{Stage.APPROVED}"]
         clock = clock_by_key.get(key, Counter())
-        decided = sum(
-            int(clock.get(name) or 0)
-            for name in ("met_on_time", "met_late", "breached_open", "overdue_running")
-        )
-        row["first_contact_decided"] = decided
+        row["first_contact_decided"] = sum(int(clock.get(name) or 0) for name in DECIDED)
         row["first_contact_within_target"] = int(clock.get("met_on_time") or 0)
         waited = waits.get(key, [])
         row["first_contact_measured"] = sum(n for _, n in waited)
@@ -158,7 +156,7 @@ def clocks_report(
 
 
 def clock_rates(row: dict[str, Any]) -> None:
-    parts = [row.get(n) for n in ("met_on_time", "met_late", "breached_open", "overdue_running")]
+    parts = [row.get(name) for name in DECIDED]
     decided = None if any(p is None for p in parts) else sum(int(p or 0) for p in parts)
     row["on_time_share"] = _rate(row.get("met_on_time"), decided)
 

@@ -91,6 +91,8 @@ def test_clocks_report_counts_met_and_breached_by_kind(client, db) -> None:  # t
     # No initial visit was recorded: 3 met by the application, 2 stopped by withdrawal, 2 breached.
     assert rows["initial_visit"]["breached_open"] == 2
     assert rows["initial_visit"]["stopped"] == 2
+    # Decided: the 3 met on time and the 2 breached; the stopped ones do not count.
+    assert rows["initial_visit"]["on_time_share"] == round(3 / 5, 4)
     assert rows["stage_one"]["started"] == 3
 
 
