@@ -20,11 +20,15 @@ ANSWERS: dict[str, dict[str, str]] = {
 }
 
 
-def csrf_token(client: FlaskClient, path: str = "/enquire/your-name") -> str:
-    page = client.get(path, headers=BROWSER).get_data(as_text=True)
+def csrf_from(page: str) -> str:
+    """The CSRF token of a page's form."""
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, page[:500]
     return match.group(1)
+
+
+def csrf_token(client: FlaskClient, path: str = "/enquire/your-name") -> str:
+    return csrf_from(client.get(path, headers=BROWSER).get_data(as_text=True))
 
 
 def post_page(client: FlaskClient, slug: str, answers: dict[str, str], token: str) -> Any:

@@ -8,18 +8,12 @@ from flask.testing import FlaskClient
 
 from hub.platform.db import Database
 from tests.support.council import routed
-from tests.web.journey import BROWSER
+from tests.web.journey import BROWSER, csrf_from
 
 UNKNOWN_POSTCODE = "ZZ9 9ZZ"  # well-formed, not in the directory: triage
 SPLIT_SECTOR = "ME5 9"  # a part-postcode: Medway 53%, Kent 47%: triage
 
 __all__ = ["BROWSER", "SPLIT_SECTOR", "UNKNOWN_POSTCODE", "csrf_from", "figure", "in_triage"]
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, html[:500]
-    return match.group(1)
 
 
 def figure(html: str, name: str) -> str:

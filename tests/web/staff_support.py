@@ -24,8 +24,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 from config.settings import get_settings
 from hub.cli import main
 from hub.delivery.mail_transports import mail_dir
+from tests.web.journey import BROWSER, csrf_from
 
-BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 LINK = re.compile(r"https?://[^\s/]+(/sign-in/link/[A-Za-z0-9_\-]+)")
 
 
@@ -73,12 +73,6 @@ def link_path(email: str) -> str:
     assert mails, f"no e-mail to {email}"
     match = LINK.search(mails[-1])
     assert match, mails[-1]
-    return match.group(1)
-
-
-def csrf_from(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, page[:500]
     return match.group(1)
 
 
