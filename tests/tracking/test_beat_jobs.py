@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hub.platform.queues import TASK_QUEUES, Queue, TaskName
-from hub.tracking.reports import _percentile
 
 TRACKING_JOBS = {
     TaskName.SWEEP_CLOCKS,
@@ -20,11 +19,3 @@ def test_every_tracking_job_is_on_the_beat_schedule() -> None:
     for task in TRACKING_JOBS:
         assert scheduled[str(task)]["options"]["queue"] == str(Queue.MAINTENANCE)
         assert TASK_QUEUES[task] is Queue.MAINTENANCE
-
-
-def test_weighted_percentiles_use_the_nearest_rank() -> None:
-    waits = [(1, 5), (3, 4), (10, 1)]  # ten enquiries: 5 waited 1 day, 4 waited 3, 1 waited 10
-    assert _percentile(waits, 0.5) == 1.0
-    assert _percentile(waits, 0.9) == 3.0
-    assert _percentile(waits, 1.0) == 10.0
-    assert _percentile([], 0.5) is None

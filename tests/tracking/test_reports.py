@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from hub.cli import main
 from hub.tracking.create_follow_ups import create_follow_ups
+from hub.tracking.reports import _percentile
 from hub.tracking.sweep_clocks import sweep_clocks
 from tests.support.council import KENT, MEDWAY, audit_rows, bearer, routed, token_for
 from tests.tracking.support import london, progress
@@ -168,3 +169,11 @@ def test_openapi_describes_the_tracking_endpoints(client) -> None:  # type: igno
     ):
         assert path in paths
     assert any(path.startswith("/v1/ops/reports/") for path in paths)
+
+
+def test_weighted_percentiles_use_the_nearest_rank() -> None:
+    waits = [(1, 5), (3, 4), (10, 1)]  # ten enquiries: 5 waited 1 day, 4 waited 3, 1 waited 10
+    assert _percentile(waits, 0.5) == 1.0
+    assert _percentile(waits, 0.9) == 3.0
+    assert _percentile(waits, 1.0) == 10.0
+    assert _percentile([], 0.5) is None
