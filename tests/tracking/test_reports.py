@@ -177,3 +177,12 @@ def test_weighted_percentiles_use_the_nearest_rank() -> None:
     assert _percentile(waits, 0.9) == 3.0
     assert _percentile(waits, 1.0) == 10.0
     assert _percentile([], 0.5) is None
+
+
+def test_report_from_a_data_dir_without_a_database_fails_and_creates_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "no-hub-here"
+    args = ["report", "funnel", "--from", "2026-03-01", "--to", "2026-03-31"]
+    result = CliRunner().invoke(main, [*args, "--data-dir", str(missing)])
+    assert result.exit_code != 0
+    assert "no hub database" in str(result.exception) + result.output
+    assert not (missing / "hub.db").exists()
