@@ -46,7 +46,7 @@ def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str
         ).all()
         per_enquiry = Counter(due)
         ids = sorted(per_enquiry)
-        rows: list[tuple[str | None, int]] = []
+        totals: Counter[str] = Counter()
         for start in range(0, len(ids), _CHUNK):
             for enquiry_id, code in session.execute(
                 select(Enquiry.id, Enquiry.authority_code).where(
@@ -54,11 +54,8 @@ def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str
                     Enquiry.status.in_(REFERRAL_STATUSES),
                 )
             ):
-                rows.append((code, per_enquiry[enquiry_id]))
-        totals: Counter[str] = Counter()
-        for code, count in rows:
-            if code:
-                totals[code] += count
+                if code:
+                    totals[code] += per_enquiry[enquiry_id]
         counts = dict(totals)
         for code in sorted(counts):
             emit_event(
