@@ -24,6 +24,7 @@ from hub.access.caller import RequestContext, SystemActor
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.enquiries.models import Enquiry
+from hub.geo import PostcodeFormatError, normalise_postcode
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
@@ -120,10 +121,14 @@ def _start_of(day: date) -> datetime:
 
 
 def district_of(postcode: Any) -> str | None:
-    """The postcode district (outward code): ``ME14 1XQ`` -> ``ME14``."""
-    if not isinstance(postcode, str) or not postcode.strip():
+    """The postcode district (outward code) of a full or partial postcode: ``ME14 1XQ`` ->
+    ``ME14``; None for anything that is not a postcode (nothing else is kept)."""
+    if not isinstance(postcode, str):
         return None
-    return postcode.strip().split()[0].upper()
+    try:
+        return normalise_postcode(postcode).split(" ")[0]
+    except PostcodeFormatError:
+        return None
 
 
 def anonymise_enquiry(

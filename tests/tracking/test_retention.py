@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hub.cli import main
 from hub.referrals.models import RoutingDecisionRecord
-from hub.tracking.anonymise import run_retention
+from hub.tracking.anonymise import district_of, run_retention
 from hub.tracking.models import Anonymisation
 from hub.tracking.report_queries import GroupBy
 from hub.tracking.reports import ReportName, build_report
@@ -112,3 +112,9 @@ def test_hub_retention_run_dry_run_from_the_cli(client, db) -> None:  # type: ig
     assert result.stdout.strip() == (
         "would anonymise 2 enquiries (application: 1, no_application: 1)"
     )
+
+
+def test_only_a_postcodes_district_is_kept_never_other_text() -> None:
+    assert [district_of(p) for p in ("ME14 1XQ", "me141xq", "ME14 1", "ME14")] == ["ME14"] * 4
+    assert district_of("Flat 2, Jane Smith's house") is None
+    assert district_of(None) is None

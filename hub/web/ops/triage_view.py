@@ -17,12 +17,13 @@ from sqlalchemy import select
 
 from hub.enquiries.models import Enquiry
 from hub.enquiries.queries import find_enquiry_by_reference
-from hub.geo import Candidate, Outcome, PostcodeFormatError, normalise_postcode, resolve_postcode
+from hub.geo import Candidate, Outcome, resolve_postcode
 from hub.platform.db import Database
 from hub.referrals.decide import authority_name
 from hub.referrals.models import RoutingDecisionRecord
 from hub.referrals.queries import list_decisions_of
 from hub.routing import get_active_rules
+from hub.tracking.anonymise import district_of
 from hub.web.questions import INTEREST_LABELS
 
 REASON_WORDS = {
@@ -47,14 +48,6 @@ def reason_words(code: str | None) -> str:
     if not code:
         return "Not recorded"
     return REASON_WORDS.get(code) or code.replace("_", " ").replace(":", ": ").capitalize()
-
-
-def postcode_district(postcode: str | None) -> str | None:
-    """The outward code (``ME14``) of a full or partial postcode; None if it is not one."""
-    try:
-        return normalise_postcode(postcode or "").split(" ")[0]
-    except PostcodeFormatError:
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +127,7 @@ def _case(
         received_at=enquiry.created_at,
         in_triage_since=enquiry.status_changed_at,
         reason_code=reason_code,
-        district=postcode_district(postcode),
+        district=district_of(postcode),
         candidates=candidates,
         candidates_source=source,
         preferred=preferred,
