@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -107,6 +107,12 @@ def owned_by(scope: str, scope_value: str | None) -> list[object]:
     return [Subscription.scope == scope, value]
 
 
+def _with_subscriptions() -> Select[Delivery, Subscription]:
+    return select(Delivery, Subscription).join(
+        Subscription, Subscription.id == Delivery.subscription_id
+    )
+
+
 def list_deliveries(
     session: Session,
     *,
@@ -119,9 +125,7 @@ def list_deliveries(
 ) -> Sequence[tuple[Delivery, Subscription]]:
     """Newest first. ``owner`` scopes to one owner's subscriptions; ``failing`` to the
     pending deliveries of subscribers marked failing."""
-    query = select(Delivery, Subscription).join(
-        Subscription, Subscription.id == Delivery.subscription_id
-    )
+    query = _with_subscriptions()
     if owner is not None:
         query = query.where(*owned_by(*owner))  # type: ignore[arg-type]
     if status is not None:
@@ -142,13 +146,16 @@ def list_deliveries(
 def find_owned_delivery(
     session: Session, delivery_id: int, owner: tuple[str, str | None]
 ) -> tuple[Delivery, Subscription] | None:
-    row = (
-        session.execute(
-            select(Delivery, Subscription)
-            .join(Subscription, Subscription.id == Delivery.subscription_id)
-            .where(Delivery.id == delivery_id, *owned_by(*owner))  # type: ignore[arg-type]
-        )
-    ).first()
+    query = _with_subscriptions().where(Delivery.id == delivery_id, *owned_by(*owner))  # type: ignore[arg-type]
+    row = session.execute(query).first()
+    return None if row is None else (row[0], row[1])
+
+
+def find_delivery_and_subscription(
+    session: Session, delivery_id: int
+) -> tuple[Delivery, Subscription] | None:
+    """Any subscriber's delivery with its subscription (operators only: no scope)."""
+    row = session.execute(_with_subscriptions().where(Delivery.id == delivery_id)).first()
     return None if row is None else (row[0], row[1])
 
 
