@@ -17,7 +17,7 @@ from hub.delivery.models import (
     Subscription,
     SubscriptionStatus,
 )
-from hub.platform.models import table_of, utcnow
+from hub.platform.models import Base, table_of, utcnow
 from hub.routing import get_active_rules
 from hub.routing.engine import local_day
 
@@ -60,6 +60,14 @@ def list_subscriptions_for_event(
         .order_by(Subscription.id)
     )
     return [sub for sub in rows if not sub.events or event_type in sub.events]
+
+
+def dialect_insert(session: Session, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in the session's dialect, so it can take ``on_conflict_do_nothing``."""
+    table = table_of(model)
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def find_subscription(
@@ -185,13 +193,9 @@ def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscrip
     found = session.scalar(select(Subscription).where(Subscription.kind == enquirer))
     if found is not None:
         return found
-    insert = (
-        postgresql.insert(table_of(Subscription))
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(table_of(Subscription))
-    )
     session.execute(
-        insert.values(
+        dialect_insert(session, Subscription)
+        .values(
             kind=enquirer,
             scope=enquirer,
             scope_value=None,
@@ -200,6 +204,7 @@ def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscrip
             status=str(SubscriptionStatus.ACTIVE),
             created_at=utcnow(),
             consecutive_failures=0,
-        ).on_conflict_do_nothing(index_elements=["kind"], index_where=Subscription.kind == enquirer)
+        )
+        .on_conflict_do_nothing(index_elements=["kind"], index_where=Subscription.kind == enquirer)
     )
     return session.scalars(select(Subscription).where(Subscription.kind == enquirer)).one()
