@@ -21,6 +21,10 @@ from hub.platform.models import Base, table_of, utcnow
 from hub.routing import get_active_rules
 from hub.routing.engine import local_day
 
+MAX_PAGE = 200  # the most deliveries one page lists
+# A list filter, not a status: the pending deliveries of subscribers marked failing.
+FAILING = "failing"
+
 
 def delivery_bodies_of(authority_code: str, at: datetime) -> list[str]:
     """The delivery bodies (trusts) that serve this council on the day of ``at``."""

@@ -9,6 +9,8 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.delivery.models import Delivery, Subscription
 from hub.delivery.queries import (
+    FAILING,
+    MAX_PAGE,
     find_delivery_and_subscription,
     find_owned_delivery,
     list_deliveries,
@@ -17,8 +19,6 @@ from hub.delivery.queries import (
 from hub.delivery.replay import DeliveryNotFoundError, ReplayRefusedError, replay_delivery
 from hub.platform.db import Database
 from hub.platform.errors import HubError, NotFoundError
-
-MAX_PAGE = 200
 
 
 class ReplayNotAllowedError(HubError):
@@ -115,7 +115,7 @@ def list_deliveries_for_ops(
     """Every subscriber's deliveries; ``status=failing`` lists those queued behind a failing
     subscriber."""
     limit = max(1, min(limit, MAX_PAGE))
-    failing = status == "failing"
+    failing = status == FAILING
     with db.transaction() as session:
         rows = list_deliveries(
             session,
