@@ -141,5 +141,10 @@ def _url(url_path: str | None, reference: str | None, to_operators: bool) -> str
             url_path = f"/v1/ops/enquiries/{reference}/decisions"
         else:
             url_path = "/"
+    return public_url(url_path)
+
+
+def public_url(path: str) -> str:
+    """``path`` on the hub's public base URL (the path alone when none is set)."""
     base = get_settings().public_base_url.rstrip("/")
-    return f"{base}{url_path}" if base else url_path
+    return f"{base}{path}" if base else path
