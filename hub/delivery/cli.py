@@ -16,7 +16,8 @@ from hub.delivery.manage_subscriptions import (
     disable_subscription,
     rotate_secret,
 )
-from hub.delivery.models import SubscriberKind
+from hub.delivery.models import DeliveryStatus, SubscriberKind
+from hub.delivery.queries import FAILING
 from hub.delivery.replay import ReplayRefusedError, replay_dead_for_subscriber, replay_delivery
 from hub.delivery.views import list_deliveries_for_ops
 from hub.platform.cli_options import data_dir_option
@@ -185,7 +186,7 @@ def deliveries() -> None:
 
 
 @deliveries.command("list")
-@click.option("--status", type=click.Choice(["pending", "delivered", "failed", "dead", "failing"]))
+@click.option("--status", type=click.Choice([*(str(s) for s in DeliveryStatus), FAILING]))
 @click.option("--subscriber", "subscription_id", type=int, help="One subscription's only.")
 @click.option("--limit", default=50, show_default=True, type=int)
 @data_dir_option

@@ -14,8 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from config.settings import get_settings
-from hub.delivery.events import write_deliveries
+from hub.delivery.events import public_url, write_deliveries
 from hub.delivery.models import Delivery, SubscriptionStatus
 from hub.delivery.queries import find_or_add_enquirer_subscription
 from hub.enquiries.models import Enquiry
@@ -59,14 +58,13 @@ def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutco
     sub = find_or_add_enquirer_subscription(session, ENQUIRER_TARGET)
     if sub.status != SubscriptionStatus.ACTIVE:
         return 0
-    base = get_settings().public_base_url.rstrip("/")
     payload = {
         "type": str(EnquirerEvent.CONFIRMED),
         "timestamp": utcnow().isoformat(),
         "data": {
             "reference": enquiry.reference,
             "authority_code": enquiry.authority_code,
-            "url": f"{base}/privacy" if base else "/privacy",
+            "url": public_url("/privacy"),
             "outcome": outcome.to_data(),
         },
     }

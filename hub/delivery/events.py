@@ -12,12 +12,11 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config.settings import get_settings
 from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
-from hub.delivery.queries import list_subscriptions_for_event
+from hub.delivery.queries import dialect_insert, list_subscriptions_for_event
 from hub.platform.models import table_of, utcnow
 from hub.platform.outbox import add_outbox_message
 from hub.platform.queues import TaskName
@@ -102,11 +101,7 @@ def write_deliveries(
     Keyed by (event_key, subscriber): a key a subscriber already has writes nothing.
     """
     now = utcnow()
-    insert = (
-        postgresql.insert(table_of(Delivery))
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(table_of(Delivery))
-    )
+    insert = dialect_insert(session, Delivery)
     written = 0
     for sub in subscriptions:
         statement = (
@@ -146,5 +141,10 @@ def _url(url_path: str | None, reference: str | None, to_operators: bool) -> str
             url_path = f"/v1/ops/enquiries/{reference}/decisions"
         else:
             url_path = "/"
+    return public_url(url_path)
+
+
+def public_url(path: str) -> str:
+    """``path`` on the hub's public base URL (the path alone when none is set)."""
     base = get_settings().public_base_url.rstrip("/")
-    return f"{base}{url_path}" if base else url_path
+    return f"{base}{path}" if base else path

@@ -19,7 +19,7 @@ from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from config.settings import Settings
-from hub.delivery.attempts import AttemptOutcome, AttemptResult
+from hub.delivery.attempts import AttemptOutcome, AttemptResult, outcome_for_status
 from hub.delivery.messages import MailMessage
 
 
@@ -97,7 +97,9 @@ def _send_notify(settings: Settings, message: MailMessage) -> AttemptResult:
         )
     except APIError as exc:
         code = int(exc.status_code)
-        retry = code in (408, 429) or code >= 500
+        # Retried for the same answers as a webhook; any other (410 too) fails this delivery
+        # only, never the subscription.
+        retry = outcome_for_status(code) is AttemptOutcome.RETRY
         outcome = AttemptOutcome.RETRY if retry else AttemptOutcome.FAILED
         return AttemptResult(outcome, status_code=code, error=f"Notify {code}")
     return AttemptResult(AttemptOutcome.DELIVERED, status_code=201)

@@ -107,9 +107,7 @@ def disable_subscription(db: Database, subscription_id: int, *, reason: str = "d
         sub = find_subscription(session, subscription_id, for_update=True)
         if sub is None or sub.status != SubscriptionStatus.ACTIVE:
             return False
-        sub.status = str(SubscriptionStatus.DISABLED)
-        sub.disabled_at = utcnow()
-        sub.disabled_reason = reason
+        sub.disable(utcnow(), reason)
         return True
 
 

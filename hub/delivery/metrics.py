@@ -15,6 +15,7 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from hub.delivery.models import DeliveryStatus
 from hub.delivery.queries import count_deliveries_by_status, oldest_pending_created_at
 from hub.platform.db import Database
 from hub.platform.metrics import register_scrape_time_collector
@@ -50,8 +51,8 @@ class DeliveryBacklogCollector(Collector):
             "Deliveries by status (pending, delivered, failed, dead).",
             labels=["status"],
         )
-        for status in ("pending", "delivered", "failed", "dead"):
-            by_status.add_metric([status], counts.get(status, 0))
+        for status in DeliveryStatus:
+            by_status.add_metric([str(status)], counts.get(status, 0))
         yield by_status
         age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
         yield GaugeMetricFamily(

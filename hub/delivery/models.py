@@ -82,6 +82,12 @@ class Subscription(Base):
     def owner_label(self) -> str:
         return self.scope if not self.scope_value else f"{self.scope}:{self.scope_value}"
 
+    def disable(self, now: datetime, reason: str) -> None:
+        """Stop sending to this subscriber: its pending deliveries fail when next claimed."""
+        self.status = str(SubscriptionStatus.DISABLED)
+        self.disabled_at = now
+        self.disabled_reason = reason
+
 
 class Delivery(Base):
     """One event for one subscriber, with its attempts. Never personal data."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,9 +17,13 @@ from hub.delivery.models import (
     Subscription,
     SubscriptionStatus,
 )
-from hub.platform.models import table_of, utcnow
+from hub.platform.models import Base, table_of, utcnow
 from hub.routing import get_active_rules
 from hub.routing.engine import local_day
+
+MAX_PAGE = 200  # the most deliveries one page lists
+# A list filter, not a status: the pending deliveries of subscribers marked failing.
+FAILING = "failing"
 
 
 def delivery_bodies_of(authority_code: str, at: datetime) -> list[str]:
@@ -60,6 +64,14 @@ def list_subscriptions_for_event(
         .order_by(Subscription.id)
     )
     return [sub for sub in rows if not sub.events or event_type in sub.events]
+
+
+def dialect_insert(session: Session, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in the session's dialect, so it can take ``on_conflict_do_nothing``."""
+    table = table_of(model)
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def find_subscription(
@@ -107,6 +119,12 @@ def owned_by(scope: str, scope_value: str | None) -> list[object]:
     return [Subscription.scope == scope, value]
 
 
+def _with_subscriptions() -> Select[Delivery, Subscription]:
+    return select(Delivery, Subscription).join(
+        Subscription, Subscription.id == Delivery.subscription_id
+    )
+
+
 def list_deliveries(
     session: Session,
     *,
@@ -119,9 +137,7 @@ def list_deliveries(
 ) -> Sequence[tuple[Delivery, Subscription]]:
     """Newest first. ``owner`` scopes to one owner's subscriptions; ``failing`` to the
     pending deliveries of subscribers marked failing."""
-    query = select(Delivery, Subscription).join(
-        Subscription, Subscription.id == Delivery.subscription_id
-    )
+    query = _with_subscriptions()
     if owner is not None:
         query = query.where(*owned_by(*owner))  # type: ignore[arg-type]
     if status is not None:
@@ -142,13 +158,16 @@ def list_deliveries(
 def find_owned_delivery(
     session: Session, delivery_id: int, owner: tuple[str, str | None]
 ) -> tuple[Delivery, Subscription] | None:
-    row = (
-        session.execute(
-            select(Delivery, Subscription)
-            .join(Subscription, Subscription.id == Delivery.subscription_id)
-            .where(Delivery.id == delivery_id, *owned_by(*owner))  # type: ignore[arg-type]
-        )
-    ).first()
+    query = _with_subscriptions().where(Delivery.id == delivery_id, *owned_by(*owner))  # type: ignore[arg-type]
+    row = session.execute(query).first()
+    return None if row is None else (row[0], row[1])
+
+
+def find_delivery_and_subscription(
+    session: Session, delivery_id: int
+) -> tuple[Delivery, Subscription] | None:
+    """Any subscriber's delivery with its subscription (operators only: no scope)."""
+    row = session.execute(_with_subscriptions().where(Delivery.id == delivery_id)).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -178,13 +197,9 @@ def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscrip
     found = session.scalar(select(Subscription).where(Subscription.kind == enquirer))
     if found is not None:
         return found
-    insert = (
-        postgresql.insert(table_of(Subscription))
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(table_of(Subscription))
-    )
     session.execute(
-        insert.values(
+        dialect_insert(session, Subscription)
+        .values(
             kind=enquirer,
             scope=enquirer,
             scope_value=None,
@@ -193,6 +208,7 @@ def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscrip
             status=str(SubscriptionStatus.ACTIVE),
             created_at=utcnow(),
             consecutive_failures=0,
-        ).on_conflict_do_nothing(index_elements=["kind"], index_where=Subscription.kind == enquirer)
+        )
+        .on_conflict_do_nothing(index_elements=["kind"], index_where=Subscription.kind == enquirer)
     )
     return session.scalars(select(Subscription).where(Subscription.kind == enquirer)).one()

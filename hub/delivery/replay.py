@@ -17,6 +17,10 @@ class ReplayRefusedError(ValueError):
     """The delivery cannot be replayed (unknown, still pending, or its subscriber disabled)."""
 
 
+class DeliveryNotFoundError(ReplayRefusedError):
+    """No delivery has the id asked for."""
+
+
 def _replay(session: Session, delivery: Delivery) -> None:
     sub = session.get(Subscription, delivery.subscription_id)
     if sub is None or sub.status != SubscriptionStatus.ACTIVE:
@@ -45,7 +49,7 @@ def replay_delivery(db: Database, delivery_id: int) -> Delivery:
     with db.transaction() as session:
         delivery = find_delivery(session, delivery_id, for_update=True)
         if delivery is None:
-            raise ReplayRefusedError(f"no delivery has id {delivery_id}")
+            raise DeliveryNotFoundError(f"no delivery has id {delivery_id}")
         _replay(session, delivery)
         return delivery
 

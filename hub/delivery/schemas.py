@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from hub.delivery.models import DeliveryStatus
+from hub.delivery.queries import FAILING, MAX_PAGE
 from hub.platform.fields import MAX_ROW_ID, StrictSchema
 
-MAX_PAGE = 200
-STATUSES = ("pending", "delivered", "failed", "dead")
+STATUSES = tuple(str(status) for status in DeliveryStatus)
 
 
 class DeliveryQuerySchema(StrictSchema):
@@ -21,7 +22,7 @@ class DeliveryQuerySchema(StrictSchema):
 
 class OpsDeliveryQuerySchema(DeliveryQuerySchema):
     status = fields.String(
-        validate=validate.OneOf((*STATUSES, "failing")),
+        validate=validate.OneOf((*STATUSES, FAILING)),
         metadata={"description": "failing: deliveries queued behind a failing subscriber."},
     )
     subscriber = fields.Integer(validate=validate.Range(1, MAX_ROW_ID))

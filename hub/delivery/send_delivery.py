@@ -199,7 +199,7 @@ def _record(
             return SendOutcome.DELIVERED
         if result.outcome is AttemptOutcome.GONE:
             _finish(delivery, DeliveryStatus.FAILED, now)
-            _disable(sub, now, "410 Gone")
+            sub.disable(now, "410 Gone")
             log.warning("delivery.subscription_gone", subscription_id=sub.id)
             tell_operators_refused(session, sub, delivery.id)
             return SendOutcome.GONE
@@ -222,9 +222,3 @@ def _record(
             retry_after=result.retry_after,
         )
         return SendOutcome.RETRY
-
-
-def _disable(sub: Subscription, now: datetime, reason: str) -> None:
-    sub.status = str(SubscriptionStatus.DISABLED)
-    sub.disabled_at = now
-    sub.disabled_reason = reason

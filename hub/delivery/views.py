@@ -8,12 +8,17 @@ from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.delivery.models import Delivery, Subscription
-from hub.delivery.queries import find_owned_delivery, list_deliveries, list_owned_subscriptions
-from hub.delivery.replay import ReplayRefusedError, replay_delivery
+from hub.delivery.queries import (
+    FAILING,
+    MAX_PAGE,
+    find_delivery_and_subscription,
+    find_owned_delivery,
+    list_deliveries,
+    list_owned_subscriptions,
+)
+from hub.delivery.replay import DeliveryNotFoundError, ReplayRefusedError, replay_delivery
 from hub.platform.db import Database
 from hub.platform.errors import HubError, NotFoundError
-
-MAX_PAGE = 200
 
 
 class ReplayNotAllowedError(HubError):
@@ -110,7 +115,7 @@ def list_deliveries_for_ops(
     """Every subscriber's deliveries; ``status=failing`` lists those queued behind a failing
     subscriber."""
     limit = max(1, min(limit, MAX_PAGE))
-    failing = status == "failing"
+    failing = status == FAILING
     with db.transaction() as session:
         rows = list_deliveries(
             session,
@@ -136,9 +141,9 @@ def replay_for_ops(db: Database, ctx: RequestContext, delivery_id: int) -> dict[
     """An operator replays one delivery (same webhook-id). Audited."""
     try:
         replay_delivery(db, delivery_id)
+    except DeliveryNotFoundError as exc:
+        raise NotFoundError(str(exc)) from exc
     except ReplayRefusedError as exc:
-        if "no delivery" in str(exc):
-            raise NotFoundError(str(exc)) from exc
         raise ReplayNotAllowedError(str(exc)) from exc
     with db.transaction() as session:
         add_audit_event(
@@ -148,8 +153,9 @@ def replay_for_ops(db: Database, ctx: RequestContext, delivery_id: int) -> dict[
             AuditOutcome.OK,
             detail={"delivery_id": delivery_id},
         )
-        rows = list_deliveries(session, before_id=delivery_id + 1, limit=1)
-    return delivery_item(*rows[0])
+        found = find_delivery_and_subscription(session, delivery_id)
+    assert found is not None  # just replayed: deliveries are never deleted
+    return delivery_item(*found)
 
 
 def list_subscriptions_for_council(db: Database, ctx: RequestContext) -> list[dict[str, Any]]:
