@@ -20,13 +20,12 @@ from types import FrameType
 
 import click
 import structlog
-from redis import Redis
 
 from config.settings import Settings, get_settings
 from hub.embedded.redis_server import EmbeddedRedis, private_dir
 from hub.embedded.supervisor import Child, Probe, ProcessChild, RedisChild, Supervisor
 from hub.geo import ensure_default_geography
-from hub.platform.heartbeat import read_consumption, stalled_words
+from hub.platform.heartbeat import quick_client, read_consumption, stalled_words
 from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
 from hub.platform.queues import Queue
@@ -102,11 +101,8 @@ def worker_probe(settings: Settings) -> Probe:
     limit = settings.worker_stall_seconds
 
     def check() -> str | None:
-        client = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
-        try:
+        with quick_client(settings.redis_url) as client:
             consumption = read_consumption(client, time.time())
-        finally:
-            client.close()
         return stalled_words(consumption) if consumption.stalled(limit) else None
 
     return Probe(check, every=min(10.0, max(limit / 4, 0.5)), grace=limit)
