@@ -62,8 +62,11 @@ def celery_command(kind: str, data_dir: Path, concurrency: int = 2) -> list[str]
     ]
 
 
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
-    """The API under gunicorn with the hub's settings (multiprocess metrics, timeouts)."""
+def gunicorn_command(host: str, port: int, workers: int, *extra: str) -> list[str]:
+    """The API under gunicorn with the hub's settings (multiprocess metrics, timeouts).
+
+    ``extra`` options go to gunicorn before the app (an access log, for tests).
+    """
     return [
         sys.executable,
         "-m",
@@ -74,6 +77,7 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        *extra,
         "hub.app:create_app()",
     ]
 
