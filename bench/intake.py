@@ -35,19 +35,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.support import RAW_ENQUIRY as BODY  # noqa: E402
 from bench.support import database_url  # noqa: E402
 
-BODY = {
-    "given_name": "Sam",
-    "family_name": "Jones",
-    "email": "sam@example.org",
-    "phone": "07911 123456",
-    "postcode": "RG1 1AF",
-    "preferred_contact": "phone",
-    "interest": "mainstream",
-    "household": {"adults": 2, "children": 0, "spare_bedroom": True},
-    "consent": {"privacy_notice": True, "keep_in_touch": True},
-}
 THREADS = 1
 
 

@@ -34,15 +34,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.support import RAW_ENQUIRY  # noqa: E402
+
 BODY = {
-    "given_name": "Sam",
-    "family_name": "Jones",
-    "email": "sam@example.org",
-    "phone": "07911 123456",
+    **RAW_ENQUIRY,
     "postcode": "ME14 1XQ",
     "preferred_contact": "email",
-    "interest": "mainstream",
-    "household": {"adults": 2, "children": 0, "spare_bedroom": True},
     "consent": {"privacy_notice": True, "keep_in_touch": False},
 }
 

@@ -34,21 +34,25 @@ class BenchServices:
     redis_url: str
 
 
+# A valid POST /v1/enquiries body (made-up person), as a client sends it.
+RAW_ENQUIRY: dict[str, object] = {
+    "given_name": "Sam",
+    "family_name": "Jones",
+    "email": "sam@example.org",
+    "phone": "07911 123456",
+    "postcode": "RG1 1AF",
+    "preferred_contact": "phone",
+    "interest": "mainstream",
+    "household": {"adults": 2, "children": 0, "spare_bedroom": True},
+    "consent": {"privacy_notice": True, "keep_in_touch": True},
+}
+
+
 def enquiry_body(i: int, postcode: str) -> dict[str, object]:
     """A valid enquiry, loaded through the intake schema as the API would; ``i`` varies it."""
     from hub.intake.schemas import EnquiryInSchema
 
-    raw = {
-        "given_name": "Sam",
-        "family_name": "Jones",
-        "email": f"sam{i}@example.org",
-        "phone": "07911 123456",
-        "postcode": postcode,
-        "preferred_contact": "phone",
-        "interest": "mainstream",
-        "household": {"adults": 2, "children": 0, "spare_bedroom": True},
-        "consent": {"privacy_notice": True, "keep_in_touch": True},
-    }
+    raw = {**RAW_ENQUIRY, "email": f"sam{i}@example.org", "postcode": postcode}
     return dict(EnquiryInSchema().load(raw))
 
 

@@ -136,11 +136,18 @@ def beat(celery_args: tuple[str, ...]) -> None:
     """Run Celery beat, which sends the hub's scheduled jobs to the workers.
 
     \b
-    Today's schedule:
+    Today's schedule (times in UTC):
       outbox sweep           every HUB_OUTBOX_SWEEP_SECONDS (10 s): publish outbox rows
                              left unpublished or unfinished (broker down, worker killed)
+      delivery sweep         every HUB_DELIVERY_SWEEP_SECONDS (5 s): send the webhooks
+                             and e-mails whose next attempt is due
       idempotency-key purge  hourly: forget Idempotency-Keys older than
                              HUB_IDEMPOTENCY_TTL_HOURS (24 h)
+      form-draft purge       every 15 minutes: delete web form drafts past their life
+      clock sweep            every 5 minutes: start first-contact clocks, announce breaches
+      follow-up creation     hourly: create the follow-ups the policy asks for
+      follow-up digest       daily at 07:00: each council's follow-ups due, by e-mail
+      retention              daily at 02:30: anonymise enquiries past their retention
 
     Extra options go to celery beat.
     """
@@ -155,13 +162,14 @@ main.add_command(report)
 main.add_command(retention)
 # Staff accounts (hub/access, hub/web)
 main.add_command(users)
-# Every sub-command takes --data-dir (geo and rules may not import the platform to add it).
-add_data_dir_option(main)
 # Delivery (hub/delivery)
 councils.add_command(webhook)
 councils.add_command(mailbox)
 main.add_command(deliveries)
 main.add_command(mail)
+# Every sub-command takes --data-dir (geo and rules may not import the platform to add it):
+# added last, so it reaches every command above.
+add_data_dir_option(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

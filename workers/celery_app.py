@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 import structlog
 from celery import Celery, Task
@@ -18,60 +19,39 @@ from hub.platform.logging import configure_logging
 from hub.platform.queues import Queue, TaskName
 
 
+def _job(task: TaskName, schedule: timedelta | crontab, *, expires: int) -> dict[str, Any]:
+    """A beat entry on the maintenance queue, dropped if no worker takes it within ``expires`` s."""
+    return {
+        "task": str(task),
+        "schedule": schedule,
+        "options": {"queue": str(Queue.MAINTENANCE), "expires": expires},
+    }
+
+
 def make_celery() -> Celery:
     settings = get_settings()
     app = Celery("hub", include=["workers.tasks"])
     app.conf.update(celery_config(settings))
     app.conf.task_queues = None
     app.conf.task_create_missing_queues = True
+    outbox_sweep = timedelta(seconds=settings.outbox_sweep_seconds)
+    delivery_sweep = timedelta(seconds=settings.delivery_sweep_seconds)
     app.conf.beat_schedule = {
-        "sweep-outbox": {
-            "task": str(TaskName.SWEEP_OUTBOX),
-            "schedule": timedelta(seconds=settings.outbox_sweep_seconds),
-            "options": {"queue": str(Queue.MAINTENANCE), "expires": 60},
-        },
-        "purge-idempotency-keys": {
-            "task": str(TaskName.PURGE_IDEMPOTENCY_KEYS),
-            "schedule": timedelta(hours=1),
-            "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
-        },
-        "purge-form-drafts": {
-            "task": str(TaskName.PURGE_FORM_DRAFTS),
-            "schedule": timedelta(minutes=15),
-            "options": {"queue": str(Queue.MAINTENANCE), "expires": 600},
-        },
+        "sweep-outbox": _job(TaskName.SWEEP_OUTBOX, outbox_sweep, expires=60),
+        "purge-idempotency-keys": _job(
+            TaskName.PURGE_IDEMPOTENCY_KEYS, timedelta(hours=1), expires=600
+        ),
+        "purge-form-drafts": _job(TaskName.PURGE_FORM_DRAFTS, timedelta(minutes=15), expires=600),
         # Delivery (hub/delivery): retries are rows with next_attempt_at, swept here.
-        "sweep-deliveries": {
-            "task": str(TaskName.SWEEP_DELIVERIES),
-            "schedule": timedelta(seconds=settings.delivery_sweep_seconds),
-            "options": {"queue": str(Queue.MAINTENANCE), "expires": 60},
-        },
+        "sweep-deliveries": _job(TaskName.SWEEP_DELIVERIES, delivery_sweep, expires=60),
+        # Tracking (hub/tracking): clocks, follow-ups, the daily digest, retention.
+        "sweep-clocks": _job(TaskName.SWEEP_CLOCKS, timedelta(minutes=5), expires=240),
+        "create-follow-ups": _job(TaskName.CREATE_FOLLOW_UPS, timedelta(hours=1), expires=1800),
+        "send-follow-up-digest": _job(
+            TaskName.SEND_FOLLOW_UP_DIGEST, crontab(hour=7, minute=0), expires=3600
+        ),
+        "run-retention": _job(TaskName.RUN_RETENTION, crontab(hour=2, minute=30), expires=3600),
     }
-    # Tracking (hub/tracking): clocks, follow-ups, the daily digest, retention.
-    app.conf.beat_schedule.update(
-        {
-            "sweep-clocks": {
-                "task": str(TaskName.SWEEP_CLOCKS),
-                "schedule": timedelta(minutes=5),
-                "options": {"queue": str(Queue.MAINTENANCE), "expires": 240},
-            },
-            "create-follow-ups": {
-                "task": str(TaskName.CREATE_FOLLOW_UPS),
-                "schedule": timedelta(hours=1),
-                "options": {"queue": str(Queue.MAINTENANCE), "expires": 1800},
-            },
-            "send-follow-up-digest": {
-                "task": str(TaskName.SEND_FOLLOW_UP_DIGEST),
-                "schedule": crontab(hour=7, minute=0),
-                "options": {"queue": str(Queue.MAINTENANCE), "expires": 3600},
-            },
-            "run-retention": {
-                "task": str(TaskName.RUN_RETENTION),
-                "schedule": crontab(hour=2, minute=30),
-                "options": {"queue": str(Queue.MAINTENANCE), "expires": 3600},
-            },
-        }
-    )
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     configure_logging(json_logs=settings.log_json)
     return app

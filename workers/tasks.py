@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from celery import Task
 from sqlalchemy.exc import OperationalError
@@ -21,15 +22,20 @@ from hub.tracking.sweep_clocks import sweep_clocks
 from hub.web.drafts import purge_expired_drafts
 from workers.celery_app import celery, get_worker_db
 
+# A dropped or refused database connection is transient: retried with jittered backoff.
+RETRY_DATABASE_ERRORS: dict[str, Any] = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
 
 @celery.task(
     name=str(TaskName.ROUTE_ENQUIRY),
     bind=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=8,
+    **RETRY_DATABASE_ERRORS,
 )
 def route_enquiry_task(self: Task, enquiry_id: int, outbox_id: int | None = None) -> str:
     """Route one enquiry (safe to run twice: the use case claims it under a row lock)."""
@@ -87,11 +93,7 @@ def purge_form_drafts_task() -> int:
 @celery.task(
     name=str(TaskName.SEND_DELIVERY),
     bind=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=8,
+    **RETRY_DATABASE_ERRORS,
 )
 def send_delivery_task(self: Task, delivery_id: int, outbox_id: int | None = None) -> str:
     """One attempt at one delivery (safe to run twice: the use case takes a lease)."""

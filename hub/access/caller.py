@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hub.access.models import TokenScope
+from hub.access.models import TokenScope, label_for_scope
 from hub.platform.models import utcnow
 
 
@@ -32,7 +32,7 @@ class Caller:
 
     @property
     def scope_label(self) -> str:
-        return self.scope.value if not self.scope_value else f"{self.scope}:{self.scope_value}"
+        return label_for_scope(self.scope, self.scope_value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,11 @@ class TokenScope(StrEnum):
     HUB = "hub"  # a hub operator: triage and decisions, no council inbox
 
 
+def label_for_scope(scope: str, value: str | None) -> str:
+    """``authority:E10000016``, ``delivery_body:Achieving for Children`` or ``hub``."""
+    return str(scope) if not value else f"{scope}:{value}"
+
+
 class ApiToken(Base):
     __tablename__ = "api_tokens"
 
@@ -55,8 +60,7 @@ class ApiToken(Base):
 
     @property
     def scope_label(self) -> str:
-        """``authority:E10000016``, ``delivery_body:Achieving for Children`` or ``hub``."""
-        return self.scope if not self.scope_value else f"{self.scope}:{self.scope_value}"
+        return label_for_scope(self.scope, self.scope_value)
 
 
 class StaffUser(Base):
@@ -82,7 +86,7 @@ class StaffUser(Base):
 
     @property
     def scope_label(self) -> str:
-        return self.scope if not self.scope_value else f"{self.scope}:{self.scope_value}"
+        return label_for_scope(self.scope, self.scope_value)
 
     @validates("email")
     def _index_email(self, _key: str, address: str) -> str:

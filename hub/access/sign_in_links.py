@@ -62,17 +62,18 @@ def issue_link(
         ).first()
         if user is None:
             return None
-        recent = session.scalar(
-            select(func.count())
-            .select_from(SignInLink)
-            .where(
-                SignInLink.user_id == user.id,
-                SignInLink.purpose == str(LinkPurpose.SIGN_IN),
-                SignInLink.created_at > now - SIGN_IN_LINK_LIFE,
+        if purpose is LinkPurpose.SIGN_IN:
+            recent = session.scalar(
+                select(func.count())
+                .select_from(SignInLink)
+                .where(
+                    SignInLink.user_id == user.id,
+                    SignInLink.purpose == str(LinkPurpose.SIGN_IN),
+                    SignInLink.created_at > now - SIGN_IN_LINK_LIFE,
+                )
             )
-        )
-        if purpose is LinkPurpose.SIGN_IN and (recent or 0) >= MAX_LINKS_PER_LIFE:
-            return None
+            if (recent or 0) >= MAX_LINKS_PER_LIFE:
+                return None
         session.add(
             SignInLink(
                 user_id=user.id,

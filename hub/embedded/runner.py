@@ -20,13 +20,12 @@ from types import FrameType
 
 import click
 import structlog
-from redis import Redis
 
 from config.settings import Settings, get_settings
 from hub.embedded.redis_server import EmbeddedRedis, private_dir
 from hub.embedded.supervisor import Child, Probe, ProcessChild, RedisChild, Supervisor
 from hub.geo import ensure_default_geography
-from hub.platform.heartbeat import read_consumption, stalled_words
+from hub.platform.heartbeat import quick_client, read_consumption, stalled_words
 from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
 from hub.platform.queues import Queue
@@ -63,8 +62,11 @@ def celery_command(kind: str, data_dir: Path, concurrency: int = 2) -> list[str]
     ]
 
 
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
-    """The API under gunicorn with the hub's settings (multiprocess metrics, timeouts)."""
+def gunicorn_command(host: str, port: int, workers: int, *extra: str) -> list[str]:
+    """The API under gunicorn with the hub's settings (multiprocess metrics, timeouts).
+
+    ``extra`` options go to gunicorn before the app (an access log, for tests).
+    """
     return [
         sys.executable,
         "-m",
@@ -75,6 +77,7 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        *extra,
         "hub.app:create_app()",
     ]
 
@@ -102,11 +105,8 @@ def worker_probe(settings: Settings) -> Probe:
     limit = settings.worker_stall_seconds
 
     def check() -> str | None:
-        client = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
-        try:
+        with quick_client(settings.redis_url) as client:
             consumption = read_consumption(client, time.time())
-        finally:
-            client.close()
         return stalled_words(consumption) if consumption.stalled(limit) else None
 
     return Probe(check, every=min(10.0, max(limit / 4, 0.5)), grace=limit)

@@ -206,9 +206,7 @@ class Supervisor:
                 child.reap()
                 if now - state.started_at >= self.backoff.reset_after:
                     state.failures = 0
-                state.failures += 1
-                delay = self.backoff.delay(state.failures)
-                state.restart_at = now + delay
+                delay = self._back_off(state, now)
                 log.warning(
                     "hub_run.child_exited",
                     child=child.name,
@@ -221,9 +219,7 @@ class Supervisor:
                 try:
                     self.start_child(child)
                 except Exception as exc:  # it failed to start: back off and try again
-                    state.failures += 1
-                    delay = self.backoff.delay(state.failures)
-                    state.restart_at = self.clock() + delay
+                    delay = self._back_off(state, self.clock())
                     log.error(
                         "hub_run.child_restart_failed",
                         child=child.name,
@@ -232,6 +228,13 @@ class Supervisor:
                     )
                 else:
                     log.info("hub_run.child_restarted", child=child.name, pid=child.pid)
+
+    def _back_off(self, state: _State, now: float) -> float:
+        """Count one more failure and set the restart time; the delay chosen."""
+        state.failures += 1
+        delay = self.backoff.delay(state.failures)
+        state.restart_at = now + delay
+        return delay
 
     def _probe(self, child: Child, state: _State, now: float) -> None:
         """Stop a running child its probe calls stuck; the next round restarts it."""

@@ -6,12 +6,17 @@ import time
 
 from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST
-from redis import Redis
 from sqlalchemy import text
 
 from hub.platform.errors import problem_response
 from hub.platform.extensions import app_settings, get_db
-from hub.platform.heartbeat import Consumption, any_worker_alive, read_consumption, stalled_words
+from hub.platform.heartbeat import (
+    Consumption,
+    any_worker_alive,
+    quick_client,
+    read_consumption,
+    stalled_words,
+)
 from hub.platform.metrics import exposition
 
 bp = Blueprint("health", __name__)
@@ -41,13 +46,10 @@ def readyz() -> Response:
     except Exception as exc:
         problems.append({"field": "database", "message": type(exc).__name__})
     try:
-        client = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
-        try:
+        with quick_client(settings.redis_url) as client:
             worker_alive = any_worker_alive(client)
             if worker_alive:
                 consumption = read_consumption(client, time.time())
-        finally:
-            client.close()
     except Exception as exc:
         problems.append({"field": "redis", "message": type(exc).__name__})
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import phonenumbers
 from marshmallow import RAISE, Schema, ValidationError, fields
@@ -13,6 +13,20 @@ from hub.geo import PostcodeFormatError, find_authority, normalise_postcode
 from hub.platform.text import has_forbidden_chars, text_pattern
 
 POSTCODE_MAX_LENGTH = 40
+AUTHORITY_MAX_LENGTH = 120
+
+
+class DocumentedString(fields.String):
+    """A string field whose OpenAPI keywords (``format``, ``maxLength``, ...) are ``openapi``.
+
+    A caller's own ``metadata`` still wins over them.
+    """
+
+    openapi: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        metadata = {**self.openapi, **kwargs.pop("metadata", {})}
+        super().__init__(*args, metadata=metadata, **kwargs)
 
 
 class CleanString(fields.String):
@@ -50,7 +64,7 @@ PHONE_MAX_LENGTH = 30
 _PHONE_CHARS = frozenset("0123456789 +-().")
 
 
-class UKPhone(fields.String):
+class UKPhone(DocumentedString):
     """A UK phone number, stored in E.164 form (+447911123456).
 
     Documented in OpenAPI as ``format: uk-phone``: up to 30 characters of digits, spaces and
@@ -59,15 +73,11 @@ class UKPhone(fields.String):
     """
 
     message = f"Enter a UK phone number, like {PHONE_EXAMPLES[0]} or {PHONE_EXAMPLES[1]}."
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        metadata = {
-            "format": "uk-phone",
-            "maxLength": PHONE_MAX_LENGTH,
-            "example": PHONE_EXAMPLES[0],
-            **kwargs.pop("metadata", {}),
-        }
-        super().__init__(*args, metadata=metadata, **kwargs)
+    openapi: ClassVar[dict[str, Any]] = {
+        "format": "uk-phone",
+        "maxLength": PHONE_MAX_LENGTH,
+        "example": PHONE_EXAMPLES[0],
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         raw = super()._deserialize(value, attr, data, **kwargs)
@@ -83,21 +93,18 @@ class UKPhone(fields.String):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class Postcode(fields.String):
+class Postcode(DocumentedString):
     """A UK postcode (full or partial), normalised by the geography's normaliser.
 
     Documented in OpenAPI as ``format: uk-postcode`` (what ``hub.geo.normalise_postcode``
     reads: ``SW1A 1AA``, ``sw1a1aa``, ``KT1 2``, ``KT1``), at most 40 characters.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        metadata = {
-            "format": "uk-postcode",
-            "maxLength": POSTCODE_MAX_LENGTH,
-            "example": "ME14 1XQ",
-            **kwargs.pop("metadata", {}),
-        }
-        super().__init__(*args, metadata=metadata, **kwargs)
+    openapi: ClassVar[dict[str, Any]] = {
+        "format": "uk-postcode",
+        "maxLength": POSTCODE_MAX_LENGTH,
+        "example": "ME14 1XQ",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -109,25 +116,22 @@ class Postcode(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
-class AuthorityRef(fields.String):
+class AuthorityRef(DocumentedString):
     """A children's services authority named by GSS code or name; loads as its code.
 
     Documented in OpenAPI as ``format: authority``: an English children's services authority's
     GSS code (E06, E08, E09 or E10) or its name, as ``hub.geo.find_authority`` reads it.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        metadata = {
-            "format": "authority",
-            "maxLength": 120,
-            "example": "Kent",
-            **kwargs.pop("metadata", {}),
-        }
-        super().__init__(*args, metadata=metadata, **kwargs)
+    openapi: ClassVar[dict[str, Any]] = {
+        "format": "authority",
+        "maxLength": AUTHORITY_MAX_LENGTH,
+        "example": "Kent",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        found = find_authority(text) if 0 < len(text) <= 120 else None
+        found = find_authority(text) if 0 < len(text) <= AUTHORITY_MAX_LENGTH else None
         if found is None:
             raise ValidationError(
                 "We could not find that council. Use its name, like 'Kent', or leave this out."

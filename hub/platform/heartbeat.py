@@ -33,6 +33,11 @@ CONSUMED_KEY = "hub:worker:consumed"  # unix time a worker last started a task
 TTL_BEATS = 3
 
 
+def quick_client(redis_url: str) -> Redis[bytes]:
+    """A Redis client that gives up after a second: for checks and beats, not for the broker."""
+    return Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+
+
 def heartbeat_ttl(interval: float) -> float:
     """How long one beat keeps the key alive."""
     return interval * TTL_BEATS
@@ -68,7 +73,7 @@ class ConsumptionRecorder:
         pid = os.getpid()  # a prefork pool child must not share its parent's socket
         client = self._clients.get(pid)
         if client is None:
-            client = Redis.from_url(self.redis_url, socket_connect_timeout=1, socket_timeout=1)
+            client = quick_client(self.redis_url)
             self._clients[pid] = client
         try:
             record_consumed(client, time.time())
@@ -121,7 +126,7 @@ class Heartbeat:
     """A daemon thread that beats every ``interval`` seconds until stopped."""
 
     def __init__(self, redis_url: str, worker: str, interval: float) -> None:
-        self.client = Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+        self.client = quick_client(redis_url)
         self.worker = worker
         self.interval = interval
         self._stop = threading.Event()

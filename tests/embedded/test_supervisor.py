@@ -64,6 +64,24 @@ def test_a_child_that_ran_long_enough_starts_again_from_the_first_delay() -> Non
     assert delays == [1, 1]
 
 
+def test_a_child_that_fails_to_start_again_is_retried_with_a_growing_delay() -> None:
+    clock = Clock()
+    child = ProcessChild("gone", [sys.executable, "-c", "pass"])
+    supervisor = Supervisor([child], Backoff(initial=1, cap=30, reset_after=60), clock=clock)
+    running = threading.Event()
+    with capture_logs() as logs:
+        supervisor.start_all()
+        _exited(child)
+        supervisor.check(running)  # exit noted: restart in 1 s
+        child.argv = ["/nonexistent/hub-test-binary"]  # from now on it cannot start
+        for _ in range(2):
+            clock.now += 100
+            supervisor.check(running)
+    failed = [e for e in logs if e["event"] == "hub_run.child_restart_failed"]
+    assert [e["restart_in"] for e in failed] == [2, 4]
+    assert {e["reason"] for e in failed} == {"FileNotFoundError"}
+
+
 def test_nothing_is_restarted_once_stopping() -> None:
     clock = Clock()
     child = ProcessChild("short", [sys.executable, "-c", "pass"])

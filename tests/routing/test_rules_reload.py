@@ -69,9 +69,18 @@ def test_an_invalid_file_is_refused_and_the_rules_in_use_stay(
     assert "still routing with version 2025.1" in message
 
 
-def test_a_fixed_file_is_picked_up_after_a_refused_one(rules_file: Path) -> None:
+def test_a_fixed_file_is_picked_up_after_a_refused_one(
+    rules_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="hub.routing.active")
     get_active_rules()
     rules_file.write_text(broken("2025.3"), encoding="utf-8")
+    # The broken file must be seen and refused first (written back to back, it never was).
+    wait_for(
+        lambda: get_active_rules().version == "2025.1" and "refused" in caplog.text,
+        RECHECK_SECONDS + 3,
+        lambda: f"the broken file was not refused: {caplog.text!r}",
+    )
     rules_file.write_text(with_version("2025.4"), encoding="utf-8")
     wait_for(
         lambda: get_active_rules().version == "2025.4",

@@ -16,7 +16,7 @@ from pathlib import Path
 from kombu import Connection
 from redis import Redis
 
-from hub.embedded.runner import ALL_QUEUES
+from hub.embedded.runner import ALL_QUEUES, gunicorn_command
 from hub.platform.queues import Queue
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,22 +132,15 @@ class GunicornProcess:
         self.log_path = log_dir / "gunicorn.log"
         self.access_path = log_dir / "access.log"
         self._log = self.log_path.open("ab")
-        args = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:config.gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
+        args = gunicorn_command(
+            "127.0.0.1",
+            port,
+            workers,
             "--access-logfile",
             str(self.access_path),
             "--access-logformat",
             "%(p)s %(m)s %(U)s %(s)s",
-            "hub.app:create_app()",
-        ]
+        )
         self.process = subprocess.Popen(
             args, cwd=REPO, env=process_env(env), stdout=self._log, stderr=subprocess.STDOUT
         )
