@@ -21,13 +21,13 @@ from hub.delivery.queries import FAILING
 from hub.delivery.replay import ReplayRefusedError, replay_dead_for_subscriber, replay_delivery
 from hub.delivery.views import list_deliveries_for_ops
 from hub.platform.cli_options import data_dir_option
-from hub.platform.db import Database
+from hub.platform.db import Database, open_existing_database
 
 EVENT_CHOICE = click.Choice([str(e) for e in EventType])
 
 
 def _db() -> Database:
-    return Database(get_settings().resolved_database_url)
+    return open_existing_database(get_settings().resolved_database_url)
 
 
 def _owner(code: str | None, hub_operator: bool) -> TokenScopeChoice:

@@ -138,3 +138,11 @@ def test_webhook_commands_take_the_data_dir(db, settings, hub_env, tmp_path) -> 
     assert result.exit_code == 0, result.output
     listed = _run("councils", "webhook", "list", "--data-dir", str(tmp_path), env=env).stdout
     assert f"authority:{KENT}\t{URL}" in listed
+
+
+def test_deliveries_from_a_data_dir_without_a_database_fail_and_create_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "no-hub-here"
+    result = CliRunner().invoke(main, ["deliveries", "list", "--data-dir", str(missing)])
+    assert result.exit_code != 0
+    assert "no hub database" in str(result.exception) + result.output
+    assert not (missing / "hub.db").exists()
