@@ -66,7 +66,9 @@ class Settings:
     outbox_stale_seconds: float = 30.0
     task_soft_time_limit: int = 60
     task_time_limit: int = 90
-    visibility_timeout: int = 3600
+    # A message a killed worker took is back in its queue after this long (kombu's Redis
+    # transport); kept above the task time limit and short enough that a kill is not an hour.
+    visibility_timeout: int = 300
     log_json: bool = False
     public_base_url: str = ""
     # harden-api (issue 8): how many proxies append to X-Forwarded-For (0: ignore it).
@@ -76,6 +78,13 @@ class Settings:
     # Work waiting this long with no task started by any worker: the worker is stalled.
     worker_stall_seconds: float = 120.0
     api_workers: int = 2
+    # `hub run`'s worker processes: routing (and beat's maintenance jobs) never waits behind
+    # deliveries, which have their own pool.
+    routing_concurrency: int = 2
+    delivery_concurrency: int = 4
+    # Enquiries still unrouted after this long mean routing is falling behind (/readyz 503,
+    # /metrics, the operators' queue page).
+    routing_lag_seconds: float = 60.0
     # Delivery (hub/delivery): webhooks and e-mail to councils and operators.
     webhook_allow_private: bool = False
     webhook_connect_timeout: float = 5.0
@@ -86,6 +95,11 @@ class Settings:
     delivery_max_attempts: int = 15
     delivery_failing_after: int = 10
     delivery_probe_seconds: float = 60.0
+    # Attempts in flight at once for one subscriber (its share of the delivery pool); the
+    # rest of its deliveries wait as rows. A slow subscriber (p90 of its recent attempts over
+    # delivery_slow_seconds) gets one.
+    delivery_subscriber_concurrency: int = 2
+    delivery_slow_seconds: float = 4.0
     mail_transport: str = "file"
     mail_from: str = "fostering-hub@localhost"
     smtp_host: str = ""
@@ -138,7 +152,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         outbox_stale_seconds=float(get("HUB_OUTBOX_STALE_SECONDS", "30")),
         task_soft_time_limit=int(get("HUB_TASK_SOFT_TIME_LIMIT", "60")),
         task_time_limit=int(get("HUB_TASK_TIME_LIMIT", "90")),
-        visibility_timeout=int(get("HUB_VISIBILITY_TIMEOUT", "3600")),
+        visibility_timeout=int(get("HUB_VISIBILITY_TIMEOUT", "300")),
         log_json=_bool(get("HUB_LOG_JSON", "false")),
         public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
         trusted_proxies=_count("HUB_TRUSTED_PROXIES", get("HUB_TRUSTED_PROXIES", "0")),
@@ -146,6 +160,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         worker_heartbeat_seconds=float(get("HUB_WORKER_HEARTBEAT_SECONDS", "5")),
         worker_stall_seconds=float(get("HUB_WORKER_STALL_SECONDS", "120")),
         api_workers=int(get("HUB_API_WORKERS", "2")),
+        routing_concurrency=_count("HUB_ROUTING_CONCURRENCY", get("HUB_ROUTING_CONCURRENCY", "2")),
+        delivery_concurrency=_count(
+            "HUB_DELIVERY_CONCURRENCY", get("HUB_DELIVERY_CONCURRENCY", "4")
+        ),
+        routing_lag_seconds=float(get("HUB_ROUTING_LAG_SECONDS", "60")),
         # Delivery (hub/delivery).
         webhook_allow_private=_bool(get("HUB_WEBHOOK_ALLOW_PRIVATE", "false")),
         webhook_connect_timeout=float(get("HUB_WEBHOOK_CONNECT_TIMEOUT", "5")),
@@ -156,6 +175,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         delivery_max_attempts=int(get("HUB_DELIVERY_MAX_ATTEMPTS", "15")),
         delivery_failing_after=int(get("HUB_DELIVERY_FAILING_AFTER", "10")),
         delivery_probe_seconds=float(get("HUB_DELIVERY_PROBE_SECONDS", "60")),
+        delivery_subscriber_concurrency=_count(
+            "HUB_DELIVERY_SUBSCRIBER_CONCURRENCY", get("HUB_DELIVERY_SUBSCRIBER_CONCURRENCY", "2")
+        ),
+        delivery_slow_seconds=float(get("HUB_DELIVERY_SLOW_SECONDS", "4")),
         mail_transport=get("HUB_MAIL_TRANSPORT", "file"),
         mail_from=get("HUB_MAIL_FROM", "fostering-hub@localhost"),
         smtp_host=get("HUB_SMTP_HOST", ""),
@@ -237,6 +260,13 @@ def _check_delivery(settings: Settings) -> None:
         raise SettingsError(
             "HUB_MAIL_TRANSPORT=notify needs HUB_NOTIFY_API_KEY and HUB_NOTIFY_TEMPLATE_ID"
         )
+    for name, value in (
+        ("HUB_ROUTING_CONCURRENCY", settings.routing_concurrency),
+        ("HUB_DELIVERY_CONCURRENCY", settings.delivery_concurrency),
+        ("HUB_DELIVERY_SUBSCRIBER_CONCURRENCY", settings.delivery_subscriber_concurrency),
+    ):
+        if value < 1:
+            raise SettingsError(f"{name} must be 1 or more")
     if settings.delivery_lease_seconds <= settings.webhook_connect_timeout + (
         settings.webhook_read_timeout
     ):

@@ -106,11 +106,11 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
-def _exec_celery(kind: str, extra: tuple[str, ...]) -> None:
+def _exec_celery(kind: str, extra: tuple[str, ...], pool: str = "all") -> None:
     from hub.embedded.runner import celery_command  # start-up time, as in `run`
 
     settings = get_settings()
-    argv = celery_command(kind, settings.data_dir) + list(extra)
+    argv = celery_command(kind, settings.data_dir, pool=pool) + list(extra)
     # Celery reads its settings again: hand it the ones this command runs with (--data-dir).
     environ = {
         **os.environ,
@@ -122,11 +122,19 @@ def _exec_celery(kind: str, extra: tuple[str, ...]) -> None:
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
+@click.option(
+    "--pool",
+    type=click.Choice(["routing", "delivery", "all"]),
+    default="all",
+    show_default=True,
+    help="routing: the routing and maintenance queues; delivery: the delivery queue. "
+    "Run one of each in production, so routing never waits behind a slow council.",
+)
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 @data_dir_option
-def worker(celery_args: tuple[str, ...]) -> None:
-    """Run a Celery worker on every hub queue (extra options go to celery)."""
-    _exec_celery("worker", celery_args)
+def worker(pool: str, celery_args: tuple[str, ...]) -> None:
+    """Run a Celery worker on one pool's queues (extra options go to celery)."""
+    _exec_celery("worker", celery_args, pool)
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from redis import Redis
 from sqlalchemy import delete
 
 from config.settings import Settings, load_settings, override_settings
+from hub.platform.queued_marks import QUEUED_PREFIX
 from tests.support.backends import Backend, session_backend
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,6 +96,12 @@ def db(database, settings: Settings):  # type: ignore[no-untyped-def]
     with database.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
+    # Outbox ids start again in an emptied SQLite table: forget the queued marks of the last
+    # test's rows (hub.platform.queued_marks), as a fresh hub's Redis would not have them.
+    with Redis.from_url(settings.redis_url) as broker:
+        marks = list(broker.scan_iter(match=f"{QUEUED_PREFIX}*", count=1000))
+        if marks:
+            broker.delete(*marks)
     return database
 
 

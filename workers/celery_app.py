@@ -88,9 +88,14 @@ def _recorder() -> ConsumptionRecorder:
 
 
 @task_prerun.connect
-def _record_consumed(**_: object) -> None:
-    # A task started: work is being taken (for the stall check of /readyz and `hub run`).
-    _recorder()()
+def _record_consumed(task: Task | None = None, **_: object) -> None:
+    # A task started: work is being taken from its queue (for the stall check of /readyz and
+    # `hub run`), and its outbox message no longer waits in the broker (the sweeper's mark).
+    request = task.request if task is not None else None
+    delivery_info = getattr(request, "delivery_info", None) or {}
+    queue = delivery_info.get("routing_key") or str(Queue.ROUTING)
+    outbox_id = getattr(request, "outbox_id", None)
+    _recorder()((str(queue),), int(outbox_id) if outbox_id is not None else None)
 
 
 # The worker's heartbeat, for /readyz: beaten from the worker's main process while it runs.
@@ -103,8 +108,20 @@ def _start_heartbeat(sender: object = None, **_: object) -> None:
     name = str(getattr(sender, "hostname", "worker"))
     heartbeat = Heartbeat(settings.redis_url, name, settings.worker_heartbeat_seconds)
     heartbeat.start()
-    _recorder()()  # ready to consume: what waits from now on is this worker's to take
+    # Ready to consume: what waits from now on in this worker's queues is its to take.
+    queues = _consumed_queues(sender)
+    _recorder()(queues, ready=True)
     _heartbeat.append(heartbeat)
+
+
+def _consumed_queues(consumer: object) -> tuple[str, ...]:
+    """The queues this worker was started on (``-Q``), or every hub queue."""
+    app = getattr(consumer, "app", None)
+    try:
+        names = tuple(str(name) for name in app.amqp.queues.consume_from)  # type: ignore[union-attr]
+    except AttributeError:
+        names = ()
+    return names or tuple(str(queue) for queue in Queue)
 
 
 @worker_shutdown.connect

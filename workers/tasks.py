@@ -48,7 +48,13 @@ def sweep_outbox_task() -> dict[str, int]:
     """Publish outbox rows that were not published, or not finished, in time."""
     stale = timedelta(seconds=get_settings().outbox_stale_seconds)
     result = sweep_outbox(get_worker_db(), stale_after=stale)
-    return {"published": result.published, "deferred": result.deferred, "dead": result.dead}
+    return {
+        "published": result.published,
+        "republished": result.republished,
+        "queued": result.queued,
+        "deferred": result.deferred,
+        "dead": result.dead,
+    }
 
 
 @celery.task(name=str(TaskName.PURGE_IDEMPOTENCY_KEYS))

@@ -2,19 +2,23 @@
 
 The delivery room knows authority codes and references, never a referral's internals: the
 rooms above it say what happened and to whom, and ``emit_event`` writes who must hear of it.
-Each row gets an outbox message, so a send task is published once the caller commits.
+Each row gets an outbox message, so a send task is published once the caller commits, unless
+its subscriber's share of the delivery pool is taken (``hub.delivery.fair_share``): then the
+row waits, unpublished, until an attempt of that subscriber finishes or beat's sweep offers it.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from config.settings import get_settings
+from hub.delivery.fair_share import count_occupied, share_of
 from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
 from hub.delivery.queries import dialect_insert, list_subscriptions_for_event
 from hub.platform.models import table_of, utcnow
@@ -98,12 +102,17 @@ def write_deliveries(
 ) -> int:
     """One pending delivery row (and its outbox message) per subscriber; return how many.
 
-    Keyed by (event_key, subscriber): a key a subscriber already has writes nothing.
+    Keyed by (event_key, subscriber): a key a subscriber already has writes nothing. A
+    subscriber whose share of the pool is taken gets its row without a message (it waits).
     """
     now = utcnow()
+    settings = get_settings()
     insert = dialect_insert(session, Delivery)
+    lease = timedelta(seconds=settings.delivery_lease_seconds)
+    occupied = count_occupied(session, (sub.id for sub in subscriptions), now, lease)
     written = 0
     for sub in subscriptions:
+        offered = occupied[sub.id] < share_of(sub, settings)
         statement = (
             insert.values(
                 subscription_id=sub.id,
@@ -118,7 +127,7 @@ def write_deliveries(
                 replays=0,
                 created_at=now,
                 next_attempt_at=now,
-                published_at=now,
+                published_at=now if offered else None,
             )
             .on_conflict_do_nothing(index_elements=["event_key", "subscription_id"])
             .returning(table_of(Delivery).c.id)
@@ -126,10 +135,13 @@ def write_deliveries(
         delivery_id = session.execute(statement).scalar_one_or_none()
         if delivery_id is None:
             continue  # this event already reached this subscriber
+        written += 1
+        if not offered:
+            continue  # waits as a row: the subscriber's places are taken
+        occupied[sub.id] += 1
         add_outbox_message(
             session, TaskName.SEND_DELIVERY, int(delivery_id), f"delivery:{delivery_id}", at=now
         )
-        written += 1
     return written
 
 

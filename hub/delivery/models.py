@@ -77,6 +77,10 @@ class Subscription(Base):
     # Set when the subscriber kept failing: one probe per interval until a success.
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_probe_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How long its last attempts took (seconds, newest last): a subscriber whose p90 is over
+    # HUB_DELIVERY_SLOW_SECONDS is marked slow and given one attempt in flight at a time.
+    recent_attempt_seconds: Mapped[list[float] | None] = mapped_column(JSON)
+    slow_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def owner_label(self) -> str:
@@ -93,7 +97,11 @@ class Delivery(Base):
     """One event for one subscriber, with its attempts. Never personal data."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("event_key", "subscription_id"),)
+    __table_args__ = (
+        UniqueConstraint("event_key", "subscription_id"),
+        # A subscriber's waiting and in-flight deliveries (its share of the pool).
+        Index("ix_deliveries_subscription_status", "subscription_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     subscription_id: Mapped[int] = mapped_column(

@@ -20,6 +20,7 @@ from config.settings import Settings, get_settings
 from hub.delivery.attempts import AttemptOutcome, AttemptResult, next_attempt_at
 from hub.delivery.confirmation import find_enquirer_address
 from hub.delivery.confirmation_mail import compose_confirmation
+from hub.delivery.fair_share import count_in_flight, may_probe, record_duration, share_of
 from hub.delivery.mail_transports import send_mail
 from hub.delivery.messages import compose_message
 from hub.delivery.metrics import DELIVERY_ATTEMPT_SECONDS, DELIVERY_ATTEMPTS
@@ -32,11 +33,11 @@ from hub.delivery.models import (
 )
 from hub.delivery.queries import lock_delivery
 from hub.delivery.subscriber_health import (
-    may_probe,
     record_failure,
     record_success,
     tell_operators_refused,
 )
+from hub.delivery.sweep_deliveries import SendPublisher, offer_due, publish_send
 from hub.delivery.targets import Resolver, system_resolver
 from hub.delivery.webhook_sender import send_webhook
 from hub.platform.db import Database
@@ -58,6 +59,7 @@ class SendOutcome(StrEnum):
 @dataclass(frozen=True, slots=True)
 class _Claim:
     delivery_id: int
+    subscription_id: int
     attempt: int
     kind: SubscriberKind
     target: str
@@ -80,8 +82,10 @@ def send_delivery(
     *,
     now: datetime | None = None,
     resolver: Resolver = system_resolver,
+    publisher: SendPublisher = publish_send,
 ) -> SendOutcome:
-    """Make one attempt at a due delivery (an outbox message or beat's sweep asked)."""
+    """Make one attempt at a due delivery (an outbox message or beat's sweep asked), then
+    offer the subscriber's next waiting delivery through ``publisher``."""
     settings = get_settings()
     claim = _claim(db, settings, delivery_id, outbox_id, now or utcnow())
     if claim is None:
@@ -90,8 +94,12 @@ def send_delivery(
     result = _attempt(settings, claim, now or utcnow(), resolver)
     elapsed = time.monotonic() - started
     DELIVERY_ATTEMPT_SECONDS.labels(str(claim.kind)).observe(elapsed)
-    outcome = _record(db, settings, claim, result, now or utcnow())
+    outcome = _record(db, settings, claim, result, elapsed, now or utcnow())
     DELIVERY_ATTEMPTS.labels(str(claim.kind), str(outcome)).inc()
+    if outcome is not SendOutcome.SKIPPED:
+        # A place in this subscriber's share is free: its next waiting delivery goes now,
+        # not at the next sweep.
+        offer_due(db, publisher=publisher, subscription_id=claim.subscription_id, now=now)
     log.info(
         "delivery.attempt",
         delivery_id=delivery_id,
@@ -123,8 +131,12 @@ def _claim(
         if sub.status != SubscriptionStatus.ACTIVE:
             _finish(delivery, DeliveryStatus.FAILED, now, error="subscription disabled")
             return None
-        if not may_probe(sub, now, timedelta(seconds=settings.delivery_probe_seconds)):
-            delivery.published_at = None  # held back: the sweep offers it again later
+        if not may_probe(
+            sub, now, timedelta(seconds=settings.delivery_probe_seconds)
+        ) or count_in_flight(session, sub.id, now, exclude=delivery.id) >= share_of(sub, settings):
+            # Held back (a failing subscriber's probe interval, or its share of the pool is
+            # in flight): it waits as a row; a finishing attempt or the sweep offers it again.
+            delivery.published_at = None
             return None
         target = sub.target
         if sub.kind == SubscriberKind.ENQUIRER:
@@ -141,6 +153,7 @@ def _claim(
         delivery.locked_until = now + timedelta(seconds=settings.delivery_lease_seconds)
         return _Claim(
             delivery.id,
+            sub.id,
             delivery.attempts,
             SubscriberKind(sub.kind),
             target,
@@ -181,13 +194,19 @@ def _finish(
 
 
 def _record(
-    db: Database, settings: Settings, claim: _Claim, result: AttemptResult, now: datetime
+    db: Database,
+    settings: Settings,
+    claim: _Claim,
+    result: AttemptResult,
+    elapsed: float,
+    now: datetime,
 ) -> SendOutcome:
     with db.transaction() as session:
         locked = lock_delivery(session, claim.delivery_id)
         if locked is None:
             return SendOutcome.SKIPPED
         delivery, sub = locked
+        record_duration(sub, elapsed, now, settings.delivery_slow_seconds)
         if delivery.status != DeliveryStatus.PENDING or delivery.attempts != claim.attempt:
             return SendOutcome.SKIPPED  # our lease ran out and another attempt took over
         delivery.last_status_code = result.status_code

@@ -8,7 +8,7 @@ and what queued goes out at once.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 from sqlalchemy import update
@@ -21,13 +21,6 @@ from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscr
 log = structlog.get_logger(__name__)
 
 MAILBOXES = frozenset({SubscriberKind.MAILBOX})
-
-
-def may_probe(sub: Subscription, now: datetime, probe_interval: timedelta) -> bool:
-    """A failing subscriber gets one attempt per interval; a healthy one any number."""
-    if sub.failing_since is None:
-        return True
-    return sub.last_probe_at is None or sub.last_probe_at <= now - probe_interval
 
 
 def record_failure(session: Session, sub: Subscription, now: datetime, threshold: int) -> None:

@@ -1,10 +1,12 @@
 """``hub run``: the embedded default in one foreground process tree, stopped by Ctrl-C.
 
 `hub run` prepares the data directory (0700, files 0600), starts the embedded Redis, migrates,
-builds the geography, checks the rules, then supervises four children: Redis, the Celery
-worker, beat and the API under gunicorn (``config/gunicorn.py``). A child that dies is
-restarted with a capped exponential backoff (:mod:`hub.embedded.supervisor`); so is a worker
-that lives but has stopped taking work (``worker_probe``).
+builds the geography, checks the rules, then supervises five children: Redis, two Celery
+workers (the routing pool, which also takes beat's maintenance jobs, and the delivery pool:
+``hub.platform.queues.WORKER_POOLS``), beat and the API under gunicorn
+(``config/gunicorn.py``). A child that dies is restarted with a capped exponential backoff
+(:mod:`hub.embedded.supervisor`); so is a worker that lives but has stopped taking work from
+its queues (``worker_probe``).
 """
 
 from __future__ import annotations
@@ -28,29 +30,27 @@ from hub.geo import ensure_default_geography
 from hub.platform.heartbeat import quick_client, read_consumption, stalled_words
 from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
-from hub.platform.queues import Queue
+from hub.platform.queues import WORKER_POOLS
 from hub.routing import get_active_rules
-
-ALL_QUEUES = ",".join(str(queue) for queue in Queue)
 
 log = structlog.get_logger(__name__)
 
 
-def celery_command(kind: str, data_dir: Path, concurrency: int = 2) -> list[str]:
-    """The celery command line for a worker or beat of this hub."""
+def celery_command(kind: str, data_dir: Path, concurrency: int = 2, pool: str = "all") -> list[str]:
+    """The celery command line for a worker of one pool (``WORKER_POOLS``) or beat."""
     base = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
     if kind == "worker":
         return [
             *base,
             "worker",
             "-Q",
-            ALL_QUEUES,
+            ",".join(str(queue) for queue in WORKER_POOLS[pool]),
             "-c",
             str(concurrency),
             "--loglevel",
             "INFO",
             "-n",
-            f"hub-worker-{os.getpid()}@%h",
+            f"hub-{pool}-{os.getpid()}@%h",
         ]
     return [
         *base,
@@ -100,13 +100,15 @@ def secure_data_dir(data_dir: Path) -> None:
                 path.chmod(0o600)
 
 
-def worker_probe(settings: Settings) -> Probe:
-    """The worker is stuck when work waits that no worker has taken for the stall time."""
+def worker_probe(settings: Settings, pool: str = "all") -> Probe:
+    """A pool's worker is stuck when work waits in its queues that nobody has taken for the
+    stall time."""
     limit = settings.worker_stall_seconds
+    queues = [str(queue) for queue in WORKER_POOLS[pool]]
 
     def check() -> str | None:
         with quick_client(settings.redis_url) as client:
-            consumption = read_consumption(client, time.time())
+            consumption = read_consumption(client, time.time(), queues)
         return stalled_words(consumption) if consumption.stalled(limit) else None
 
     return Probe(check, every=min(10.0, max(limit / 4, 0.5)), grace=limit)
@@ -125,7 +127,7 @@ def _wait_until_serving(url: str, supervisor: Supervisor, stopping: threading.Ev
 
 
 def run_embedded(host: str, port: int, data_dir: Path) -> None:
-    """Start embedded Redis, migrate, build geography, then supervise API + worker + beat."""
+    """Start embedded Redis, migrate, build geography, then supervise API + workers + beat."""
     os.umask(0o077)
     secure_data_dir(data_dir)
     os.environ["HUB_DATA_DIR"] = str(data_dir.resolve())
@@ -169,7 +171,14 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
         children.extend(
             [
                 ProcessChild(
-                    "worker", celery_command("worker", data_dir), probe=worker_probe(settings)
+                    "worker-routing",
+                    celery_command("worker", data_dir, settings.routing_concurrency, "routing"),
+                    probe=worker_probe(settings, "routing"),
+                ),
+                ProcessChild(
+                    "worker-delivery",
+                    celery_command("worker", data_dir, settings.delivery_concurrency, "delivery"),
+                    probe=worker_probe(settings, "delivery"),
                 ),
                 ProcessChild("beat", celery_command("beat", data_dir)),
                 ProcessChild("api", gunicorn_command(host, port, settings.api_workers)),

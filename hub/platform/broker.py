@@ -107,6 +107,7 @@ def publish(
     *args: int | str,
     redis_url: str | None = None,
     request_id: str | None = None,
+    outbox_id: int | None = None,
     fail_fast: bool = False,
 ) -> None:
     """Send one task by name with ids only; raise PublishError if the broker is down.
@@ -115,14 +116,21 @@ def publish(
     0.3 s for an answer), and none for two seconds after a failure (``REQUEST_PATH_GATE``);
     otherwise kombu retries the connection for ``broker_connection_timeout``.
     The API's request id travels in a message header (not an argument) so one enquiry's log
-    lines can be followed from the request to the worker.
+    lines can be followed from the request to the worker; so does the outbox row's id, so the
+    worker can clear the row's queued mark (``hub.platform.queued_marks``) when it starts.
     """
     url = redis_url or get_settings().redis_url
-    headers = {"request_id": request_id} if request_id else None
+    headers: dict[str, str | int] = {}
+    if request_id:
+        headers["request_id"] = request_id
+    if outbox_id is not None:
+        headers["outbox_id"] = outbox_id
     if fail_fast and not REQUEST_PATH_GATE.allows(url):
         raise PublishError("broker unavailable: it failed moments ago (not tried)")
     try:
-        _sender(url, fail_fast).send_task(str(task), args=list(args), retry=False, headers=headers)
+        _sender(url, fail_fast).send_task(
+            str(task), args=list(args), retry=False, headers=headers or None
+        )
     except Exception as exc:
         if fail_fast:
             REQUEST_PATH_GATE.failed(url)

@@ -7,10 +7,12 @@ value is the worker's Celery node name, never anything personal.
 
 A heartbeat proves a worker process lives, not that it takes work: a worker whose consumer
 hung after a broker reconnect (a known Celery/kombu failure) keeps beating from its thread.
-So every worker also writes ``CONSUMED_KEY``, the time it last started a task (and when it
-became ready); work is *stalled* when messages wait in the hub's queues and no worker has
-started a task for longer than ``HUB_WORKER_STALL_SECONDS``. /readyz reports it and `hub run`
-restarts a stalled worker.
+So every worker also writes, for each queue, the time it last started a task from it (and
+when it became ready to consume it): ``hub:worker:consumed:<queue>``. Work is *stalled* when
+messages wait in a queue and no worker has started a task from it for longer than
+``HUB_WORKER_STALL_SECONDS``; per queue, because routing and delivery have their own worker
+processes and one can hang while the other works. /readyz reports it and `hub run` restarts
+the stalled worker.
 """
 
 from __future__ import annotations
@@ -18,18 +20,21 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import structlog
 from redis import Redis
 from redis.exceptions import RedisError
 
+from hub.platform.queued_marks import queued_key
 from hub.platform.queues import Queue, queue_keys
 
 log = structlog.get_logger(__name__)
 
 HEARTBEAT_KEY = "hub:worker:heartbeat"
-CONSUMED_KEY = "hub:worker:consumed"  # unix time a worker last started a task
+CONSUMED_PREFIX = "hub:worker:consumed:"  # + queue: unix time a worker last started its task
+READY_KEY = "hub:worker:ready"  # unix time a worker last became ready (any queues)
 TTL_BEATS = 3
 
 
@@ -53,13 +58,38 @@ def any_worker_alive(client: Redis[bytes]) -> bool:
     return bool(client.exists(HEARTBEAT_KEY))
 
 
-def record_consumed(client: Redis[bytes], at: float) -> None:
-    """A worker started a task (or became ready to) at unix time ``at``."""
-    client.set(CONSUMED_KEY, f"{at:.3f}")
+def consumed_key(queue: str) -> str:
+    return f"{CONSUMED_PREFIX}{queue}"
+
+
+def consumption_keys() -> list[str]:
+    """Every key the consumption records live in (for tests and tools that clear them)."""
+    return [READY_KEY, *(consumed_key(str(queue)) for queue in Queue)]
+
+
+def record_consumed(
+    client: Redis[bytes],
+    at: float,
+    queues: Iterable[str] = tuple(Queue),
+    *,
+    outbox_id: int | None = None,
+    ready: bool = False,
+) -> None:
+    """A worker started a task from ``queues`` (or, ``ready``, became ready to take them) at
+    unix time ``at``; the task's outbox message, if it has one, no longer waits in the broker.
+    """
+    pipe = client.pipeline(transaction=False)
+    if ready:
+        pipe.set(READY_KEY, f"{at:.3f}")
+    for queue in queues:
+        pipe.set(consumed_key(str(queue)), f"{at:.3f}")
+    if outbox_id is not None:
+        pipe.delete(queued_key(outbox_id))
+    pipe.execute()
 
 
 class ConsumptionRecorder:
-    """Writes ``CONSUMED_KEY`` from whichever process runs tasks (one client per process).
+    """Records consumption from whichever process runs tasks (one client per process).
 
     A failed write is ignored: the task still runs, and a broker that cannot be written to is
     what readiness reports anyway.
@@ -69,14 +99,20 @@ class ConsumptionRecorder:
         self.redis_url = redis_url
         self._clients: dict[int, Redis[bytes]] = {}
 
-    def __call__(self) -> None:
+    def __call__(
+        self,
+        queues: Iterable[str] = tuple(Queue),
+        outbox_id: int | None = None,
+        *,
+        ready: bool = False,
+    ) -> None:
         pid = os.getpid()  # a prefork pool child must not share its parent's socket
         client = self._clients.get(pid)
         if client is None:
             client = quick_client(self.redis_url)
             self._clients[pid] = client
         try:
-            record_consumed(client, time.time())
+            record_consumed(client, time.time(), queues, outbox_id=outbox_id, ready=ready)
         except RedisError:
             pass
 
@@ -105,21 +141,50 @@ def stalled_words(consumption: Consumption) -> str:
     )
 
 
-def read_consumption(client: Redis[bytes], now: float) -> Consumption:
-    """One round trip: the length of every queue list and the last consumption time."""
+def _idle(consumed: bytes | None, now: float) -> float | None:
+    if consumed is None:
+        return None
+    try:
+        return max(now - float(consumed), 0.0)
+    except ValueError:
+        return None
+
+
+def read_consumption(
+    client: Redis[bytes], now: float, queues: Iterable[str] = tuple(Queue)
+) -> Consumption:
+    """One round trip: each queue's waiting messages and when a task last started from it.
+
+    The answer is the worst queue's: of the queues where work waits, the one idle longest
+    (``waiting`` counts every queue asked about); when none waits, the latest start. A queue
+    no worker has ever taken from counts as idle since a worker last became ready: a live
+    worker that does not consume it is no help to it.
+    """
+    names = [str(queue) for queue in queues]
+    per_queue = len(queue_keys(names[0])) if names else 0
     pipe = client.pipeline(transaction=False)
-    for queue in Queue:
-        for key in queue_keys(str(queue)):
+    for name in names:
+        for key in queue_keys(name):
             pipe.llen(key)
-    pipe.get(CONSUMED_KEY)
-    *lengths, consumed = pipe.execute()
-    idle = None
-    if consumed is not None:
-        try:
-            idle = max(now - float(consumed), 0.0)
-        except ValueError:
-            idle = None
-    return Consumption(sum(int(n) for n in lengths), idle)
+    for name in names:
+        pipe.get(consumed_key(name))
+    pipe.get(READY_KEY)
+    *answers, ready = pipe.execute()
+    since_ready = _idle(ready, now)
+    lengths = [
+        sum(int(n) for n in answers[i * per_queue : (i + 1) * per_queue]) for i in range(len(names))
+    ]
+    idles = [_idle(consumed, now) for consumed in answers[len(names) * per_queue :]]
+    busy = [
+        idle if idle is not None else since_ready
+        for waiting, idle in zip(lengths, idles, strict=True)
+        if waiting > 0
+    ]
+    known = [idle for idle in busy if idle is not None]
+    if known:
+        return Consumption(sum(lengths), max(known))
+    recent = [idle for idle in idles if idle is not None]  # nothing waits: the latest start
+    return Consumption(sum(lengths), min(recent) if recent else None)
 
 
 class Heartbeat:

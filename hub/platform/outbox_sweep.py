@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
 
+from config.settings import get_settings
 from hub.platform.broker import PublishError
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.platform.outbox import OutboxEntry, Publisher, publish_entry
 from hub.platform.outbox_model import OutboxMessage
+from hub.platform.queued_marks import count_republished, find_queued, marks_client
 from hub.platform.queues import TaskName
 
 log = structlog.get_logger(__name__)
@@ -25,6 +29,8 @@ class SweepResult:
     published: int
     deferred: int
     dead: int
+    republished: int = 0  # of ``published``: rows published before and never finished
+    queued: int = 0  # rows left alone because their message still waits in the broker
 
 
 def _backoff(attempts: int) -> int:
@@ -39,14 +45,18 @@ def sweep_outbox(
     publisher: Publisher = publish_entry,
     now: datetime | None = None,
     limit: int = 500,
+    redis_url: str | None = None,
 ) -> SweepResult:
     """Publish rows never published, and re-publish rows published long ago but not finished.
 
     Re-publishing is safe because every task claims its work with a conditional update; it
     covers a message lost with a Redis restart, a worker killed mid-task, and a publish that
-    failed. Re-publishes back off exponentially so a deep queue is not flooded with copies.
+    failed. A row whose message is known to wait in the broker (its queued mark,
+    ``hub.platform.queued_marks``) is not re-published, and re-publishes back off
+    exponentially, so a deep queue is not flooded with copies.
     """
     now = now or utcnow()
+    client = marks_client(redis_url or get_settings().redis_url)
     cutoff = now - stale_after
     with db.sessions() as session:
         rows = (
@@ -64,12 +74,21 @@ def sweep_outbox(
             .scalars()
             .all()
         )
-    published = deferred = dead = 0
+    rows = [
+        row
+        for row in rows
+        # Published recently enough: the task may just be queued behind others.
+        if row.published_at is None
+        or row.published_at <= now - stale_after * _backoff(row.attempts)
+    ]
+    try:
+        waiting = find_queued(client, [row.id for row in rows if row.published_at is not None])
+    except RedisError:
+        waiting = set()  # the broker is away: the publish below finds out and defers
+    published = deferred = dead = republished = 0
     for row in rows:
-        if row.published_at is not None and row.published_at > now - stale_after * _backoff(
-            row.attempts
-        ):
-            continue  # published recently enough: the task may just be queued behind others
+        if row.id in waiting:
+            continue
         if row.attempts >= MAX_ATTEMPTS:
             with db.transaction() as session:
                 session.execute(
@@ -91,4 +110,15 @@ def sweep_outbox(
                 .values(published_at=now, attempts=OutboxMessage.attempts + 1)
             )
         published += 1
-    return SweepResult(published, deferred, dead)
+        if row.published_at is not None:
+            republished += 1
+            _count_republish(client, row.task_name)
+    return SweepResult(published, deferred, dead, republished, len(waiting))
+
+
+def _count_republish(client: Redis[bytes], task_name: str) -> None:
+    log.info("outbox.republished", task=task_name)
+    try:
+        count_republished(client, [task_name])
+    except RedisError:
+        pass  # only the metric misses one

@@ -49,3 +49,13 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.SEND_DELIVERY: Queue.DELIVERY,
     TaskName.SWEEP_DELIVERIES: Queue.MAINTENANCE,
 }
+
+
+# Worker pools: each runs its own worker processes so that routing (and beat's short
+# maintenance jobs) never waits behind deliveries, whose attempts can take a slow council's
+# whole timeout. `hub run` starts one worker per pool; `hub worker --pool P` runs one.
+WORKER_POOLS: dict[str, tuple[Queue, ...]] = {
+    "routing": (Queue.ROUTING, Queue.MAINTENANCE),
+    "delivery": (Queue.DELIVERY,),
+    "all": tuple(Queue),
+}

@@ -159,9 +159,9 @@ def test_hub_run_serves_the_api_with_gunicorn(hub: HubRun) -> None:
 
 
 def test_a_killed_worker_is_restarted_and_routes_what_is_posted_afterwards(hub: HubRun) -> None:
-    hub.kill_child("worker")
+    hub.kill_child("worker-routing")
     hub.submit_and_wait_routed()
-    exited = hub.events("hub_run.child_exited", "worker")[-1]
+    exited = hub.events("hub_run.child_exited", "worker-routing")[-1]
     assert exited["returncode"] == -signal.SIGKILL
     assert exited["restart_in"] > 0
 
@@ -202,7 +202,7 @@ def test_ctrl_c_or_sigterm_stops_every_child_and_leaves_no_orphan(
     try:
         hub.wait_ready()
         children = processes_of(hub.data_dir)
-        assert len(children) >= 5  # redis, worker (+ pool), beat, gunicorn (+ workers)
+        assert len(children) >= 5  # redis, workers (+ pools), beat, gunicorn (+ workers)
         assert hub.interrupt(stop_signal) == 0
         wait_for(
             lambda: processes_of(hub.data_dir) == [],
@@ -212,7 +212,8 @@ def test_ctrl_c_or_sigterm_stops_every_child_and_leaves_no_orphan(
         assert [e["child"] for e in hub.events("hub_run.child_stopped")] == [
             "api",
             "beat",
-            "worker",
+            "worker-delivery",
+            "worker-routing",
             "redis",
         ]
     finally:

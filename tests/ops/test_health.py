@@ -12,7 +12,7 @@ from redis import Redis
 from config.settings import Settings, load_settings
 from hub.app import create_app
 from hub.embedded.redis_server import free_port
-from hub.platform.heartbeat import CONSUMED_KEY, HEARTBEAT_KEY, beat, record_consumed
+from hub.platform.heartbeat import HEARTBEAT_KEY, beat, consumption_keys, record_consumed
 from hub.platform.queues import Queue, queue_keys
 from tests.support.processes import CeleryProcess, wait_for
 
@@ -22,7 +22,11 @@ def broker(hub_settings: Settings) -> Iterator[Redis]:
     """The session's Redis with no worker heartbeat, no consumption record and empty hub
     queues (and none of them left behind)."""
     client = Redis.from_url(hub_settings.redis_url)
-    keys = [HEARTBEAT_KEY, CONSUMED_KEY, *(k for queue in Queue for k in queue_keys(str(queue)))]
+    keys = [
+        HEARTBEAT_KEY,
+        *consumption_keys(),
+        *(k for queue in Queue for k in queue_keys(str(queue))),
+    ]
     client.delete(*keys)
     yield client
     client.delete(*keys)

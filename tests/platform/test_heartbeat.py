@@ -9,9 +9,9 @@ from redis import Redis
 
 from config.settings import Settings
 from hub.platform.heartbeat import (
-    CONSUMED_KEY,
     Consumption,
     ConsumptionRecorder,
+    consumption_keys,
     read_consumption,
 )
 from hub.platform.queues import Queue, queue_keys
@@ -20,7 +20,7 @@ from hub.platform.queues import Queue, queue_keys
 @pytest.fixture
 def broker(hub_settings: Settings) -> Iterator[Redis]:
     client = Redis.from_url(hub_settings.redis_url)
-    keys = [CONSUMED_KEY, *(k for queue in Queue for k in queue_keys(str(queue)))]
+    keys = [*consumption_keys(), *(k for queue in Queue for k in queue_keys(str(queue)))]
     client.delete(*keys)
     yield client
     client.delete(*keys)

@@ -16,8 +16,10 @@ from pathlib import Path
 from kombu import Connection
 from redis import Redis
 
-from hub.embedded.runner import ALL_QUEUES, gunicorn_command
+from hub.embedded.runner import gunicorn_command
 from hub.platform.queues import Queue
+
+ALL_QUEUES = ",".join(str(queue) for queue in Queue)
 
 REPO = Path(__file__).resolve().parents[2]
 
