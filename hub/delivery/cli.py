@@ -77,7 +77,7 @@ def _list(kind: SubscriberKind) -> None:
         rows = [s for s in all_subscriptions(db) if s.kind == kind]
     finally:
         db.dispose()
-    click.echo("id\towner\ttarget\tevents\tstatus\tfailing_since\tcreated")
+    click.echo("id\towner\ttarget\tevents\tstatus\tfailing_since\tslow_since\tcreated")
     for sub in rows:
         status = sub.status if not sub.disabled_reason else f"{sub.status} ({sub.disabled_reason})"
         click.echo(
@@ -89,6 +89,7 @@ def _list(kind: SubscriberKind) -> None:
                     ",".join(sub.events) or "all",
                     status,
                     _time(sub.failing_since),
+                    _time(sub.slow_since),
                     _time(sub.created_at),
                 ]
             )

@@ -33,6 +33,13 @@ class DeliverySchema(Schema):
     subscription_id = fields.Integer(required=True)
     subscriber_kind = fields.String(required=True, metadata={"example": "webhook"})
     subscriber_failing = fields.Boolean(required=True)
+    subscriber_slow = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The subscriber answers slowly (p90 of its recent attempts over "
+            "HUB_DELIVERY_SLOW_SECONDS): it gets one attempt at a time."
+        },
+    )
     event_type = fields.String(required=True, metadata={"example": "referral.routed"})
     reference = fields.String(allow_none=True, metadata={"example": "FE-7K3M9Q2D"})
     authority_code = fields.String(allow_none=True)

@@ -37,6 +37,7 @@ def delivery_item(delivery: Delivery, sub: Subscription) -> dict[str, Any]:
         "subscription_id": sub.id,
         "subscriber_kind": sub.kind,
         "subscriber_failing": sub.failing_since is not None,
+        "subscriber_slow": sub.slow_since is not None,
         "event_type": delivery.event_type,
         "reference": delivery.reference,
         "authority_code": delivery.authority_code,
@@ -171,6 +172,7 @@ def list_subscriptions_for_council(db: Database, ctx: RequestContext) -> list[di
                 "events": list(sub.events or []),
                 "status": sub.status,
                 "failing_since": sub.failing_since,
+                "slow_since": sub.slow_since,
                 "disabled_reason": sub.disabled_reason,
                 "created_at": sub.created_at,
             }

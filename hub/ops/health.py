@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlalchemy import text
 
+from hub.enquiries.queries import RoutingBacklog, read_routing_backlog
 from hub.platform.errors import problem_response
 from hub.platform.extensions import app_settings, get_db
 from hub.platform.heartbeat import (
@@ -18,6 +19,7 @@ from hub.platform.heartbeat import (
     stalled_words,
 )
 from hub.platform.metrics import exposition
+from hub.platform.models import utcnow
 
 bp = Blueprint("health", __name__)
 
@@ -30,21 +32,30 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """The database and Redis answer and a worker is alive and taking work; 503 with the
-    reason when not.
+    """The database and Redis answer, a worker is alive and taking work, and routing keeps
+    up; 503 with the reason when not.
 
     Redis is asked whether a worker's heartbeat key exists (which also proves Redis answers)
     and, when one does, whether work waits that no worker has taken for longer than
     ``HUB_WORKER_STALL_SECONDS`` (``hub.platform.heartbeat``: a worker can beat and not consume).
+    The database is asked how many enquiries have waited to be routed for longer than
+    ``HUB_ROUTING_LAG_SECONDS``: routing that falls behind is a fault even while every part
+    answers (a worker pool busy with something else).
     """
     problems: list[dict[str, str]] = []
     settings = app_settings()
     consumption: Consumption | None = None
     try:
-        with get_db().engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        now = utcnow()
+        with get_db().sessions() as session:
+            backlog = read_routing_backlog(
+                session, now, timedelta(seconds=settings.routing_lag_seconds)
+            )
     except Exception as exc:
         problems.append({"field": "database", "message": type(exc).__name__})
+    else:
+        if backlog.late:
+            problems.append({"field": "routing", "message": routing_behind_words(backlog, now)})
     try:
         with quick_client(settings.redis_url) as client:
             worker_alive = any_worker_alive(client)
@@ -65,7 +76,15 @@ def readyz() -> Response:
             "; ".join(f"{p['field']}: {p['message']}" for p in problems),
             errors=problems,
         )
-    return jsonify(status="ready", database="ok", redis="ok", worker="ok")
+    return jsonify(status="ready", database="ok", redis="ok", worker="ok", routing="ok")
+
+
+def routing_behind_words(backlog: RoutingBacklog, now: datetime) -> str:
+    """What /readyz says of routing that falls behind (counts and ages only)."""
+    return (
+        f"behind: {backlog.late} enquiries waiting to be routed longer than the limit, the "
+        f"oldest for {int(backlog.oldest_seconds(now))} s"
+    )
 
 
 @bp.get("/metrics")

@@ -46,6 +46,7 @@ def test_readyz_is_ready_when_database_redis_and_a_worker_answer(client, broker)
         "database": "ok",
         "redis": "ok",
         "worker": "ok",
+        "routing": "ok",
     }
 
 

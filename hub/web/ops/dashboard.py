@@ -23,10 +23,12 @@ def dashboard() -> str:
         settings.redis_url,
         stale_after=timedelta(seconds=settings.outbox_stale_seconds),
         now=utcnow(),
+        routing_lag=timedelta(seconds=settings.routing_lag_seconds),
     )
     return render_template(
         "ops/dashboard.html",
         health=health,
         stale_seconds=settings.outbox_stale_seconds,
+        lag_seconds=settings.routing_lag_seconds,
         nav="dashboard",
     )

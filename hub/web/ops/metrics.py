@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from config.settings import Settings
@@ -25,7 +25,7 @@ def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, documentation, value=value)
 
 
-def health_gauges(health: QueueHealth) -> Iterator[GaugeMetricFamily]:
+def health_gauges(health: QueueHealth) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
     """One gauge per figure of the ops dashboard (except the delivery room's own)."""
     broker = health.broker
     yield _gauge("hub_broker_up", "1 if Redis answered the queue-depth read.", broker.error is None)
@@ -51,8 +51,21 @@ def health_gauges(health: QueueHealth) -> Iterator[GaugeMetricFamily]:
         health.oldest_received_seconds,
     )
     yield _gauge(
+        "hub_enquiries_routing_late",
+        "Enquiries waiting to be routed for longer than HUB_ROUTING_LAG_SECONDS.",
+        health.routing_late,
+    )
+    yield _gauge(
         "hub_outbox_unpublished", "Outbox rows never published.", health.outbox_unpublished
     )
+    republished = CounterMetricFamily(
+        "hub_outbox_republished",
+        "Outbox rows the sweeper published again (their message thought lost), by task.",
+        labels=["task"],
+    )
+    for task, count in sorted(health.outbox_republished.items()):
+        republished.add_metric([task], count)
+    yield republished
     yield _gauge(
         "hub_outbox_stale",
         "Outbox rows unfinished past the stale time (the sweeper publishes them again).",
@@ -63,6 +76,11 @@ def health_gauges(health: QueueHealth) -> Iterator[GaugeMetricFamily]:
         "hub_delivery_subscribers_failing",
         "Active subscribers marked failing (their deliveries queue behind a probe).",
         health.failing_subscribers,
+    )
+    yield _gauge(
+        "hub_delivery_subscribers_slow",
+        "Active subscribers marked slow (p90 of recent attempts over HUB_DELIVERY_SLOW_SECONDS).",
+        health.slow_subscribers,
     )
     yield _gauge(
         "hub_clocks_breached_open",
@@ -79,7 +97,7 @@ class QueueHealthCollector(Collector):
         self.db: Database | None = None
         self.settings: Settings | None = None
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         if self.db is None or self.settings is None:
             return
         health = read_queue_health(
@@ -87,6 +105,7 @@ class QueueHealthCollector(Collector):
             self.settings.redis_url,
             stale_after=timedelta(seconds=self.settings.outbox_stale_seconds),
             now=utcnow(),
+            routing_lag=timedelta(seconds=self.settings.routing_lag_seconds),
         )
         yield from health_gauges(health)
 

@@ -10,7 +10,7 @@ worker has taken but not yet acknowledged sits in the ``unacked`` hash until it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 from hub.delivery.models import Subscription, SubscriptionStatus
 from hub.delivery.queries import count_deliveries_by_status, oldest_pending_created_at
 from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.enquiries.queries import read_routing_backlog
 from hub.platform.db import Database
 from hub.platform.outbox_model import OutboxMessage
+from hub.platform.queued_marks import read_republished
 from hub.platform.queues import KOMBU_PRIORITY_STEPS, Queue, queue_keys
 from hub.tracking.models import ClockState, JourneyClock
 
@@ -32,11 +34,13 @@ KOMBU_UNACKED = "unacked"
 
 @dataclass(frozen=True, slots=True)
 class BrokerDepths:
-    """Messages waiting in each queue and taken by a worker but unfinished (None: no answer)."""
+    """Messages waiting in each queue and taken by a worker but unfinished (None: no answer),
+    and the outbox rows the sweeper has published again, by task."""
 
     waiting: dict[str, int]
     in_flight: int
     error: str | None = None
+    republished: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +51,15 @@ class QueueHealth:
     broker: BrokerDepths
     received_count: int
     oldest_received_at: datetime | None
+    routing_late: int  # received longer ago than HUB_ROUTING_LAG_SECONDS
     outbox_unpublished: int
     outbox_stale: int
     outbox_dead: int
     deliveries: dict[str, int]
     oldest_pending_delivery_at: datetime | None
     failing_subscribers: int
+    slow_subscribers: int
+    outbox_republished: dict[str, int]
     breached_clocks: int
     triage_count: int
 
@@ -82,7 +89,8 @@ def read_broker_depths(redis_url: str) -> BrokerDepths:
                 for key in queue_keys(str(queue)):
                     pipe.llen(key)
             pipe.hlen(KOMBU_UNACKED)
-            answers = [int(n) for n in pipe.execute()]
+            *depths, republished = [*pipe.execute(), read_republished(client)]
+            answers = [int(n) for n in depths]
         finally:
             client.close()
     except (RedisError, OSError, ValueError) as exc:
@@ -92,7 +100,7 @@ def read_broker_depths(redis_url: str) -> BrokerDepths:
         str(queue): sum(answers[i * per_queue : (i + 1) * per_queue])
         for i, queue in enumerate(Queue)
     }
-    return BrokerDepths(waiting, answers[-1])
+    return BrokerDepths(waiting, answers[-1], republished=republished)
 
 
 def _count(session: Session, model: type[object], *conditions: Any) -> int:
@@ -114,18 +122,19 @@ def count_breached_open(session: Session, now: datetime) -> int:
 
 
 def read_queue_health(
-    db: Database, redis_url: str, *, stale_after: timedelta, now: datetime
+    db: Database,
+    redis_url: str,
+    *,
+    stale_after: timedelta,
+    now: datetime,
+    routing_lag: timedelta = timedelta(seconds=60),
 ) -> QueueHealth:
     """The broker's queues and the database's backlogs, read now."""
     broker = read_broker_depths(redis_url)
     stale_before = now - stale_after
     open_rows = (OutboxMessage.completed_at.is_(None), OutboxMessage.dead_at.is_(None))
     with db.sessions() as session:
-        received = str(EnquiryStatus.RECEIVED)
-        received_count = _count(session, Enquiry, Enquiry.status == received)
-        oldest_received = session.scalar(
-            select(func.min(Enquiry.created_at)).where(Enquiry.status == received)
-        )
+        backlog = read_routing_backlog(session, now, routing_lag)
         unpublished = _count(
             session, OutboxMessage, *open_rows, OutboxMessage.published_at.is_(None)
         )
@@ -142,25 +151,25 @@ def read_queue_health(
         dead = _count(session, OutboxMessage, OutboxMessage.dead_at.is_not(None))
         deliveries = count_deliveries_by_status(session)
         oldest_pending = oldest_pending_created_at(session)
-        failing = _count(
-            session,
-            Subscription,
-            Subscription.failing_since.is_not(None),
-            Subscription.status == str(SubscriptionStatus.ACTIVE),
-        )
+        active = Subscription.status == str(SubscriptionStatus.ACTIVE)
+        failing = _count(session, Subscription, Subscription.failing_since.is_not(None), active)
+        slow = _count(session, Subscription, Subscription.slow_since.is_not(None), active)
         breached = count_breached_open(session, now)
         triage = _count(session, Enquiry, Enquiry.status == str(EnquiryStatus.TRIAGE))
     return QueueHealth(
         at=now,
         broker=broker,
-        received_count=received_count,
-        oldest_received_at=oldest_received,
+        received_count=backlog.waiting,
+        oldest_received_at=backlog.oldest_at,
+        routing_late=backlog.late,
         outbox_unpublished=unpublished,
         outbox_stale=stale,
         outbox_dead=dead,
         deliveries=deliveries,
         oldest_pending_delivery_at=oldest_pending,
         failing_subscribers=failing,
+        slow_subscribers=slow,
+        outbox_republished=broker.republished,
         breached_clocks=breached,
         triage_count=triage,
     )
