@@ -98,8 +98,8 @@ def _choose(
     ]
     if subscription_id is not None:
         conditions.append(Delivery.subscription_id == subscription_id)
-    # At most the widest share per subscriber, so one council's backlog of thousands cannot
-    # fill the batch and keep every other council's due rows out of it.
+    # At most the widest share per subscriber, taken in turns, so one council's backlog of
+    # thousands cannot fill the batch and keep every other council's due rows out of it.
     rank = (
         func.row_number()
         .over(
@@ -118,7 +118,8 @@ def _choose(
             select(due.c.id, Subscription)
             .join(Subscription, Subscription.id == due.c.subscription_id)
             .where(due.c.rank <= widest, Subscription.status == str(SubscriptionStatus.ACTIVE))
-            .order_by(due.c.next_attempt_at, due.c.id)
+            # Round by round: every subscriber's oldest due row, then every second one, ...
+            .order_by(due.c.rank, due.c.next_attempt_at, due.c.id)
             .limit(limit)
         ).all()
         occupied = count_occupied(session, (row[1].id for row in rows), now, lease)

@@ -44,6 +44,7 @@ class Receiver:
         self.received: list[Received] = []
         self.arrived = threading.Condition()
         self.started = threading.Event()  # a request arrived (set before any hold)
+        self.started_count = 0  # requests arrived so far, held or answered
         self._lock = threading.Lock()
         receiver = self
 
@@ -76,6 +77,7 @@ class Receiver:
                 continue
         with self._lock:
             reply = self.script.pop(0) if self.script else Reply()
+            self.started_count += 1
         self.started.set()
         if reply.hold is not None:
             reply.hold.wait(30)

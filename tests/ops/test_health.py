@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from redis import Redis
+from sqlalchemy import update
 
 from config.settings import Settings, load_settings
 from hub.app import create_app
 from hub.embedded.redis_server import free_port
+from hub.enquiries.models import Enquiry
 from hub.platform.heartbeat import HEARTBEAT_KEY, beat, consumption_keys, record_consumed
+from hub.platform.models import utcnow
 from hub.platform.queues import Queue, queue_keys
+from tests.support.council import submitted
 from tests.support.processes import CeleryProcess, wait_for
 
 
@@ -135,3 +140,23 @@ def test_metrics_are_served_in_the_prometheus_text_format(client) -> None:  # ty
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
     assert "# TYPE hub_enquiries_accepted_total counter" in response.get_data(as_text=True)
+
+
+def test_readyz_is_503_when_routing_falls_behind_and_says_how_far(client, broker, db) -> None:  # type: ignore[no-untyped-def]
+    beat(broker, "worker@test", interval=5)  # a live worker: only routing's lag is at fault
+    reference = submitted(client)
+    assert client.get("/readyz").status_code == 200  # waiting, but not yet for long
+    with db.transaction() as session:
+        session.execute(
+            update(Enquiry)
+            .where(Enquiry.reference == reference)
+            .values(created_at=utcnow() - timedelta(minutes=10))
+        )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "routing"
+    assert error["message"].startswith("behind: 1 enquiries waiting to be routed longer than")
+    assert "the oldest for 60" in error["message"]  # 600 s, give or take the test's own time
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert "hub_enquiries_routing_late 1.0" in metrics

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+from redis import Redis
+
 from hub.platform.broker import PublishError
+from hub.platform.heartbeat import record_consumed
 from hub.platform.models import utcnow
 from hub.platform.outbox import OutboxEntry, add_outbox_message, complete_outbox_message
 from hub.platform.outbox_sweep import sweep_outbox
-from hub.platform.queues import TaskName
+from hub.platform.queued_marks import queued_key, read_republished
+from hub.platform.queues import Queue, TaskName
 
 
 def _refuse(_entry: OutboxEntry) -> None:
@@ -32,3 +37,44 @@ def test_sweeper_republishes_unpublished_rows_and_skips_finished_ones(db) -> Non
     )
     assert published == [2]
     assert result.published == 1
+
+
+def _queued_in_the_broker(db, hub_settings, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """Rows published for real (the session's Redis) and not yet taken by any worker."""
+    with db.transaction() as session:
+        ids = [
+            add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 9000 + n, f"route:q{n}")
+            for n in range(count)
+        ]
+    return ids
+
+
+def test_a_message_still_waiting_in_the_broker_is_not_published_again(db, hub_settings) -> None:  # type: ignore[no-untyped-def]
+    ids = _queued_in_the_broker(db, hub_settings, 3)
+    broker = Redis.from_url(hub_settings.redis_url)
+    before = read_republished(broker).get(str(TaskName.ROUTE_ENQUIRY), 0)
+    published: list[int] = []
+    later = utcnow() + timedelta(minutes=10)  # long past the stale time and its back-off
+    result = sweep_outbox(
+        db,
+        stale_after=timedelta(seconds=2),
+        publisher=lambda e: published.append(e.outbox_id),
+        now=later,
+    )
+    assert (published, result.queued, result.republished) == ([], 3, 0)
+
+    # A worker takes the first (its start clears the mark); Redis loses the second (as a
+    # restart without its AOF would). Only those two can be lost, so only they go again.
+    record_consumed(broker, time.time(), [str(Queue.ROUTING)], outbox_id=ids[0])
+    broker.delete(queued_key(ids[1]))
+    result = sweep_outbox(
+        db,
+        stale_after=timedelta(seconds=2),
+        publisher=lambda e: published.append(e.outbox_id),
+        now=later,
+    )
+    assert sorted(published) == sorted(ids[:2])
+    assert (result.republished, result.queued) == (2, 1)
+    assert read_republished(broker)[str(TaskName.ROUTE_ENQUIRY)] == before + 2
+    broker.delete(*(str(q) for q in Queue))
+    broker.close()
