@@ -112,7 +112,8 @@ def write_deliveries(
     occupied = count_occupied(session, (sub.id for sub in subscriptions), now, lease)
     written = 0
     for sub in subscriptions:
-        offered = occupied[sub.id] < share_of(sub, settings)
+        # A failing subscriber's rows wait for beat's sweep, which sends one probe per interval.
+        offered = sub.failing_since is None and occupied[sub.id] < share_of(sub, settings)
         statement = (
             insert.values(
                 subscription_id=sub.id,
