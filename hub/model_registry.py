@@ -1,6 +1,6 @@
 """Every table of the hub in one metadata: Alembic and the tests import this to see them all."""
 
-from hub.access.models import ApiToken, SignInLink, StaffUser
+from hub.access.models import ApiToken, SignInLink, SignInRequest, StaffUser
 from hub.audit.models import AuditEvent
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
@@ -36,6 +36,7 @@ __all__ = [
     "OutboxMessage",
     "RoutingDecisionRecord",
     "SignInLink",
+    "SignInRequest",
     "StaffUser",
     "Subscription",
     "SweepMark",

@@ -20,6 +20,7 @@ from hub.tracking.create_follow_ups import create_follow_ups
 from hub.tracking.send_digest import send_follow_up_digest
 from hub.tracking.sweep_clocks import sweep_clocks
 from hub.web.drafts import purge_expired_drafts
+from hub.web.send_sign_in_link import send_sign_in_link
 from workers.celery_app import celery, get_worker_db
 
 # A dropped or refused database connection is transient: retried with jittered backoff.
@@ -111,3 +112,16 @@ def send_delivery_task(self: Task, delivery_id: int, outbox_id: int | None = Non
 def sweep_deliveries_task() -> int:
     """Publish a send task for every delivery whose next attempt is due."""
     return sweep_deliveries(get_worker_db()).published
+
+
+# Staff sign-in (hub/web)
+@celery.task(
+    name=str(TaskName.SEND_SIGN_IN_LINK),
+    bind=True,
+    **RETRY_DATABASE_ERRORS,
+)
+def send_sign_in_link_task(self: Task, request_id: int, outbox_id: int | None = None) -> bool:
+    """Make and e-mail the link one request asked for (safe to run twice: the request is
+    taken by a conditional delete)."""
+    outbox = int(outbox_id) if outbox_id is not None else None
+    return send_sign_in_link(get_worker_db(), int(request_id), outbox)

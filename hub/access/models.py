@@ -99,6 +99,23 @@ class StaffUser(Base):
         return cls.email_index == staff_email_index(address)
 
 
+class SignInRequest(Base):
+    """Someone asked for a sign-in link at /sign-in: waiting for the worker to send it.
+
+    Written for every well-formed address, with an account or not, so the request does the
+    same work either way; it holds only the address's blind index (the worker finds the
+    account by it) and is deleted when the worker takes it. The id is random, not a
+    sequence: SQLite would hand a deleted row's id out again, and the outbox's dedupe key
+    names it.
+    """
+
+    __tablename__ = "staff_sign_in_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    email_index: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class SignInLink(Base):
     """A one-time sign-in link: only the SHA-256 hash of its secret is stored."""
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from hub.access.manage_staff import normalise_email
 from hub.access.models import SignInLink, StaffUser
@@ -54,36 +55,44 @@ def issue_link(
     if address is None:
         return None
     now = now or utcnow()
-    life = INVITE_LINK_LIFE if purpose is LinkPurpose.INVITE else SIGN_IN_LINK_LIFE
-    token = secrets.token_urlsafe(32)
     with db.transaction() as session:
         user = session.scalars(
             select(StaffUser).where(StaffUser.with_email(address), StaffUser.disabled_at.is_(None))
         ).first()
         if user is None:
             return None
-        if purpose is LinkPurpose.SIGN_IN:
-            recent = session.scalar(
-                select(func.count())
-                .select_from(SignInLink)
-                .where(
-                    SignInLink.user_id == user.id,
-                    SignInLink.purpose == str(LinkPurpose.SIGN_IN),
-                    SignInLink.created_at > now - SIGN_IN_LINK_LIFE,
-                )
-            )
-            if (recent or 0) >= MAX_LINKS_PER_LIFE:
-                return None
-        session.add(
-            SignInLink(
-                user_id=user.id,
-                token_hash=hash_token(token),
-                purpose=str(purpose),
-                created_at=now,
-                expires_at=now + life,
+        return add_link(session, user, purpose, now)
+
+
+def add_link(
+    session: Session, user: StaffUser, purpose: LinkPurpose, now: datetime
+) -> IssuedLink | None:
+    """Add a link for this live account in the caller's transaction; None when too many
+    sign-in links were sent to it lately."""
+    life = INVITE_LINK_LIFE if purpose is LinkPurpose.INVITE else SIGN_IN_LINK_LIFE
+    if purpose is LinkPurpose.SIGN_IN:
+        recent = session.scalar(
+            select(func.count())
+            .select_from(SignInLink)
+            .where(
+                SignInLink.user_id == user.id,
+                SignInLink.purpose == str(LinkPurpose.SIGN_IN),
+                SignInLink.created_at > now - SIGN_IN_LINK_LIFE,
             )
         )
-        return IssuedLink(user.id, user.email, token, now + life)
+        if (recent or 0) >= MAX_LINKS_PER_LIFE:
+            return None
+    token = secrets.token_urlsafe(32)
+    session.add(
+        SignInLink(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            purpose=str(purpose),
+            created_at=now,
+            expires_at=now + life,
+        )
+    )
+    return IssuedLink(user.id, user.email, token, now + life)
 
 
 def redeem_link(db: Database, token: str, *, now: datetime | None = None) -> StaffUser | None:

@@ -34,6 +34,8 @@ class TaskName(StrEnum):
     # Delivery (hub/delivery)
     SEND_DELIVERY = "hub.send_delivery"
     SWEEP_DELIVERIES = "hub.sweep_deliveries"
+    # Staff sign-in (hub/web): the link asked for at /sign-in, made and e-mailed off the request.
+    SEND_SIGN_IN_LINK = "hub.send_sign_in_link"
 
 
 TASK_QUEUES: dict[TaskName, Queue] = {
@@ -48,6 +50,8 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     # Delivery (hub/delivery)
     TaskName.SEND_DELIVERY: Queue.DELIVERY,
     TaskName.SWEEP_DELIVERIES: Queue.MAINTENANCE,
+    # An e-mail, like a delivery: sent by the delivery pool, so routing never waits for it.
+    TaskName.SEND_SIGN_IN_LINK: Queue.DELIVERY,
 }
 
 

@@ -1,9 +1,10 @@
 """Signing in to the staff pages by a one-time link e-mailed to the person, and signing out.
 
-The answer to "send me a link" is the same whether or not the address has an account (no
-account enumeration), and the form is rate-limited per client address. A link is opened in
-two steps: the GET shows a button, the POST signs in, so a mail scanner that follows links
-cannot use one up.
+The answer to "send me a link" is the same whether or not the address has an account, and
+takes the same time (no account enumeration): the request only records it, and the worker
+makes and e-mails the link (``hub.web.send_sign_in_link``). The form is rate-limited per
+client address. A link is opened in two steps: the GET shows a button, the POST signs in, so
+a mail scanner that follows links cannot use one up.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from werkzeug.wrappers import Response as BaseResponse
 from config.settings import Settings
 from hub.access.caller import RequestContext
 from hub.access.manage_staff import end_sessions, normalise_email
-from hub.access.sign_in_links import LinkPurpose, is_live_link, issue_link, redeem_link
+from hub.access.sign_in_links import is_live_link, redeem_link
+from hub.access.sign_in_requests import request_sign_in_link
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.platform.extensions import get_db
 from hub.platform.rate_limit import limiter
-from hub.web.sign_in_mail import send_sign_in_mail
 from hub.web.staff_session import (
     NEXT_KEY,
     NOTICE_KEY,
@@ -45,10 +46,6 @@ def _sso_label() -> str | None:
     """The words for the single sign-on button, when single sign-on is configured."""
     settings = _settings()
     return settings.oidc_label if settings.oidc_issuer else None
-
-
-def _base_url() -> str:
-    return _settings().public_base_url or request.host_url
 
 
 @bp.route("/sign-in", methods=["GET"])
@@ -86,9 +83,9 @@ def request_link() -> str | BaseResponse:
             sso_label=_sso_label(),
         )
         return page, 422  # type: ignore[return-value]
-    link = issue_link(get_db(), address, LinkPurpose.SIGN_IN)
-    if link is not None:
-        send_sign_in_mail(_settings(), link, LinkPurpose.SIGN_IN, _base_url())
+    # The same work for any address: the link is made and e-mailed by the worker
+    # (hub.web.send_sign_in_link), so the answer's timing cannot tell who has an account.
+    request_sign_in_link(get_db(), address)
     if wanted:
         session[NEXT_KEY] = wanted
     return redirect("/sign-in/check-your-email", 303)

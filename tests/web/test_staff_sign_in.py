@@ -23,6 +23,7 @@ from tests.web.staff_support import (
     mails_to,
     new_address,
     own_address,
+    send_requested_links,
     sign_in,
     use_link,
 )
@@ -90,6 +91,7 @@ def test_a_sign_in_link_works_for_15_minutes(client, db) -> None:  # type: ignor
     invite(email, council="Kent")
     with time_machine.travel(utcnow(), tick=False) as traveller:
         assert _ask_for_link(client, email).status_code == 303
+        assert send_requested_links(db) == 1
         path = link_path(email)
         traveller.shift(timedelta(minutes=15, seconds=1))
         assert client.get(path, headers=BROWSER).status_code == 400
@@ -97,6 +99,7 @@ def test_a_sign_in_link_works_for_15_minutes(client, db) -> None:  # type: ignor
     invite(email2, council="Kent")
     with time_machine.travel(utcnow(), tick=False) as traveller:
         assert _ask_for_link(client, email2).status_code == 303
+        assert send_requested_links(db) == 1
         path = link_path(email2)
         traveller.shift(timedelta(minutes=14, seconds=59))
         assert use_link(client, path).status_code == 303
@@ -110,7 +113,9 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, db) -> None:  #
     b = _ask_for_link(client, stranger)
     assert (a.status_code, a.headers["Location"]) == (b.status_code, b.headers["Location"])
     first = client.get(a.headers["Location"], headers=BROWSER).get_data(as_text=True)
-    assert "If the address you entered has an account" in first
+    second = client.get(b.headers["Location"], headers=BROWSER).get_data(as_text=True)
+    assert "If the address you entered has an account" in first and first == second
+    assert send_requested_links(db) == 1
     assert len(mails_to(known)) == 2 and mails_to(stranger) == []
 
 
@@ -123,6 +128,7 @@ def test_a_disabled_account_gets_no_link_and_its_session_ends(client, db) -> Non
     assert result.exit_code == 0, result.output
     assert client.get("/council/", headers=BROWSER).status_code == 303
     _ask_for_link(client, email)
+    assert send_requested_links(db) == 0
     assert len(mails_to(email)) == 1  # the invitation only
 
 
@@ -160,6 +166,7 @@ def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None: 
         data={"csrf_token": token, "email": email, "next": "/council/follow-ups"},
         headers=BROWSER,
     )
+    send_requested_links(db)
     assert use_link(client, link_path(email)).headers["Location"] == "/council/follow-ups"
 
 
@@ -246,6 +253,7 @@ def test_signing_in_and_out_leaves_the_address_in_no_audit_row_or_log(  # type: 
     with capture_logs() as logged:
         invite(email, council="Kent")
         _ask_for_link(client, email.upper())
+        assert send_requested_links(db) == 1
         assert use_link(client, link_path(email)).status_code == 303
         token = csrf_from(client.get("/council/", headers=BROWSER).get_data(as_text=True))
         client.post("/sign-out", data={"csrf_token": token}, headers=BROWSER)
