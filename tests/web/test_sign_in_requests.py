@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import time_machine
 from redis import Redis
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from config.settings import get_settings
 from hub.access.models import SignInLink, SignInRequest
@@ -140,3 +140,17 @@ def test_an_account_is_sent_at_most_three_links_in_a_link_life(client, db) -> No
         assert _ask_for_link(client, email).status_code == 303
     assert send_requested_links(db) == 3
     assert len(mails_to(email)) == 4  # the invitation and three sign-in links
+
+
+def test_a_request_whose_message_was_lost_is_dropped_once_it_is_past_a_link_life(  # type: ignore[no-untyped-def]
+    client, db
+) -> None:
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        _ask_for_link(client, new_address())
+        with db.transaction() as session:  # as if the sweeper had given up on its message
+            session.execute(update(OutboxMessage).values(completed_at=utcnow()))
+        traveller.shift(SIGN_IN_LINK_LIFE + timedelta(seconds=1))
+        _ask_for_link(client, new_address())
+        assert _count(db, SignInRequest) == 2
+        send_requested_links(db)
+    assert _count(db, SignInRequest) == 0
