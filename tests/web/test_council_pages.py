@@ -9,10 +9,11 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hub.access.manage_tokens import resolve_token_scope
-from hub.delivery.manage_subscriptions import add_mailbox
+from hub.delivery.manage_subscriptions import add_mailbox, add_webhook
+from hub.delivery.models import Subscription
 from hub.platform.models import utcnow
 from hub.tracking.calendar import local_day
 from hub.tracking.create_follow_ups import create_follow_ups
@@ -216,6 +217,19 @@ def test_the_notifications_page_shows_own_subscriptions_and_their_log(kent, db) 
     add_mailbox(db, resolve_token_scope("Medway", hub_operator=False), "team@medway.example", ())
     page = _page(kent, "/council/deliveries")
     assert "team@kent.example" in page and "team@medway.example" not in page
+
+
+def test_the_notifications_page_says_when_the_councils_webhook_answers_slowly(kent, db) -> None:  # type: ignore[no-untyped-def]
+    made = add_webhook(db, resolve_token_scope("Kent", hub_operator=False), "http://127.0.0.1:9/h")
+    assert "Answering slowly" not in _page(kent, "/council/deliveries")
+    with db.transaction() as session:
+        session.execute(
+            update(Subscription)
+            .where(Subscription.id == made.subscription.id)
+            .values(slow_since=utcnow())
+        )
+    page = _page(kent, "/council/deliveries")
+    assert "Answering slowly" in page and "one referral at a time" in page
 
 
 def test_a_delivery_body_sees_all_its_councils(client, db) -> None:  # type: ignore[no-untyped-def]

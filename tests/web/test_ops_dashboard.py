@@ -99,6 +99,8 @@ def test_the_dashboard_shows_what_waits_where(client, db, broker, hub_settings) 
     assert figure(html, "queue-delivery") == "1"  # the triaged enquirer's confirmation e-mail
     assert figure(html, "received") == "2"
     assert figure(html, "oldest-received") == "42 minutes"
+    assert figure(html, "routing-late") == "1"  # only the 42-minute one is past 60 s
+    assert "Routing is falling behind: 1 enquiries" in html
     assert figure(html, "outbox-unpublished") == "1"
     assert figure(html, "outbox-stale") == "1"
     assert figure(html, "triage") == "1"
@@ -131,6 +133,8 @@ def test_the_gauges_on_metrics_match_the_dashboard(client, db, broker, hub_setti
     assert gauges[("hub_outbox_unpublished", ())] == float(figure(html, "outbox-unpublished"))
     assert gauges[("hub_outbox_stale", ())] == float(figure(html, "outbox-stale"))
     assert gauges[("hub_clocks_breached_open", ())] == float(figure(html, "breached"))
+    assert gauges[("hub_enquiries_routing_late", ())] == float(figure(html, "routing-late")) == 1
+    assert gauges[("hub_delivery_subscribers_slow", ())] == float(figure(html, "subscribers-slow"))
     # Pending and dead deliveries are the delivery room's own gauge, not a second one.
     assert gauges[("hub_deliveries", (("status", "pending"),))] == float(
         figure(html, "deliveries-pending")
