@@ -8,9 +8,18 @@ from functools import lru_cache
 from typing import Any
 
 from celery import Celery
+from celery.signals import before_task_publish
 
 from config.settings import Settings, get_settings
-from hub.platform.queues import TASK_QUEUES, TaskName
+from hub.platform.queues import PUBLISHED_AT_HEADER, TASK_QUEUES, TaskName
+
+
+@before_task_publish.connect
+def _stamp_published_at(headers: dict[str, Any] | None = None, **_: object) -> None:
+    # Every message this process publishes (the API, the workers, beat) says when it was
+    # published, so the stall check can tell work that waits from work that just arrived.
+    if headers is not None:
+        headers.setdefault(PUBLISHED_AT_HEADER, time.time())
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:

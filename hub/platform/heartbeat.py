@@ -17,6 +17,7 @@ the stalled worker.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -28,7 +29,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from hub.platform.queued_marks import queued_key
-from hub.platform.queues import Queue, queue_keys
+from hub.platform.queues import PUBLISHED_AT_HEADER, Queue, queue_keys
 
 log = structlog.get_logger(__name__)
 
@@ -119,18 +120,24 @@ class ConsumptionRecorder:
 
 @dataclass(frozen=True, slots=True)
 class Consumption:
-    """Messages waiting in the hub's queues, and seconds since a worker last started a task."""
+    """Messages waiting in a queue, seconds since a worker last started a task from it, and
+    how long its oldest message has waited (None when its publisher did not say)."""
 
     waiting: int
-    idle_seconds: float | None  # None: no worker has written CONSUMED_KEY yet
+    idle_seconds: float | None  # None: no worker has recorded anything yet
+    oldest_seconds: float | None = None
 
     def stalled(self, limit: float) -> bool:
-        """Work waits and nobody has taken any for more than ``limit`` seconds.
+        """Work has waited more than ``limit`` seconds and nobody has taken any for as long.
 
+        Both must hold: a message that arrived a moment ago in a queue that was quiet for an
+        hour is not stalled work, nor is a deep queue that a busy worker keeps taking from.
         With no record at all there is nothing to judge by: whether any worker lives is the
         heartbeat's question.
         """
-        return self.waiting > 0 and self.idle_seconds is not None and self.idle_seconds > limit
+        if self.waiting == 0 or self.idle_seconds is None or self.idle_seconds <= limit:
+            return False
+        return self.oldest_seconds is None or self.oldest_seconds > limit
 
 
 def stalled_words(consumption: Consumption) -> str:
@@ -150,41 +157,60 @@ def _idle(consumed: bytes | None, now: float) -> float | None:
         return None
 
 
+def _age(message: bytes | None, now: float) -> float | None:
+    """How long a kombu message has waited, from the ``published_at`` header the hub's
+    publishers add (``hub.platform.broker``); None for a message without it."""
+    if message is None:
+        return None
+    try:
+        published = json.loads(message)["headers"][PUBLISHED_AT_HEADER]
+        return max(now - float(published), 0.0)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def read_consumption(
     client: Redis[bytes], now: float, queues: Iterable[str] = tuple(Queue)
 ) -> Consumption:
-    """One round trip: each queue's waiting messages and when a task last started from it.
+    """One round trip: per queue, its waiting messages, its oldest message, and when a task
+    last started from it.
 
-    The answer is the worst queue's: of the queues where work waits, the one idle longest
-    (``waiting`` counts every queue asked about); when none waits, the latest start. A queue
-    no worker has ever taken from counts as idle since a worker last became ready: a live
-    worker that does not consume it is no help to it.
+    The answer is the worst queue's (the stalled one, else the one idle longest of those where
+    work waits); ``waiting`` counts every queue asked about; when nothing waits, the latest
+    start. A queue no worker has ever taken from counts as idle since a worker last became
+    ready: a live worker that does not consume it is no help to it.
     """
     names = [str(queue) for queue in queues]
-    per_queue = len(queue_keys(names[0])) if names else 0
     pipe = client.pipeline(transaction=False)
     for name in names:
         for key in queue_keys(name):
             pipe.llen(key)
+            pipe.lindex(key, -1)  # kombu pushes on the left and takes from the right
     for name in names:
         pipe.get(consumed_key(name))
     pipe.get(READY_KEY)
     *answers, ready = pipe.execute()
     since_ready = _idle(ready, now)
-    lengths = [
-        sum(int(n) for n in answers[i * per_queue : (i + 1) * per_queue]) for i in range(len(names))
-    ]
-    idles = [_idle(consumed, now) for consumed in answers[len(names) * per_queue :]]
-    busy = [
-        idle if idle is not None else since_ready
-        for waiting, idle in zip(lengths, idles, strict=True)
-        if waiting > 0
-    ]
-    known = [idle for idle in busy if idle is not None]
-    if known:
-        return Consumption(sum(lengths), max(known))
-    recent = [idle for idle in idles if idle is not None]  # nothing waits: the latest start
-    return Consumption(sum(lengths), min(recent) if recent else None)
+    per_queue = 2 * len(queue_keys(names[0])) if names else 0
+    found: list[Consumption] = []
+    for i in range(len(names)):
+        lists = answers[i * per_queue : (i + 1) * per_queue]
+        ages = [age for age in (_age(m, now) for m in lists[1::2]) if age is not None]
+        idle = _idle(answers[len(names) * per_queue + i], now)
+        found.append(
+            Consumption(
+                sum(int(n) for n in lists[0::2]),
+                idle if idle is not None else since_ready,
+                max(ages) if ages else None,
+            )
+        )
+    total = sum(c.waiting for c in found)
+    busy = [c for c in found if c.waiting > 0 and c.idle_seconds is not None]
+    if busy:
+        worst = max(busy, key=lambda c: (c.stalled(0.0), c.idle_seconds or 0.0))
+        return Consumption(total, worst.idle_seconds, worst.oldest_seconds)
+    recent = [c.idle_seconds for c in found if c.idle_seconds is not None]
+    return Consumption(total, min(recent) if recent else None)
 
 
 class Heartbeat:

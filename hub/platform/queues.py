@@ -8,6 +8,9 @@ from enum import StrEnum
 # priority step above 0 (``<queue>\x06\x16<step>`` for steps 3, 6 and 9).
 KOMBU_PRIORITY_SEP = "\x06\x16"
 KOMBU_PRIORITY_STEPS = (3, 6, 9)
+# A message header every hub publisher adds (hub.platform.broker): unix time of the publish,
+# so the stall check can tell how long the oldest message of a queue has waited.
+PUBLISHED_AT_HEADER = "hub_published_at"
 
 
 def queue_keys(queue: str) -> list[str]:
