@@ -9,7 +9,13 @@ from typing import Any
 import structlog
 from celery import Celery, Task
 from celery.schedules import crontab
-from celery.signals import task_prerun, worker_process_init, worker_ready, worker_shutdown
+from celery.signals import (
+    task_prerun,
+    task_received,
+    worker_process_init,
+    worker_ready,
+    worker_shutdown,
+)
 
 from config.settings import get_settings
 from hub.platform.broker import celery_config
@@ -87,15 +93,24 @@ def _recorder() -> ConsumptionRecorder:
     return ConsumptionRecorder(get_settings().redis_url)
 
 
+@task_received.connect
+def _clear_queued_mark(request: object = None, **_: object) -> None:
+    # This worker took the message from its queue: it no longer waits in the broker, so the
+    # outbox sweeper may publish it again if the worker dies with it (the row's queued mark).
+    headers = getattr(request, "request_dict", None) or {}
+    outbox_id = headers.get("outbox_id")
+    if outbox_id is not None:
+        _recorder()((), int(outbox_id))
+
+
 @task_prerun.connect
 def _record_consumed(task: Task | None = None, **_: object) -> None:
     # A task started: work is being taken from its queue (for the stall check of /readyz and
-    # `hub run`), and its outbox message no longer waits in the broker (the sweeper's mark).
+    # `hub run`).
     request = task.request if task is not None else None
     delivery_info = getattr(request, "delivery_info", None) or {}
     queue = delivery_info.get("routing_key") or str(Queue.ROUTING)
-    outbox_id = getattr(request, "outbox_id", None)
-    _recorder()((str(queue),), int(outbox_id) if outbox_id is not None else None)
+    _recorder()((str(queue),))
 
 
 # The worker's heartbeat, for /readyz: beaten from the worker's main process while it runs.

@@ -11,6 +11,7 @@ from celery import Celery
 from celery.signals import before_task_publish
 
 from config.settings import Settings, get_settings
+from hub.platform.queued_marks import mark_queued
 from hub.platform.queues import PUBLISHED_AT_HEADER, TASK_QUEUES, TaskName
 
 
@@ -128,7 +129,8 @@ def publish(
     lines can be followed from the request to the worker; so does the outbox row's id, so the
     worker can clear the row's queued mark (``hub.platform.queued_marks``) when it starts.
     """
-    url = redis_url or get_settings().redis_url
+    settings = get_settings()
+    url = redis_url or settings.redis_url
     headers: dict[str, str | int] = {}
     if request_id:
         headers["request_id"] = request_id
@@ -136,6 +138,14 @@ def publish(
         headers["outbox_id"] = outbox_id
     if fail_fast and not REQUEST_PATH_GATE.allows(url):
         raise PublishError("broker unavailable: it failed moments ago (not tried)")
+    if outbox_id is not None:
+        # Marked before it is sent: a worker may take the message (and clear the mark) before
+        # this call returns. A mark left by a failed send only expires; the row is unpublished
+        # again, and the sweeper publishes unpublished rows whatever their mark says. On the
+        # request path a Redis that does not answer the mark is down: one try, not two.
+        if not mark_queued(url, outbox_id, settings.visibility_timeout) and fail_fast:
+            REQUEST_PATH_GATE.failed(url)
+            raise PublishError("broker unavailable: the queued mark was not written")
     try:
         _sender(url, fail_fast).send_task(
             str(task), args=list(args), retry=False, headers=headers or None

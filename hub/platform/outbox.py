@@ -20,13 +20,11 @@ import structlog
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from config.settings import get_settings
 from hub.platform import broker
 from hub.platform.broker import PublishError
 from hub.platform.metrics import OUTBOX_PUBLISH_DEFERRED
 from hub.platform.models import table_of, utcnow
 from hub.platform.outbox_model import OutboxMessage
-from hub.platform.queued_marks import mark_queued
 from hub.platform.queues import TaskName
 
 log = structlog.get_logger(__name__)
@@ -59,18 +57,15 @@ def publish_entry(
     broker, so a backlog is not re-published; the worker clears it when the task starts.
     """
     request_id = structlog.contextvars.get_contextvars().get("request_id")
-    settings = get_settings()
-    url = redis_url or settings.redis_url
     broker.publish(
         entry.task,
         entry.subject_id,
         entry.outbox_id,
-        redis_url=url,
+        redis_url=redis_url,
         request_id=request_id,
         outbox_id=entry.outbox_id,
         fail_fast=fail_fast,
     )
-    mark_queued(url, entry.outbox_id, settings.visibility_timeout)
 
 
 def publisher_for(redis_url: str | None) -> Publisher:

@@ -5,12 +5,13 @@ message may have been lost (a Redis restart, a publish that seemed to succeed). 
 re-publish a message that is only waiting behind others: in a backlog that multiplies the
 queue (every copy is claimed and skipped, but each takes a worker's turn).
 
-So each publish of an outbox row leaves a mark in Redis, ``hub:outbox:queued:<id>``, and the
-worker removes it when the task starts. A mark lives as long as the broker's visibility
-timeout: a message a worker took and lost (killed mid-task) is back in its queue by then, and
-if the worker took it and died before starting it, the mark expires and the sweeper may
-publish it again. The mark is kept where the message is, so a Redis restart that loses the
-message loses the mark too, and the sweeper then publishes again, as it should.
+So each publish of an outbox row leaves a mark in Redis, ``hub:outbox:queued:<id>``, and a
+worker removes it when it takes the message from the queue (Celery's ``task_received``, before
+the task starts). A message a worker has taken and not finished (killed mid-task, or stopped
+before it began) has no mark, so the sweeper publishes it again after the stale time, as
+before. The mark is kept where the message is, so a Redis restart that loses the message loses
+the mark too, and the sweeper then publishes again, as it should; and it expires after the
+broker's visibility timeout, the longest a message can be hidden anywhere.
 
 Republishes are counted per task in one Redis hash, so ``/metrics`` shows them whichever
 process swept.
@@ -47,13 +48,18 @@ def marks_client(redis_url: str) -> Redis[bytes]:
     return client
 
 
-def mark_queued(redis_url: str, outbox_id: int, ttl_seconds: int) -> None:
-    """The message for ``outbox_id`` was just published. A failure is logged, not raised:
-    without its mark the row is only published again sooner, which is safe."""
+def mark_queued(redis_url: str, outbox_id: int, ttl_seconds: int) -> bool:
+    """The message for ``outbox_id`` is about to be published; False if Redis did not answer.
+
+    A failure is logged, not raised: without its mark the row is only published again sooner,
+    which is safe.
+    """
     try:
         marks_client(redis_url).set(queued_key(outbox_id), b"1", ex=max(ttl_seconds, 1))
     except (RedisError, OSError) as exc:
         log.warning("outbox.mark_failed", outbox_id=outbox_id, reason=type(exc).__name__)
+        return False
+    return True
 
 
 def find_queued(client: Redis[bytes], outbox_ids: Sequence[int]) -> set[int]:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from hub.delivery.models import Delivery
 from hub.enquiries.models import Enquiry
+from hub.platform.queued_marks import QUEUED_PREFIX
 from hub.platform.queues import Queue
 from tests.delivery.receiver import Receiver, Reply, running_receiver
 from tests.delivery.support import person, webhook
@@ -127,6 +128,8 @@ def test_a_slow_council_holds_only_its_share_and_nobody_else_waits(
         release.set()
         receiver.wait_for_count(EACH, timeout=60)
         assert sorted(Counter(receiver.ids()).values()) == [1] * EACH
+        # Every message a worker took cleared its queued mark (the outbox sweeper's guide).
+        assert list(clean_broker.scan_iter(match=f"{QUEUED_PREFIX}*")) == []
     finally:
         release.set()
         for proc in procs:
