@@ -155,7 +155,14 @@ def ops_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
 CSV_REPORT = {
     "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Report"}},
-        "text/csv": {"schema": {"type": "string"}},
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "description": "One line per row. A text cell that a spreadsheet would run as "
+                "a formula (it starts with =, +, -, @, a tab or a carriage return and is not "
+                "just a number) is written with a leading single quote.",
+            }
+        },
     }
 }
 
