@@ -17,12 +17,21 @@ SECURITY_SCHEME = "bearerAuth"
 BEARER_SECURITY: list[dict[str, list[str]]] = [{SECURITY_SCHEME: []}]
 
 
+class CallerOutOfScopeError(WrongTokenScopeError):
+    """A valid token of the wrong kind, naming who it is, so the refusal can be audited."""
+
+    def __init__(self, detail: str, caller: Caller) -> None:
+        super().__init__(detail)
+        self.caller = caller
+
+
 def require_caller(*scopes: TokenScope) -> Caller:
     """Authenticate the current request and check the token's kind; keep it on ``g``."""
     caller = authenticate(get_db(), request.headers.get("Authorization"))
     if caller.scope not in scopes:
-        raise WrongTokenScopeError(
-            "Use a " + " or ".join(s.value.replace("_", " ") for s in scopes) + " token here."
+        raise CallerOutOfScopeError(
+            "Use a " + " or ".join(s.value.replace("_", " ") for s in scopes) + " token here.",
+            caller,
         )
     g.caller = caller
     return caller

@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     LIST_DELIVERIES = "list_deliveries"
     READ_DELIVERY = "read_delivery"
     REPLAY_DELIVERY = "replay_delivery"
+    # The council and operator APIs (hub/audit/api_guard.py)
+    CALL_API = "call_api"  # an endpoint for another kind of token (denied: 403)
     # Ops pages (hub/web/ops)
     READ_CONTACT_DETAILS = "read_contact_details"
     # Staff pages (hub/web/staff_session.py)
@@ -47,7 +49,9 @@ class AuditAction(StrEnum):
 
 class AuditOutcome(StrEnum):
     OK = "ok"
-    DENIED = "denied"  # outside the caller's scope, or no such referral: answered 404
+    # Outside the caller's scope, or no such referral: answered 404 (a token of the wrong kind
+    # for the endpoint: 403).
+    DENIED = "denied"
     REFUSED = "refused"  # in scope, but the action is not allowed now (409/422)
 
 

@@ -12,8 +12,9 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.guard import BEARER_SECURITY, request_context
 from hub.access.models import TokenScope
+from hub.audit.api_guard import guard_api_request
 from hub.delivery.schemas import (
     DeliveryPageSchema,
     DeliveryQuerySchema,
@@ -45,12 +46,12 @@ ops_blp = Blueprint(
 
 @council_blp.before_request
 def _council() -> None:
-    authenticate_json_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
+    guard_api_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
 
 
 @ops_blp.before_request
 def _ops() -> None:
-    authenticate_json_request(TokenScope.HUB)
+    guard_api_request(TokenScope.HUB)
 
 
 @council_blp.route("/v1/council/deliveries", methods=["GET"])

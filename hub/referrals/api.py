@@ -13,8 +13,9 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.guard import BEARER_SECURITY, request_context
 from hub.access.models import TokenScope
+from hub.audit.api_guard import guard_api_request
 from hub.platform.extensions import get_db
 from hub.referrals.acknowledge import acknowledge_referral
 from hub.referrals.inbox import get_referral, list_referrals
@@ -43,7 +44,7 @@ _UNAUTHORIZED = "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."
 
 @blp.before_request
 def _authenticate() -> None:
-    authenticate_json_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
+    guard_api_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
 
 
 @blp.route("/v1/council/referrals", methods=["GET"])

@@ -14,8 +14,9 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.guard import BEARER_SECURITY, request_context
 from hub.access.models import TokenScope
+from hub.audit.api_guard import guard_api_request
 from hub.platform.extensions import get_db
 from hub.platform.openapi import ROW_ID
 from hub.tracking.read_journey import get_journey, list_clocks_for_operators, list_follow_ups
@@ -52,12 +53,12 @@ _NO_FOLLOW_UP = "No follow-up with this id is yours (also for other councils')."
 
 @council_blp.before_request
 def _authenticate_council() -> None:
-    authenticate_json_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
+    guard_api_request(TokenScope.AUTHORITY, TokenScope.DELIVERY_BODY)
 
 
 @ops_blp.before_request
 def _authenticate_operator() -> None:
-    authenticate_json_request(TokenScope.HUB)
+    guard_api_request(TokenScope.HUB)
 
 
 @council_blp.route("/v1/council/referrals/<string:reference>/progress", methods=["POST"])
@@ -155,7 +156,14 @@ def ops_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
 CSV_REPORT = {
     "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Report"}},
-        "text/csv": {"schema": {"type": "string"}},
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "description": "One line per row. A text cell that a spreadsheet would run as "
+                "a formula (it starts with =, +, -, @, a tab or a carriage return and is not "
+                "just a number) is written with a leading single quote.",
+            }
+        },
     }
 }
 

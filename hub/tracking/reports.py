@@ -9,8 +9,6 @@ Reports read codes, dates and counts only: anonymisation does not change them.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections import Counter, defaultdict
@@ -22,6 +20,7 @@ from typing import Any
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
+from hub.platform.csv_export import rows_to_csv
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.routing import RuleSet, get_active_rules
@@ -275,15 +274,11 @@ def report_for_caller(
 
 
 def to_csv(report: dict[str, Any]) -> str:
+    """The report's rows as CSV, one column per figure any row has (spreadsheet-safe)."""
     columns: list[str] = []
     for row in report["rows"]:
         columns.extend(name for name in row if name not in columns)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in report["rows"]:
-        writer.writerow({name: "" if row.get(name) is None else row.get(name) for name in columns})
-    return out.getvalue()
+    return rows_to_csv(columns, report["rows"])
 
 
 def to_json(report: dict[str, Any]) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from hub.access.guard import BEARER_SECURITY, authenticate_json_request, request_context
+from hub.access.guard import BEARER_SECURITY, request_context
 from hub.access.models import TokenScope
+from hub.audit.api_guard import guard_api_request
 from hub.platform.extensions import get_db
 from hub.referrals.schemas import ActionResultSchema, RouteInSchema
 from hub.triage.decisions import list_decisions
@@ -29,7 +30,7 @@ _FORBIDDEN = "The token is not a hub operator token."
 
 @blp.before_request
 def _authenticate() -> None:
-    authenticate_json_request(TokenScope.HUB)
+    guard_api_request(TokenScope.HUB)
 
 
 @blp.route("/v1/ops/triage", methods=["GET"])

@@ -29,7 +29,8 @@ from hub.access.manage_staff import find_or_add_sso_user
 from hub.access.manage_tokens import TokenScopeChoice, UnknownScopeError, resolve_token_scope
 from hub.platform.errors import NotFoundError
 from hub.platform.extensions import get_db
-from hub.web.staff_session import NEXT_KEY, finish_sign_in, safe_next
+from hub.web.next_page import safe_next
+from hub.web.staff_session import NEXT_KEY, finish_sign_in
 
 bp = Blueprint("staff_oidc", __name__)
 

@@ -21,6 +21,7 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.platform.extensions import get_db
 from hub.platform.rate_limit import limiter
+from hub.web.next_page import safe_next
 from hub.web.staff_session import (
     NEXT_KEY,
     NOTICE_KEY,
@@ -28,7 +29,6 @@ from hub.web.staff_session import (
     finish_sign_in,
     home_for,
     load_staff_caller,
-    safe_next,
 )
 
 bp = Blueprint("staff_sign_in", __name__)

@@ -27,6 +27,7 @@ from hub.audit.record import add_audit_event
 from hub.platform.errors import NotFoundError, UnauthorizedError
 from hub.platform.extensions import get_db
 from hub.platform.models import utcnow
+from hub.web.next_page import safe_next
 from hub.web.staff_format import register_staff_format
 
 IDLE_LIMIT = timedelta(minutes=30)
@@ -69,13 +70,6 @@ def end_staff_session(notice: str | None = None) -> None:
     session.clear()
     if notice:
         session[NOTICE_KEY] = notice
-
-
-def safe_next(target: str | None) -> str | None:
-    """A path on this site to go back to after sign-in; None for anything else."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 def home_for(caller: Caller) -> str:

@@ -82,6 +82,13 @@ def test_next_survives_the_round_trip(sso_app: Flask, db) -> None:  # type: igno
     assert response.headers["Location"] == "/council/notices"
 
 
+@pytest.mark.parametrize("next_path", ["/%09/evil.example", "/%0a/x"])
+def test_a_next_off_the_site_comes_back_home(sso_app: Flask, db, next_path: str) -> None:  # type: ignore[no-untyped-def]
+    client = sso_app.test_client()
+    response = _through_provider(client, "alex", f"/sign-in/sso?next={next_path}")
+    assert response.status_code == 303 and response.headers["Location"] == "/council/"
+
+
 def test_an_unlisted_domain_without_an_account_is_refused(sso_app: Flask, db) -> None:  # type: ignore[no-untyped-def]
     client = sso_app.test_client()
     response = _through_provider(client, "sam")
