@@ -9,10 +9,12 @@ Development and test add loopback itself (and plain http) so the embedded hub ca
 against a local receiver. Cloud metadata addresses are refused in every case.
 
 An IPv6 address can carry an IPv4 one (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo),
-and a packet sent to it may reach that IPv4 address: each embedded address is judged as
-IPv4, and the name is refused if either judgement refuses. The embedded address never gets
-development's loopback allowance: a local receiver is reached at 127.0.0.1 or ::1. The
-sender then connects to the address that was checked, so a second DNS answer cannot swap it.
+and a packet sent to it may reach that IPv4 address, so both are judged and either can
+refuse: the embedded address as IPv4 (never with development's loopback allowance: a local
+receiver is reached at 127.0.0.1 or ::1), and the IPv6 form for what it is (IPv4-mapped,
+well-known NAT64, 6to4 and Teredo are only a way to reach their IPv4 address; the forms
+that cannot be trusted are refused). The sender then connects to the address that was
+checked, so a second DNS answer cannot swap it.
 """
 
 from __future__ import annotations
