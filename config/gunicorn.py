@@ -24,6 +24,16 @@ workers = int(os.environ.get("HUB_API_WORKERS", "2"))
 threads = int(os.environ.get("HUB_API_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
+# What gunicorn refuses itself, before the app runs, as its own small text/html page (it
+# cannot answer problem+json for a request it could not parse): a request line over
+# limit_request_line (414), more header fields than limit_request_fields or one longer than
+# limit_request_field_size (431), and malformed HTTP (400). The app's own limits
+# (hub/platform/request_limits.py) sit below these and answer problem+json, so only a
+# request past both meets gunicorn's page. Set deliberately, not left to gunicorn's defaults.
+# (tests/api/test_request_limits_gunicorn.py holds the app's limits under these.)
+limit_request_line = 8190  # gunicorn's maximum
+limit_request_fields = 100
+limit_request_field_size = 8190
 # No runtime control socket (gunicorn 24+): several hubs on one machine would share its path.
 control_socket_disable = True
 

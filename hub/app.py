@@ -22,6 +22,7 @@ from hub.platform.json_body import register_json_body_guard
 from hub.platform.logging import configure_logging
 from hub.platform.outbox import publisher_for
 from hub.platform.rate_limit import limiter, register_trusted_proxies
+from hub.platform.request_limits import register_request_limits
 from hub.referrals.api import blp as council_blp
 from hub.tracking.api import council_blp as tracking_council_blp
 from hub.tracking.api import ops_blp as tracking_ops_blp
@@ -94,6 +95,9 @@ def register_database(app: Flask, settings: Settings, db: Database | None) -> No
 def register_extensions(app: Flask, settings: Settings) -> None:
     # One Api per app: flask-smorest keeps the OpenAPI spec on the Api object.
     app.extensions["hub_api"] = ProblemApi(app)
+    # Before every other before_request that may read the body (CSRF's, the JSON guard's):
+    # the size checks buffer a streamed body for all of them.
+    register_request_limits(app, settings.max_body_bytes)
     limiter.init_app(app)
     register_json_body_guard(app)
     register_trusted_proxies(app, settings.trusted_proxies)

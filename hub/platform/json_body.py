@@ -7,6 +7,11 @@ used to surface as 500s. The guard below runs before every view on every route:
 * a body nested deeper than ``MAX_JSON_DEPTH`` cannot be read: 400 ``malformed_request``;
 * an integer outside a signed 64-bit range is a rule broken by a readable body: 422
   ``validation_failed``, naming the field (no field of the API takes such a number).
+
+Two more ways a body is not what it seems are refused with 400 ``malformed_request``: a key
+that appears twice in one object (``json`` would keep the last silently, so a proxy or log
+that kept the first would disagree with what was stored), named by its path; and bytes that
+are not UTF-8 (RFC 8259), which are never replaced or guessed at.
 """
 
 from __future__ import annotations
@@ -32,6 +37,26 @@ class OversizedNumber:
     __slots__ = ()
 
 
+class ObjectWithDuplicateKeys(dict[str, Any]):
+    """A JSON object in which some keys appeared more than once, so their paths can be named."""
+
+    __slots__ = ("duplicates",)
+
+    def __init__(self, pairs: dict[str, Any], duplicates: list[str]) -> None:
+        super().__init__(pairs)
+        self.duplicates = duplicates
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    duplicates: list[str] = []
+    for key, value in pairs:
+        if key in found and key not in duplicates:
+            duplicates.append(key)
+        found[key] = value
+    return ObjectWithDuplicateKeys(found, duplicates) if duplicates else found
+
+
 def _parse_int(text: str) -> int | OversizedNumber:
     if len(text) > _MAX_INT_CHARS:
         return OversizedNumber()
@@ -47,12 +72,25 @@ def is_json_request() -> bool:
 def load_json_body(raw: bytes | str) -> Any:
     """Parse a body; MalformedRequestError or ValidationFailedError for the cases above."""
     try:
-        value = json.loads(raw, parse_int=_parse_int)
+        value = json.loads(raw, parse_int=_parse_int, object_pairs_hook=_object)
     except RecursionError as exc:
         raise _too_deep() from exc
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+    except UnicodeDecodeError as exc:
+        raise MalformedRequestError(
+            "The body is not valid UTF-8.",
+            errors=[{"field": "(body)", "message": "Send the JSON document encoded as UTF-8."}],
+        ) from exc
+    except ValueError as exc:  # JSONDecodeError
         raise MalformedRequestError("The body is not valid JSON.") from exc
-    oversized = _check_shape(value)
+    duplicates, oversized = _check_shape(value)
+    if duplicates:
+        raise MalformedRequestError(
+            f"A key appears more than once in one object: {', '.join(duplicates)}.",
+            errors=[
+                {"field": path, "message": "Send this key once in its object."}
+                for path in duplicates
+            ],
+        )
     if oversized:
         raise ValidationFailedError(
             "Check the answers listed in errors and send the request again.",
@@ -68,8 +106,10 @@ def _too_deep() -> MalformedRequestError:
     )
 
 
-def _check_shape(value: Any) -> list[str]:
-    """The paths of oversized numbers; raises when nesting passes ``MAX_JSON_DEPTH``."""
+def _check_shape(value: Any) -> tuple[list[str], list[str]]:
+    """The paths of duplicated keys and of oversized numbers; raises when nesting passes
+    ``MAX_JSON_DEPTH``."""
+    duplicates: list[str] = []
     oversized: list[str] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
     while stack:
@@ -79,9 +119,11 @@ def _check_shape(value: Any) -> list[str]:
         if isinstance(item, OversizedNumber):
             oversized.append(path or "(body)")
         elif isinstance(item, dict | list):
+            if isinstance(item, ObjectWithDuplicateKeys):
+                duplicates.extend(f"{path}.{k}" if path else k for k in item.duplicates)
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
             stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in pairs)
-    return sorted(oversized)
+    return sorted(duplicates), sorted(oversized)
 
 
 def register_json_body_guard(app: Flask) -> None:

@@ -9,9 +9,17 @@ a person makes about eight saves per enquiry, and many people can share one addr
 The client address is the connection's, unless ``HUB_TRUSTED_PROXIES`` says how many proxies
 in front of the hub append to X-Forwarded-For (Werkzeug's ProxyFix then takes the address that
 many hops back). With 0, the default, X-Forwarded-For is ignored: anyone can write it.
+
+The limiter's keys live in Redis (and its append-only file), so a key never holds the address
+itself: it holds a keyed hash of it (HMAC-SHA256 under the app's secret key, truncated to 128
+bits), which still gives each address its own bucket but cannot be reversed by reading Redis.
+A new secret key starts every bucket afresh, which is harmless.
 """
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
@@ -20,7 +28,20 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings
 
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Keeps these keys apart from anything else the secret key is used for (the staff index).
+_KEY_CONTEXT = b"hub.rate-limit.client\x00"
+
+
+def client_key() -> str:
+    """This client's bucket: a keyed hash of its address, never the address itself."""
+    settings = current_app.config["HUB_SETTINGS"]
+    assert isinstance(settings, Settings)
+    message = _KEY_CONTEXT + get_remote_address().encode()
+    digest = hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()
+    return digest[:32]
+
+
+limiter = Limiter(key_func=client_key, default_limits=[])
 
 INTAKE_SCOPE = "intake"
 

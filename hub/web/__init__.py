@@ -19,6 +19,7 @@ from hub.web.council_follow_ups import bp as council_more_bp
 from hub.web.council_referrals import bp as council_pages_bp
 from hub.web.docs import swagger_ui
 from hub.web.error_pages import register_error_pages
+from hub.web.form_encoding import register_form_encoding_guard
 from hub.web.oidc_sign_in import register_oidc
 from hub.web.ops import register_ops_pages
 from hub.web.security import register_security
@@ -41,6 +42,7 @@ def register_web(app: Flask, settings: Settings) -> None:
         loaders.insert(0, app.jinja_loader)
     app.jinja_loader = ChoiceLoader(loaders)
     app.config.setdefault(CONFIRMATION_WAIT, 3.0)
+    register_form_encoding_guard(app)  # before CSRF, which reads the form
     register_security(app, settings)
     register_error_pages(app)
     app.register_blueprint(govuk_assets)

@@ -53,6 +53,16 @@ PAGES = {
         "Sorry, that did not work",
         ("This page cannot be used that way. Go back and use the links and buttons on the page.",),
     ),
+    "form_not_utf8": ErrorPage(
+        "Sorry, your answers could not be read",
+        (
+            "Some of the characters your browser sent could not be read, so nothing was "
+            "saved: we would rather ask again than keep your answers changed.",
+            "Go back, retype any accented or unusual characters, and try again.",
+        ),
+        "Continue your enquiry",
+        RESUME,
+    ),
     "payload_too_large": ErrorPage(
         "The information you sent is too long",
         (

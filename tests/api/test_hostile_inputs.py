@@ -191,3 +191,24 @@ def test_emoji_and_newlines_are_welcome_in_a_message(client: FlaskClient) -> Non
     message = "We'd love to help 🏴󠁧󠁢󠁷󠁬󠁳󠁿 😀\nThanks"
     response = client.post("/v1/enquiries", json=enquiry_body(message=message))
     assert response.status_code == 202, response.get_json()
+
+
+def test_a_duplicate_key_is_a_400_naming_the_key(client: FlaskClient) -> None:
+    body = json.dumps(enquiry_body())[:-1] + ', "given_name": "Mallory"}'
+    problem = _problem(_post_raw(client, "/v1/enquiries", body), 400, "malformed_request")
+    assert [error["field"] for error in problem["errors"]] == ["given_name"]
+    assert "given_name" in problem["detail"]
+
+
+def test_a_duplicate_key_inside_an_object_is_named_by_its_path(client: FlaskClient) -> None:
+    text = json.dumps(enquiry_body(household={"adults": 2, "children": 0, "spare_bedroom": True}))
+    body = text.replace('"adults": 2', '"adults": 2, "adults": 1', 1)
+    problem = _problem(_post_raw(client, "/v1/enquiries", body), 400, "malformed_request")
+    assert [error["field"] for error in problem["errors"]] == ["household.adults"]
+
+
+def test_a_body_that_is_not_utf8_is_a_400_saying_so(client: FlaskClient) -> None:
+    text = json.dumps(enquiry_body(given_name="Zoë"), ensure_ascii=False)
+    body = text.encode().replace("ë".encode(), b"\xeb")
+    response = client.post("/v1/enquiries", data=body, content_type="application/json")
+    assert "UTF-8" in _problem(response, 400, "malformed_request")["detail"]

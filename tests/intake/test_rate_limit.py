@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from redis import Redis
+
 from config.settings import load_settings
 from hub.app import create_app
 from tests.intake.factories import enquiry_body
@@ -102,3 +104,19 @@ def test_with_one_trusted_proxy_each_forwarded_client_has_its_own_bucket(  # typ
     assert _through_proxy(client, proxy, second) == 202
     # Only the last hop counts: a client cannot pick its address by prepending one.
     assert _through_proxy(client, proxy, f"{_address()}, {first}") == 429
+
+
+def test_rate_limit_keys_in_redis_hold_no_client_address(  # type: ignore[no-untyped-def]
+    db, geography, hub_env, backend
+) -> None:
+    client = _limited_client(db, hub_env, "5/minute")
+    address = _address()
+    response = client.post(
+        "/v1/enquiries", json=enquiry_body(), environ_base={"REMOTE_ADDR": address}
+    )
+    assert response.status_code == 202
+    redis = Redis.from_url(backend.redis_url)
+    keys = [key.decode(errors="replace") for key in redis.scan_iter("LIMITS*")]
+    assert keys, "the limiter wrote nothing to Redis"
+    assert [key for key in keys if address in key] == []
+    assert [key for key in keys if "127.0.0.1" in key] == []
