@@ -333,8 +333,9 @@ def run(args: argparse.Namespace, url: str, redis_url: str, tmp: Path) -> None:
 
     everyone = list(range(len(COUNCILS)))
     try:
-        # Warm the workers (imports, geography) before timing; every council hears of its own.
-        warm = paced(db, 7, 2, 0)
+        # Warm every worker process (imports, geography, connections) at the benchmark's rate
+        # before timing; every council hears of its own referrals and of no other's.
+        warm = paced(db, args.rate, 3, 0)
         if not wait(lambda: arrived(warm, everyone) == len(warm), 120):
             missing = {
                 COUNCILS[s.council].name
