@@ -378,8 +378,6 @@ def run(args: argparse.Namespace, url: str, redis_url: str, tmp: Path) -> None:
         b_settled = time.time()
         b_healthy = percentiles(healthy_latencies(drill))
         b_received = arrived(drill, healthy)
-        b_routed_list = routed_latencies(db, drill)
-        b_routed = percentiles(b_routed_list)
         b_queues = sampler.longest(b_started, b_settled)
         slow_councils = [receivers.index(slow)]
         wait(
@@ -387,6 +385,9 @@ def run(args: argparse.Namespace, url: str, redis_url: str, tmp: Path) -> None:
             max(0.0, drain_until - time.time()),
         )
         drained = time.time() - (b_started + b_submitted)
+        # The decisions' stored times: read once the drain is over, so none is still to come.
+        b_routed_list = routed_latencies(db, drill)
+        b_routed = percentiles(b_routed_list)
         b_slow_most = slow.most_in_flight
         once = healthy_in and all(
             count == 1 for i in healthy for count in receivers[i].accepted.values()
