@@ -299,18 +299,18 @@ def run(args: argparse.Namespace, url: str, redis_url: str, tmp: Path) -> None:
     healthy = [i for i, c in enumerate(COUNCILS) if c.role == HEALTHY]
 
     def log(name: str) -> Any:
-        return (tmp / f"{name}.log").open("wb")  # warnings and errors only
+        return (tmp / f"{name}.log").open("wb")  # the worker's output, the hub's log lines
 
-    beat = celery("beat", "--loglevel", "WARNING", "-s", str(tmp / "beat-schedule"))
+    # Beat first, so that it is stopped first: it then publishes nothing the workers are gone for.
+    procs = [celery("beat", "--loglevel", "WARNING", "-s", str(tmp / "beat-schedule"))]
     if args.shape == "split":
-        procs = [routing_worker(output=log("routing")), delivery_worker(output=log("delivery"))]
+        procs += [routing_worker(output=log("routing")), delivery_worker(output=log("delivery"))]
         workers = (
             "routing worker -c 2 on routing,maintenance + delivery worker -c 4 on delivery + beat"
         )
     else:
-        procs = [celery_worker(output=log("worker"))]
+        procs.append(celery_worker(output=log("worker")))
         workers = "one worker -c 2 on routing,delivery,maintenance + beat"
-    procs.append(beat)
     sampler = QueueSampler(redis_url)
     sampler.start()
 
