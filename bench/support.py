@@ -2,8 +2,9 @@
 
 A scratch store (SQLite file or a fresh PostgreSQL database, dropped afterwards), an embedded
 Redis, the hub's settings pointed at both (through the environment, before any hub module reads
-its settings), the geography and the migrations; a Celery worker or beat on that environment;
-enquiry bodies; polling until a condition holds.
+its settings), the geography and the migrations; a Celery worker (one on every queue, or one
+per pool: routing, delivery) or beat on that environment; enquiry bodies; polling until a
+condition holds.
 """
 
 from __future__ import annotations
@@ -151,6 +152,42 @@ def celery_worker(
         "--loglevel",
         "WARNING",
         *includes,
+        "--without-gossip",
+        "--without-mingle",
+        output=output,
+    )
+
+
+def routing_worker(*, output: IO[bytes] | int = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+    """A worker of the routing pool (routing and beat's maintenance jobs), concurrency 2."""
+    return celery(
+        "worker",
+        "-Q",
+        "routing,maintenance",
+        "-c",
+        "2",
+        "-n",
+        "routing@%h",
+        "--loglevel",
+        "WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        output=output,
+    )
+
+
+def delivery_worker(*, output: IO[bytes] | int = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+    """A worker of the delivery pool (webhook and e-mail attempts only), concurrency 4."""
+    return celery(
+        "worker",
+        "-Q",
+        "delivery",
+        "-c",
+        "4",
+        "-n",
+        "delivery@%h",
+        "--loglevel",
+        "WARNING",
         "--without-gossip",
         "--without-mingle",
         output=output,
