@@ -2,9 +2,11 @@
 
 The delivery room knows authority codes and references, never a referral's internals: the
 rooms above it say what happened and to whom, and ``emit_event`` writes who must hear of it.
-Each row gets an outbox message, so a send task is published once the caller commits, unless
-its subscriber's share of the delivery pool is taken (``hub.delivery.fair_share``): then the
-row waits, unpublished, until an attempt of that subscriber finishes or beat's sweep offers it.
+Each row's send task is published once the caller commits (``publish_after_commit``; the row's
+``published_at`` records it, and beat's delivery sweep is the one sweeper that sends a row
+whose publish was refused or lost), unless its subscriber's share of the delivery pool is
+taken (``hub.delivery.fair_share``): then the row waits, unpublished, until an attempt of that
+subscriber finishes or the sweep offers it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
+from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
 from config.settings import get_settings
@@ -22,7 +26,7 @@ from hub.delivery.fair_share import count_occupied, share_of
 from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
 from hub.delivery.queries import dialect_insert, list_subscriptions_for_event
 from hub.platform.models import table_of, utcnow
-from hub.platform.outbox import add_outbox_message
+from hub.platform.outbox import publish_after_commit
 from hub.platform.queues import TaskName
 
 
@@ -100,7 +104,7 @@ def write_deliveries(
     reference: str | None,
     authority_code: str | None,
 ) -> int:
-    """One pending delivery row (and its outbox message) per subscriber; return how many.
+    """One pending delivery row (and its send task, after commit) per subscriber; how many.
 
     Keyed by (event_key, subscriber): a key a subscriber already has writes nothing. A
     subscriber whose share of the pool is taken gets its row without a message (it waits).
@@ -140,10 +144,19 @@ def write_deliveries(
         if not offered:
             continue  # waits as a row: the subscriber's places are taken
         occupied[sub.id] += 1
-        add_outbox_message(
-            session, TaskName.SEND_DELIVERY, int(delivery_id), f"delivery:{delivery_id}", at=now
+        publish_after_commit(
+            session, TaskName.SEND_DELIVERY, int(delivery_id), partial(unpublish, int(delivery_id))
         )
     return written
+
+
+def unpublish(delivery_id: int, conn: Connection) -> None:
+    """The broker refused this delivery's send: beat's delivery sweep offers it instead."""
+    conn.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == str(DeliveryStatus.PENDING))
+        .values(published_at=None)
+    )
 
 
 def _url(url_path: str | None, reference: str | None, to_operators: bool) -> str:

@@ -12,12 +12,12 @@ is reset and the sweeper (:mod:`hub.platform.outbox_sweep`) publishes it later.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
 import structlog
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
 from sqlalchemy.orm import Session
 
 from hub.platform import broker
@@ -38,11 +38,17 @@ _INSERT = table_of(OutboxMessage).insert().returning(table_of(OutboxMessage).c.i
 
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
-    """What a task message carries: the task, its subject's id and the outbox row's id."""
+    """What a task message carries: the task, its subject's id and the outbox row's id.
 
-    outbox_id: int
+    ``outbox_id`` is None for a subject that records its own publishing (a delivery row's
+    ``published_at``): then ``unpublish`` says, should the broker refuse, that it was not
+    sent, and that room's own sweeper sends it later.
+    """
+
+    outbox_id: int | None
     task: TaskName
     subject_id: int
+    unpublish: Callable[[Connection], None] | None = field(default=None, compare=False)
 
 
 Publisher = Callable[[OutboxEntry], None]
@@ -57,10 +63,10 @@ def publish_entry(
     broker, so a backlog is not re-published; the worker clears it when the task starts.
     """
     request_id = structlog.contextvars.get_contextvars().get("request_id")
+    ids = (entry.subject_id,) if entry.outbox_id is None else (entry.subject_id, entry.outbox_id)
     broker.publish(
         entry.task,
-        entry.subject_id,
-        entry.outbox_id,
+        *ids,
         redis_url=redis_url,
         request_id=request_id,
         outbox_id=entry.outbox_id,
@@ -102,6 +108,20 @@ def add_outbox_message(
     return int(outbox_id)
 
 
+def publish_after_commit(
+    session: Session,
+    task: TaskName,
+    subject_id: int,
+    unpublish: Callable[[Connection], None],
+) -> None:
+    """Publish ``task`` for a subject whose own row records the publish (no outbox row).
+
+    Like an outbox message, it leaves only after the transaction commits (nothing for a
+    rollback); if the broker refuses, ``unpublish`` runs so the subject's own sweeper sends it.
+    """
+    session.info.setdefault(PENDING_KEY, []).append(OutboxEntry(None, task, subject_id, unpublish))
+
+
 def complete_outbox_message(session: Session, outbox_id: int | None, at: datetime) -> None:
     """Mark the row done, in the same transaction as the work's effect."""
     if outbox_id is None:
@@ -132,22 +152,30 @@ def publish_committed(session: Session, engine: Engine, publisher: Publisher) ->
 
 
 def publish(entries: list[OutboxEntry], engine: Engine, publisher: Publisher) -> None:
-    """Publish committed rows; reset a refused row so the sweeper publishes it later."""
+    """Publish committed rows; reset a refused row so its sweeper publishes it later."""
     for entry in entries:
         try:
             publisher(entry)
         except PublishError as exc:
             OUTBOX_PUBLISH_DEFERRED.inc()
-            log.warning("outbox.publish_deferred", outbox_id=entry.outbox_id, reason=str(exc))
+            log.warning(
+                "outbox.publish_deferred",
+                outbox_id=entry.outbox_id,
+                task=str(entry.task),
+                reason=str(exc),
+            )
             with engine.begin() as conn:
-                conn.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == entry.outbox_id,
-                        OutboxMessage.completed_at.is_(None),
+                if entry.outbox_id is not None:
+                    conn.execute(
+                        update(OutboxMessage)
+                        .where(
+                            OutboxMessage.id == entry.outbox_id,
+                            OutboxMessage.completed_at.is_(None),
+                        )
+                        .values(published_at=None, attempts=OutboxMessage.attempts - 1)
                     )
-                    .values(published_at=None, attempts=OutboxMessage.attempts - 1)
-                )
+                elif entry.unpublish is not None:
+                    entry.unpublish(conn)
 
 
 def discard_pending(session: Session) -> None:

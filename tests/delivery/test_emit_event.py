@@ -8,7 +8,11 @@ from sqlalchemy import func, select
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.manage_subscriptions import SubscriptionError, disable_subscription
 from hub.delivery.models import Delivery
+from hub.delivery.sweep_deliveries import sweep_deliveries
+from hub.platform.broker import PublishError
+from hub.platform.outbox import OutboxEntry
 from hub.platform.outbox_model import OutboxMessage
+from hub.platform.queues import TaskName
 from tests.delivery.support import deliveries, mailbox, webhook
 from tests.support.council import AFC, KENT, KINGSTON, MEDWAY, RICHMOND
 
@@ -39,13 +43,39 @@ def test_the_same_event_key_writes_nothing_the_second_time(db, settings) -> None
     assert len(deliveries(db)) == 1
 
 
-def test_each_row_has_an_outbox_message_so_a_send_task_follows_the_commit(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_each_rows_send_task_follows_the_commit_and_the_row_alone_records_it(db, settings) -> None:  # type: ignore[no-untyped-def]
     webhook(db, KENT, URL)
-    _emit(db, reference="FE-AAAAAAAA", authority_code=KENT)
+    sent: list[OutboxEntry] = []
+    original, db.publisher = db.publisher, sent.append
+    try:
+        _emit(db, reference="FE-AAAAAAAA", authority_code=KENT)
+    finally:
+        db.publisher = original
     (row,) = deliveries(db)
-    with db.sessions() as s:
-        outbox = s.scalars(select(OutboxMessage)).one()
-    assert (outbox.task_name, outbox.subject_id) == ("hub.send_delivery", row.id)
+    assert [(e.task, e.subject_id, e.outbox_id) for e in sent] == [
+        (TaskName.SEND_DELIVERY, row.id, None)
+    ]
+    assert row.published_at is not None
+    with db.sessions() as s:  # one table records a delivery's publishing: no outbox row
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_refused_send_leaves_the_row_to_the_delivery_sweep(db, settings) -> None:  # type: ignore[no-untyped-def]
+    webhook(db, KENT, URL)
+
+    def refuse(entry: OutboxEntry) -> None:
+        raise PublishError("broker unavailable: test")
+
+    original, db.publisher = db.publisher, refuse
+    try:
+        _emit(db, reference="FE-AAAAAAAA", authority_code=KENT)
+    finally:
+        db.publisher = original
+    (row,) = deliveries(db)
+    assert (row.status, row.published_at) == ("pending", None)
+    offered: list[int] = []
+    assert sweep_deliveries(db, publisher=offered.append).published == 1
+    assert offered == [row.id]
 
 
 def test_nothing_is_written_when_the_callers_transaction_rolls_back(db, settings) -> None:  # type: ignore[no-untyped-def]
