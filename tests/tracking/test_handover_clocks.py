@@ -82,7 +82,10 @@ def test_a_transfer_stops_the_first_clock_and_starts_the_new_councils_at_once(cl
         (MEDWAY, "running"),
     ]
     routed_at, transferred_at = decision_times(db, reference)
-    assert [c["stopped_at"] for c in clocks] == [transferred_at.isoformat(), None]
+    assert [(c["started_at"], c["stopped_at"]) for c in clocks] == [
+        (routed_at.isoformat(), transferred_at.isoformat()),
+        (transferred_at.isoformat(), None),
+    ]
     assert_the_sweep_adds_nothing(db)
     assert first_contact_clocks(db, reference) == [(KENT, "stopped"), (MEDWAY, "running")]
 
