@@ -152,10 +152,16 @@ def beat(celery_args: tuple[str, ...]) -> None:
       idempotency-key purge  hourly: forget Idempotency-Keys older than
                              HUB_IDEMPOTENCY_TTL_HOURS (24 h)
       form-draft purge       every 15 minutes: delete web form drafts past their life
-      clock sweep            every 5 minutes: start first-contact clocks, announce breaches
-      follow-up creation     hourly: create the follow-ups the policy asks for
+      clock sweep            every 5 minutes: announce clocks that breached; a safety net
+                             for first-contact clocks, which routing opens at once
+      follow-up creation     hourly: the next yearly check-in when the last falls due; a
+                             safety net for follow-ups, which their stage creates at once
       follow-up digest       daily at 07:00: each council's follow-ups due, by e-mail
       retention              daily at 02:30: anonymise enquiries past their retention
+
+    Clocks and follow-ups start with the event that causes them, in its transaction; the
+    sweeps are for time passing, and are idempotent with those events (they create nothing
+    twice).
 
     Extra options go to celery beat.
     """

@@ -50,7 +50,8 @@ def make_celery() -> Celery:
         "purge-form-drafts": _job(TaskName.PURGE_FORM_DRAFTS, timedelta(minutes=15), expires=600),
         # Delivery (hub/delivery): retries are rows with next_attempt_at, swept here.
         "sweep-deliveries": _job(TaskName.SWEEP_DELIVERIES, delivery_sweep, expires=60),
-        # Tracking (hub/tracking): clocks, follow-ups, the daily digest, retention.
+        # Tracking (hub/tracking): time passing (breaches, yearly check-ins, the daily digest,
+        # retention). Clocks and follow-ups start with their event; these sweeps are the net.
         "sweep-clocks": _job(TaskName.SWEEP_CLOCKS, timedelta(minutes=5), expires=240),
         "create-follow-ups": _job(TaskName.CREATE_FOLLOW_UPS, timedelta(hours=1), expires=1800),
         "send-follow-up-digest": _job(

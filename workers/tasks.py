@@ -67,14 +67,16 @@ def purge_idempotency_keys_task() -> int:
 # Tracking (hub/tracking): beat jobs; each use case is safe to run twice.
 @celery.task(name=str(TaskName.SWEEP_CLOCKS))
 def sweep_clocks_task() -> dict[str, int]:
-    """Start first-contact clocks and announce breaches (once per clock)."""
+    """Announce breaches (once per clock); a safety net for handovers whose clocks are missing
+    (routing opens them)."""
     result = sweep_clocks(get_worker_db())
     return {"opened": result.opened, "stopped": result.stopped, "breached": result.breached}
 
 
 @celery.task(name=str(TaskName.CREATE_FOLLOW_UPS))
 def create_follow_ups_task() -> int:
-    """Create the follow-ups the policy asks for (each once)."""
+    """Bring yearly check-ins due; a safety net for follow-ups a stage did not create (the
+    stage creates them); each once."""
     return create_follow_ups(get_worker_db())
 
 

@@ -3,8 +3,10 @@
 ``record_routing`` moves the enquiry through its own state machine and writes, in the
 caller's transaction, the decision (with its trace), the journey event, the audit rows and the
 outbox messages the change needs. Whatever must follow a handover (a signed webhook to the
-receiving council, a notice to the home council, a clock starting, the enquirer's confirmation
-e-mail at the first decision) is added here, once.
+receiving council, a notice to the home council, the enquirer's confirmation e-mail at the
+first decision) is added here, once. The first-contact clocks change here too, in the same
+transaction (``hub.tracking.handover_clocks``: the last holder's stops, the new holder's
+starts), so a council never sees a routed referral without its clock.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.referrals.enquirer_outcome import outcome_of
 from hub.referrals.models import RoutingDecisionRecord
-from hub.routing import DecisionOutcome, RoutingDecision
+from hub.routing import DecisionOutcome, RoutingDecision, get_active_rules
+from hub.tracking.handover_clocks import apply_handover
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,15 @@ def record_routing(
     session.add(record)
     session.flush()  # the record's id keys the events below
     _emit_events(session, enquiry, record, handover, previous)
+    apply_handover(
+        session,
+        enquiry.id,
+        record.decided_at,
+        record.outcome,
+        authority_code=record.authority_code,
+        cluster=record.cluster,
+        rules=get_active_rules(),
+    )
     if first_decision:
         # The enquirer hears once, of the first decision: a later council (after triage, a
         # transfer) contacts them itself, and a second e-mail would be a second promise.

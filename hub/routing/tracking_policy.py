@@ -29,7 +29,7 @@ class ClockTargets:
 
 @dataclass(frozen=True, slots=True)
 class FollowUpPolicy:
-    """When the follow-ups fall due (see ``hub/tracking/create_follow_ups.py``)."""
+    """When the follow-ups fall due (see ``hub/tracking/follow_up_plan.py``)."""
 
     stalled_enquiry_working_days: int = 10
     re_engagement_months: tuple[int, ...] = (3, 12)

@@ -1,11 +1,12 @@
 """What a recorded stage does to an enquiry's clocks: start, meet, pause, resume or stop them.
 
 Targets (rules file, per cluster with a default): first contact within N working days of
-routing (started by the clock sweep, which reads routing decisions), initial visit within 10
-working days of first contact, a stage one decision within 10 working days of the
-application, panel within 8 months of the application. ``on_hold`` pauses running clocks and
-``resumed`` moves their due time on by the time paused; ``withdrawn`` and ``not_progressed``
-stop them. A breached clock stays breached; when the stage comes late, ``met_at`` says when.
+routing (started by ``handover_clocks`` in the transaction that records the decision),
+initial visit within 10 working days of first contact, a stage one decision within 10
+working days of the application, panel within 8 months of the application. ``on_hold``
+pauses running clocks and ``resumed`` moves their due time on by the time paused;
+``withdrawn`` and ``not_progressed`` stop them. A breached clock stays breached; when the
+stage comes late, ``met_at`` says when.
 """
 
 from __future__ import annotations

@@ -1,86 +1,49 @@
-"""The follow-up sweep (beat): create each follow-up the policy asks for, once.
+"""The follow-up sweep (beat): a safety net, and the yearly check-ins that time brings due.
 
-The policy is the rules file's ``tracking.follow_ups``:
-- ``stalled_enquiry`` (owner: council): due N working days after first contact; cancelled
-  as soon as any later stage is recorded;
-- ``re_engagement`` (owner: the hub): 3 and 12 months after ``withdrawn``, created only with
-  the enquirer's keep-in-touch consent (and cancelled if it is withdrawn);
-- ``retention_check_in`` (owner: council): 1, 3, 6 and 12 months after ``approved``, then
-  yearly while the carer is fostering (the next one is created when the last falls due);
-- ``exit_conversation`` (owner: council): N working days after ``deregistered``.
-Follow-ups are created with their due day as soon as their stage is recorded, from the
-journeys changed since the last run (an index range on ``journeys.changed_at``); the unique
-key (enquiry, kind, occurrence) makes a second run create nothing.
+Follow-ups are created with their due day when the stage that calls for them is recorded, in
+the same transaction (``record_stage.add_stage``, through ``follow_up_plan``; the policy is
+described there). This sweep reads the journeys changed since its last run (an index range on
+``journeys.changed_at``, with a grace period) and adds what they call for again, which
+creates nothing for a stage already handled: the unique key (enquiry, kind, occurrence) makes
+a second add harmless. Its own work is time passing: an approved carer's next yearly
+check-in is created when the last one falls due.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.routing import RuleSet, get_active_rules
-from hub.routing.tracking_policy import FollowUpOwner, FollowUpPolicy
-from hub.tracking.calendar import WorkingCalendar, add_months, local_day
-from hub.tracking.models import FollowUp, FollowUpKind, FollowUpStatus, Journey
+from hub.routing.tracking_policy import FollowUpPolicy
+from hub.tracking.calendar import add_months, local_day
+from hub.tracking.follow_up_plan import (
+    FollowUpKey,
+    Planned,
+    add_missing_follow_ups,
+    keyed,
+    planned_for,
+)
+from hub.tracking.models import FollowUp, FollowUpKind, Journey
 from hub.tracking.policy import calendar_for
 from hub.tracking.queries import get_mark, set_mark
 from hub.tracking.stages import Stage
 
 FOLLOW_UP_MARK = "follow_ups"
 GRACE = timedelta(minutes=10)
-OWNERS: dict[FollowUpKind, FollowUpOwner] = {
-    FollowUpKind.STALLED_ENQUIRY: FollowUpOwner.COUNCIL,
-    # The hub takes enquirers up to application: winning back those who withdrew is its job.
-    FollowUpKind.RE_ENGAGEMENT: FollowUpOwner.HUB,
-    FollowUpKind.RETENTION_CHECK_IN: FollowUpOwner.COUNCIL,
-    FollowUpKind.EXIT_CONVERSATION: FollowUpOwner.COUNCIL,
-}
 YEARLY_MONTHS = 12
-
-
-@dataclass(frozen=True, slots=True)
-class Planned:
-    kind: FollowUpKind
-    occurrence: int
-    due_on: date
-    needs_consent: bool = False
-
-
-def planned_for(
-    journey: Journey, consent: bool, policy: FollowUpPolicy, calendar: WorkingCalendar
-) -> list[Planned]:
-    """The follow-ups the journey's current stage calls for (before any de-duplication)."""
-    day = local_day(journey.stage_at)
-    stage = Stage(journey.stage)
-    if stage is Stage.FIRST_CONTACT:
-        due = calendar.add_working_days(day, policy.stalled_enquiry_working_days)
-        return [Planned(FollowUpKind.STALLED_ENQUIRY, 0, due)]
-    if stage is Stage.WITHDRAWN and consent:
-        return [
-            Planned(FollowUpKind.RE_ENGAGEMENT, months, add_months(day, months), True)
-            for months in policy.re_engagement_months
-        ]
-    if stage is Stage.APPROVED:
-        return [
-            Planned(FollowUpKind.RETENTION_CHECK_IN, months, add_months(day, months))
-            for months in policy.retention_check_in_months
-        ]
-    if stage is Stage.DEREGISTERED:
-        due = calendar.add_working_days(day, policy.exit_conversation_working_days)
-        return [Planned(FollowUpKind.EXIT_CONVERSATION, 0, due)]
-    return []
 
 
 def create_follow_ups(
     db: Database, now: datetime | None = None, *, rules: RuleSet | None = None
 ) -> int:
-    """Create the follow-ups due from journeys changed since the last run; the number created."""
+    """Create the follow-ups due from journeys changed since the last run (those the stage
+    created already are not created twice) and the yearly check-ins; the number created."""
     now = now or utcnow()
     rules = rules or get_active_rules()
     policy = rules.tracking.follow_ups
@@ -93,21 +56,22 @@ def create_follow_ups(
         )
         if mark is not None:
             query = query.where(Journey.changed_at > mark - GRACE)
-        wanted: dict[tuple[int, str, int], Planned] = {}
+        wanted: dict[FollowUpKey, Planned] = {}
         for journey, authority_code, consent in session.execute(query).all():
             calendar = calendar_for(rules, authority_code)
-            for item in planned_for(journey, bool(consent), policy, calendar):
-                wanted[(journey.enquiry_id, str(item.kind), item.occurrence)] = item
+            wanted.update(
+                keyed(journey.enquiry_id, planned_for(journey, bool(consent), policy, calendar))
+            )
         for key, item in _yearly_check_ins(session, mark, now, policy).items():
             wanted.setdefault(key, item)
-        created = _add_missing(session, wanted, now)
+        created = add_missing_follow_ups(session, wanted, now)
         set_mark(session, FOLLOW_UP_MARK, now)
     return created
 
 
 def _yearly_check_ins(
     session: Session, mark: datetime | None, now: datetime, policy: FollowUpPolicy
-) -> dict[tuple[int, str, int], Planned]:
+) -> dict[FollowUpKey, Planned]:
     """The next yearly check-in of every carer whose last one fell due since the last run."""
     last = max(policy.retention_check_in_months, default=YEARLY_MONTHS)
     query = (
@@ -122,7 +86,7 @@ def _yearly_check_ins(
     )
     if mark is not None:
         query = query.where(FollowUp.due_on > local_day(mark - GRACE) - timedelta(days=1))
-    found: dict[tuple[int, str, int], Planned] = {}
+    found: dict[FollowUpKey, Planned] = {}
     for enquiry_id, occurrence, approved_at in session.execute(query).all():
         if approved_at is None:
             continue
@@ -131,41 +95,3 @@ def _yearly_check_ins(
         kind = FollowUpKind.RETENTION_CHECK_IN
         found[(enquiry_id, str(kind), months)] = Planned(kind, months, due)
     return found
-
-
-def _add_missing(
-    session: Session, wanted: dict[tuple[int, str, int], Planned], now: datetime
-) -> int:
-    keys = list(wanted)
-    existing: set[tuple[int, str, int]] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        enquiry_ids = sorted({key[0] for key in chunk})
-        existing.update(
-            (row[0], row[1], row[2])
-            for row in session.execute(
-                select(FollowUp.enquiry_id, FollowUp.kind, FollowUp.occurrence).where(
-                    FollowUp.enquiry_id.in_(enquiry_ids),
-                    tuple_(FollowUp.enquiry_id, FollowUp.kind, FollowUp.occurrence).in_(chunk),
-                )
-            )
-        )
-    created = 0
-    for key, item in wanted.items():
-        if key in existing:
-            continue
-        session.add(
-            FollowUp(
-                enquiry_id=key[0],
-                kind=str(item.kind),
-                occurrence=item.occurrence,
-                due_on=item.due_on,
-                owner=str(OWNERS[item.kind]),
-                status=str(FollowUpStatus.DUE),
-                needs_consent=item.needs_consent,
-                created_at=now,
-                outcome_detail={},
-            )
-        )
-        created += 1
-    return created

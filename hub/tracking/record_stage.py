@@ -3,8 +3,9 @@
 One transaction, the enquiry row locked (as every council action): the stage must be able to
 follow the last one (409 with those that can), happen neither in the future nor before the
 referral reached this council nor before the last stage (422); then the stage row, the journey,
-the clocks and the follow-ups it cancels change together, and the action is audited. A
-referral outside the caller's scope is answered as not found and audited as denied.
+the clocks, the follow-ups it cancels and those it calls for (``follow_up_plan``) change
+together, and the action is audited. A referral outside the caller's scope is answered as not
+found and audited as denied.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from hub.routing import RuleSet, get_active_rules
 from hub.tracking.calendar import ENGLAND, local_day
 from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
 from hub.tracking.errors import StageNotAllowedError, StageTimeError
+from hub.tracking.follow_up_plan import add_missing_follow_ups, keyed, planned_for
 from hub.tracking.journey_view import journey_view
 from hub.tracking.models import (
     FollowUp,
@@ -183,6 +185,12 @@ def add_stage(
                 )
             )
     _cancel_follow_ups(session, enquiry.id, stage, ctx)
+    # After the cancelling: a stage cancels the stalled-enquiry follow-up of an earlier stage,
+    # never one it calls for itself.
+    planned = planned_for(
+        journey, bool(enquiry.consent_keep_in_touch), rules.tracking.follow_ups, calendar
+    )
+    add_missing_follow_ups(session, keyed(enquiry.id, planned), ctx.now)
     return journey
 
 

@@ -1,12 +1,14 @@
-"""The clock sweep (beat): start first-contact clocks, and notice clocks that have breached.
+"""The clock sweep (beat): a safety net for time passing, and for handovers it missed.
 
-First-contact clocks start at routing. The sweep reads the routing decisions made since its
-last run (an index range on ``decided_at``, with a grace period for transactions that
-committed late; the very first run reads the last month): a referral routed to a council
-starts its clock; a transfer or a return stops the previous holder's. Then every running
-clock past its due time becomes ``breached`` and ``clock.breached`` goes to the council and to
-operators, in the same transaction: once per clock, however often the sweep runs. Both steps
-read indexes only (``bench/tracking.py``).
+First-contact clocks start when a referral is routed, in the transaction that records the
+decision (``record_routing`` calls :func:`hub.tracking.handover_clocks.apply_handover`). The
+sweep reads the routing decisions made since its last run (an index range on ``decided_at``,
+with a grace period for transactions that committed late; the very first run reads the last
+month) and applies each again, which changes nothing for a decision already applied: it
+starts only the clocks of decisions recorded before the event path existed. Its real work is
+time passing: every running clock past its due time becomes ``breached`` and
+``clock.breached`` goes to the council and to operators, in the same transaction: once per
+clock, however often the sweep runs. Both steps read indexes only (``bench/tracking.py``).
 """
 
 from __future__ import annotations
@@ -18,22 +20,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.delivery.events import EventType, emit_event
-from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
 from hub.routing import RuleSet, get_active_rules
-from hub.tracking.calendar import local_day
-from hub.tracking.clocks import new_clock
-from hub.tracking.models import ClockKind, ClockState, JourneyClock
-from hub.tracking.policy import calendar_for
-from hub.tracking.queries import find_journey, get_mark, set_mark
+from hub.tracking.handover_clocks import apply_handover
+from hub.tracking.models import ClockState, JourneyClock
+from hub.tracking.queries import get_mark, set_mark
 
 FIRST_CONTACT_MARK = "first_contact_clocks"
 # Decisions are stamped when their transaction starts; read back this far to catch late commits.
 GRACE = timedelta(minutes=10)
 FIRST_RUN_LOOKBACK = timedelta(days=31)
-_OPEN = (str(ClockState.RUNNING), str(ClockState.PAUSED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +45,8 @@ class ClockSweepResult:
 def sweep_clocks(
     db: Database, now: datetime | None = None, *, rules: RuleSet | None = None, batch: int = 500
 ) -> ClockSweepResult:
-    """Start first-contact clocks from new decisions, then mark and announce breaches."""
+    """Apply new decisions to first-contact clocks (idempotent with ``record_routing``),
+    then mark and announce breaches."""
     now = now or utcnow()
     rules = rules or get_active_rules()
     with db.transaction() as session:
@@ -79,43 +79,17 @@ def start_first_contact_clocks(session: Session, now: datetime, rules: RuleSet) 
     query = query.where(RoutingDecisionRecord.decided_at > since)
     opened = stopped = 0
     for enquiry_id, decided_at, outcome, authority_code, cluster in session.execute(query).all():
-        clocks = list(
-            session.scalars(
-                select(JourneyClock).where(
-                    JourneyClock.enquiry_id == enquiry_id,
-                    JourneyClock.kind == str(ClockKind.FIRST_CONTACT),
-                )
-            )
-        )
-        for clock in clocks:
-            if clock.started_at < decided_at and clock.state in _OPEN:
-                clock.state = str(ClockState.STOPPED)
-                clock.stopped_at = decided_at
-                stopped += 1
-        if outcome != EnquiryStatus.ROUTED or any(c.started_at == decided_at for c in clocks):
-            continue
-        journey = find_journey(session, enquiry_id)
-        if journey is not None and journey.first_contact_at is not None:
-            if journey.first_contact_at < decided_at:
-                continue  # contact was made before this handover: the journey carries on
-        calendar = calendar_for(rules, authority_code)
-        clock = new_clock(
+        started, ended = apply_handover(
+            session,
             enquiry_id,
-            ClockKind.FIRST_CONTACT,
             decided_at,
+            outcome,
             authority_code=authority_code,
             cluster=cluster,
-            targets=rules.clock_targets_for(authority_code, local_day(decided_at)),
-            calendar=calendar,
+            rules=rules,
         )
-        if journey is not None and journey.first_contact_at is not None:
-            # The council recorded first contact before the sweep came round.
-            clock.met_at = journey.first_contact_at
-            late = clock.met_at >= clock.due_at
-            clock.state = str(ClockState.BREACHED if late else ClockState.MET)
-            clock.breached_at = clock.due_at if late else None
-        session.add(clock)
-        opened += 1
+        opened += started
+        stopped += ended
     set_mark(session, FIRST_CONTACT_MARK, now)
     return opened, stopped
 

@@ -7,7 +7,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
+from sqlalchemy import delete
 
+from hub.platform.db import Database
+from hub.tracking.models import JourneyClock
 from tests.support.council import bearer
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,3 +40,10 @@ def journey(client: FlaskClient, token: str, reference: str) -> dict[str, Any]:
 def clocks_of(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The journey's latest clock of each kind."""
     return {clock["kind"]: clock for clock in body["clocks"]}
+
+
+def forget_clocks(db: Database) -> None:
+    """Delete every clock: decisions as a hub recorded them before routing opened clocks (or
+    a handover whose clock went missing), which only the clock sweep starts."""
+    with db.transaction() as session:
+        session.execute(delete(JourneyClock))

@@ -1,4 +1,5 @@
-"""The clock sweep: first-contact clocks from routing, breaches announced once per clock."""
+"""The clock sweep: breaches announced once per clock; first-contact clocks start at routing
+(the sweep starts only those of decisions that have none, and nothing twice)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time_machine
 from hub.tracking.sweep_clocks import sweep_clocks
 from tests.delivery.support import deliveries, mailbox
 from tests.support.council import KENT, MEDWAY, bearer, routed, token_for
-from tests.tracking.support import clocks_of, journey, london, progress
+from tests.tracking.support import clocks_of, forget_clocks, journey, london, progress
 
 
 class Announced:
@@ -56,9 +57,9 @@ def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
 ) -> None:
     with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
         reference = routed(client, db)
-        assert sweep_clocks(db).opened == 1
         token = token_for(db, KENT)
         clock = clocks_of(journey(client, token, reference))["first_contact"]
+        assert sweep_clocks(db).opened == 0  # opened at routing: nothing twice
     assert clock["due_at"] == london(2025, 12, 23, 0, 0).isoformat()
     with time_machine.travel(london(2025, 12, 22, 23, 59), tick=False):
         assert sweep_clocks(db).breached == 0
@@ -84,7 +85,6 @@ def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
 def test_routed_on_christmas_eve_is_due_by_the_end_of_monday_29th(client, db, events) -> None:  # type: ignore[no-untyped-def]
     with time_machine.travel(london(2025, 12, 24, 10, 0), tick=False):
         reference = routed(client, db)
-        sweep_clocks(db)
         clock = clocks_of(journey(client, token_for(db, KENT), reference))["first_contact"]
     assert clock["due_at"] == london(2025, 12, 30, 0, 0).isoformat()
 
@@ -93,7 +93,6 @@ def test_first_contact_in_time_meets_the_clock_and_nothing_is_announced(client, 
     with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
         reference = routed(client, db)
         token = token_for(db, KENT)
-        sweep_clocks(db)
     with time_machine.travel(london(2025, 12, 22, 11, 0), tick=False):
         progress(client, token, reference, "first_contact")
     with time_machine.travel(london(2026, 1, 20, 9, 0), tick=False):
@@ -107,30 +106,31 @@ def test_first_contact_in_time_meets_the_clock_and_nothing_is_announced(client, 
 
 def test_contact_recorded_before_the_sweep_opens_the_clock_as_met(client, db, events) -> None:  # type: ignore[no-untyped-def]
     reference = routed(client, db)
+    forget_clocks(db)  # routed before routing opened clocks
     token = token_for(db, KENT)
     progress(client, token, reference, "first_contact")
     assert sweep_clocks(db).opened == 1
     assert clocks_of(journey(client, token, reference))["first_contact"]["state"] == "met"
 
 
-def test_transfer_stops_the_first_clock_and_starts_one_for_the_new_council(
-    client, db, events
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_replays_a_transfer_whose_clocks_are_missing(client, db, events) -> None:  # type: ignore[no-untyped-def]
     reference = routed(client, db)
     kent, medway = token_for(db, KENT), token_for(db, MEDWAY)
-    sweep_clocks(db)
     client.post(
         f"/v1/council/referrals/{reference}/transfer",
         headers=bearer(kent),
         json={"authority": MEDWAY, "reason": "Closer to family"},
     )
+    forget_clocks(db)  # both handovers recorded before routing opened clocks
     result = sweep_clocks(db)
-    assert (result.opened, result.stopped) == (1, 1)
+    assert (result.opened, result.stopped) == (2, 1)
     clocks = journey(client, medway, reference)["clocks"]
     assert [(c["authority_code"], c["state"]) for c in clocks] == [
         (KENT, "stopped"),
         (MEDWAY, "running"),
     ]
+    again = sweep_clocks(db)
+    assert (again.opened, again.stopped) == (0, 0)
 
 
 def test_on_hold_moves_the_due_day_on_by_the_working_days_paused(client, db, events) -> None:  # type: ignore[no-untyped-def]
@@ -147,7 +147,6 @@ def test_on_hold_moves_the_due_day_on_by_the_working_days_paused(client, db, eve
 def test_operators_list_breached_clocks(client, db, events) -> None:  # type: ignore[no-untyped-def]
     with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
         reference = routed(client, db)
-        sweep_clocks(db)
         operator = token_for(db, hub=True)
     with time_machine.travel(london(2025, 12, 23, 9, 0), tick=False):
         sweep_clocks(db)
@@ -162,5 +161,6 @@ def test_the_first_sweep_starts_clocks_for_the_last_month_only(client, db, event
         routed(client, db)  # before the tracking room was deployed, long ago
     with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):
         routed(client, db)
+    forget_clocks(db)  # both routed before routing opened clocks
     with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):
         assert sweep_clocks(db).opened == 1

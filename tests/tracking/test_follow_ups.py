@@ -1,4 +1,8 @@
-"""Follow-ups: created once by the policy, consent respected, outcomes recorded, digest daily."""
+"""Follow-ups: created once by the policy, consent respected, outcomes recorded, digest daily.
+
+Follow-ups are created when their stage is recorded; ``create_follow_ups`` (beat) is the
+safety net, and brings yearly check-ins due as time passes.
+"""
 
 from __future__ import annotations
 
@@ -42,8 +46,7 @@ def test_stalled_enquiry_is_due_ten_working_days_after_first_contact_once(client
     with time_machine.travel(london(2025, 12, 19, 10, 0), tick=False):
         reference = routed(client, db)
         progress(client, token_for(db, KENT), reference, "first_contact")
-        assert create_follow_ups(db) == 1
-        assert create_follow_ups(db) == 0  # run twice: nothing twice
+        assert create_follow_ups(db) == 0  # created with the stage: nothing twice
     # 19 Dec + 10 working days: 22, 23, 24, 29, 30, 31 Dec, 2, 5, 6, 7 Jan.
     assert follow_ups(db) == [("stalled_enquiry", 0, date(2026, 1, 7), "council", "due")]
 
@@ -52,7 +55,6 @@ def test_a_later_stage_cancels_the_stalled_follow_up(client, db) -> None:  # typ
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "first_contact")
-    create_follow_ups(db)
     progress(client, token, reference, "initial_visit")
     assert [f[4] for f in follow_ups(db)] == ["cancelled"]
     assert create_follow_ups(db) == 0
@@ -65,7 +67,7 @@ def test_re_engagement_needs_keep_in_touch_consent(client, db) -> None:  # type:
         with_consent = routed(client, db, consent={"privacy_notice": True, "keep_in_touch": True})
         for reference in (without, with_consent):
             progress(client, token, reference, "withdrawn", reason="timing")
-        assert create_follow_ups(db) == 2
+        assert create_follow_ups(db) == 0  # the two created with the stage, not again
     assert follow_ups(db) == [
         ("re_engagement", 3, date(2026, 4, 15), "hub", "due"),
         ("re_engagement", 12, date(2027, 1, 15), "hub", "due"),
@@ -78,7 +80,6 @@ def test_re_engagement_needs_keep_in_touch_consent(client, db) -> None:  # type:
 def test_consent_withdrawn_cancels_every_pending_follow_up_that_needs_it(client, db) -> None:  # type: ignore[no-untyped-def]
     reference = routed(client, db, consent={"privacy_notice": True, "keep_in_touch": True})
     progress(client, token_for(db, KENT), reference, "withdrawn", reason="timing")
-    create_follow_ups(db)
     operator = token_for(db, hub=True)
     response = client.post(
         f"/v1/ops/follow-ups/{id_of(db, 're_engagement', 3)}/outcome",
@@ -94,7 +95,8 @@ def test_approved_carer_gets_check_ins_then_yearly_while_fostering(client, db) -
     with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
         reference = routed(client, db)
         progress(client, token_for(db, KENT), reference, "approved")
-        assert create_follow_ups(db) == 4
+        assert len(follow_ups(db)) == 4  # created with the stage
+        assert create_follow_ups(db) == 0
     with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):
         assert create_follow_ups(db) == 1  # the 12-month one fell due: the 24-month one
         assert create_follow_ups(db) == 0
@@ -113,7 +115,6 @@ def test_deregistered_outcome_records_the_stage_and_asks_for_an_exit_conversatio
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "approved")
-    create_follow_ups(db)
     response = outcome(
         client,
         token,
@@ -124,8 +125,13 @@ def test_deregistered_outcome_records_the_stage_and_asks_for_an_exit_conversatio
     assert response.status_code == 200, response.get_json()
     body = journey(client, token, reference)
     assert (body["stage"], body["stages"][-1]["reason"]) == ("deregistered", "retirement")
-    assert {f["status"] for f in body["follow_ups"]} == {"done", "cancelled"}
-    assert create_follow_ups(db) == 1
+    # The check-ins are closed and the exit conversation is asked for at once.
+    assert {(f["kind"], f["status"]) for f in body["follow_ups"]} == {
+        ("retention_check_in", "done"),
+        ("retention_check_in", "cancelled"),
+        ("exit_conversation", "due"),
+    }
+    assert create_follow_ups(db) == 0
     assert [(f[0], f[4]) for f in follow_ups(db) if f[4] == "due"] == [("exit_conversation", "due")]
 
 
@@ -133,7 +139,6 @@ def test_needs_support_names_the_support(client, db) -> None:  # type: ignore[no
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "approved")
-    create_follow_ups(db)
     follow_up_id = id_of(db, "retention_check_in", 1)
     assert outcome(client, token, follow_up_id, outcome="needs_support").status_code == 422
     done = outcome(client, token, follow_up_id, outcome="needs_support", support="peer_support")
@@ -147,7 +152,6 @@ def test_council_lists_its_due_follow_ups_before_a_day(client, db) -> None:  # t
         reference = routed(client, db)
         token = token_for(db, KENT)
         progress(client, token, reference, "approved")
-        create_follow_ups(db)
     body = client.get(
         "/v1/council/follow-ups?status=due&due_before=2025-06-30", headers=bearer(token)
     ).get_json()
@@ -182,7 +186,6 @@ def test_daily_digest_is_a_count_and_a_link_once_a_day(client, db, digests) -> N
     with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
         reference = routed(client, db)
         progress(client, token_for(db, KENT), reference, "approved")
-        create_follow_ups(db)
     with time_machine.travel(london(2025, 6, 4, 7, 0), tick=False):
         assert send_follow_up_digest(db) == {KENT: 2}
         assert send_follow_up_digest(db) == {}  # the same day: nothing twice

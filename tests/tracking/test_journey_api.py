@@ -121,7 +121,9 @@ def test_withdrawn_stops_the_clocks(client, db) -> None:  # type: ignore[no-unty
     token = token_for(db, KENT)
     progress(client, token, reference, "application")
     body = progress(client, token, reference, "withdrawn", reason="finances").get_json()
+    # The first-contact clock (started at routing) was met by the application: it stays met.
     assert {c["kind"]: c["state"] for c in body["clocks"]} == {
+        "first_contact": "met",
         "stage_one": "stopped",
         "panel": "stopped",
     }

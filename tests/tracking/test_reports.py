@@ -10,7 +10,6 @@ import time_machine
 from click.testing import CliRunner
 
 from hub.cli import main
-from hub.tracking.create_follow_ups import create_follow_ups
 from hub.tracking.reports import _percentile
 from hub.tracking.sweep_clocks import sweep_clocks
 from tests.support.council import KENT, MEDWAY, audit_rows, bearer, routed, token_for
@@ -26,7 +25,6 @@ def kent_journeys(client, db) -> list[str]:  # type: ignore[no-untyped-def]
     with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):
         for _ in range(7):
             references.append(routed(client, db))
-        sweep_clocks(db)
     with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):  # 1 working day later
         for reference in references:
             progress(client, token, reference, "first_contact")
@@ -100,7 +98,6 @@ def test_clocks_report_counts_met_and_breached_by_kind(client, db) -> None:  # t
 def test_retention_report_counts_approvals_and_follow_ups(client, db) -> None:  # type: ignore[no-untyped-def]
     kent_journeys(client, db)
     with time_machine.travel(london(2026, 3, 21, 10, 0), tick=False):
-        create_follow_ups(db)
         token = token_for(db, KENT)
         report = client.get(f"/v1/council/reports/retention?{PERIOD}", headers=bearer(token))
     (row,) = report.get_json()["rows"]

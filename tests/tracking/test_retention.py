@@ -12,7 +12,6 @@ from hub.tracking.anonymise import district_of, run_retention
 from hub.tracking.models import Anonymisation
 from hub.tracking.report_queries import GroupBy
 from hub.tracking.reports import ReportName, build_report
-from hub.tracking.sweep_clocks import sweep_clocks
 from tests.support.council import KENT, audit_rows, get_enquiry, routed, token_for
 from tests.tracking.support import london, progress
 
@@ -27,7 +26,6 @@ def journeys(client, db) -> dict[str, str]:  # type: ignore[no-untyped-def]
             )
             for name in ("silent", "withdrew", "fostering", "retired")
         }
-        sweep_clocks(db)
     with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):
         progress(client, token, found["silent"], "first_contact", note="Left a message")
         progress(client, token, found["withdrew"], "application")

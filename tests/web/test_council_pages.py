@@ -18,7 +18,6 @@ from hub.platform.models import utcnow
 from hub.tracking.calendar import local_day
 from hub.tracking.create_follow_ups import create_follow_ups
 from hub.tracking.models import JourneyStage
-from hub.tracking.sweep_clocks import sweep_clocks
 from hub.web.staff_session import operator_required
 from tests.support.council import (
     AFC,
@@ -89,8 +88,7 @@ def test_clock_badges_say_due_today_then_breached(client, db) -> None:  # type: 
     # (Signed in within the travel: a session cookie signed in the future is refused.)
     with time_machine.travel(london(2026, 3, 2, 9, 0), tick=False) as traveller:  # a Monday
         kent = _signed_in(client, db)
-        reference = routed(kent, db)
-        sweep_clocks(db)  # starts the first-contact clock: 1 working day, due end of Tuesday
+        reference = routed(kent, db)  # the first-contact clock: 1 working day, due end of Tuesday
         assert "Due today" not in _page(kent, "/council/")
         traveller.shift(timedelta(days=1))
         sign_in(kent, db, council="Kent")  # the session ended after 30 idle minutes
@@ -127,9 +125,21 @@ def test_the_referral_page_shows_details_decision_and_journey_audited(kent, db) 
     assert {("read_referral", "ok"), ("read_journey", "ok")} <= actions
 
 
+def test_the_referral_page_shows_the_running_clock_right_after_routing(client, db) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(london(2026, 3, 2, 9, 0), tick=False):  # a Monday
+        kent = _signed_in(client, db)
+        reference = routed(kent, db)  # no sweep: routing starts the clock
+        page = _page(kent, f"/council/referrals/{reference}")
+    deadlines = page[page.index("Deadlines") :]
+    assert re.search(
+        r"First contact</td>\s*<td[^>]*>1 working days?</td>\s*<td[^>]*>End of 3 March 2026</td>"
+        r'\s*<td[^>]*><strong class="govuk-tag govuk-tag--blue">Running</strong>',
+        deadlines,
+    ), deadlines
+
+
 def test_acknowledge_then_record_first_contact(kent, db) -> None:  # type: ignore[no-untyped-def]
     reference = routed(kent, db)
-    sweep_clocks(db)
     path = f"/council/referrals/{reference}"
     response = _post(kent, path, f"{path}/acknowledge")
     assert response.status_code == 303 and response.headers["Location"] == path
@@ -189,7 +199,7 @@ def test_follow_ups_due_are_listed_and_an_outcome_recorded(client, db) -> None: 
         reference = routed(kent, db)
         path = f"/council/referrals/{reference}"
         _post(kent, path, f"{path}/progress", stage="first_contact")
-        assert create_follow_ups(db) == 1
+        assert create_follow_ups(db) == 0  # created with the stage
     sign_in(kent, db, council="Kent")
     page = _page(kent, "/council/follow-ups")
     assert "Stalled enquiry" in page and reference in page

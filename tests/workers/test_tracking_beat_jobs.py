@@ -48,5 +48,6 @@ def test_sweeps_run_in_the_worker_and_a_second_run_creates_nothing(  # type: ign
             sender.send_task(str(task), queue=str(Queue.MAINTENANCE))
     done = lambda: worker.log().count("succeeded") >= 4  # noqa: E731
     wait_for(done, 60, lambda: f"the worker did not run the sweeps:\n{worker.log()[-3000:]}")
-    # first contact + initial visit clocks, and one stalled-enquiry follow-up: once each.
+    # first contact + initial visit clocks, and one stalled-enquiry follow-up: made by the
+    # routing and the stage, and not again by the sweeps.
     assert (_count(db, JourneyClock), _count(db, FollowUp)) == (2, 1)
