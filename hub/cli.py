@@ -79,13 +79,17 @@ def run(host: str, port: int, data_dir: Path) -> None:
     """Start the embedded default: SQLite, embedded Redis, API (gunicorn), worker and beat.
 
     A child process that dies is restarted (backoff doubling from 1 s to 30 s); Ctrl-C or
-    SIGTERM stops them all.
+    SIGTERM stops them all. A port already in use stops it before anything starts.
     """
     # Imported here for start-up time, not for a cycle: the runner loads the whole web app,
     # which `hub geo resolve` and the other small commands do not need.
-    from hub.embedded.runner import run_embedded
+    from hub.embedded.runner import ApiPortError, run_embedded
 
-    run_embedded(host, port, data_dir)
+    try:
+        run_embedded(host, port, data_dir)
+    except ApiPortError as error:
+        click.echo(f"hub run: {error}", err=True)
+        sys.exit(1)
 
 
 @main.group()
