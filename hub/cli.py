@@ -20,6 +20,7 @@ from hub.platform.cli_options import (
     ExpectedFailuresGroup,
     add_data_dir_option,
     data_dir_option,
+    require_hub_data_dir,
 )
 from hub.platform.crypto import KeyConfigError
 from hub.platform.db import DatabaseUnavailableError, sqlite_path
@@ -36,7 +37,7 @@ class HubGroup(ExpectedFailuresGroup):
     expected = (
         SettingsError,  # production without its secrets, a malformed setting
         KeyConfigError,
-        DatabaseUnavailableError,  # no database file where --data-dir points
+        DatabaseUnavailableError,  # no hub (database file, directory) where --data-dir points
         OperationalError,  # the database cannot be opened or reached
         ArgumentError,  # HUB_DATABASE_URL is not a database URL
         CommandError,  # alembic: an unknown revision
@@ -114,6 +115,7 @@ def _exec_celery(kind: str, extra: tuple[str, ...], pool: str = "all") -> None:
     from hub.embedded.runner import celery_command  # start-up time, as in `run`
 
     settings = get_settings()
+    require_hub_data_dir(settings)  # a mistyped --data-dir: one line, not a worker for nothing
     argv = celery_command(kind, settings.data_dir, pool=pool) + list(extra)
     # Celery reads its settings again: hand it the ones this command runs with (--data-dir).
     environ = {
