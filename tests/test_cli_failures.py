@@ -157,3 +157,13 @@ def test_a_missing_data_dir_is_one_line_with_another_database(tmp_path: Path) ->
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
     assert f"no hub data directory at {missing}" in line
+
+
+def test_activating_a_geography_in_a_mistyped_data_dir_creates_nothing(
+    tmp_path: Path, base_env: dict[str, str]
+) -> None:
+    missing = tmp_path / "no-hub-here"
+    env = {k: v for k, v in base_env.items() if k != "HUB_GEO_DIR"}
+    result = run_hub(["geo", "activate", "v1", "--data-dir", str(missing)], env, tmp_path)
+    assert_one_line_failure(result, f"no geography version 'v1' in {missing / 'geo'}")
+    assert not missing.exists()
