@@ -71,9 +71,11 @@ class Settings:
     visibility_timeout: int = 300
     log_json: bool = False
     public_base_url: str = ""
-    # harden-api (issue 8): how many proxies append to X-Forwarded-For (0: ignore it).
+    # How many proxies in front of the hub set X-Forwarded-For and -Proto (0: ignore them, as
+    # a client can forge them); with the right count the rate limiter sees the client's address.
     trusted_proxies: int = 0
-    # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
+    # Readiness and supervision. How often a worker says it is alive (the heartbeat /readyz
+    # reads):
     worker_heartbeat_seconds: float = 5.0
     # Work waiting this long with no task started by any worker: the worker is stalled.
     worker_stall_seconds: float = 120.0
@@ -156,7 +158,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_json=_bool(get("HUB_LOG_JSON", "false")),
         public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
         trusted_proxies=_count("HUB_TRUSTED_PROXIES", get("HUB_TRUSTED_PROXIES", "0")),
-        # harden-runtime: worker heartbeat (readiness) and `hub run` supervision
+        # Readiness and supervision: worker heartbeat and stall time, the API's workers.
         worker_heartbeat_seconds=float(get("HUB_WORKER_HEARTBEAT_SECONDS", "5")),
         worker_stall_seconds=float(get("HUB_WORKER_STALL_SECONDS", "120")),
         api_workers=int(get("HUB_API_WORKERS", "2")),

@@ -20,6 +20,7 @@ from hub.platform.errors import register_error_handlers
 from hub.platform.extensions import ProblemApi
 from hub.platform.json_body import register_json_body_guard
 from hub.platform.logging import configure_logging
+from hub.platform.metrics import register_request_metrics
 from hub.platform.outbox import publisher_for
 from hub.platform.rate_limit import limiter, register_trusted_proxies
 from hub.platform.request_limits import register_request_limits
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     """Build the hub's Flask app: only register_* calls."""
     settings = settings or get_settings()
     app = Flask(__name__)
+    register_request_metrics(app)  # first, so every other hook's time is counted
     register_config(app, settings)
     register_logging(app, settings)
     register_database(app, settings, db)

@@ -20,6 +20,7 @@ from hub.platform.cli_options import (
     ExpectedFailuresGroup,
     add_data_dir_option,
     data_dir_option,
+    require_hub_data_dir,
 )
 from hub.platform.crypto import KeyConfigError
 from hub.platform.db import DatabaseUnavailableError, sqlite_path
@@ -36,7 +37,7 @@ class HubGroup(ExpectedFailuresGroup):
     expected = (
         SettingsError,  # production without its secrets, a malformed setting
         KeyConfigError,
-        DatabaseUnavailableError,  # no database file where --data-dir points
+        DatabaseUnavailableError,  # no hub (database file, directory) where --data-dir points
         OperationalError,  # the database cannot be opened or reached
         ArgumentError,  # HUB_DATABASE_URL is not a database URL
         CommandError,  # alembic: an unknown revision
@@ -79,13 +80,17 @@ def run(host: str, port: int, data_dir: Path) -> None:
     """Start the embedded default: SQLite, embedded Redis, API (gunicorn), worker and beat.
 
     A child process that dies is restarted (backoff doubling from 1 s to 30 s); Ctrl-C or
-    SIGTERM stops them all.
+    SIGTERM stops them all. A port already in use stops it before anything starts.
     """
     # Imported here for start-up time, not for a cycle: the runner loads the whole web app,
     # which `hub geo resolve` and the other small commands do not need.
-    from hub.embedded.runner import run_embedded
+    from hub.embedded.runner import ApiPortError, run_embedded
 
-    run_embedded(host, port, data_dir)
+    try:
+        run_embedded(host, port, data_dir)
+    except ApiPortError as error:
+        click.echo(f"hub run: {error}", err=True)
+        sys.exit(1)
 
 
 @main.group()
@@ -110,6 +115,7 @@ def _exec_celery(kind: str, extra: tuple[str, ...], pool: str = "all") -> None:
     from hub.embedded.runner import celery_command  # start-up time, as in `run`
 
     settings = get_settings()
+    require_hub_data_dir(settings)  # a mistyped --data-dir: one line, not a worker for nothing
     argv = celery_command(kind, settings.data_dir, pool=pool) + list(extra)
     # Celery reads its settings again: hand it the ones this command runs with (--data-dir).
     environ = {

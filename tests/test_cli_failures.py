@@ -130,3 +130,40 @@ def test_every_command_takes_data_dir() -> None:
 
 def _options(command: click.Command) -> set[str]:
     return {opt for param in command.params for opt in getattr(param, "opts", [])}
+
+
+@pytest.mark.parametrize(
+    "args", [["mail", "list"], ["mail", "show", "some-id"], ["worker"], ["beat"]]
+)
+def test_a_data_dir_without_a_hub_is_one_line_for_every_command_that_reads_it(
+    tmp_path: Path,
+    base_env: dict[str, str],
+    args: list[str],
+) -> None:
+    missing = tmp_path / "no-hub-here"
+    result = run_hub([*args, "--data-dir", str(missing)], base_env, tmp_path)
+    assert_one_line_failure(result, f"no hub database at {missing / 'hub.db'}")
+    assert not missing.exists()
+
+
+def test_a_missing_data_dir_is_one_line_with_another_database(tmp_path: Path) -> None:
+    missing = tmp_path / "no-hub-here"
+    result = CliRunner().invoke(
+        main,
+        ["mail", "list", "--data-dir", str(missing)],
+        env={"HUB_DATABASE_URL": UNREACHABLE_PG},
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert f"no hub data directory at {missing}" in line
+
+
+def test_activating_a_geography_in_a_mistyped_data_dir_creates_nothing(
+    tmp_path: Path, base_env: dict[str, str]
+) -> None:
+    missing = tmp_path / "no-hub-here"
+    env = {k: v for k, v in base_env.items() if k != "HUB_GEO_DIR"}
+    result = run_hub(["geo", "activate", "v1", "--data-dir", str(missing)], env, tmp_path)
+    assert_one_line_failure(result, f"no geography version 'v1' in {missing / 'geo'}")
+    assert not missing.exists()

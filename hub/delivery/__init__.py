@@ -1,6 +1,9 @@
-"""Delivery: getting referrals and notices to the councils (issue 9, not built yet).
+"""Delivery: telling councils, operators and the enquirer what happened to an enquiry.
 
-Planned here: subscriptions (webhooks, mailboxes), delivery rows written by
-``hub.referrals.record_routing`` through the outbox, the signed webhook and e-mail senders,
-retries swept by ``next_attempt_at``, dead letters and replay. See docs/architecture.md.
+Subscriptions (webhooks, mailboxes); ``emit_event``, which writes one delivery row per
+subscriber in the caller's transaction; the sender ``send_delivery`` (signed webhooks, mail
+through the file, smtp or notify transport), retries swept by ``next_attempt_at``, dead
+letters and replay; the enquirer's confirmation e-mail; the council and operator delivery
+APIs and the ``hub councils webhook|mailbox``, ``hub deliveries`` and ``hub mail`` commands.
+See docs/architecture.md.
 """

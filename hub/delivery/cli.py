@@ -20,7 +20,7 @@ from hub.delivery.models import DeliveryStatus, SubscriberKind
 from hub.delivery.queries import FAILING
 from hub.delivery.replay import ReplayRefusedError, replay_dead_for_subscriber, replay_delivery
 from hub.delivery.views import list_deliveries_for_ops
-from hub.platform.cli_options import data_dir_option
+from hub.platform.cli_options import data_dir_option, require_hub_data_dir
 from hub.platform.db import Database, open_existing_database
 
 EVENT_CHOICE = click.Choice([str(e) for e in EventType])
@@ -252,8 +252,10 @@ def mail() -> None:
 @data_dir_option
 def mail_list() -> None:
     """id, written, to, subject; oldest first."""
+    settings = get_settings()
+    require_hub_data_dir(settings)
     click.echo("id\twritten\tto\tsubject")
-    for item in list_mail(get_settings()):
+    for item in list_mail(settings):
         click.echo(f"{item.id}\t{_time(item.written_at)}\t{item.to}\t{item.subject}")
 
 
@@ -262,7 +264,9 @@ def mail_list() -> None:
 @data_dir_option
 def mail_show(mail_id: str) -> None:
     """Print message ID (headers and text)."""
-    text = read_mail(get_settings(), mail_id)
+    settings = get_settings()
+    require_hub_data_dir(settings)
+    text = read_mail(settings, mail_id)
     if text is None:
         raise click.ClickException(f"no message has id {mail_id}")
     click.echo(text, nl=False)

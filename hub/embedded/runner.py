@@ -4,15 +4,19 @@
 builds the geography, checks the rules, then supervises five children: Redis, two Celery
 workers (the routing pool, which also takes beat's maintenance jobs, and the delivery pool:
 ``hub.platform.queues.WORKER_POOLS``), beat and the API under gunicorn
-(``config/gunicorn.py``). A child that dies is restarted with a capped exponential backoff
-(:mod:`hub.embedded.supervisor`); so is a worker that lives but has stopped taking work from
-its queues (``worker_probe``).
+(``config/gunicorn.py``). The API's port is taken first, before anything starts, and held by
+`hub run` itself: gunicorn serves on that very socket (``fd://``), so a port in use is one
+line and exit 1, and whatever answers /healthz on it is our gunicorn. A child that dies is
+restarted with a capped exponential backoff (:mod:`hub.embedded.supervisor`); so is a worker
+that lives but has stopped taking work from its queues (``worker_probe``).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -62,10 +66,14 @@ def celery_command(kind: str, data_dir: Path, concurrency: int = 2, pool: str = 
     ]
 
 
-def gunicorn_command(host: str, port: int, workers: int, *extra: str) -> list[str]:
+def gunicorn_command(
+    host: str, port: int, workers: int, *extra: str, fd: int | None = None
+) -> list[str]:
     """The API under gunicorn with the hub's settings (multiprocess metrics, timeouts).
 
-    ``extra`` options go to gunicorn before the app (an access log, for tests).
+    ``extra`` options go to gunicorn before the app (an access log, for tests). With ``fd``,
+    gunicorn serves on that inherited, already listening socket instead of binding
+    ``host:port`` itself.
     """
     return [
         sys.executable,
@@ -74,12 +82,50 @@ def gunicorn_command(host: str, port: int, workers: int, *extra: str) -> list[st
         "-c",
         "python:config.gunicorn",
         "--bind",
-        f"{host}:{port}",
+        f"fd://{fd}" if fd is not None else f"{host}:{port}",
         "--workers",
         str(workers),
         *extra,
         "hub.app:create_app()",
     ]
+
+
+class ApiPortError(RuntimeError):
+    """The API's host and port cannot be listened on (most often: something else has it)."""
+
+
+# As gunicorn's own default backlog.
+LISTEN_BACKLOG = 2048
+
+
+def listen_for_api(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` for the API, or ApiPortError saying why not.
+
+    Taken before anything else starts, and held for the whole run: nobody else can take the
+    port while gunicorn starts or restarts, and a connection made meanwhile waits in the
+    backlog. SO_REUSEADDR, as gunicorn sets it, so a port a stopped hub left in TIME_WAIT
+    is free, while one another program listens on is not.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise ApiPortError(f"cannot listen on {host}: {error.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(LISTEN_BACKLOG)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise ApiPortError(
+                f"port {port} on {host} is already in use (another hub, or another program); "
+                "choose another with --port"
+            ) from None
+        raise ApiPortError(f"cannot listen on port {port} on {host}: {error.strerror}") from None
+    return sock
 
 
 def secure_data_dir(data_dir: Path) -> None:
@@ -114,26 +160,44 @@ def worker_probe(settings: Settings, pool: str = "all") -> Probe:
     return Probe(check, every=min(10.0, max(limit / 4, 0.5)), grace=limit)
 
 
-def _wait_until_serving(url: str, supervisor: Supervisor, stopping: threading.Event) -> bool:
-    """Supervise until the API answers /healthz (or a stop is asked for)."""
+def _wait_until_serving(
+    url: str, api: Child, supervisor: Supervisor, stopping: threading.Event
+) -> bool:
+    """Supervise until our API answers /healthz (or a stop is asked for).
+
+    Only our gunicorn can answer on the socket `hub run` holds; the API child must also be
+    running when it does, so an answer is never taken from anything else.
+    """
     while not stopping.is_set():
         try:
             with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - our own loopback URL
-                return True
+                if api.poll() is None:
+                    return True
         except OSError:
-            supervisor.check(stopping)
-            stopping.wait(0.2)
+            pass
+        supervisor.check(stopping)
+        stopping.wait(0.2)
     return False
 
 
 def run_embedded(host: str, port: int, data_dir: Path) -> None:
-    """Start embedded Redis, migrate, build geography, then supervise API + workers + beat."""
+    """Take the API's port, start embedded Redis, migrate, build geography, then supervise
+    API + workers + beat.
+
+    ApiPortError, before anything has started or been written, when the port cannot be had.
+    """
+    with listen_for_api(host, port) as api_socket:
+        _run_embedded(host, api_socket, data_dir)
+
+
+def _run_embedded(host: str, api_socket: socket.socket, data_dir: Path) -> None:
+    port = int(api_socket.getsockname()[1])  # the one the system chose, for --port 0
     os.umask(0o077)
     secure_data_dir(data_dir)
     os.environ["HUB_DATA_DIR"] = str(data_dir.resolve())
     os.environ.setdefault("HUB_GEO_DIR", str((data_dir / "geo").resolve()))
-    if port:  # links in webhooks and e-mails (written by the worker) point at this hub
-        os.environ.setdefault("HUB_PUBLIC_BASE_URL", f"http://{host}:{port}")
+    # Links in webhooks and e-mails (written by the worker) point at this hub.
+    os.environ.setdefault("HUB_PUBLIC_BASE_URL", f"http://{host}:{port}")
     get_settings.cache_clear()
     configure_logging(json_logs=get_settings().log_json)
 
@@ -167,6 +231,11 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
         rules = get_active_rules()
         click.echo(f"cluster rules ready: version {rules.version}", err=True)
 
+        api = ProcessChild(
+            "api",
+            gunicorn_command(host, port, settings.api_workers, fd=api_socket.fileno()),
+            pass_fds=(api_socket.fileno(),),
+        )
         started = len(children)
         children.extend(
             [
@@ -181,12 +250,12 @@ def run_embedded(host: str, port: int, data_dir: Path) -> None:
                     probe=worker_probe(settings, "delivery"),
                 ),
                 ProcessChild("beat", celery_command("beat", data_dir)),
-                ProcessChild("api", gunicorn_command(host, port, settings.api_workers)),
+                api,
             ]
         )
         for child in children[started:]:
             supervisor.start_child(child)
-        if _wait_until_serving(f"http://{host}:{port}/healthz", supervisor, stopping):
+        if _wait_until_serving(f"http://{host}:{port}/healthz", api, supervisor, stopping):
             click.echo(f"hub running at http://{host}:{port}/  (docs at /docs; Ctrl-C stops)")
         supervisor.run(stopping)
     finally:

@@ -86,11 +86,13 @@ class ProcessChild:
         argv: Sequence[str],
         env: dict[str, str] | None = None,
         probe: Probe | None = None,
+        pass_fds: Sequence[int] = (),
     ) -> None:
         self.name = name
         self.argv = list(argv)
         self.env = env
         self.probe = probe
+        self.pass_fds = tuple(pass_fds)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -99,7 +101,11 @@ class ProcessChild:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
-            self.argv, env=self.env, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent
+            self.argv,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,
+            pass_fds=self.pass_fds,
         )
 
     def poll(self) -> int | None:

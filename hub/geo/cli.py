@@ -127,6 +127,8 @@ def versions(as_json: bool, geo_dir: Path | None) -> None:
 def activate(version: str, geo_dir: Path | None) -> None:
     """Make VERSION the active geography."""
     store = GeoStore(geo_dir)
+    if not store.has_version(version):  # before the lock, which would make a mistyped dir
+        raise click.ClickException(f"no geography version {version!r} in {store.root}")
     with store.lock():
         try:
             store.activate(version)

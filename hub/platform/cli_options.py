@@ -10,7 +10,8 @@ from typing import Any, ClassVar, TypeVar
 
 import click
 
-from config.settings import load_settings, override_settings
+from config.settings import Settings, load_settings, override_settings
+from hub.platform.db import DatabaseUnavailableError, require_existing_database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,6 +65,22 @@ def add_data_dir_option(group: click.Group) -> None:
         ):
             command.params.append(_data_dir_param())
             command.callback = _in_data_dir(command.callback)
+
+
+def require_hub_data_dir(settings: Settings) -> None:
+    """DatabaseUnavailableError unless the data directory holds a hub.
+
+    For the commands that read the data directory without opening the database through
+    ``open_existing_database`` (``hub mail``, ``hub worker``, ``hub beat``): a mistyped
+    ``--data-dir`` is one line and exit 1, not an empty answer or a process that serves
+    nothing. A hub is its SQLite database or, with another backend, the directory itself.
+    """
+    require_existing_database(settings.resolved_database_url)
+    if not settings.data_dir.is_dir():
+        raise DatabaseUnavailableError(
+            f"no hub data directory at {settings.data_dir}: start the hub there "
+            "(`hub run --data-dir DIR`) or run `hub db upgrade --data-dir DIR` first"
+        )
 
 
 def one_line(error: BaseException) -> str:

@@ -33,18 +33,24 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def open_existing_database(url: str) -> Database:
-    """A Database for a hub database that already exists; DatabaseUnavailableError if not.
-
-    SQLite would otherwise create an empty file wherever the URL points (a mistyped
-    ``--data-dir``), and the command would fail later on a missing table.
-    """
+def require_existing_database(url: str) -> None:
+    """DatabaseUnavailableError unless the URL names an SQLite file that exists (or another
+    backend, which the first query will reach or not)."""
     path = sqlite_path(url)
     if path is not None and not path.is_file():
         raise DatabaseUnavailableError(
             f"no hub database at {path}: start the hub there (`hub run --data-dir DIR`) "
             "or run `hub db upgrade --data-dir DIR` first"
         )
+
+
+def open_existing_database(url: str) -> Database:
+    """A Database for a hub database that already exists; DatabaseUnavailableError if not.
+
+    SQLite would otherwise create an empty file wherever the URL points (a mistyped
+    ``--data-dir``), and the command would fail later on a missing table.
+    """
+    require_existing_database(url)
     return Database(url)
 
 

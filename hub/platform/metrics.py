@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 
+from flask import Flask, Response, g, request
 from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
@@ -27,6 +29,33 @@ OUTBOX_PUBLISH_DEFERRED = Counter(
 REQUEST_SECONDS = Histogram(
     "hub_request_seconds", "API request latency by endpoint.", ["endpoint", "method"]
 )
+# Any other method a client sends is counted as "other": a label must not grow with input.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# A request that matched no route (404, or 405 for a method the route does not take).
+UNMATCHED_ENDPOINT = "unmatched"
+
+
+def register_request_metrics(app: Flask) -> None:
+    """Time every request into ``hub_request_seconds``, by Flask endpoint name and method.
+
+    The endpoint name (``intake.submit_enquiry``), never the path, which can hold an
+    enquiry's reference. Registered before any other ``before_request``, so a request another
+    hook refuses (too large, rate limited) is timed too.
+    """
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _observe_duration(response: Response) -> Response:
+        started = g.get("request_started")
+        if started is not None:
+            method = request.method if request.method in KNOWN_METHODS else "other"
+            REQUEST_SECONDS.labels(
+                endpoint=request.endpoint or UNMATCHED_ENDPOINT, method=method
+            ).observe(time.perf_counter() - started)
+        return response
 
 
 # Collectors that read the database or Redis when scraped (backlogs, queue depths). They keep

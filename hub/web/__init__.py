@@ -1,4 +1,8 @@
-"""Server-rendered pages on GOV.UK Frontend: the carer's enquiry form, privacy notice, errors.
+"""Server-rendered pages on GOV.UK Frontend for carers, council staff and hub operators.
+
+The carer's enquiry form and its privacy notice; staff sign-in (an e-mailed link or OpenID
+Connect) and staff sessions; the council pages (referrals, follow-ups); the operators' pages
+under ``/ops/``; ``/docs``; HTML error pages.
 
 ``register_web`` is the one call the app factory makes: templates (with the
 govuk-frontend-jinja macros), the vendored GOV.UK Frontend assets at ``/assets/``, the pages,
@@ -13,8 +17,6 @@ from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from config.settings import Settings
 from hub.web.carer_form import CONFIRMATION_WAIT
 from hub.web.carer_form import bp as carer_bp
-
-# Staff accounts, sign-in and council pages (issue 11)
 from hub.web.council_follow_ups import bp as council_more_bp
 from hub.web.council_referrals import bp as council_pages_bp
 from hub.web.docs import swagger_ui
@@ -49,7 +51,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(carer_bp)
     app.register_blueprint(swagger_ui)
     register_ops_pages(app, settings)  # hub operators' pages (/ops/)
-    # Staff accounts, sign-in and council pages (issue 11)
+    # Staff sign-in and sessions, then the council pages that need them.
     register_staff_session(app)
     app.register_blueprint(sign_in_bp)
     app.register_blueprint(council_pages_bp)

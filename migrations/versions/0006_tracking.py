@@ -4,7 +4,7 @@ Revision ID: 0006_tracking
 Revises: 0003
 Create Date: 2026-12-02 03:40:00
 
-The tracking room (issue 10): each enquiry's journey (stages, and where it stands), its
+The tracking room (hub/tracking): each enquiry's journey (stages, and where it stands), its
 clocks and its follow-ups, the sweeps' cursors and the anonymisation log; and an index on
 routing_decisions.decided_at, which the first-contact clock sweep reads by range.
 """

@@ -103,7 +103,7 @@ def test_deliveries_list_shows_status_and_attempts(db, settings, receiver) -> No
     assert "\treferral.routed\tFE-7K3M9Q2D\tdelivered\t1\t200\t" in listed
 
 
-def test_mail_list_and_show_read_the_file_transports_messages(db, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_mail_list_and_show_read_the_file_transports_messages(db, settings, hub_env) -> None:  # type: ignore[no-untyped-def]
     mailbox(db, KENT, "fostering@kent.example.gov.uk")
     with db.transaction() as session:
         emit_event(
@@ -115,16 +115,18 @@ def test_mail_list_and_show_read_the_file_transports_messages(db, settings, tmp_
         )
     assert attempt_due(db) == [SendOutcome.DELIVERED]
     data_dir = str(settings.data_dir)
-    listed = _run("mail", "list", "--data-dir", data_dir).stdout.splitlines()
+    env = {"HUB_DATABASE_URL": hub_env["HUB_DATABASE_URL"]}  # the hub whose data dir this is
+    listed = _run("mail", "list", "--data-dir", data_dir, env=env).stdout.splitlines()
     assert len(listed) == 2
     mail_id, _, to, subject = listed[1].split("\t")
     assert to == "fostering@kent.example.gov.uk"
     assert subject == "New fostering enquiry FE-7K3M9Q2D for Kent"
-    shown = _run("mail", "show", mail_id, "--data-dir", data_dir)
+    shown = _run("mail", "show", mail_id, "--data-dir", data_dir, env=env)
     assert shown.exit_code == 0
     assert "New fostering enquiry FE-7K3M9Q2D for Kent: open it in the hub." in (shown.stdout)
     assert mail_id == deliveries(db)[0].webhook_id
-    assert _run("mail", "show", "msg_nothing", "--data-dir", data_dir).exit_code == 1
+    missing = _run("mail", "show", "msg_nothing", "--data-dir", data_dir, env=env)
+    assert missing.exit_code == 1 and "no message has id msg_nothing" in missing.stderr
 
 
 def test_webhook_commands_take_the_data_dir(db, settings, hub_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
