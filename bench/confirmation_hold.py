@@ -64,7 +64,11 @@ def free_port() -> int:
 
 
 def request(
-    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], str]:
     """One request on a new connection: status, headers (lower-case names), body text."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
@@ -227,7 +231,9 @@ def run(args: argparse.Namespace) -> None:
         try:
             wait_up(port, server)
             with ThreadPoolExecutor(8) as pool:
-                cookies = list(pool.map(lambda _i: Person(port).send_enquiry(), range(args.watchers)))
+                cookies = list(
+                    pool.map(lambda _i: Person(port).send_enquiry(), range(args.watchers))
+                )
             post_load(port, args.post_clients, 3.0)  # warm-up
             rounds: dict[str, list[dict[str, float]]] = {"quiet": [], "busy": []}
             for number in range(1, args.rounds + 1):

@@ -93,7 +93,7 @@ def test_routed_shows_the_council_and_stops_refreshing(client, db) -> None:  # t
     assert 'http-equiv="refresh"' not in page and "update in a few seconds" not in page
 
 
-def test_after_a_minute_unrouted_it_stops_refreshing_and_says_the_enquiry_is_stored(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_after_a_minute_unrouted_it_stops_refreshing_and_says_it_is_stored(client, db) -> None:  # type: ignore[no-untyped-def]
     reference = _send_from(client, db, "ME14 1XQ")
     _sent_ago(db, outcome.REFRESH_FOR - timedelta(seconds=5))
     assert REFRESH in _confirmation(client)  # still within the bound
@@ -101,7 +101,7 @@ def test_after_a_minute_unrouted_it_stops_refreshing_and_says_the_enquiry_is_sto
     page = _confirmation(client)
     assert 'http-equiv="refresh"' not in page
     assert "safely stored" in page and "do not need to send your enquiry again" in page
-    assert f"quote your reference <strong class=\"hub-reference\">{reference}</strong>" in page
+    assert f'quote your reference <strong class="hub-reference">{reference}</strong>' in page
     assert "stopped updating by itself" in page and "Check again" in page
     assert "working day" not in page and "Kent" not in page
 
