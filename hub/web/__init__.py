@@ -15,7 +15,6 @@ from flask import Blueprint, Flask
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 
 from config.settings import Settings
-from hub.web.carer_form import CONFIRMATION_WAIT
 from hub.web.carer_form import bp as carer_bp
 from hub.web.council_follow_ups import bp as council_more_bp
 from hub.web.council_referrals import bp as council_pages_bp
@@ -43,7 +42,6 @@ def register_web(app: Flask, settings: Settings) -> None:
     if app.jinja_loader is not None:
         loaders.insert(0, app.jinja_loader)
     app.jinja_loader = ChoiceLoader(loaders)
-    app.config.setdefault(CONFIRMATION_WAIT, 3.0)
     register_form_encoding_guard(app)  # before CSRF, which reads the form
     register_security(app, settings)
     register_error_pages(app)

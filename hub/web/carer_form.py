@@ -15,8 +15,8 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -28,10 +28,11 @@ from werkzeug.datastructures import MultiDict
 from hub.intake.api import public_status_url
 from hub.platform.extensions import get_db
 from hub.platform.metrics import ENQUIRIES_REJECTED
+from hub.platform.models import utcnow
 from hub.platform.rate_limit import form_page_limit, intake_limit
 from hub.web.drafts import load_answers, save_answers
 from hub.web.error_pages import render_error_page
-from hub.web.outcome import await_outcome, is_emailed
+from hub.web.outcome import REFRESH_SECONDS, find_confirmation
 from hub.web.privacy import load_privacy_notice
 from hub.web.questions import (
     CONTACT_LABELS,
@@ -58,7 +59,6 @@ bp = Blueprint(
 
 DRAFT = "draft"  # session key: the token of the draft being filled in
 RECEIPT = "receipt"  # session key: the token of the draft last sent
-CONFIRMATION_WAIT = "HUB_WEB_CONFIRMATION_WAIT_SECONDS"  # app.config; tests may shorten it
 
 
 @bp.after_request
@@ -258,13 +258,28 @@ def submit_form() -> Any:
 
 @bp.get("/enquire/confirmation")
 def confirmation() -> Any:
-    """What happened to the enquiry this browser sent, once routing has decided."""
-    wait = float(current_app.config.get(CONFIRMATION_WAIT, 3.0))
-    outcome = await_outcome(get_db(), session.get(RECEIPT), wait_seconds=wait)
-    if outcome is None:
+    """What happened to the enquiry this browser sent, answered at once.
+
+    While routing has not decided, the page says so and reloads itself for a while
+    (``?updates=off`` turns that off); it never holds the request waiting for a worker.
+    """
+    now = utcnow()
+    found = find_confirmation(get_db(), session.get(RECEIPT), now=now)
+    if found is None:
         abort(404)
-    emailed = is_emailed(get_db(), session.get(RECEIPT))
-    return render_template("confirmation.html", outcome=outcome, emailed=emailed)
+    progress = found.progress(now, refresh_wanted=request.args.get("updates") != "off")
+    response = make_response(
+        render_template(
+            "confirmation.html",
+            outcome=found.outcome,
+            emailed=found.emailed,
+            progress=str(progress),
+            refresh_seconds=REFRESH_SECONDS,
+        )
+    )
+    # The answer changes as routing decides, and belongs to this browser's session only.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/privacy")

@@ -1,12 +1,17 @@
 """What the confirmation page may tell the enquirer: only what routing has decided.
 
 The facts are ``hub.referrals.enquirer_outcome``'s, the same the confirmation e-mail gives;
-this module finds the enquiry through the session's receipt and waits briefly for routing.
+this module finds the enquiry through the session's receipt, in one read that never waits for
+routing (a request thread held while a worker routes is one the API cannot use). While routing
+has not decided, the page reloads itself every ``REFRESH_SECONDS`` for ``REFRESH_FOR`` after
+the enquiry was sent, and then stops.
 """
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from hub.delivery.confirmation import confirmation_written
 from hub.enquiries.models import Enquiry
@@ -16,44 +21,54 @@ from hub.platform.models import utcnow
 from hub.referrals.enquirer_outcome import find_enquirer_outcome
 from hub.web.drafts import find_draft
 
+# Routing usually decides well within one interval, so the first reload mostly finds the
+# answer; a minute is about 20 reloads, after which the page stops and says where things are.
+REFRESH_SECONDS = 3
+REFRESH_FOR = timedelta(minutes=1)
 
-def find_outcome(db: Database, token: str | None) -> EnquirerOutcome | None:
-    """The outcome for the enquiry a receipt token names, or None (unknown or expired)."""
+
+class Progress(StrEnum):
+    """Where the page stands while it waits for routing (``DECIDED`` once routing has)."""
+
+    DECIDED = "decided"  # routing has decided: the page says what, and never reloads
+    CHECKING = "checking"  # not decided yet: the page reloads itself in a few seconds
+    PAUSED = "paused"  # not decided, and the person turned reloading off
+    STOPPED = "stopped"  # not decided after REFRESH_FOR: stored, no more reloading
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """The enquiry a receipt names: the facts it may be told, and since when it waits."""
+
+    outcome: EnquirerOutcome
+    emailed: bool  # the confirmation e-mail is on its way (written with the decision)
+    sent_at: datetime
+
+    def progress(self, now: datetime, *, refresh_wanted: bool = True) -> Progress:
+        """Whether the page should reload itself, bounded by the time since sending."""
+        if self.outcome.status is not OutcomeStatus.RECEIVED:
+            return Progress.DECIDED
+        if now - self.sent_at >= REFRESH_FOR:
+            return Progress.STOPPED
+        return Progress.CHECKING if refresh_wanted else Progress.PAUSED
+
+
+def find_confirmation(
+    db: Database, token: str | None, *, now: datetime | None = None
+) -> Confirmation | None:
+    """The confirmation for the enquiry a receipt token names, or None (unknown or expired).
+
+    One read, answered at once: it never waits for routing.
+    """
     with db.sessions() as session:
-        draft = find_draft(session, token, now=utcnow())
+        draft = find_draft(session, token, now=now or utcnow())
         if draft is None or draft.enquiry_id is None:
             return None
         enquiry = session.get(Enquiry, draft.enquiry_id)
         if enquiry is None:
             return None
-        return find_enquirer_outcome(session, enquiry)
-
-
-def is_emailed(db: Database, token: str | None) -> bool:
-    """Whether the enquirer's confirmation e-mail is on its way (written with the decision),
-    so the page says so only when it is true."""
-    with db.sessions() as session:
-        draft = find_draft(session, token, now=utcnow())
-        if draft is None or draft.enquiry_id is None:
-            return False
-        return confirmation_written(session, draft.enquiry_id)
-
-
-def await_outcome(
-    db: Database, token: str | None, *, wait_seconds: float
-) -> EnquirerOutcome | None:
-    """``find_outcome``, waiting up to ``wait_seconds`` while routing has not decided yet.
-
-    Routing usually takes well under a second; a short wait lets the page tell the truth
-    without refreshing itself (a timed refresh fails WCAG 2.2.1). Polls a primary-key read.
-    """
-    deadline = time.monotonic() + wait_seconds
-    outcome = find_outcome(db, token)
-    while (
-        outcome is not None
-        and outcome.status is OutcomeStatus.RECEIVED
-        and time.monotonic() < deadline
-    ):
-        time.sleep(0.2)
-        outcome = find_outcome(db, token)
-    return outcome
+        return Confirmation(
+            outcome=find_enquirer_outcome(session, enquiry),
+            emailed=confirmation_written(session, enquiry.id),
+            sent_at=draft.submitted_at or draft.updated_at,
+        )

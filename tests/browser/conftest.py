@@ -38,8 +38,6 @@ def server(
 ) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
     with override_settings(hub_settings):
         app = create_app(hub_settings, db=database)
-        # Long enough for the real worker to route; the page waits only until it has.
-        app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 20
         with live_server(app) as running:
             yield running
 

@@ -152,18 +152,27 @@ class PageAudit:
     """axe results and screenshots of every page type, at every width."""
 
     blocking: dict[str, list[str]] = field(default_factory=dict)
+    # Rule ids a page breaks knowingly (named at the call, with the reason), by page.
+    accepted: dict[str, set[str]] = field(default_factory=dict)
     shots: list[Path] = field(default_factory=list)
 
-    def check(self, driver: WebDriver, name: str) -> None:
-        """Audit the current page at each width; remember serious or critical violations."""
+    def check(self, driver: WebDriver, name: str, *, accept: frozenset[str] = frozenset()) -> None:
+        """Audit the current page at each width; remember serious or critical violations.
+
+        A violation of a rule in ``accept`` is recorded in ``accepted`` instead of ``blocking``.
+        """
         for width in WIDTHS:
             set_width(driver, width)
             violations = run_axe(driver)
+            serious = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+            for v in serious:
+                if v["id"] in accept:
+                    self.accepted.setdefault(f"{name}@{width}", set()).add(v["id"])
             bad = [
                 f"{v['id']} ({v['impact']}): {v['help']} -> "
                 + ", ".join(str(n.get("target")) for n in v.get("nodes", [])[:3])
-                for v in violations
-                if v.get("impact") in BLOCKING_IMPACTS
+                for v in serious
+                if v["id"] not in accept
             ]
             # The page's Content-Security-Policy must not have refused anything it needs.
             bad += [

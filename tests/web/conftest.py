@@ -1,4 +1,4 @@
-"""The web tests' app: the confirmation page does not wait for a worker that is not there."""
+"""The web tests' app."""
 
 from __future__ import annotations
 
@@ -13,5 +13,4 @@ from hub.app import create_app
 def app(db, geography: str, settings: Settings) -> Flask:  # type: ignore[no-untyped-def]
     app = create_app(settings, db=db)
     app.config["TESTING"] = True
-    app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 0
     return app

@@ -75,7 +75,6 @@ def test_a_body_over_the_limit_is_a_413_page(client, db) -> None:  # type: ignor
 def test_too_many_sends_is_a_429_page_with_retry_after(hub_env, db, geography) -> None:  # type: ignore[no-untyped-def]
     settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "1/hour"})
     app = create_app(settings, db=db)
-    app.config["HUB_WEB_CONFIRMATION_WAIT_SECONDS"] = 0
     client = app.test_client()
     limited = app.test_client()
     token = answer_everything(client)
