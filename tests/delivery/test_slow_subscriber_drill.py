@@ -120,6 +120,9 @@ def test_a_slow_council_holds_only_its_share_and_nobody_else_waits(
         wait_for(lambda: len(birmingham.received) >= EACH, 60, logs)
         wait_for(lambda: _unrouted(db) == 0, 30, logs)
         wait_for(lambda: _kent_waiting_rows(db, kent.subscription.id) == EACH - 2, 30, logs)
+        wait_for(lambda: receiver.started_count == 2, 30, logs)
+        # Its other four have no message anywhere: nothing more can reach Kent until it answers.
+        assert _kent_waiting_rows(db, kent.subscription.id) == EACH - 2
         assert receiver.started_count == 2
         assert not release.is_set() and len(receiver.received) == 0
         assert sorted(Counter(birmingham.ids()).values()) == [1] * EACH
