@@ -7,6 +7,9 @@ under ``DATA_DIR/mail/`` that ``hub mail show`` prints.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from config.settings import get_settings
@@ -24,8 +27,15 @@ from hub.platform.db import Database, open_existing_database
 from hub.web.sign_in_mail import DEFAULT_BASE_URL, send_sign_in_mail
 
 
-def _db() -> Database:
-    return open_existing_database(get_settings().resolved_database_url)
+@contextmanager
+def _db() -> Iterator[Database]:
+    """The hub's database for one command, closed when it is done (each engine holds a pool
+    of connections: left open, every command run in one process keeps one)."""
+    db = open_existing_database(get_settings().resolved_database_url)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 @click.group()
@@ -64,12 +74,12 @@ def invite(
     if council is not None and choice.scope != "authority":
         raise click.ClickException(f"{council!r} is not a council; use --delivery-body")
     settings = get_settings()
-    db = _db()
-    try:
-        user = invite_staff_user(db, email, choice)
-    except StaffAccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    link = issue_link(db, user.email, LinkPurpose.INVITE)
+    with _db() as db:
+        try:
+            user = invite_staff_user(db, email, choice)
+        except StaffAccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        link = issue_link(db, user.email, LinkPurpose.INVITE)
     assert link is not None  # the account was just made live
     base_url = base_url or settings.public_base_url or DEFAULT_BASE_URL
     if not send_sign_in_mail(settings, link, LinkPurpose.INVITE, base_url):
@@ -84,7 +94,9 @@ def invite(
 @data_dir_option
 def list_users() -> None:
     """List staff accounts."""
-    for user in list_staff_users(_db()):
+    with _db() as db:
+        found = list_staff_users(db)
+    for user in found:
         state = "disabled" if user.disabled_at is not None else "active"
         last = (
             user.last_signed_in_at.isoformat(timespec="seconds") if user.last_signed_in_at else "-"
@@ -97,7 +109,9 @@ def list_users() -> None:
 @data_dir_option
 def disable(user_id: int) -> None:
     """Disable account ID at once: its sessions end and it cannot sign in."""
-    if not disable_staff_user(_db(), user_id):
+    with _db() as db:
+        disabled = disable_staff_user(db, user_id)
+    if not disabled:
         raise click.ClickException(f"no active user has id {user_id}")
     click.echo(f"user {user_id} disabled")
 
@@ -110,5 +124,6 @@ def rekey() -> None:
     Run it after putting a new key first in HUB_ENCRYPTION_KEYS (before removing the old one)
     and after changing HUB_SECRET_KEY (until then nobody can be found by address).
     """
-    count = rekey_staff_emails(_db())
+    with _db() as db:
+        count = rekey_staff_emails(db)
     click.echo(f"{count} staff addresses re-encrypted and re-indexed")
