@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hub.geo.build_default import postcode_files, read_postcode_file
 from hub.geo.resolver import loaded_geography, resolve_postcode
 from hub.geo.store import GeoStore
-from hub.routing import get_active_rules
+from hub.rules import get_active_rules
 
 
 def rss_mb() -> float:

@@ -283,7 +283,7 @@ def main() -> int:
 
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
-    from hub.routing import get_active_rules
+    from hub.rules import get_active_rules
     from hub.tracking.create_follow_ups import create_follow_ups
     from hub.tracking.report_queries import GroupBy
     from hub.tracking.reports import ReportName, build_report

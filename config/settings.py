@@ -113,7 +113,7 @@ class Settings:
     notify_api_key: str = ""
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_template_id: str = ""
-    # Staff single sign-on (hub/web/oidc_sign_in.py): an OpenID Connect provider such as
+    # Staff single sign-on (hub/web/staff/oidc_sign_in.py): an OpenID Connect provider such as
     # Microsoft Entra ID; off while the issuer is empty. Domains: "kent.gov.uk=Kent,...".
     oidc_issuer: str = ""
     oidc_client_id: str = ""

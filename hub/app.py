@@ -13,8 +13,8 @@ from hub.access.guard import register_bearer_scheme
 from hub.delivery.api import council_blp as council_deliveries_blp
 from hub.delivery.api import ops_blp as ops_deliveries_blp
 from hub.delivery.metrics import watch_backlog
+from hub.health.probes import bp as health_bp
 from hub.intake.api import blp as intake_blp
-from hub.ops.health import bp as health_bp
 from hub.platform.db import Database
 from hub.platform.errors import register_error_handlers
 from hub.platform.extensions import ProblemApi
@@ -58,7 +58,7 @@ def register_config(app: Flask, settings: Settings) -> None:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        # /docs is served by hub.web.docs from the swagger-ui-bundle package (no CDN).
+        # /docs is served by hub.web.shared.api_docs from the swagger-ui-bundle package (no CDN).
         # X-RateLimit-* headers cost two Redis round trips a request; 429s still carry
         # Retry-After (hub.platform.errors computes it from the breached limit).
         RATELIMIT_HEADERS_ENABLED=False,

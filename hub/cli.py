@@ -25,10 +25,10 @@ from hub.platform.cli_options import (
 from hub.platform.crypto import KeyConfigError
 from hub.platform.db import DatabaseUnavailableError, sqlite_path
 from hub.platform.migrate import upgrade
-from hub.routing import RulesError, get_active_rules
-from hub.routing.cli import rules
+from hub.rules import RulesError, get_active_rules
+from hub.rules.cli import rules
 from hub.tracking.cli import report, retention
-from hub.web.staff_cli import users
+from hub.web.staff.cli import users
 
 
 class HubGroup(ExpectedFailuresGroup):

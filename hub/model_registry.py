@@ -17,7 +17,7 @@ from hub.tracking.models import (
     JourneyStage,
     SweepMark,
 )
-from hub.web.models import FormDraft
+from hub.web.carer.models import FormDraft
 
 __all__ = [
     "Anonymisation",

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from config.settings import load_settings, override_settings
 from hub.cli import HubGroup, main
-from tests.routing.builders import FIXTURES
+from tests.rules.builders import FIXTURES
 from tests.support.processes import process_env
 
 HUB = Path(sys.executable).with_name("hub")

@@ -19,8 +19,8 @@ from hub.tracking.anonymise import run_retention
 from hub.tracking.create_follow_ups import create_follow_ups
 from hub.tracking.send_digest import send_follow_up_digest
 from hub.tracking.sweep_clocks import sweep_clocks
-from hub.web.drafts import purge_expired_drafts
-from hub.web.send_sign_in_link import send_sign_in_link
+from hub.web.carer.drafts import purge_expired_drafts
+from hub.web.staff.send_sign_in_link import send_sign_in_link
 from workers.celery_app import celery, get_worker_db
 
 # A dropped or refused database connection is transient: retried with jittered backoff.

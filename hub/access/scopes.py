@@ -6,8 +6,8 @@ from datetime import datetime
 
 from hub.access.caller import Caller
 from hub.access.models import ApiToken, TokenScope
-from hub.routing import get_active_rules
-from hub.routing.engine import local_day
+from hub.rules import get_active_rules
+from hub.rules.engine import local_day
 
 
 def delivery_body_authorities(name: str, at: datetime) -> frozenset[str]:

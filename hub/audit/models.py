@@ -40,7 +40,7 @@ class AuditAction(StrEnum):
     CALL_API = "call_api"  # an endpoint for another kind of token (denied: 403)
     # Ops pages (hub/web/ops)
     READ_CONTACT_DETAILS = "read_contact_details"
-    # Staff pages (hub/web/staff_session.py)
+    # Staff pages (hub/web/staff/session.py)
     OPEN_PAGE = "open_page"  # a staff page outside the user's role (denied: the 404 page)
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"

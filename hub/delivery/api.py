@@ -15,17 +15,17 @@ from marshmallow import RAISE
 from hub.access.guard import BEARER_SECURITY, request_context
 from hub.access.models import TokenScope
 from hub.audit.api_guard import guard_api_request
+from hub.delivery.read_deliveries import (
+    get_delivery_for_council,
+    list_deliveries_for_council,
+    list_deliveries_for_ops,
+    replay_for_ops,
+)
 from hub.delivery.schemas import (
     DeliveryPageSchema,
     DeliveryQuerySchema,
     DeliverySchema,
     OpsDeliveryQuerySchema,
-)
-from hub.delivery.views import (
-    get_delivery_for_council,
-    list_deliveries_for_council,
-    list_deliveries_for_ops,
-    replay_for_ops,
 )
 from hub.platform.extensions import get_db
 from hub.platform.openapi import ROW_ID

@@ -18,8 +18,8 @@ from hub.delivery.manage_subscriptions import (
 )
 from hub.delivery.models import DeliveryStatus, SubscriberKind
 from hub.delivery.queries import FAILING
+from hub.delivery.read_deliveries import list_deliveries_for_ops
 from hub.delivery.replay import ReplayRefusedError, replay_dead_for_subscriber, replay_delivery
-from hub.delivery.views import list_deliveries_for_ops
 from hub.platform.cli_options import data_dir_option, require_hub_data_dir
 from hub.platform.db import Database, open_existing_database
 

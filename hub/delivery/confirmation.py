@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from hub.delivery.events import public_url, write_deliveries
 from hub.delivery.models import Delivery, SubscriptionStatus
 from hub.delivery.queries import find_or_add_enquirer_subscription
+from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
 from hub.enquiries.models import Enquiry
-from hub.enquiries.outcome import EnquirerOutcome, OutcomeStatus
 from hub.enquiries.queries import find_enquiry_by_reference
 from hub.platform.models import utcnow
 

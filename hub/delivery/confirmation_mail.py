@@ -2,7 +2,7 @@
 
 Plain and kind, for someone anxious reading on a phone: the reference, what happens next and
 when, who will contact them, and that asking commits them to nothing. The same facts as the
-confirmation page (``hub.enquiries.outcome``), nothing else: no name, answers or address.
+confirmation page (``hub.enquiries.enquirer_outcome``), nothing else: no name, answers or address.
 Someone signposted (Wales, Scotland, Northern Ireland) is never promised a call.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hub.delivery.messages import MailMessage
-from hub.enquiries.outcome import EnquirerOutcome, OutcomeStatus
+from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
 
 # Every confirmation's subject starts so (council mail never does).
 SUBJECT_START = "Your fostering enquiry"

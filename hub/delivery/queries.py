@@ -18,8 +18,8 @@ from hub.delivery.models import (
     SubscriptionStatus,
 )
 from hub.platform.models import Base, table_of, utcnow
-from hub.routing import get_active_rules
-from hub.routing.engine import local_day
+from hub.rules import get_active_rules
+from hub.rules.engine import local_day
 
 MAX_PAGE = 200  # the most deliveries one page lists
 # A list filter, not a status: the pending deliveries of subscribers marked failing.

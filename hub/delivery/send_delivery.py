@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 
 from config.settings import Settings, get_settings
-from hub.delivery.attempts import AttemptOutcome, AttemptResult, next_attempt_at
+from hub.delivery.attempts import AttemptOutcome, AttemptResult
 from hub.delivery.confirmation import find_enquirer_address
 from hub.delivery.confirmation_mail import compose_confirmation
 from hub.delivery.fair_share import count_in_flight, may_probe, record_duration, share_of
@@ -32,6 +32,7 @@ from hub.delivery.models import (
     SubscriptionStatus,
 )
 from hub.delivery.queries import lock_delivery
+from hub.delivery.retry_schedule import next_attempt_at
 from hub.delivery.subscriber_health import (
     record_failure,
     record_success,

@@ -14,12 +14,8 @@ import certifi
 import httpx
 
 from config.settings import Settings
-from hub.delivery.attempts import (
-    AttemptOutcome,
-    AttemptResult,
-    outcome_for_status,
-    parse_retry_after,
-)
+from hub.delivery.attempts import AttemptOutcome, AttemptResult, outcome_for_status
+from hub.delivery.retry_schedule import parse_retry_after
 from hub.delivery.signing import signed_headers
 from hub.delivery.targets import Resolver, Target, UnsafeTargetError, check_target, system_resolver
 

@@ -35,7 +35,7 @@ from hub.platform.heartbeat import quick_client, read_consumption, stalled_words
 from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
 from hub.platform.queues import WORKER_POOLS
-from hub.routing import get_active_rules
+from hub.rules import get_active_rules
 
 log = structlog.get_logger(__name__)
 

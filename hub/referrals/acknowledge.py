@@ -19,7 +19,7 @@ from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import EnquiryStatus
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError
-from hub.referrals.outcome import action_result
+from hub.referrals.action_result import action_result
 from hub.referrals.queries import find_referral, referral_not_found
 
 

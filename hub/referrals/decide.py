@@ -1,7 +1,7 @@
 """From a stored enquiry to the engine's decision: resolve the postcode, apply the active rules.
 
 The one bridge between the referral domain and the pure libraries (``hub.geo``,
-``hub.routing``); the router, a transfer and a manual route all decide through it.
+``hub.rules``); the router, a transfer and a manual route all decide through it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from hub.enquiries.models import Enquiry
 from hub.geo import resolve_postcode
 from hub.platform.errors import RoutingRefusedError
-from hub.routing import (
+from hub.rules import (
     DecisionOutcome,
     EnquiryFacts,
     RoutingDecision,

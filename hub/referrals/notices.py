@@ -20,7 +20,7 @@ from hub.enquiries.models import Enquiry
 from hub.geo import find_authority_name
 from hub.platform.db import Database
 from hub.referrals.models import RoutingDecisionRecord
-from hub.routing import DecisionOutcome
+from hub.rules import DecisionOutcome
 
 MAX_NOTICES = 100
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from hub.routing import DecisionOutcome, RoutingDecision
+from hub.rules import DecisionOutcome, RoutingDecision
 
 
 class ReturnReason(StrEnum):

@@ -13,11 +13,11 @@ from hub.audit.record import record_refusal
 from hub.enquiries.journey import JourneyEventName
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError
-from hub.referrals.outcome import action_result
+from hub.referrals.action_result import action_result
 from hub.referrals.queries import find_referral, referral_not_found
 from hub.referrals.reasons import ReturnReason, returned_reason_code
 from hub.referrals.record_routing import Handover, record_routing
-from hub.routing import (
+from hub.rules import (
     DecisionOutcome,
     RoutingDecision,
     TraceStep,

@@ -19,13 +19,13 @@ from hub.audit.record import record_refusal
 from hub.enquiries.journey import JourneyEventName
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, RoutingRefusedError
+from hub.referrals.action_result import action_result
 from hub.referrals.decide import (
     authority_name,
     decide_for_enquiry,
     require_routed_to,
     with_first_step,
 )
-from hub.referrals.outcome import action_result
 from hub.referrals.queries import find_referral, referral_not_found
 from hub.referrals.reasons import DecisionReason
 from hub.referrals.record_routing import Handover, record_routing

@@ -28,8 +28,8 @@ from hub.geo import PostcodeFormatError, normalise_postcode
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
-from hub.routing import RuleSet, get_active_rules
-from hub.routing.tracking_policy import RetentionPeriods
+from hub.rules import RuleSet, get_active_rules
+from hub.rules.tracking_policy import RetentionPeriods
 from hub.tracking.calendar import add_months, local_day
 from hub.tracking.models import Anonymisation, FollowUp, Journey, JourneyStage
 

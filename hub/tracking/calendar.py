@@ -17,8 +17,8 @@ from functools import lru_cache
 import holidays
 
 # England's clock and "the day in England at an instant" are the routing rules' own.
-from hub.routing.engine import LONDON
-from hub.routing.engine import local_day as local_day
+from hub.rules.engine import LONDON
+from hub.rules.engine import local_day as local_day
 
 ENGLAND = LONDON
 

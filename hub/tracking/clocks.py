@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from hub.routing.tracking_policy import ClockTargets
+from hub.rules.tracking_policy import ClockTargets
 from hub.tracking.calendar import (
     WorkingCalendar,
     add_months,

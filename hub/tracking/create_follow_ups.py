@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
-from hub.routing import RuleSet, get_active_rules
-from hub.routing.tracking_policy import FollowUpPolicy
+from hub.rules import RuleSet, get_active_rules
+from hub.rules.tracking_policy import FollowUpPolicy
 from hub.tracking.calendar import add_months, local_day
 from hub.tracking.follow_up_plan import (
     FollowUpKey,

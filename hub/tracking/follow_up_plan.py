@@ -24,7 +24,7 @@ from datetime import date, datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from hub.routing.tracking_policy import FollowUpOwner, FollowUpPolicy
+from hub.rules.tracking_policy import FollowUpOwner, FollowUpPolicy
 from hub.tracking.calendar import WorkingCalendar, add_months, local_day
 from hub.tracking.models import FollowUp, FollowUpKind, FollowUpStatus, Journey
 from hub.tracking.stages import Stage

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.enquiries.models import EnquiryStatus
-from hub.routing import RuleSet
+from hub.rules import RuleSet
 from hub.tracking.calendar import local_day
 from hub.tracking.clocks import new_clock
 from hub.tracking.models import ClockKind, ClockState, Journey, JourneyClock

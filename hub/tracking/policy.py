@@ -1,9 +1,9 @@
 """The tracking policy a running hub uses: the rules file's ``tracking`` section (the rule set
-itself is ``hub.routing.get_active_rules()``)."""
+itself is ``hub.rules.get_active_rules()``)."""
 
 from __future__ import annotations
 
-from hub.routing import RuleSet
+from hub.rules import RuleSet
 from hub.tracking.calendar import WorkingCalendar
 
 

@@ -15,7 +15,7 @@ from hub.access.caller import Caller, SystemActor
 from hub.access.models import TokenScope
 from hub.enquiries.models import Enquiry
 from hub.referrals.queries import scoped_referrals
-from hub.routing.tracking_policy import FollowUpOwner
+from hub.rules.tracking_policy import FollowUpOwner
 from hub.tracking.models import (
     FollowUp,
     FollowUpStatus,

@@ -21,7 +21,7 @@ from hub.audit.record import add_audit_event, record_refusal
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
-from hub.routing import get_active_rules
+from hub.rules import get_active_rules
 from hub.tracking.errors import FollowUpClosedError, StageNotAllowedError, follow_up_not_found
 from hub.tracking.journey_view import follow_up_view
 from hub.tracking.models import FollowUp, FollowUpStatus

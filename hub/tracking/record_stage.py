@@ -23,7 +23,7 @@ from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.referrals.queries import find_latest_decision, find_referral, referral_not_found
-from hub.routing import RuleSet, get_active_rules
+from hub.rules import RuleSet, get_active_rules
 from hub.tracking.calendar import ENGLAND, local_day
 from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
 from hub.tracking.errors import StageNotAllowedError, StageTimeError

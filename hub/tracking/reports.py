@@ -23,7 +23,7 @@ from hub.audit.record import add_audit_event
 from hub.platform.csv_export import rows_to_csv
 from hub.platform.db import Database
 from hub.platform.models import utcnow
-from hub.routing import RuleSet, get_active_rules
+from hub.rules import RuleSet, get_active_rules
 from hub.tracking.calendar import WorkingCalendar, add_months
 from hub.tracking.models import FollowUpStatus
 from hub.tracking.queries import is_hub_operator

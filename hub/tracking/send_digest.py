@@ -18,7 +18,7 @@ from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.queries import REFERRAL_STATUSES
-from hub.routing.tracking_policy import FollowUpOwner
+from hub.rules.tracking_policy import FollowUpOwner
 from hub.tracking.calendar import end_of_day, local_day
 from hub.tracking.models import FollowUp, FollowUpStatus
 from hub.tracking.queries import get_mark, set_mark

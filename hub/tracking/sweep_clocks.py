@@ -24,7 +24,7 @@ from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
-from hub.routing import RuleSet, get_active_rules
+from hub.rules import RuleSet, get_active_rules
 from hub.tracking.handover_clocks import apply_handover
 from hub.tracking.models import ClockState, JourneyClock
 from hub.tracking.queries import get_mark, set_mark

@@ -26,8 +26,8 @@ from hub.platform.errors import (
     NotFoundError,
     RoutingRefusedError,
 )
+from hub.referrals.action_result import action_result
 from hub.referrals.decide import decide_for_enquiry, require_routed_to, with_first_step
-from hub.referrals.outcome import action_result
 from hub.referrals.reasons import DecisionReason
 from hub.referrals.record_routing import Handover, record_routing
 

@@ -1,37 +1,36 @@
-"""Server-rendered pages on GOV.UK Frontend for carers, council staff and hub operators.
+"""Server-rendered pages on GOV.UK Frontend, in one room per audience.
 
-The carer's enquiry form and its privacy notice; staff sign-in (an e-mailed link or OpenID
-Connect) and staff sessions; the council pages (referrals, follow-ups); the operators' pages
-under ``/ops/``; ``/docs``; HTML error pages.
+- ``hub.web.carer``: the enquiry form a prospective carer fills in, its confirmation and the
+  privacy notice.
+- ``hub.web.staff``: staff sign-in (an e-mailed link or OpenID Connect), sessions, the staff
+  chrome and the ``hub users`` command; what council and operator pages stand on.
+- ``hub.web.council``: a council recruitment team's pages (``/council/``).
+- ``hub.web.ops``: the hub operators' pages (``/ops/``).
+- ``hub.web.shared``: what they all share (templates, assets, error pages, security headers).
 
-``register_web`` is the one call the app factory makes: templates (with the
-govuk-frontend-jinja macros), the vendored GOV.UK Frontend assets at ``/assets/``, the pages,
-``/docs``, error pages, CSRF and security headers.
+The audiences import ``shared`` and their domain rooms; council and ops also import
+``staff``; no audience imports another (import contracts in ``pyproject.toml``).
+``register_web`` is the one call the app factory makes.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 
 from config.settings import Settings
-from hub.web.carer_form import bp as carer_bp
-from hub.web.council_follow_ups import bp as council_more_bp
-from hub.web.council_referrals import bp as council_pages_bp
-from hub.web.docs import swagger_ui
-from hub.web.error_pages import register_error_pages
-from hub.web.form_encoding import register_form_encoding_guard
-from hub.web.oidc_sign_in import register_oidc
+from hub.web.carer.pages import bp as carer_bp
+from hub.web.council.follow_ups import bp as council_more_bp
+from hub.web.council.referrals import bp as council_pages_bp
 from hub.web.ops import register_ops_pages
-from hub.web.security import register_security
-from hub.web.sign_in import bp as sign_in_bp
-from hub.web.staff_session import register_staff_session
-
-# GOV.UK Frontend's built CSS, JS, fonts and images (scripts/update_govuk_frontend.sh), at the
-# /assets/ path its CSS expects.
-govuk_assets = Blueprint(
-    "govuk_assets", __name__, static_folder="static/govuk", static_url_path="/assets"
-)
+from hub.web.shared import govuk_assets, web_shared
+from hub.web.shared.api_docs import swagger_ui
+from hub.web.shared.error_pages import register_error_pages
+from hub.web.shared.form_encoding import register_form_encoding_guard
+from hub.web.shared.security import register_security
+from hub.web.staff.oidc_sign_in import register_oidc
+from hub.web.staff.session import register_staff_session
+from hub.web.staff.sign_in import bp as sign_in_bp
 
 
 def register_web(app: Flask, settings: Settings) -> None:
@@ -45,9 +44,10 @@ def register_web(app: Flask, settings: Settings) -> None:
     register_form_encoding_guard(app)  # before CSRF, which reads the form
     register_security(app, settings)
     register_error_pages(app)
+    app.register_blueprint(web_shared)
     app.register_blueprint(govuk_assets)
-    app.register_blueprint(carer_bp)
     app.register_blueprint(swagger_ui)
+    app.register_blueprint(carer_bp)
     register_ops_pages(app, settings)  # hub operators' pages (/ops/)
     # Staff sign-in and sessions, then the council pages that need them.
     register_staff_session(app)

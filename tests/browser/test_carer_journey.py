@@ -24,10 +24,10 @@ from hub.access.tokens import hash_token
 from hub.app import create_app
 from hub.enquiries.models import Enquiry
 from hub.platform.models import utcnow
-from hub.web import carer_form
-from hub.web.drafts import RECEIPT_LIFE, new_token
-from hub.web.models import FormDraft
-from hub.web.outcome import REFRESH_FOR
+from hub.web.carer import pages as carer_form
+from hub.web.carer.confirmation import REFRESH_FOR
+from hub.web.carer.drafts import RECEIPT_LIFE, new_token
+from hub.web.carer.models import FormDraft
 from tests.browser.journeys import (
     fill_in_form,
     keys,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hub.delivery.confirmation_mail import compose_confirmation
-from hub.enquiries.outcome import EnquirerOutcome, OutcomeStatus
+from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
 
 
 def _words(outcome: EnquirerOutcome, url: str | None = None) -> str:

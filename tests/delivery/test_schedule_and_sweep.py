@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from hub.delivery.attempts import RETRY_DELAYS, next_attempt_at, parse_retry_after
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.manage_subscriptions import disable_subscription
 from hub.delivery.models import Delivery
+from hub.delivery.retry_schedule import RETRY_DELAYS, next_attempt_at, parse_retry_after
 from hub.delivery.send_delivery import SendOutcome, send_delivery
 from hub.delivery.sweep_deliveries import sweep_deliveries
 from hub.platform.broker import PublishError

@@ -27,7 +27,7 @@ from hub.cli import main
 from hub.delivery.mail_transports import mail_dir
 from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queues import TaskName
-from hub.web.send_sign_in_link import send_sign_in_link
+from hub.web.staff.send_sign_in_link import send_sign_in_link
 from tests.web.journey import BROWSER, csrf_from
 
 LINK = re.compile(r"https?://[^\s/]+(/sign-in/link/[A-Za-z0-9_\-]+)")

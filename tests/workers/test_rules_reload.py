@@ -13,9 +13,9 @@ from sqlalchemy import select
 from hub.enquiries.models import Enquiry
 from hub.platform.queues import Queue
 from hub.referrals.models import RoutingDecisionRecord
-from hub.routing.active import RECHECK_SECONDS
+from hub.rules.active import RECHECK_SECONDS
 from tests.intake.factories import enquiry_body
-from tests.routing.test_rules_reload import ORIGINAL, broken, with_version
+from tests.rules.test_rules_reload import ORIGINAL, broken, with_version
 from tests.support.processes import CeleryProcess, wait_for
 
 pytestmark = pytest.mark.slow

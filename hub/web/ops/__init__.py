@@ -1,7 +1,7 @@
 """The hub operators' pages (``/ops/``): queue health, triage, deliveries and reports.
 
 Server-rendered on GOV.UK Frontend, working without JavaScript; every view needs a signed-in
-hub operator (``hub.web.staff_session.operator_required``) and calls the rooms' own use
+hub operator (``hub.web.staff.session.operator_required``) and calls the rooms' own use
 cases and queries. The dashboard's figures are also Prometheus gauges
 (``hub.web.ops.metrics``).
 """

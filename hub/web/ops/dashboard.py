@@ -10,7 +10,7 @@ from hub.platform.extensions import app_settings, get_db
 from hub.platform.models import utcnow
 from hub.web.ops.blueprint import bp
 from hub.web.ops.queue_health import read_queue_health
-from hub.web.staff_session import operator_required
+from hub.web.staff.session import operator_required
 
 
 @bp.get("/")

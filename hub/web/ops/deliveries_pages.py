@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from hub.delivery.views import ReplayNotAllowedError, list_deliveries_for_ops, replay_for_ops
+from hub.delivery.read_deliveries import (
+    ReplayNotAllowedError,
+    list_deliveries_for_ops,
+    replay_for_ops,
+)
 from hub.platform.errors import NotFoundError
 from hub.platform.extensions import get_db
 from hub.web.ops.blueprint import bp
-from hub.web.staff_session import operator_required, staff_request_context
+from hub.web.staff.session import operator_required, staff_request_context
 
 # (status filter, tab text, what the list holds)
 VIEWS = (

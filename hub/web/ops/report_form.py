@@ -9,7 +9,7 @@ from typing import Any
 
 from hub.tracking.report_queries import GroupBy
 from hub.tracking.reports import ReportName
-from hub.web.date_fields import read_date
+from hub.web.shared.date_fields import read_date
 
 DEFAULT_DAYS = 90
 GROUP_WORDS = {

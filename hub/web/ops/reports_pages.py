@@ -18,7 +18,7 @@ from hub.tracking.reports import ReportName, report_for_caller
 from hub.web.ops.blueprint import bp
 from hub.web.ops.charts import BarChart, bar_chart
 from hub.web.ops.report_form import GROUP_WORDS, REPORT_WORDS, read_report_query
-from hub.web.staff_session import operator_required, staff_request_context
+from hub.web.staff.session import operator_required, staff_request_context
 
 COUNT, SHARE, DAYS = "count", "share", "days"
 # Per report: (row key, column heading, kind of figure).

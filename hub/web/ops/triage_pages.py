@@ -17,6 +17,7 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.enquiries.models import EnquiryStatus
 from hub.enquiries.references import is_reference
+from hub.intake.labels import CONTACT_LABELS, TIME_LABELS
 from hub.platform.errors import HubError, NotFoundError
 from hub.platform.extensions import get_db
 from hub.referrals.decide import authority_name
@@ -25,9 +26,8 @@ from hub.triage.queue import list_triage
 from hub.triage.route_by_hand import route_by_hand
 from hub.web.ops.blueprint import bp
 from hub.web.ops.contact_details import read_contact_details
-from hub.web.ops.triage_view import TriageCase, find_triage_case, triage_cases
-from hub.web.questions import CONTACT_LABELS, TIME_LABELS
-from hub.web.staff_session import operator_required, staff_request_context
+from hub.web.ops.read_triage import TriageCase, find_triage_case, triage_cases
+from hub.web.staff.session import operator_required, staff_request_context
 
 PAGE_SIZE = 25
 OTHER = "other"

@@ -1,0 +1,2 @@
+"""Liveness, readiness and metrics for operators and orchestrators (``/healthz``,
+``/readyz``, ``/metrics``)."""

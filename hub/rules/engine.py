@@ -1,0 +1,349 @@
+"""The routing engine: one pure function from facts, geography and rules to a decision.
+
+Precedence (each step is recorded in the decision's trace, applied or not, with its reason):
+
+0. **Operator choice.** A hub operator routing by hand names the council: steps 1 to 4 are
+   skipped (the home council still comes from a full postcode, for the notice); steps 5 and 6
+   apply as for any enquiry, so a paused council or one the rules do not know is not chosen.
+1. **Geography.** An invalid postcode or one the directory does not know goes to triage. A
+   postcode outside England is signposted (Wales to Foster Wales, and so on, text from the
+   rules file); a country without a signpost goes to triage. Otherwise the postcode gives the
+   *home council*: the matched authority, or for a partial postcode the top candidate when
+   its share is at least the rules' ``partial_postcode_share``.
+2. **Overrides.** An agreed exception for the postcode (full postcode, sector or district) in
+   force on the day sends the enquiry to the council it names. The checker makes sure at most
+   one override matches any postcode on any day.
+3. **Enquirer preference.** When the enquirer named a council other than the home council,
+   the rules' ``preference_policy`` decides: ``anywhere`` allows it, ``within_cluster`` allows
+   it only when both councils are in the same cluster on the day, ``not_allowed`` refuses
+   it; a refused or unknown preference, or one whose home council cannot be told from a
+   partial postcode, goes to triage.
+4. **Partial postcode.** With no override or preference, a partial postcode routes to its
+   top candidate only when the share is high enough; otherwise triage, listing candidates.
+5. **Paused councils.** A council that has paused intake on the day never receives a
+   referral: it goes to the pause's fallback, or to triage when the fallback is paused too
+   or not a known authority.
+6. **Default.** The council itself, with its delivery body (trust) and the cluster it is a
+   member of on the day (which sets the first-contact service level). An authority the rules
+   do not know, or one in no cluster when ``unclustered: triage``, goes to triage.
+
+Whenever the enquiry is routed to a council other than the home council, the decision carries
+a ``home_council_notice``: the regulations require the home council to be consulted.
+
+Validity dates are days in England: an aware ``at`` is converted to Europe/London time; a
+naive ``at`` is taken to be local time already.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from hub.geo.result import Authority, GeoResult, Outcome
+from hub.rules.decision import (
+    DecisionOutcome,
+    EnquiryFacts,
+    HomeCouncilNotice,
+    RoutingDecision,
+    TraceStep,
+    TriageReason,
+)
+from hub.rules.model import PreferencePolicy, RuleSet, UnclusteredRoute
+from hub.rules.postcodes import parse_area
+
+LONDON = ZoneInfo("Europe/London")
+
+# Country names and GSS country codes (ONSPD ``ctry``) -> signpost keys in the rules file.
+_COUNTRY_KEYS = {
+    "w92000004": "wales",
+    "s92000003": "scotland",
+    "n92000002": "northern_ireland",
+    "l93000001": "channel_islands",
+    "m83000003": "isle_of_man",
+    "jersey": "channel_islands",
+    "guernsey": "channel_islands",
+}
+
+
+def decide(facts: EnquiryFacts, geo: GeoResult, rules: RuleSet, at: datetime) -> RoutingDecision:
+    """Decide who receives an enquiry; the same arguments always give the same decision."""
+    return _Decider(facts, geo, rules, at).run()
+
+
+def local_day(at: datetime) -> date:
+    """The day in England on which rules are judged for the instant ``at``."""
+    return at.astimezone(LONDON).date() if at.tzinfo is not None else at.date()
+
+
+def country_key(country: str | None) -> str:
+    """The signpost key for a country name or code: ``Northern Ireland`` -> ``northern_ireland``."""
+    text = (country or "").strip().lower()
+    key = "_".join(text.replace("-", " ").split())
+    return _COUNTRY_KEYS.get(key, key)
+
+
+class _Decider:
+    def __init__(self, facts: EnquiryFacts, geo: GeoResult, rules: RuleSet, at: datetime) -> None:
+        self.facts, self.geo, self.rules, self.at = facts, geo, rules, at
+        self.day = local_day(at)
+        self.trace: list[TraceStep] = []
+        self.postcode = geo.postcode or facts.postcode or geo.input
+
+    def step(self, rule: str, applied: bool, reason: str) -> None:
+        self.trace.append(TraceStep(rule, applied, reason))
+
+    def name(self, code: str) -> str:
+        known = self.rules.authorities.get(code)
+        if known is None and self.geo.authority is not None and self.geo.authority.code == code:
+            known = self.geo.authority.name
+        return known or code
+
+    def authority(self, code: str) -> Authority:
+        return Authority(code, self.name(code))
+
+    def finish(self, outcome: DecisionOutcome, **fields: object) -> RoutingDecision:
+        return RoutingDecision(
+            outcome=outcome,
+            rules_version=self.rules.version,
+            geography_version=self.geo.geography_version,
+            decided_at=self.at,
+            trace=tuple(self.trace),
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def triage(self, reason: TriageReason, with_candidates: bool = False) -> RoutingDecision:
+        candidates = self.geo.candidates if with_candidates else ()
+        return self.finish(DecisionOutcome.TRIAGE, triage_reason=reason, candidates=candidates)
+
+    def run(self) -> RoutingDecision:
+        if self.facts.operator_choice is not None:
+            return self.operator(self.facts.operator_choice)
+        early = self.geography()
+        if early is not None:
+            return early
+        home = self.home_council()
+        target, why = self.override()
+        if target is None and self.facts.preferred_authority is not None:
+            refused = self.preference(home)
+            if isinstance(refused, RoutingDecision):
+                return refused
+            target, why = refused
+        elif target is None:
+            self.step("preference", False, "The enquirer did not name a preferred council.")
+        else:
+            self.step("preference", False, "An agreed exception decides; preferences come after.")
+        if target is None:
+            if home is None:
+                return self.triage(TriageReason.PARTIAL_POSTCODE_AMBIGUOUS, with_candidates=True)
+            target, why = home, ""
+        return self.assign(target, home, why)
+
+    # -- 0. operator choice ------------------------------------------------------------------
+
+    def operator(self, choice: str) -> RoutingDecision:
+        self.step("operator_choice", True, f"A hub operator chose {self.name(choice)} ({choice}).")
+        home = None
+        if self.geo.outcome is Outcome.MATCHED and self.geo.authority is not None:
+            home = self.geo.authority.code
+        return self.assign(choice, home, "a hub operator chose it")
+
+    # -- 1. geography ------------------------------------------------------------------------
+
+    def geography(self) -> RoutingDecision | None:
+        outcome = self.geo.outcome
+        if outcome is Outcome.INVALID:
+            self.step("geography", True, f"{self.geo.input!r} is not a valid postcode.")
+            return self.triage(TriageReason.INVALID_POSTCODE)
+        if outcome is Outcome.UNKNOWN or (
+            outcome is Outcome.MATCHED and self.geo.authority is None
+        ):
+            self.step("geography", True, f"The postcode {self.postcode} is not in the directory.")
+            return self.triage(TriageReason.UNKNOWN_POSTCODE)
+        if outcome is Outcome.OUTSIDE_ENGLAND:
+            country = self.geo.country or "a country outside England"
+            signpost = self.rules.signpost_for(country_key(self.geo.country))
+            if signpost is None:
+                self.step("signpost", True, f"The postcode is in {country}; no signpost is set.")
+                return self.triage(TriageReason.NO_SIGNPOST)
+            self.step(
+                "signpost", True, f"The postcode is in {country}: signposted to {signpost.name}."
+            )
+            return self.finish(DecisionOutcome.SIGNPOSTED, signpost=signpost)
+        return None
+
+    def home_council(self) -> str | None:
+        if self.geo.outcome is Outcome.MATCHED and self.geo.authority is not None:
+            home = self.geo.authority.code
+            self.step("geography", True, f"The postcode {self.postcode} is in {self.name(home)}.")
+            return home
+        need = self.rules.partial_postcode_share
+        top = max(self.geo.candidates, key=lambda c: (c.share, c.code), default=None)
+        if top is not None and top.share >= need:
+            self.step(
+                "partial_postcode",
+                True,
+                f"The partial postcode {self.postcode} lies {top.share:.0%} in {top.name}, "
+                f"at least the {need:.0%} the rules require.",
+            )
+            return top.code
+        found = f"at most {top.share:.0%} in one council" if top else "no council found"
+        self.step(
+            "partial_postcode",
+            False,
+            f"The partial postcode {self.postcode} is split ({found}); the rules need "
+            f"{need:.0%} to be sure of the home council.",
+        )
+        return None
+
+    # -- 2. overrides ------------------------------------------------------------------------
+
+    def override(self) -> tuple[str | None, str]:
+        area = parse_area(self.postcode) if self.postcode else None
+        chosen: tuple[str | None, str] = (None, "")
+        matched_any = False
+        for rule in self.rules.overrides:
+            rule_area = parse_area(rule.postcode)
+            if area is None or rule_area is None or not rule_area.contains(area):
+                continue
+            matched_any = True
+            if not rule.validity.contains(self.day):
+                self.step(
+                    "override",
+                    False,
+                    f"The agreed exception for {rule.postcode} (to {self.name(rule.authority)}) "
+                    f"is not in force on {self.day.isoformat()} ({rule.validity.describe()}).",
+                )
+            elif chosen[0] is None:
+                self.step(
+                    "override",
+                    True,
+                    f"An agreed exception sends {rule.postcode} to {self.name(rule.authority)}: "
+                    f"{rule.reason}",
+                )
+                chosen = (rule.authority, f"an agreed exception for {rule.postcode}: {rule.reason}")
+        if not matched_any:
+            self.step("override", False, f"No agreed exception covers {self.postcode}.")
+        return chosen
+
+    # -- 3. preference -----------------------------------------------------------------------
+
+    def preference(self, home: str | None) -> RoutingDecision | tuple[str | None, str]:
+        preferred = self.facts.preferred_authority or ""
+        policy = self.rules.preference_policy
+        if preferred == home:
+            self.step("preference", False, "The preferred council is the home council.")
+            return None, ""
+        if preferred not in self.rules.authorities:
+            self.step("preference", True, f"The preferred council {preferred!r} is not known.")
+            return self.triage(TriageReason.UNKNOWN_PREFERRED_AUTHORITY)
+        wanted = self.name(preferred)
+        if policy is PreferencePolicy.NOT_ALLOWED:
+            self.step(
+                "preference",
+                True,
+                f"The enquirer asked for {wanted}; the rules do not "
+                "allow a preferred council to override the postcode.",
+            )
+            return self.triage(TriageReason.PREFERENCE_NOT_ALLOWED)
+        if home is None:
+            self.step(
+                "preference",
+                True,
+                f"The enquirer asked for {wanted}, but the home council "
+                "to consult cannot be told from the partial postcode.",
+            )
+            return self.triage(TriageReason.PARTIAL_POSTCODE_AMBIGUOUS, with_candidates=True)
+        if policy is PreferencePolicy.WITHIN_CLUSTER:
+            home_cluster = self.rules.cluster_of(home, self.day)
+            if home_cluster is None or home_cluster is not self.rules.cluster_of(
+                preferred, self.day
+            ):
+                where = f"hub: {home_cluster.name}" if home_cluster else "no hub"
+                self.step(
+                    "preference",
+                    True,
+                    f"The enquirer asked for {wanted}, which is not in "
+                    f"the same hub as the home council {self.name(home)} ({where}).",
+                )
+                return self.triage(TriageReason.PREFERENCE_OUTSIDE_CLUSTER)
+        allowed = "anywhere" if policy is PreferencePolicy.ANYWHERE else "within the hub"
+        self.step(
+            "preference",
+            True,
+            f"The enquirer asked for {wanted}; the rules allow a preferred council {allowed}.",
+        )
+        return preferred, f"the enquirer asked for {wanted}"
+
+    # -- 5 and 6. pause and default ----------------------------------------------------------
+
+    def assign(self, target: str, home: str | None, why: str) -> RoutingDecision:
+        if target not in self.rules.authorities:
+            self.step(
+                "default",
+                False,
+                f"{self.name(target)} ({target}) has no rule in rules "
+                f"version {self.rules.version}.",
+            )
+            return self.triage(TriageReason.NO_RULE)
+        pause = self.rules.pause_of(target, self.day)
+        if pause is None:
+            self.step("pause", False, f"{self.name(target)} has not paused intake.")
+        else:
+            fallback = pause.fallback
+            usable = fallback in self.rules.authorities and (
+                self.rules.pause_of(fallback, self.day) is None
+            )
+            self.step(
+                "pause",
+                True,
+                f"{self.name(target)} has paused intake ({pause.reason}); "
+                f"its referrals go to {self.name(fallback)}"
+                + ("." if usable else ", but that council cannot take them either."),
+            )
+            if not usable:
+                return self.triage(TriageReason.FALLBACK_UNUSABLE)
+            paused = f"{self.name(target)} has paused intake ({pause.reason})"
+            why = f"{why}, and {paused}" if why else paused
+            target = fallback
+        cluster = self.rules.cluster_of(target, self.day)
+        if cluster is None and self.rules.unclustered is UnclusteredRoute.TRIAGE:
+            self.step(
+                "default",
+                False,
+                f"{self.name(target)} is in no hub on "
+                f"{self.day.isoformat()} and the rules send such enquiries to triage.",
+            )
+            return self.triage(TriageReason.NO_RULE)
+        body = self.rules.delivery_body_of(target, self.day)
+        days = (
+            cluster.first_contact_working_days
+            if cluster
+            else self.rules.default_first_contact_working_days
+        )
+        hub = (
+            f"a member of the regional hub {cluster.name}"
+            if cluster
+            else "in no hub, so it is sent directly"
+        )
+        delivered = f"; its children's services are run by {body.name}" if body else ""
+        self.step("default", True, f"{self.name(target)} is {hub}{delivered}.")
+        notice = None
+        if home is not None and home != target:
+            notice = HomeCouncilNotice(
+                self.authority(home), f"the enquiry went to {self.name(target)} because {why}."
+            )
+            self.step(
+                "home_council_notice",
+                True,
+                f"{self.name(home)} is the home council and "
+                "must be consulted (Fostering Services (England) Regulations 2011, "
+                "reg 26(1A)(d)).",
+            )
+        return self.finish(
+            DecisionOutcome.ROUTED,
+            authority=self.authority(target),
+            delivery_body=body.name if body else self.name(target),
+            cluster=cluster.name if cluster else None,
+            service_level_days=days,
+            home_council_notice=notice,
+        )

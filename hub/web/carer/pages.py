@@ -1,0 +1,282 @@
+"""The enquiry form for people thinking about fostering, on GOV.UK Design System patterns.
+
+Start page, one group of questions per page (answers kept server-side in an encrypted draft
+that the session names), check your answers, send (Post/Redirect/Get with the draft's
+one-time token), and a confirmation page that says what routing decided. Every page works
+without JavaScript. The answers go through the API's own schema and submit use case, so a
+form enquiry is stored, routed and tracked exactly like an API one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.datastructures import MultiDict
+
+from hub.intake.api import public_status_url
+from hub.intake.labels import CONTACT_LABELS, INTEREST_LABELS, TIME_LABELS
+from hub.platform.extensions import get_db
+from hub.platform.metrics import ENQUIRIES_REJECTED
+from hub.platform.models import utcnow
+from hub.platform.rate_limit import form_page_limit, intake_limit
+from hub.web.carer.confirmation import REFRESH_SECONDS, find_confirmation
+from hub.web.carer.drafts import load_answers, save_answers
+from hub.web.carer.privacy import load_privacy_notice
+from hub.web.carer.questions import (
+    FIELD_PAGE,
+    PAGE_BY_SLUG,
+    PAGES,
+    YES_NO,
+    Page,
+    answers_from,
+    first_unfinished,
+    page_errors,
+)
+from hub.web.carer.send_enquiry import Expired, Sent, Unfinished, send_enquiry
+from hub.web.shared.error_pages import render_error_page
+
+bp = Blueprint("carer", __name__)
+
+DRAFT = "draft"  # session key: the token of the draft being filled in
+RECEIPT = "receipt"  # session key: the token of the draft last sent
+
+
+@bp.after_request
+def _count_rejections(response: Response) -> Response:
+    # Form posts refused (a page with errors, an expired form, too many, too large) are
+    # counted with the API's rejections, by code only.
+    if request.method == "POST" and response.status_code >= 400:
+        ENQUIRIES_REJECTED.labels(code=g.get("rejection_code", "unknown")).inc()
+    return response
+
+
+def _choices(answers: dict[str, str], name: str, labels: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"value": value, "text": text, "checked": answers.get(name) == value}
+        for value, text in labels.items()
+    ]
+
+
+def _back_href(page: Page, changing: bool) -> str:
+    if changing:
+        return url_for("carer.check_answers")
+    index = PAGES.index(page)
+    return (
+        url_for("carer.question", slug=PAGES[index - 1].slug) if index else url_for("carer.start")
+    )
+
+
+def _render_page(page: Page, answers: dict[str, str], errors: list[dict[str, str]]) -> str:
+    by_field = {e["field"]: e["message"] for e in errors}
+    changing = request.args.get("change") == "1"
+    return render_template(
+        page.template,
+        page=page,
+        errors=errors,
+        error_list=[{"text": e["message"], "href": f"#{e['field']}"} for e in errors],
+        error_for=lambda name: {"text": by_field[name]} if name in by_field else None,
+        value=lambda name: answers.get(name, ""),
+        choices=lambda name, labels: _choices(answers, name, labels),
+        contacts=CONTACT_LABELS,
+        times=TIME_LABELS,
+        interests=INTEREST_LABELS,
+        yes_no=YES_NO,
+        back_href=_back_href(page, changing),
+        action=url_for("carer.question", slug=page.slug, change="1" if changing else None),
+    )
+
+
+@bp.get("/")
+def start() -> str:
+    """The start page."""
+    return render_template("start.html", first_slug=PAGES[0].slug)
+
+
+@bp.get("/enquire/<slug>")
+def question(slug: str) -> str:
+    """One page of questions, with the answers given so far."""
+    page = PAGE_BY_SLUG.get(slug) or abort(404)
+    return _render_page(page, load_answers(get_db(), session.get(DRAFT)), [])
+
+
+@bp.post("/enquire/<slug>")
+@form_page_limit
+def save_question(slug: str) -> Any:
+    """Check this page's answers with the API's schema; keep them and go on, or show errors."""
+    page = PAGE_BY_SLUG.get(slug) or abort(404)
+    db = get_db()
+    given = answers_from(MultiDict(request.form), page)
+    answers = {**load_answers(db, session.get(DRAFT)), **given}
+    errors = page_errors(answers, page)
+    if errors:
+        g.rejection_code = "validation_failed"
+        return _render_page(page, answers, errors), 422
+    session[DRAFT] = save_answers(db, session.get(DRAFT), given)
+    unfinished = first_unfinished(answers)
+    if request.args.get("change") == "1" or unfinished is None:
+        return redirect(url_for("carer.check_answers"), 303)
+    index = PAGES.index(page)
+    after = PAGES[index + 1] if index + 1 < len(PAGES) else unfinished
+    return redirect(url_for("carer.question", slug=after.slug), 303)
+
+
+@bp.get("/enquire")
+@bp.get("/enquire/resume")
+def resume() -> Any:
+    """Back to where the person was: the first page still to answer, or check answers."""
+    unfinished = first_unfinished(load_answers(get_db(), session.get(DRAFT)))
+    if unfinished is None:
+        return redirect(url_for("carer.check_answers"), 303)
+    return redirect(url_for("carer.question", slug=unfinished.slug), 303)
+
+
+def _summary_value(name: str, answers: dict[str, str]) -> str:
+    value = answers.get(name, "").strip()
+    labels = {
+        "preferred_contact": CONTACT_LABELS,
+        "best_time": TIME_LABELS,
+        "interest": INTEREST_LABELS,
+        "spare_bedroom": YES_NO,
+    }.get(name)
+    if labels:
+        return labels.get(value, "Not given")
+    if name in ("privacy_notice", "keep_in_touch"):
+        return "Yes" if value == "yes" else "No"
+    return value or "Not given"
+
+
+SUMMARY = (
+    ("About you", (("given_name", "First name"), ("family_name", "Last name"))),
+    (
+        "Contact details",
+        (
+            ("email", "Email address"),
+            ("phone", "Phone number"),
+            ("preferred_contact", "How to contact you"),
+            ("best_time", "Best time to call"),
+        ),
+    ),
+    ("Where you live", (("postcode", "Postcode"), ("preferred_authority", "Council you chose"))),
+    (
+        "Fostering and your home",
+        (
+            ("interest", "Kind of fostering"),
+            ("adults", "Adults in your home"),
+            ("children", "Children in your home"),
+            ("spare_bedroom", "Spare bedroom"),
+            ("message", "Anything else"),
+        ),
+    ),
+    (
+        "Your information",
+        (("privacy_notice", "Read the privacy notice"), ("keep_in_touch", "Keep in touch")),
+    ),
+)
+
+
+@bp.get("/enquire/check-answers")
+def check_answers() -> Any:
+    """Every answer with a Change link, and the Send button carrying the one-time token."""
+    token = session.get(DRAFT)
+    answers = load_answers(get_db(), token)
+    if not answers and session.get(RECEIPT):
+        # Back from the confirmation page: this enquiry has been sent already.
+        return redirect(url_for("carer.confirmation"), 303)
+    unfinished = first_unfinished(answers)
+    if unfinished is not None:
+        return redirect(url_for("carer.question", slug=unfinished.slug), 303)
+    sections = [
+        {
+            "title": title,
+            "rows": [
+                {
+                    "key": {"text": label},
+                    "value": {"text": _summary_value(name, answers)},
+                    "actions": {
+                        "items": [
+                            {
+                                "href": url_for(
+                                    "carer.question", slug=FIELD_PAGE[name].slug, change="1"
+                                )
+                                + f"#{name}",
+                                "text": "Change",
+                                "visuallyHiddenText": label.lower(),
+                            }
+                        ]
+                    },
+                }
+                for name, label in rows
+            ],
+        }
+        for title, rows in SUMMARY
+    ]
+    return render_template(
+        "check_answers.html",
+        sections=sections,
+        submission=token,
+        back_href=url_for("carer.question", slug=PAGES[-1].slug),
+    )
+
+
+@bp.post("/enquire")
+@intake_limit
+def submit_form() -> Any:
+    """Send the enquiry once (Post/Redirect/Get): a resend of the same token changes nothing."""
+    token = str(request.form.get("submission", ""))
+    if not token or token not in (session.get(DRAFT), session.get(RECEIPT)):
+        # Not this browser's draft (or its session ended): back to where its own answers are.
+        return redirect(url_for("carer.resume"), 303)
+    result = send_enquiry(get_db(), token, status_url_for=public_status_url)
+    if isinstance(result, Unfinished):
+        return redirect(url_for("carer.question", slug=result.page.slug), 303)
+    if isinstance(result, Expired):
+        session.pop(DRAFT, None)
+        return render_error_page(410, "draft_expired", "Answers expired", "", {})
+    assert isinstance(result, Sent)
+    session.pop(DRAFT, None)
+    session[RECEIPT] = token
+    return redirect(url_for("carer.confirmation"), 303)
+
+
+@bp.get("/enquire/confirmation")
+def confirmation() -> Any:
+    """What happened to the enquiry this browser sent, answered at once.
+
+    While routing has not decided, the page says so and reloads itself for a while
+    (``?updates=off`` turns that off); it never holds the request waiting for a worker.
+    """
+    now = utcnow()
+    found = find_confirmation(get_db(), session.get(RECEIPT), now=now)
+    if found is None:
+        abort(404)
+    progress = found.progress(now, refresh_wanted=request.args.get("updates") != "off")
+    response = make_response(
+        render_template(
+            "confirmation.html",
+            outcome=found.outcome,
+            emailed=found.emailed,
+            progress=str(progress),
+            refresh_seconds=REFRESH_SECONDS,
+        )
+    )
+    # The answer changes as routing decides, and belongs to this browser's session only.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/privacy")
+def privacy_notice() -> str:
+    """The privacy notice (text from config/pages/privacy_notice.yaml)."""
+    return render_template("privacy.html", notice=load_privacy_notice())

@@ -1,0 +1,184 @@
+"""Council pages: the referrals list and one referral, with its actions.
+
+Thin: every read and action is the API's own use case (hub/referrals, hub/tracking), called
+with the signed-in staff member as the caller, so scoping (404 outside the council's scope),
+auditing and the rules are the same as over the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from hub.platform.errors import HubError, NotFoundError
+from hub.platform.extensions import get_db
+from hub.referrals.acknowledge import acknowledge_referral
+from hub.referrals.inbox import get_referral, list_referrals
+from hub.referrals.queries import REFERRAL_STATUSES
+from hub.referrals.reasons import ReturnReason
+from hub.referrals.return_to_hub import return_referral
+from hub.referrals.schemas import ReturnInSchema, RouteInSchema
+from hub.referrals.transfer import transfer_referral
+from hub.tracking.calendar import local_day
+from hub.tracking.clock_badges import clock_badges
+from hub.tracking.errors import StageTimeError
+from hub.tracking.read_journey import get_journey
+from hub.tracking.record_stage import record_progress
+from hub.tracking.schemas import ProgressInSchema
+from hub.tracking.stages import REASONS
+from hub.web.council.stage_day import STAGE_DAY, read_stage_day, stage_time_words
+from hub.web.staff.display import local_time
+from hub.web.staff.forms import FormResult, read_form, refusal_errors
+from hub.web.staff.session import council_staff_required, staff_request_context
+
+bp = Blueprint("council_pages", __name__, url_prefix="/council")
+
+PAGE_SIZE = 25
+# The forms on the referral page, each with the id of the field its errors link to.
+FORMS = {
+    "acknowledge": "acknowledge",
+    "progress": "stage",
+    "return": "return-reason",
+    "transfer": "authority",
+}
+
+
+@bp.route("/", methods=["GET"])
+@council_staff_required
+def referrals() -> str:
+    status = request.args.get("status") or None
+    if status not in REFERRAL_STATUSES:
+        status = None
+    ctx = staff_request_context()
+    page = list_referrals(
+        get_db(), ctx, limit=PAGE_SIZE, cursor=request.args.get("cursor") or None, status=status
+    )
+    with get_db().sessions() as session:
+        badges = clock_badges(session, [item["reference"] for item in page["items"]], ctx.now)
+    return render_template(
+        "council/referrals.html",
+        items=page["items"],
+        next_cursor=page["next_cursor"],
+        status=status or "",
+        statuses=REFERRAL_STATUSES,
+        badges=badges,
+    )
+
+
+def _render_referral(
+    reference: str, *, form: str | None = None, result: FormResult | None = None, status: int = 200
+) -> tuple[str, int]:
+    ctx = staff_request_context()
+    referral = get_referral(get_db(), ctx, reference)
+    journey = get_journey(get_db(), ctx, reference)
+    page = render_template(
+        "council/referral.html",
+        referral=referral,
+        journey=journey,
+        form=form,
+        result=result or FormResult(),
+        reasons=REASONS,
+        return_reasons=list(ReturnReason),
+        values=request.form if form else {},
+    )
+    return page, status
+
+
+@bp.route("/referrals/<string:reference>", methods=["GET"])
+@council_staff_required
+def referral(reference: str) -> tuple[str, int]:
+    return _render_referral(reference)
+
+
+def _done(reference: str, message: str) -> BaseResponse:
+    flash(message)
+    return redirect(f"/council/referrals/{reference}", 303)
+
+
+def _refused(reference: str, form: str, error: HubError) -> tuple[str, int]:
+    if isinstance(error, NotFoundError):
+        raise error
+    return _render_referral(
+        reference, form=form, result=refusal_errors(error, FORMS[form]), status=error.status
+    )
+
+
+@bp.route("/referrals/<string:reference>/acknowledge", methods=["POST"])
+@council_staff_required
+def acknowledge(reference: str) -> BaseResponse | tuple[str, int]:
+    try:
+        result = acknowledge_referral(get_db(), staff_request_context(), reference)
+    except HubError as error:
+        return _refused(reference, "acknowledge", error)
+    words = "Referral acknowledged" if result["changed"] else "Referral already acknowledged"
+    return _done(reference, words)
+
+
+@bp.route("/referrals/<string:reference>/progress", methods=["POST"])
+@council_staff_required
+def progress(reference: str) -> BaseResponse | tuple[str, int]:
+    result = read_form(ProgressInSchema(), ("stage", "reason", "note"))
+    ctx = staff_request_context()
+    day, day_error = read_stage_day(request.form, local_day(ctx.now))
+    if day_error:
+        result.errors[STAGE_DAY] = day_error
+    if result.errors:
+        return _render_referral(reference, form="progress", result=result, status=422)
+    try:
+        record_progress(get_db(), ctx, reference, occurred_on=day, **result.data)
+    except StageTimeError as error:
+        words = FormResult(errors={STAGE_DAY: stage_time_words(error)})
+        return _render_referral(reference, form="progress", result=words, status=error.status)
+    except HubError as error:
+        return _refused(reference, "progress", error)
+    when = f", {local_time(day)}" if day is not None and day != local_day(ctx.now) else ""
+    return _done(reference, f"Recorded: {result.data['stage'].replace('_', ' ')}{when}")
+
+
+@bp.route("/referrals/<string:reference>/return", methods=["POST"])
+@council_staff_required
+def return_to_hub(reference: str) -> BaseResponse | tuple[str, int]:
+    result = read_form(ReturnInSchema(), ("reason", "note"))
+    if result.errors:
+        result.errors = {f"return-{k}": v for k, v in result.errors.items()}
+        return _render_referral(reference, form="return", result=result, status=422)
+    try:
+        return_referral(
+            get_db(),
+            staff_request_context(),
+            reference,
+            reason=result.data["reason"],
+            note=result.data.get("note"),
+        )
+    except HubError as error:
+        return _refused(reference, "return", error)
+    flash(f"Referral {reference} returned to the hub")
+    return redirect("/council/", 303)
+
+
+@bp.route("/referrals/<string:reference>/transfer", methods=["POST"])
+@council_staff_required
+def transfer(reference: str) -> BaseResponse | tuple[str, int]:
+    result = read_form(RouteInSchema(), ("authority", "reason"))
+    if result.errors:
+        result.errors = {
+            ("authority" if k == "authority" else "transfer-reason"): v
+            for k, v in result.errors.items()
+        }
+        return _render_referral(reference, form="transfer", result=result, status=422)
+    try:
+        outcome: dict[str, Any] = transfer_referral(
+            get_db(),
+            staff_request_context(),
+            reference,
+            target=result.data["authority"],
+            reason=result.data["reason"],
+        )
+    except HubError as error:
+        return _refused(reference, "transfer", error)
+    flash(
+        f"Referral {reference} transferred to {outcome.get('authority_code') or 'another council'}"
+    )
+    return redirect("/council/", 303)
