@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from hub.web.carer.privacy import load_privacy_notice
+from hub.rules.tracking_policy import RetentionPeriods
+from hub.web.carer.privacy import load_privacy_notice, with_retention
 
 
 def test_the_privacy_notice_says_what_the_law_asks(client) -> None:  # type: ignore[no-untyped-def]
@@ -48,3 +49,17 @@ def test_pages_load_no_asset_from_another_origin(client) -> None:  # type: ignor
         for asset in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page):
             assert asset.startswith("/"), asset
             assert client.get(asset).status_code == 200, asset
+
+
+def test_the_notice_states_the_periods_the_retention_job_applies() -> None:
+    periods = RetentionPeriods(no_application_years=2, withdrawn_years=4, approved_years=12)
+    items = next(
+        section["items"]
+        for section in with_retention(load_privacy_notice(), periods)["sections"]
+        if section["heading"] == "How long we keep it"
+    )
+    assert items == [
+        "if you do not go on to apply: 2 years after your last contact with us",
+        "if you apply and withdraw, or your application is refused: 4 years",
+        "if you are approved as a foster carer: 12 years after your approval ends",
+    ]
