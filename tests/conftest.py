@@ -77,7 +77,7 @@ def geography(geography_version: str, settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
-def database(hub_settings: Settings):  # type: ignore[no-untyped-def]
+def database(hub_settings: Settings):
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
 
@@ -89,7 +89,7 @@ def database(hub_settings: Settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def db(database, settings: Settings):  # type: ignore[no-untyped-def]
+def db(database, settings: Settings):
     """The session database, emptied before each test (with the session's settings)."""
     from hub.model_registry import Base
 
@@ -106,7 +106,7 @@ def db(database, settings: Settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def app(db, geography: str, settings: Settings) -> Flask:  # type: ignore[no-untyped-def]
+def app(db, geography: str, settings: Settings) -> Flask:
     from hub.app import create_app
 
     app = create_app(settings, db=db)
