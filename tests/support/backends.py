@@ -14,7 +14,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,29 +98,39 @@ def _lock_path(redis_url: str, number: int) -> Path:
 
 @contextmanager
 def claimed_redis_db(
-    redis_url: str, candidates: list[int], wait: float = REDIS_DB_WAIT_SECONDS
+    redis_url: str,
+    candidates: list[int],
+    in_use: Callable[[int], bool] = lambda number: False,
+    wait: float = REDIS_DB_WAIT_SECONDS,
 ) -> Iterator[int]:
     """Hold an exclusive claim on one of ``candidates`` for as long as the block runs.
 
     The claim is an ``flock`` on a file per (server, number) in the temporary directory, so
     it is released when the holder exits, however it exits. Redis runs on this machine's
     loopback in the test setups, so every session that uses it sees the same lock files.
+    A number nobody has claimed but that ``in_use`` says holds data (a run that takes no
+    lock, or a developer's own hub) is taken only when no other number is free.
     """
     deadline = time.monotonic() + wait
     while True:
-        for number in candidates:
-            handle: IO[str] = _lock_path(redis_url, number).open("a")
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                continue
-            try:
-                yield number
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                handle.close()
-            return
+        for only_unused in (True, False):
+            for number in candidates:
+                handle: IO[str] = _lock_path(redis_url, number).open("a")
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.close()
+                    continue
+                if only_unused and in_use(number):
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    handle.close()
+                    continue
+                try:
+                    yield number
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    handle.close()
+                return
         if time.monotonic() > deadline:
             raise RuntimeError(
                 f"every Redis database number of {redis_url} ({candidates}) is in use by other "
@@ -141,8 +151,14 @@ def service_redis() -> Iterator[str]:
         count = redis_database_count(client)
     first = int(os.environ.get("HUB_TEST_REDIS_DB", str(FIRST_REDIS_DB)))
     candidates = redis_db_candidates(first, count, xdist_worker_index())
-    with claimed_redis_db(SERVICE_REDIS_URL, candidates) as number:
-        redis_url = SERVICE_REDIS_URL.rsplit("/", 1)[0] + f"/{number}"
+    base = SERVICE_REDIS_URL.rsplit("/", 1)[0]
+
+    def holds_data(number: int) -> bool:
+        with Redis.from_url(f"{base}/{number}", socket_connect_timeout=2) as probe:
+            return int(probe.dbsize()) > 0
+
+    with claimed_redis_db(SERVICE_REDIS_URL, candidates, holds_data) as number:
+        redis_url = f"{base}/{number}"
         with Redis.from_url(redis_url) as claimed:
             claimed.flushdb()
         yield redis_url
