@@ -13,6 +13,7 @@ from datetime import datetime
 
 import pytest
 from flask import Flask
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -62,7 +63,10 @@ def _body(driver: WebDriver) -> str:
 
 def _wait_for_decision(driver: WebDriver) -> str:
     """The confirmation page's text once it has reloaded itself to routing's decision."""
-    WebDriverWait(driver, 30).until(lambda d: "update in a few seconds" not in _body(d))
+    # The page reloads itself: the body read may belong to the page being replaced.
+    WebDriverWait(driver, 60, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: "update in a few seconds" not in _body(d)
+    )
     return _body(driver)
 
 

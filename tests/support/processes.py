@@ -171,7 +171,7 @@ class GunicornProcess:
             return []
         return self.access_path.read_text().splitlines()
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = 120.0) -> None:
         def answers() -> bool:
             try:
                 return http_get(f"{self.base_url}/healthz", timeout=1)[0] == 200
