@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from hub.platform.errors import HubError, NotFoundError
+from hub.platform.errors import HubError, NotFoundError, ValidationFailedError
 from hub.platform.extensions import get_db
 from hub.referrals.acknowledge import acknowledge_referral
 from hub.referrals.inbox import get_referral, list_referrals
@@ -20,6 +20,7 @@ from hub.referrals.queries import REFERRAL_STATUSES
 from hub.referrals.reasons import ReturnReason
 from hub.referrals.return_to_hub import return_referral
 from hub.referrals.schemas import ReturnInSchema, RouteInSchema
+from hub.referrals.search import search_referrals
 from hub.referrals.transfer import transfer_referral
 from hub.tracking.calendar import local_day
 from hub.tracking.clock_badges import clock_badges
@@ -36,6 +37,15 @@ from hub.web.staff.session import council_staff_required, staff_request_context
 bp = Blueprint("council_pages", __name__, url_prefix="/council")
 
 PAGE_SIZE = 25
+# How the list names what was searched for (by the kind the term was read as).
+SEARCH_LABELS = {
+    "reference": "reference",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "postcode": "postcode",
+    "district": "postcode district",
+    "name": "name",
+}
 # The forms on the referral page, each with the id of the field its errors link to.
 FORMS = {
     "acknowledge": "acknowledge",
@@ -52,9 +62,16 @@ def referrals() -> str:
     if status not in REFERRAL_STATUSES:
         status = None
     ctx = staff_request_context()
-    page = list_referrals(
-        get_db(), ctx, limit=PAGE_SIZE, cursor=request.args.get("cursor") or None, status=status
-    )
+    cursor = request.args.get("cursor") or None
+    q = request.args.get("q", "").strip()
+    search_error = None
+    if q:
+        try:
+            page = search_referrals(get_db(), ctx, q, limit=PAGE_SIZE, cursor=cursor, status=status)
+        except ValidationFailedError as error:
+            page, search_error = {"items": [], "next_cursor": None}, error.detail
+    else:
+        page = list_referrals(get_db(), ctx, limit=PAGE_SIZE, cursor=cursor, status=status)
     with get_db().sessions() as session:
         badges = clock_badges(session, [item["reference"] for item in page["items"]], ctx.now)
     return render_template(
@@ -64,6 +81,10 @@ def referrals() -> str:
         status=status or "",
         statuses=REFERRAL_STATUSES,
         badges=badges,
+        q=q,
+        search_kind=page.get("kind"),
+        search_error=search_error,
+        search_labels=SEARCH_LABELS,
     )
 
 
