@@ -12,6 +12,9 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from hub.people.mark_duplicate import mark_duplicate, unmark_duplicate
+from hub.people.read_repeats import read_council_repeats
+from hub.people.schemas import DuplicateInSchema
 from hub.platform.errors import HubError, NotFoundError, ValidationFailedError
 from hub.platform.extensions import get_db
 from hub.referrals.acknowledge import acknowledge_referral
@@ -52,6 +55,7 @@ FORMS = {
     "progress": "stage",
     "return": "return-reason",
     "transfer": "authority",
+    "duplicate": "duplicate_of",
 }
 
 
@@ -94,10 +98,12 @@ def _render_referral(
     ctx = staff_request_context()
     referral = get_referral(get_db(), ctx, reference)
     journey = get_journey(get_db(), ctx, reference)
+    repeats = read_council_repeats(get_db(), ctx, reference)
     page = render_template(
         "council/referral.html",
         referral=referral,
         journey=journey,
+        repeats=repeats,
         form=form,
         result=result or FormResult(),
         reasons=REASONS,
@@ -203,3 +209,26 @@ def transfer(reference: str) -> BaseResponse | tuple[str, int]:
         f"Referral {reference} transferred to {outcome.get('authority_code') or 'another council'}"
     )
     return redirect("/council/", 303)
+
+
+@bp.route("/referrals/<string:reference>/duplicate", methods=["POST"])
+@council_staff_required
+def duplicate(reference: str) -> BaseResponse | tuple[str, int]:
+    """Mark the referral as a duplicate of another of the council's own (nothing is merged)."""
+    result = read_form(DuplicateInSchema(), ("duplicate_of",))
+    if result.errors:
+        return _render_referral(reference, form="duplicate", result=result, status=422)
+    try:
+        outcome = mark_duplicate(
+            get_db(), staff_request_context(), reference, result.data["duplicate_of"]
+        )
+    except HubError as error:
+        return _refused(reference, "duplicate", error)
+    return _done(reference, f"Marked as a duplicate of {outcome['duplicate_of']}")
+
+
+@bp.route("/referrals/<string:reference>/duplicate/remove", methods=["POST"])
+@council_staff_required
+def not_duplicate(reference: str) -> BaseResponse:
+    unmark_duplicate(get_db(), staff_request_context(), reference)
+    return _done(reference, "No longer marked as a duplicate")
