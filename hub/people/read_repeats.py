@@ -58,13 +58,10 @@ def related_enquiries(session: Session, enquiry: Enquiry) -> list[Related]:
 def _outcomes(session: Session, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(
-        session.execute(
-            select(Journey.enquiry_id, Journey.stage).where(Journey.enquiry_id.in_(ids))
-        )
-        .tuples()
-        .all()
+    rows = session.execute(
+        select(Journey.enquiry_id, Journey.stage).where(Journey.enquiry_id.in_(ids))
     )
+    return {int(enquiry_id): str(stage) for enquiry_id, stage in rows}
 
 
 def _holds(caller: Caller | SystemActor, enquiry: Enquiry) -> bool:
