@@ -26,6 +26,7 @@ import hmac
 import itertools
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -263,6 +264,7 @@ def run(backend: str, total: int, council: int, searches: int) -> None:
     finally:
         if drop is not None:
             drop()
+        shutil.rmtree(tmp, ignore_errors=True)
     print(
         f"\n{backend}: {total:,} enquiries in the store, {council:,} in Kent "
         f"(loaded in {generated['load_seconds']:.0f} s); {searches} searches of each kind"
