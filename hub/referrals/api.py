@@ -63,7 +63,7 @@ def referrals(args: dict[str, Any]) -> dict[str, Any]:
     only the referrals of the person searched for (never another council's: its reference
     answers an empty page, like an unknown one); 422 when ``q`` is none of the kinds of term.
     """
-    if args.get("q") is not None:
+    if (args.get("q") or "").strip():
         return search_referrals(
             get_db(),
             request_context(),

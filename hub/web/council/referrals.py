@@ -59,15 +59,18 @@ FORMS = {
 }
 
 
-@bp.route("/", methods=["GET"])
+@bp.route("/", methods=["GET", "POST"])
 @council_staff_required
 def referrals() -> str:
-    status = request.args.get("status") or None
+    # The page's search box posts (with its CSRF token), so a searched phone number or name
+    # stays out of the address bar, the history and a sign-in return address; ?q= works too.
+    given = request.form if request.method == "POST" else request.args
+    status = given.get("status") or None
     if status not in REFERRAL_STATUSES:
         status = None
     ctx = staff_request_context()
-    cursor = request.args.get("cursor") or None
-    q = request.args.get("q", "").strip()
+    cursor = given.get("cursor") or None
+    q = given.get("q", "").strip()
     search_error = None
     if q:
         try:

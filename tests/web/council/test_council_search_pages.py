@@ -154,3 +154,16 @@ def test_operators_see_every_council_of_the_person_on_the_case_page(client, db) 
     assert "other enquiries" in page and medways in page and "Medway" in page
     assert [r.actor_scope for r in audit_rows(db, action="read_repeats")] == ["hub"]
     assert KENT  # the holding council is not involved
+
+
+def test_the_search_box_posts_so_the_term_stays_out_of_the_address(client, db) -> None:  # type: ignore[no-untyped-def]
+    sam = routed(client, db, phone="07912 345643")
+    _kent(client, db)
+    page = _page(client, "/council/")
+    assert '<form method="post" action="/council/" role="search"' in page
+    response = client.post(
+        "/council/", data={"csrf_token": csrf_from(page), "q": "07912345643"}, headers=BROWSER
+    )
+    assert response.status_code == 200 and response.request.path == "/council/"
+    assert _listed(response.get_data(as_text=True)) == [sam]
+    assert [r.detail["kind"] for r in audit_rows(db, action="search_referrals")] == ["phone"]
