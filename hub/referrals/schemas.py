@@ -37,6 +37,8 @@ class ReferralQuerySchema(PageQuerySchema):
             "or a postcode district. Exact matches only (case, accents and spacing aside); "
             "audited with the kind of term, never the term.",
             "example": "07911 123456",
+            # What hub.enquiries.search_keys.read_search_term reads; anything else is 422.
+            "format": "search-term",
         },
     )
 
