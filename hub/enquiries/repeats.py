@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from hub.enquiries.models import Enquiry, RepeatMatch
+from hub.enquiries.models import DuplicateMark, Enquiry, RepeatMatch
 from hub.enquiries.search_keys import EMAIL, PHONE
 
 # A person who has enquired more often than this is matched with the latest ones only.
@@ -115,3 +115,36 @@ def record_repeat_matches(session: Session, enquiry: Enquiry, now: datetime) -> 
                 .execution_options(synchronize_session=False)
             )
     return added
+
+
+def forget_repeat_links(session: Session, enquiry: Enquiry) -> None:
+    """Unlink an enquiry from its person (retention anonymises it), in the caller's transaction.
+
+    Its matches and duplicate marks go, and its person group is split off: the others keep a
+    group of their own, keyed by the earliest of them, so no link to the anonymised enquiry
+    is left to read (or to count it with them as one person).
+    """
+    session.execute(
+        delete(RepeatMatch).where(
+            or_(RepeatMatch.enquiry_id == enquiry.id, RepeatMatch.earlier_id == enquiry.id)
+        )
+    )
+    session.execute(
+        delete(DuplicateMark).where(
+            or_(DuplicateMark.enquiry_id == enquiry.id, DuplicateMark.duplicate_of_id == enquiry.id)
+        )
+    )
+    group = enquiry.person_key
+    enquiry.person_key = enquiry.id
+    if group is None:
+        return
+    rest = session.scalar(
+        select(func.min(Enquiry.id)).where(Enquiry.person_key == group, Enquiry.id != enquiry.id)
+    )
+    if rest is not None:
+        session.execute(
+            update(Enquiry)
+            .where(Enquiry.person_key == group, Enquiry.id != enquiry.id)
+            .values(person_key=rest)
+            .execution_options(synchronize_session=False)
+        )
