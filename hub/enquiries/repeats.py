@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.enquiries.models import DuplicateMark, Enquiry, RepeatMatch
@@ -118,11 +118,11 @@ def record_repeat_matches(session: Session, enquiry: Enquiry, now: datetime) -> 
 
 
 def forget_repeat_links(session: Session, enquiry: Enquiry) -> None:
-    """Unlink an enquiry from its person (retention anonymises it), in the caller's transaction.
+    """Remove an enquiry's readable links to its person (retention anonymises it): its repeat
+    matches and duplicate marks, in the caller's transaction.
 
-    Its matches and duplicate marks go, and its person group is split off: the others keep a
-    group of their own, keyed by the earliest of them, so no link to the anonymised enquiry
-    is left to read (or to count it with them as one person).
+    Its ``person_key`` stays: an opaque group id that no page or API shows, kept so that the
+    reports' people counts do not change when retention runs (as no report count does).
     """
     session.execute(
         delete(RepeatMatch).where(
@@ -134,17 +134,3 @@ def forget_repeat_links(session: Session, enquiry: Enquiry) -> None:
             or_(DuplicateMark.enquiry_id == enquiry.id, DuplicateMark.duplicate_of_id == enquiry.id)
         )
     )
-    group = enquiry.person_key
-    enquiry.person_key = enquiry.id
-    if group is None:
-        return
-    rest = session.scalar(
-        select(func.min(Enquiry.id)).where(Enquiry.person_key == group, Enquiry.id != enquiry.id)
-    )
-    if rest is not None:
-        session.execute(
-            update(Enquiry)
-            .where(Enquiry.person_key == group, Enquiry.id != enquiry.id)
-            .values(person_key=rest)
-            .execution_options(synchronize_session=False)
-        )

@@ -5,10 +5,10 @@ enquiry that never reached an application is kept 3 years after its last activit
 or refused application 3 years after its last activity; an approved carer 10 years after
 deregistration (never while fostering). Anonymising erases the personal and special-category
 answers, cuts the postcode to its district, clears free-text notes and the routing trace (it
-names the postcode and transfer reasons), unlinks it from the same person's other enquiries
-(repeat matches, duplicate marks, its person group), and keeps everything reports count
-(stages, clocks, follow-ups, codes, dates) and the audit log. Each enquiry is anonymised once
-(a row in ``anonymisations``), so the job may run twice.
+names the postcode and transfer reasons), removes its links to the same person's other
+enquiries (repeat matches, duplicate marks; the opaque person group that reports count stays),
+and keeps everything reports count (stages, clocks, follow-ups, codes, dates) and the audit log.
+Each enquiry is anonymised once (a row in ``anonymisations``), so the job may run twice.
 """
 
 from __future__ import annotations
