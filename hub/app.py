@@ -15,6 +15,8 @@ from hub.delivery.api import ops_blp as ops_deliveries_blp
 from hub.delivery.metrics import watch_backlog
 from hub.health.probes import bp as health_bp
 from hub.intake.api import blp as intake_blp
+from hub.people.api import council_blp as people_council_blp
+from hub.people.api import ops_blp as people_ops_blp
 from hub.platform.db import Database
 from hub.platform.errors import register_error_handlers
 from hub.platform.extensions import ProblemApi
@@ -116,4 +118,7 @@ def register_blueprints(app: Flask) -> None:
     # Delivery (hub/delivery)
     api.register_blueprint(council_deliveries_blp)
     api.register_blueprint(ops_deliveries_blp)
+    # People (hub/people): repeat enquiries and duplicate marks
+    api.register_blueprint(people_council_blp)
+    api.register_blueprint(people_ops_blp)
     app.register_blueprint(health_bp)

@@ -16,6 +16,7 @@ from hub.access.manage_tokens import UnknownScopeError
 from hub.delivery.cli import deliveries, mail, mailbox, webhook
 from hub.geo.cli import geo
 from hub.geo.store import StoreError
+from hub.people.cli import enquiries
 from hub.platform.cli_options import (
     ExpectedFailuresGroup,
     add_data_dir_option,
@@ -186,6 +187,7 @@ main.add_command(users)
 councils.add_command(webhook)
 councils.add_command(mailbox)
 main.add_command(deliveries)
+main.add_command(enquiries)
 main.add_command(mail)
 # Every sub-command takes --data-dir (geo and rules may not import the platform to add it):
 # added last, so it reaches every command above.

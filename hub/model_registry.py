@@ -4,7 +4,7 @@ from hub.access.models import ApiToken, SignInLink, SignInRequest, StaffUser
 from hub.audit.models import AuditEvent
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
-from hub.enquiries.models import Enquiry
+from hub.enquiries.models import DuplicateMark, Enquiry, RepeatMatch
 from hub.intake.models import IdempotencyRecord
 from hub.platform.models import Base
 from hub.platform.outbox_model import OutboxMessage
@@ -25,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Delivery",
+    "DuplicateMark",
     "Enquiry",
     "FollowUp",
     "FormDraft",
@@ -34,6 +35,7 @@ __all__ = [
     "JourneyEvent",
     "JourneyStage",
     "OutboxMessage",
+    "RepeatMatch",
     "RoutingDecisionRecord",
     "SignInLink",
     "SignInRequest",

@@ -24,6 +24,11 @@ class AuditAction(StrEnum):
     ROUTE_MANUALLY = "route_manually"
     READ_DECISIONS = "read_decisions"
     LIST_NOTICES = "list_notices"
+    # Finding people (hub/referrals/search.py, hub/people)
+    SEARCH_REFERRALS = "search_referrals"  # detail: the kind of term, never the term
+    READ_REPEATS = "read_repeats"
+    MARK_DUPLICATE = "mark_duplicate"
+    UNMARK_DUPLICATE = "unmark_duplicate"
     # Tracking (hub/tracking).
     RECORD_PROGRESS = "record_progress"
     READ_JOURNEY = "read_journey"

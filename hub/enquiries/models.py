@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from hub.enquiries.search_keys import INDEX_COLUMNS, search_keys_of
 from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
 
 
@@ -69,8 +70,31 @@ class Enquiry(Base):
     # Optimistic lock: every ORM update checks and bumps it, so concurrent changes cannot
     # both win (a conditional UPDATE ... WHERE row_version = n).
     row_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Blind indexes of the enquirer's details (hub.enquiries.search_keys): keyed hashes that
+    # find an enquiry by e-mail, phone, name or postcode without decrypting any. Set whenever
+    # ``personal`` is (anonymising clears all but the district).
+    email_index: Mapped[str | None] = mapped_column(String(64))
+    phone_index: Mapped[str | None] = mapped_column(String(64))
+    name_index: Mapped[str | None] = mapped_column(String(64))
+    surname_index: Mapped[str | None] = mapped_column(String(64))
+    postcode_index: Mapped[str | None] = mapped_column(String(64))
+    district_index: Mapped[str | None] = mapped_column(String(64))
+    # The person, as far as the hub can tell: the id of the earliest enquiry in this one's
+    # group of repeat enquiries (itself when it matched none); set when it is first decided
+    # (hub.enquiries.repeats). Reports count people by it. Not personal data.
+    person_key: Mapped[int | None] = mapped_column(BigId, index=True)
 
+    # Each index with the time, so a search's newest-first page is read from the index.
+    __table_args__ = tuple(
+        Index(f"ix_enquiries_{column}", column, "created_at") for column in INDEX_COLUMNS
+    )
     __mapper_args__ = {"version_id_col": row_version}
+
+    @validates("personal")
+    def _index_personal(self, _key: str, personal: dict[str, Any]) -> dict[str, Any]:
+        for column, value in search_keys_of(personal).items():
+            setattr(self, column, value)
+        return personal
 
     def move_to(self, status: EnquiryStatus, at: datetime) -> None:
         """Change status, refusing a change the journey does not allow."""
@@ -79,3 +103,32 @@ class Enquiry(Base):
             raise InvalidTransitionError(f"an enquiry cannot go from {current} to {status}")
         self.status = status
         self.status_changed_at = at
+
+
+class RepeatMatch(Base):
+    """An enquiry found, when it was first decided, to come from the same person as an
+    earlier one: by e-mail, phone, or name and postcode together (``matched_on``).
+
+    Never a merge: both enquiries stay as they are; a council sees the earlier one's details
+    only when it holds it. Ids only.
+    """
+
+    __tablename__ = "repeat_matches"
+    __table_args__ = (UniqueConstraint("enquiry_id", "earlier_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"))
+    earlier_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    matched_on: Mapped[list[str]] = mapped_column(JSON, default=list)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DuplicateMark(Base):
+    """A council's judgement that one of its referrals duplicates another of its own."""
+
+    __tablename__ = "duplicate_marks"
+
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), primary_key=True)
+    duplicate_of_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    marked_by: Mapped[str] = mapped_column(String(80))

@@ -13,7 +13,7 @@ from hub.geo.authorities import (
     find_authority_name,
     list_authorities,
 )
-from hub.geo.normalise import PostcodeFormatError, normalise_postcode
+from hub.geo.normalise import PostcodeFormatError, PostcodeKind, normalise_postcode, parse_postcode
 from hub.geo.resolver import (
     active_geography_version,
     ensure_default_geography,
@@ -28,11 +28,13 @@ __all__ = [
     "GeoResult",
     "Outcome",
     "PostcodeFormatError",
+    "PostcodeKind",
     "active_geography_version",
     "ensure_default_geography",
     "find_authority",
     "find_authority_name",
     "list_authorities",
     "normalise_postcode",
+    "parse_postcode",
     "resolve_postcode",
 ]

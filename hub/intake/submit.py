@@ -20,6 +20,7 @@ from hub.access.caller import ENQUIRER
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.enquiries.references import new_reference
+from hub.enquiries.search_keys import search_keys_of
 from hub.intake.models import IdempotencyRecord
 from hub.platform.db import Database
 from hub.platform.errors import IdempotencyConflictError
@@ -155,6 +156,8 @@ def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict
         status_changed_at=now,
         created_at=now,
         personal=personal,
+        # The Core insert skips the model's validator: the blind indexes are set here.
+        **search_keys_of(personal),
         special_category=data.get("special_category") or None,
         interest=data["interest"],
         preferred_authority_code=data.get("preferred_authority"),

@@ -81,16 +81,28 @@ class UKPhone(DocumentedString):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         raw = super()._deserialize(value, attr, data, **kwargs)
-        text = raw.strip()
-        if not text or len(raw) > PHONE_MAX_LENGTH or not _PHONE_CHARS.issuperset(text):
+        number = normalise_uk_phone(raw)
+        if number is None:
             raise ValidationError(self.message)
-        try:
-            number = phonenumbers.parse(text, "GB")
-        except phonenumbers.NumberParseException as exc:
-            raise ValidationError(self.message) from exc
-        if number.country_code != 44 or not phonenumbers.is_valid_number(number):
-            raise ValidationError(self.message)
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return number
+
+
+def normalise_uk_phone(text: str) -> str | None:
+    """A UK number in E.164 form (``+447911123456``) from any way of typing it, else None.
+
+    "07911 123456", "+44 7911 123456" and "07911123456" are the same number: intake stores,
+    and search looks for, this one form.
+    """
+    stripped = text.strip()
+    if not stripped or len(text) > PHONE_MAX_LENGTH or not _PHONE_CHARS.issuperset(stripped):
+        return None
+    try:
+        number = phonenumbers.parse(stripped, "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 44 or not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Postcode(DocumentedString):

@@ -30,6 +30,7 @@ from hub.referrals.schemas import (
     ReturnInSchema,
     RouteInSchema,
 )
+from hub.referrals.search import search_referrals
 from hub.referrals.transfer import transfer_referral
 
 blp = Blueprint(
@@ -52,13 +53,26 @@ def _authenticate() -> None:
 @blp.response(200, ReferralPageSchema)
 @blp.alt_response(400, description="The cursor could not be read.")
 @blp.alt_response(401, description=_UNAUTHORIZED)
+@blp.alt_response(422, description="The search term is none of the kinds search finds.")
 @blp.doc(security=BEARER_SECURITY)
 def referrals(args: dict[str, Any]) -> dict[str, Any]:
     """Your referrals, newest first.
 
     Items carry the enquirer's name (to triage the list) and no other personal data; the
-    read is audited. Pass ``next_cursor`` back as ``cursor`` for the next page.
+    read is audited. Pass ``next_cursor`` back as ``cursor`` for the next page. With ``q``,
+    only the referrals of the person searched for (never another council's: its reference
+    answers an empty page, like an unknown one); 422 when ``q`` is none of the kinds of term.
     """
+    if (args.get("q") or "").strip():
+        return search_referrals(
+            get_db(),
+            request_context(),
+            args["q"],
+            limit=args["limit"],
+            cursor=args.get("cursor"),
+            status=args.get("status"),
+            received_since=args.get("received_since"),
+        )
     return list_referrals(
         get_db(),
         request_context(),

@@ -1,4 +1,5 @@
-"""Route an enquiry: resolve its postcode, apply the cluster rules, record the decision.
+"""Route an enquiry: resolve its postcode, apply the cluster rules, record the decision
+(and the earlier enquiries by the same person, ``hub.enquiries.repeats``).
 
 Read and decide outside any write transaction (the decision is pure), then, in one short
 transaction with the enquiry's row locked, record it only if the enquiry is still
@@ -17,6 +18,7 @@ from hub.audit.models import AuditAction
 from hub.enquiries.journey import JourneyEventName
 from hub.enquiries.models import EnquiryStatus
 from hub.enquiries.queries import find_enquiry
+from hub.enquiries.repeats import record_repeat_matches
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.platform.outbox import complete_outbox_message
@@ -58,6 +60,8 @@ def route_enquiry(
             audit=[(AuditAction.ROUTE, decision.authority.code if decision.authority else None)],
         )
         record_routing(session, ctx, enquiry, decision, handover)
+        # Has this person enquired before? Found once, at the first decision (never merged).
+        record_repeat_matches(session, enquiry, ctx.now)
         complete_outbox_message(session, outbox_id, ctx.now)
     log.info(
         "route.decided",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from hub.enquiries.search_keys import MAX_TERM_LENGTH
 from hub.platform.fields import AuthorityRef, CleanString, StrictSchema, UTCDateTime
 from hub.platform.pagination import cursor_field
 from hub.referrals.inbox import REFERRALS_CURSOR
@@ -27,6 +28,18 @@ class ReferralQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
     received_since = UTCDateTime(
         metadata={"description": "Only referrals received at or after this ISO 8601 time."},
+    )
+    q = fields.String(
+        validate=validate.Length(max=MAX_TERM_LENGTH),
+        metadata={
+            "description": "Find a person among your referrals: a reference, a name (full, or "
+            "the surname), an e-mail address, a phone number in any format, a full postcode "
+            "or a postcode district. Exact matches only (case, accents and spacing aside); "
+            "audited with the kind of term, never the term.",
+            "example": "07911 123456",
+            # What hub.enquiries.search_keys.read_search_term reads; anything else is 422.
+            "format": "search-term",
+        },
     )
 
 

@@ -5,9 +5,10 @@ enquiry that never reached an application is kept 3 years after its last activit
 or refused application 3 years after its last activity; an approved carer 10 years after
 deregistration (never while fostering). Anonymising erases the personal and special-category
 answers, cuts the postcode to its district, clears free-text notes and the routing trace (it
-names the postcode and transfer reasons), and keeps everything reports count (stages, clocks,
-follow-ups, codes, dates) and the audit log. Each enquiry is anonymised once (a row in
-``anonymisations``), so the job may run twice.
+names the postcode and transfer reasons), removes its links to the same person's other
+enquiries (repeat matches, duplicate marks; the opaque person group that reports count stays),
+and keeps everything reports count (stages, clocks, follow-ups, codes, dates) and the audit log.
+Each enquiry is anonymised once (a row in ``anonymisations``), so the job may run twice.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from hub.access.caller import RequestContext, SystemActor
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.enquiries.models import Enquiry
+from hub.enquiries.repeats import forget_repeat_links
 from hub.geo import PostcodeFormatError, normalise_postcode
 from hub.platform.db import Database
 from hub.platform.models import utcnow
@@ -142,6 +144,8 @@ def anonymise_enquiry(
     enquiry.personal = {"postcode": district, "anonymised": True}
     enquiry.special_category = None
     enquiry.heard_from = None  # free text ("how did you hear of us?"): it can name people
+    # A link to the same person's other enquiries would name whose this was.
+    forget_repeat_links(session, enquiry)
     session.execute(
         update(RoutingDecisionRecord)
         .where(RoutingDecisionRecord.enquiry_id == enquiry_id)

@@ -83,14 +83,17 @@ def _in_scope(query: Any, scope: Collection[str] | None) -> Any:
 def funnel_counts(
     session: Session, by: GroupBy, start: datetime, end: datetime, scope: Collection[str] | None
 ) -> list[dict[str, Any]]:
-    """Per group: enquiries received in [start, end), and how many reached each stage."""
+    """Per group: enquiries received in [start, end), the people who sent them, and how many
+    reached each stage."""
     key = group_key(session, by, Enquiry.created_at)
     reached = [
         func.sum(case((Journey.position >= position_of(stage), 1), else_=0)).label(str(stage))
         for stage in PROGRESS
     ]
+    # People: enquiries of one person (hub.enquiries.repeats) count once per group.
+    people = func.count(func.distinct(func.coalesce(Enquiry.person_key, Enquiry.id)))
     query = (
-        select(key.label("key"), func.count().label("enquiries"), *reached)
+        select(key.label("key"), func.count().label("enquiries"), people.label("people"), *reached)
         .select_from(Enquiry)
         .outerjoin(Journey, Journey.enquiry_id == Enquiry.id)
         .where(Enquiry.created_at >= start, Enquiry.created_at < end)

@@ -119,7 +119,11 @@ def funnel(
     rows = []
     for raw in sorted(counts, key=lambda r: str(r["key"])):
         key = str(raw["key"])
-        row: dict[str, Any] = {"key": key, "enquiries": int(raw["enquiries"])}
+        row: dict[str, Any] = {
+            "key": key,
+            "enquiries": int(raw["enquiries"]),
+            "people": int(raw["people"]),
+        }
         for stage in PROGRESS:
             row[f"reached_{stage}"] = int(raw[str(stage)] or 0)
         row["approvals"] = row[f"reached_{Stage.APPROVED}"]

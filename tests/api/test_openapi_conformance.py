@@ -59,6 +59,16 @@ schemathesis.openapi.format(
     st.sampled_from(["ME14 1XQ", "me14 1xq", "ME141XQ", "KT1 1EU", "B1 1AA", "TW9 1DN", "KT1 2"]),
 )
 
+# Each kind of term the council search reads (hub/enquiries/search_keys.py).
+SEARCH_TERMS = (
+    *("FE-7K3M9Q2D", "fe 7k3m9q2d", "Jones", "José O'Brien", "sam@example.org"),
+    *("07911 123456", "+44 7911 123456", "ME14 1XQ", "me141xq", "ME14"),
+)
+schemathesis.openapi.format(
+    "search-term",
+    st.sampled_from(SEARCH_TERMS),
+)
+
 
 @pytest.fixture
 def api_schema(app: Flask, request: pytest.FixtureRequest) -> Any:

@@ -12,7 +12,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from hub.platform.errors import HubError, NotFoundError
+from hub.people.mark_duplicate import mark_duplicate, unmark_duplicate
+from hub.people.read_repeats import read_council_repeats
+from hub.people.schemas import DuplicateInSchema
+from hub.platform.errors import HubError, NotFoundError, ValidationFailedError
 from hub.platform.extensions import get_db
 from hub.referrals.acknowledge import acknowledge_referral
 from hub.referrals.inbox import get_referral, list_referrals
@@ -20,6 +23,7 @@ from hub.referrals.queries import REFERRAL_STATUSES
 from hub.referrals.reasons import ReturnReason
 from hub.referrals.return_to_hub import return_referral
 from hub.referrals.schemas import ReturnInSchema, RouteInSchema
+from hub.referrals.search import search_referrals
 from hub.referrals.transfer import transfer_referral
 from hub.tracking.calendar import local_day
 from hub.tracking.clock_badges import clock_badges
@@ -36,25 +40,45 @@ from hub.web.staff.session import council_staff_required, staff_request_context
 bp = Blueprint("council_pages", __name__, url_prefix="/council")
 
 PAGE_SIZE = 25
+# How the list names what was searched for (by the kind the term was read as).
+SEARCH_LABELS = {
+    "reference": "reference",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "postcode": "postcode",
+    "district": "postcode district",
+    "name": "name",
+}
 # The forms on the referral page, each with the id of the field its errors link to.
 FORMS = {
     "acknowledge": "acknowledge",
     "progress": "stage",
     "return": "return-reason",
     "transfer": "authority",
+    "duplicate": "duplicate_of",
 }
 
 
-@bp.route("/", methods=["GET"])
+@bp.route("/", methods=["GET", "POST"])
 @council_staff_required
 def referrals() -> str:
-    status = request.args.get("status") or None
+    # The page's search box posts (with its CSRF token), so a searched phone number or name
+    # stays out of the address bar, the history and a sign-in return address; ?q= works too.
+    given = request.form if request.method == "POST" else request.args
+    status = given.get("status") or None
     if status not in REFERRAL_STATUSES:
         status = None
     ctx = staff_request_context()
-    page = list_referrals(
-        get_db(), ctx, limit=PAGE_SIZE, cursor=request.args.get("cursor") or None, status=status
-    )
+    cursor = given.get("cursor") or None
+    q = given.get("q", "").strip()
+    search_error = None
+    if q:
+        try:
+            page = search_referrals(get_db(), ctx, q, limit=PAGE_SIZE, cursor=cursor, status=status)
+        except ValidationFailedError as error:
+            page, search_error = {"items": [], "next_cursor": None}, error.detail
+    else:
+        page = list_referrals(get_db(), ctx, limit=PAGE_SIZE, cursor=cursor, status=status)
     with get_db().sessions() as session:
         badges = clock_badges(session, [item["reference"] for item in page["items"]], ctx.now)
     return render_template(
@@ -64,6 +88,10 @@ def referrals() -> str:
         status=status or "",
         statuses=REFERRAL_STATUSES,
         badges=badges,
+        q=q,
+        search_kind=page.get("kind"),
+        search_error=search_error,
+        search_labels=SEARCH_LABELS,
     )
 
 
@@ -73,10 +101,12 @@ def _render_referral(
     ctx = staff_request_context()
     referral = get_referral(get_db(), ctx, reference)
     journey = get_journey(get_db(), ctx, reference)
+    repeats = read_council_repeats(get_db(), ctx, reference)
     page = render_template(
         "council/referral.html",
         referral=referral,
         journey=journey,
+        repeats=repeats,
         form=form,
         result=result or FormResult(),
         reasons=REASONS,
@@ -182,3 +212,26 @@ def transfer(reference: str) -> BaseResponse | tuple[str, int]:
         f"Referral {reference} transferred to {outcome.get('authority_code') or 'another council'}"
     )
     return redirect("/council/", 303)
+
+
+@bp.route("/referrals/<string:reference>/duplicate", methods=["POST"])
+@council_staff_required
+def duplicate(reference: str) -> BaseResponse | tuple[str, int]:
+    """Mark the referral as a duplicate of another of the council's own (nothing is merged)."""
+    result = read_form(DuplicateInSchema(), ("duplicate_of",))
+    if result.errors:
+        return _render_referral(reference, form="duplicate", result=result, status=422)
+    try:
+        outcome = mark_duplicate(
+            get_db(), staff_request_context(), reference, result.data["duplicate_of"]
+        )
+    except HubError as error:
+        return _refused(reference, "duplicate", error)
+    return _done(reference, f"Marked as a duplicate of {outcome['duplicate_of']}")
+
+
+@bp.route("/referrals/<string:reference>/duplicate/remove", methods=["POST"])
+@council_staff_required
+def not_duplicate(reference: str) -> BaseResponse:
+    unmark_duplicate(get_db(), staff_request_context(), reference)
+    return _done(reference, "No longer marked as a duplicate")

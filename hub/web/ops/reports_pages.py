@@ -25,6 +25,7 @@ COUNT, SHARE, DAYS = "count", "share", "days"
 COLUMNS: dict[ReportName, tuple[tuple[str, str, str], ...]] = {
     ReportName.FUNNEL: (
         ("enquiries", "Enquiries", COUNT),
+        ("people", "People", COUNT),
         ("reached_first_contact", "First contact", COUNT),
         ("reached_initial_visit", "Home visit", COUNT),
         ("reached_application", "Application", COUNT),

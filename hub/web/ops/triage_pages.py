@@ -18,6 +18,7 @@ from hub.audit.record import add_audit_event
 from hub.enquiries.models import EnquiryStatus
 from hub.enquiries.references import is_reference
 from hub.intake.labels import CONTACT_LABELS, TIME_LABELS
+from hub.people.read_repeats import read_operator_repeats
 from hub.platform.errors import HubError, NotFoundError
 from hub.platform.extensions import get_db
 from hub.referrals.decide import authority_name
@@ -83,6 +84,7 @@ def _render_case(
         render_template(
             "ops/triage_case.html",
             case=case,
+            repeats=read_operator_repeats(get_db(), staff_request_context(), case.reference),
             choices=_choices(case),
             in_triage=case.status == EnquiryStatus.TRIAGE,
             errors=errors or {},
