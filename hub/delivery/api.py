@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, request_context
@@ -27,6 +26,7 @@ from hub.delivery.schemas import (
     DeliverySchema,
     OpsDeliveryQuerySchema,
 )
+from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
 from hub.platform.openapi import ROW_ID
 
