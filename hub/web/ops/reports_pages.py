@@ -14,6 +14,7 @@ from hub.platform.extensions import get_db
 from hub.platform.models import utcnow
 from hub.referrals.decide import authority_name
 from hub.tracking.report_queries import GroupBy
+from hub.tracking.calendar import local_day
 from hub.tracking.reports import ReportName, report_for_caller
 from hub.web.ops.blueprint import bp
 from hub.web.ops.charts import BarChart, bar_chart
@@ -105,7 +106,7 @@ def chart_for(name: ReportName, rows: list[dict[str, Any]], by: GroupBy) -> BarC
 @operator_required
 def reports() -> tuple[str, int]:
     """The chosen report as a chart and a table (the last 90 days by council by default)."""
-    query = read_report_query(request.args, utcnow().date())
+    query = read_report_query(request.args, local_day(utcnow()))
     report = None
     chart = None
     if not query.errors:
