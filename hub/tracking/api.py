@@ -123,7 +123,11 @@ def council_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.doc(security=BEARER_SECURITY)
 def clocks(args: dict[str, Any]) -> dict[str, Any]:
-    """Clocks in a state across councils (default: breached), soonest due first."""
+    """Clocks in a state across councils, soonest due first.
+
+    The default, `breached`, lists clocks past due and not met (met late is not listed), as
+    the dashboard counts them.
+    """
     return list_clocks_for_operators(
         get_db(), request_context(), state=args["state"], authority_code=args.get("authority")
     )

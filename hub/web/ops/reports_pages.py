@@ -13,8 +13,8 @@ from flask import render_template, request
 from hub.platform.extensions import get_db
 from hub.platform.models import utcnow
 from hub.referrals.decide import authority_name
-from hub.tracking.report_queries import GroupBy
 from hub.tracking.calendar import local_day
+from hub.tracking.report_queries import GroupBy
 from hub.tracking.reports import ReportName, report_for_caller
 from hub.web.ops.blueprint import bp
 from hub.web.ops.charts import BarChart, bar_chart
