@@ -139,21 +139,14 @@ def list_deliveries_for_ops(
 
 
 def replay_for_ops(db: Database, ctx: RequestContext, delivery_id: int) -> dict[str, Any]:
-    """An operator replays one delivery (same webhook-id). Audited."""
+    """An operator replays one delivery (same webhook-id), audited in the replay's transaction."""
     try:
-        replay_delivery(db, delivery_id)
+        replay_delivery(db, delivery_id, ctx=ctx)
     except DeliveryNotFoundError as exc:
         raise NotFoundError(str(exc)) from exc
     except ReplayRefusedError as exc:
         raise ReplayNotAllowedError(str(exc)) from exc
-    with db.transaction() as session:
-        add_audit_event(
-            session,
-            ctx,
-            AuditAction.REPLAY_DELIVERY,
-            AuditOutcome.OK,
-            detail={"delivery_id": delivery_id},
-        )
+    with db.sessions() as session:
         found = find_delivery_and_subscription(session, delivery_id)
     assert found is not None  # just replayed: deliveries are never deleted
     return delivery_item(*found)

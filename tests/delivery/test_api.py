@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from config.settings import load_settings, override_settings
+from hub.audit import record as audit_record
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.receiver import Reply
@@ -84,6 +85,27 @@ def test_operators_list_dead_deliveries_and_replay_one(client, db, delivery_env,
     assert receiver.ids()[0] == receiver.ids()[1]
     assert [r.outcome for r in audit_rows(db, action="replay_delivery")] == ["ok"]
     assert client.post("/v1/ops/deliveries/999999/replay", headers=ops).status_code == 404
+
+
+def test_a_replay_whose_audit_row_fails_is_not_made(  # type: ignore[no-untyped-def]
+    client, db, delivery_env, receiver, monkeypatch
+) -> None:
+    ops = bearer(token_for(db, hub=True))
+    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
+        webhook(db, KENT, receiver.url, receiver=receiver)
+        receiver.script = [Reply(500)]
+        _emit(db, KENT, "k")
+        assert attempt_due(db) == [SendOutcome.DEAD]
+        (dead,) = deliveries(db)
+
+        def audit_fails(**_: object) -> None:
+            raise RuntimeError("the audit log cannot be written")
+
+        monkeypatch.setattr(audit_record, "AuditEvent", audit_fails)
+        response = client.post(f"/v1/ops/deliveries/{dead.id}/replay", headers=ops)
+        assert response.status_code == 500
+    assert [d.status for d in deliveries(db)] == ["dead"]
+    assert attempt_due(db) == []
 
 
 def test_council_tokens_cannot_use_the_operator_deliveries(client, db) -> None:  # type: ignore[no-untyped-def]
