@@ -156,9 +156,8 @@ def test_subscription_changes_from_the_cli_are_audited(db, settings) -> None:  #
     (sub,) = [s for s in all_subscriptions(db) if s.kind == "webhook"]
     assert _run("councils", "webhook", "rotate-secret", str(sub.id)).exit_code == 0
     assert _run("councils", "webhook", "disable", str(sub.id)).exit_code == 0
-    assert (
-        _run("councils", "mailbox", "add", "Kent", "fostering@kent.example.gov.uk").exit_code == 0
-    )
+    address = "fostering@kent.example.gov.uk"
+    assert _run("councils", "mailbox", "add", "Kent", address).exit_code == 0
     rows = [
         (row.action, row.outcome, row.detail["subscription_id"])
         for row in audit_rows(db)
