@@ -35,6 +35,7 @@ from hub.tracking.schemas import (
     ProgressInSchema,
     ReportQuerySchema,
     ReportSchema,
+    StageNotAllowedProblemSchema,
 )
 
 council_blp = Blueprint(
@@ -67,7 +68,9 @@ def _authenticate_operator() -> None:
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
 @council_blp.alt_response(404, description=_NOT_FOUND)
 @council_blp.alt_response(
-    409, description="The stage cannot follow (allowed_stages lists those that can)."
+    409,
+    schema=StageNotAllowedProblemSchema,
+    description="The stage cannot follow (allowed_stages lists those that can).",
 )
 @council_blp.alt_response(422, description="The body needs checking (problem+json with errors).")
 @council_blp.doc(security=BEARER_SECURITY)
