@@ -3,6 +3,7 @@ hub itself."""
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -52,6 +53,17 @@ class SystemActor:
 
 
 ROUTER = SystemActor("router")
+
+
+def command_line_actor() -> SystemActor:
+    """Whoever runs a ``hub`` command, named by the operating system's user (``cli:NAME``)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no such user in the password database (some containers)
+        user = "unknown"
+    return SystemActor(f"cli:{user}"[:80])
+
+
 ENQUIRER = SystemActor("enquirer")  # who submitted an enquiry (journey events only)
 
 

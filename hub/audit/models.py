@@ -41,6 +41,9 @@ class AuditAction(StrEnum):
     LIST_DELIVERIES = "list_deliveries"
     READ_DELIVERY = "read_delivery"
     REPLAY_DELIVERY = "replay_delivery"
+    ADD_SUBSCRIPTION = "add_subscription"
+    DISABLE_SUBSCRIPTION = "disable_subscription"
+    ROTATE_SUBSCRIPTION_SECRET = "rotate_subscription_secret"  # noqa: S105 (an action name)
     # The council and operator APIs (hub/audit/api_guard.py)
     CALL_API = "call_api"  # an endpoint for another kind of token (denied: 403)
     # Ops pages (hub/web/ops)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, request_context
@@ -27,6 +26,7 @@ from hub.delivery.schemas import (
     DeliverySchema,
     OpsDeliveryQuerySchema,
 )
+from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
 from hub.platform.openapi import ROW_ID
 
@@ -54,20 +54,40 @@ def _ops() -> None:
     guard_api_request(TokenScope.HUB)
 
 
+# RFC 9745: the date ``before`` was deprecated (2026-12-03), as a structured-field date.
+BEFORE_DEPRECATED = "@1796256000"
+_DEPRECATION_HEADERS = {
+    "Deprecation": {
+        "description": "Sent when the deprecated `before` is used: page with `cursor`.",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _deprecation(args: dict[str, Any]) -> dict[str, str]:
+    return {"Deprecation": BEFORE_DEPRECATED} if "before" in args else {}
+
+
 @council_blp.route("/v1/council/deliveries", methods=["GET"])
 @council_blp.arguments(DeliveryQuerySchema, location="query", unknown=RAISE)
-@council_blp.response(200, DeliveryPageSchema)
+@council_blp.response(200, DeliveryPageSchema, headers=_DEPRECATION_HEADERS)
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
 @council_blp.doc(security=BEARER_SECURITY)
-def council_deliveries(args: dict[str, Any]) -> dict[str, Any]:
-    """Deliveries to your own subscriptions, newest first: status, attempts, last code."""
-    return list_deliveries_for_council(
+def council_deliveries(args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Deliveries to your own subscriptions, newest first: status, attempts, last code.
+
+    Pass ``next_cursor`` back as ``cursor`` for the next page (``before`` still works, for
+    now, and is answered with a ``Deprecation`` header).
+    """
+    page = list_deliveries_for_council(
         get_db(),
         request_context(),
         status=args.get("status"),
+        cursor=args.get("cursor"),
         before=args.get("before"),
         limit=args["limit"],
     )
+    return page, 200, _deprecation(args)
 
 
 @council_blp.route(f"/v1/council/deliveries/<{ROW_ID}:delivery_id>", methods=["GET"])
@@ -82,20 +102,25 @@ def council_delivery(delivery_id: int) -> dict[str, Any]:
 
 @ops_blp.route("/v1/ops/deliveries", methods=["GET"])
 @ops_blp.arguments(OpsDeliveryQuerySchema, location="query", unknown=RAISE)
-@ops_blp.response(200, DeliveryPageSchema)
+@ops_blp.response(200, DeliveryPageSchema, headers=_DEPRECATION_HEADERS)
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.alt_response(403, description="The token is not a hub operator token.")
 @ops_blp.doc(security=BEARER_SECURITY)
-def ops_deliveries(args: dict[str, Any]) -> dict[str, Any]:
-    """Every subscriber's deliveries: ``status=dead`` (dead letters), ``failing``, ..."""
-    return list_deliveries_for_ops(
+def ops_deliveries(args: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Every subscriber's deliveries: ``status=dead`` (dead letters), ``failing``, ...
+
+    Pass ``next_cursor`` back as ``cursor`` for the next page.
+    """
+    page = list_deliveries_for_ops(
         get_db(),
         status=args.get("status"),
         subscription_id=args.get("subscriber"),
+        cursor=args.get("cursor"),
         before=args.get("before"),
         limit=args["limit"],
         ctx=request_context(),
     )
+    return page, 200, _deprecation(args)
 
 
 @ops_blp.route(f"/v1/ops/deliveries/<{ROW_ID}:delivery_id>/replay", methods=["POST"])

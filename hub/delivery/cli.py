@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from config.settings import get_settings
+from hub.access.caller import RequestContext, command_line_actor
 from hub.access.manage_tokens import TokenScopeChoice, UnknownScopeError, resolve_token_scope
 from hub.delivery.events import EventType
 from hub.delivery.mailbox import list_mail, read_mail
@@ -37,6 +38,11 @@ def _owner(code: str | None, hub_operator: bool) -> TokenScopeChoice:
         raise click.BadParameter(str(exc), param_hint="CODE") from exc
 
 
+def _ctx() -> RequestContext:
+    """Who runs this command, for the audit rows of the changes it makes."""
+    return RequestContext(command_line_actor())
+
+
 def _time(value: object) -> str:
     return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else "-"
 
@@ -60,7 +66,7 @@ def webhook_add(code: str | None, url: str, events: tuple[str, ...], hub_operato
     owner = _owner(code, hub_operator)
     db = _db()
     try:
-        made = add_webhook(db, owner, url, events)
+        made = add_webhook(db, owner, url, events, ctx=_ctx())
     except SubscriptionError as exc:
         raise click.BadParameter(str(exc), param_hint="--url") from exc
     finally:
@@ -99,7 +105,7 @@ def _list(kind: SubscriberKind) -> None:
 def _disable(subscription_id: int, kind: str) -> None:
     db = _db()
     try:
-        done = disable_subscription(db, subscription_id)
+        done = disable_subscription(db, subscription_id, ctx=_ctx())
     finally:
         db.dispose()
     if not done:
@@ -129,7 +135,7 @@ def webhook_rotate_secret(subscription_id: int) -> None:
     """A new signing secret for webhook ID, printed alone; the old one signs for 24 hours too."""
     db = _db()
     try:
-        secret = rotate_secret(db, subscription_id)
+        secret = rotate_secret(db, subscription_id, ctx=_ctx())
     except SubscriptionError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -158,7 +164,7 @@ def mailbox_add(arguments: tuple[str, ...], events: tuple[str, ...], hub_operato
     owner = _owner(None if hub_operator else arguments[0], hub_operator)
     db = _db()
     try:
-        sub = add_mailbox(db, owner, arguments[-1], events)
+        sub = add_mailbox(db, owner, arguments[-1], events, ctx=_ctx())
     except SubscriptionError as exc:
         raise click.BadParameter(str(exc), param_hint="ADDRESS") from exc
     finally:
@@ -231,11 +237,11 @@ def deliveries_replay(delivery_id: int | None, subscription_id: int | None, dead
     db = _db()
     try:
         if delivery_id is not None:
-            replay_delivery(db, delivery_id)
+            replay_delivery(db, delivery_id, ctx=_ctx())
             replayed = [delivery_id]
         else:
             assert subscription_id is not None
-            replayed = replay_dead_for_subscriber(db, subscription_id)
+            replayed = replay_dead_for_subscriber(db, subscription_id, ctx=_ctx())
     except ReplayRefusedError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

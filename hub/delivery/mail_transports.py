@@ -8,19 +8,40 @@ client with one template whose ``subject`` and ``body`` are personalisation fiel
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 
+import structlog
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from config.settings import Settings
 from hub.delivery.attempts import AttemptOutcome, AttemptResult, outcome_for_status
 from hub.delivery.messages import MailMessage
+
+log = structlog.get_logger(__name__)
+
+
+class _WithoutNotifyErrorBody(logging.Filter):
+    """Notify's client logs a failed request with the words of Notify's answer, which can
+    quote what was sent (an address, a line of the body): keep the method and the status."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            args = record.args if isinstance(record.args, tuple) else ()
+            method = args[0] if len(args) > 0 else "?"
+            status = args[2] if len(args) > 2 else "?"
+            record.msg, record.args = "Notify API %s request failed with %s", (method, status)
+        return True
+
+
+logging.getLogger("notifications_python_client.base").addFilter(_WithoutNotifyErrorBody())
 
 
 def mail_dir(settings: Settings) -> Path:
@@ -97,9 +118,21 @@ def _send_notify(settings: Settings, message: MailMessage) -> AttemptResult:
         )
     except APIError as exc:
         code = int(exc.status_code)
+        log.warning("notify_send_failed", status_code=code, errors=_error_codes(exc))
         # Retried for the same answers as a webhook; any other (410 too) fails this delivery
         # only, never the subscription.
         retry = outcome_for_status(code) is AttemptOutcome.RETRY
         outcome = AttemptOutcome.RETRY if retry else AttemptOutcome.FAILED
         return AttemptResult(outcome, status_code=code, error=f"Notify {code}")
     return AttemptResult(AttemptOutcome.DELIVERED, status_code=201)
+
+
+def _error_codes(exc: APIError) -> list[str]:
+    """Notify's error codes (``BadRequestError``, ...), never its messages."""
+    try:
+        errors: Any = exc.response.json().get("errors") if exc.response is not None else None
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(errors, list):
+        return []
+    return [str(e.get("error"))[:64] for e in errors if isinstance(e, dict) and e.get("error")]

@@ -8,9 +8,13 @@ from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
 from marshmallow.validate import Email
+from sqlalchemy.orm import Session
 
 from config.settings import get_settings
+from hub.access.caller import RequestContext
 from hub.access.manage_tokens import TokenScopeChoice
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import add_audit_event
 from hub.delivery.events import EventType
 from hub.delivery.models import SubscriberKind, Subscription, SubscriptionStatus
 from hub.delivery.queries import find_subscription, list_subscriptions
@@ -42,10 +46,39 @@ def _events(events: Sequence[str]) -> list[str]:
     return sorted(set(events))
 
 
+def _audit(
+    session: Session, ctx: RequestContext | None, action: AuditAction, sub: Subscription
+) -> None:
+    """One audit row in the change's transaction: ids and codes, never the target."""
+    if ctx is None:
+        return
+    add_audit_event(
+        session,
+        ctx,
+        action,
+        AuditOutcome.OK,
+        detail={
+            "subscription_id": sub.id,
+            "kind": sub.kind,
+            "owner": sub.owner_label,
+            "events": list(sub.events or []),
+        },
+    )
+
+
 def add_webhook(
-    db: Database, owner: TokenScopeChoice, url: str, events: Sequence[str] = ()
+    db: Database,
+    owner: TokenScopeChoice,
+    url: str,
+    events: Sequence[str] = (),
+    *,
+    ctx: RequestContext | None = None,
 ) -> NewWebhook:
-    """Subscribe ``owner`` to ``events`` (all when empty); the secret is returned once."""
+    """Subscribe ``owner`` to ``events`` (all when empty); the secret is returned once.
+
+    With ``ctx`` (who asks), the change is audited in its own transaction; so are the other
+    changes below.
+    """
     settings = get_settings()
     try:
         check_target(
@@ -54,12 +87,17 @@ def add_webhook(
     except UnsafeTargetError as exc:
         raise SubscriptionError(str(exc)) from exc
     secret = new_signing_secret()
-    sub = _add_subscription(db, SubscriberKind.WEBHOOK, owner, url, events, secret=secret)
+    sub = _add_subscription(db, SubscriberKind.WEBHOOK, owner, url, events, secret=secret, ctx=ctx)
     return NewWebhook(sub, secret)
 
 
 def add_mailbox(
-    db: Database, owner: TokenScopeChoice, address: str, events: Sequence[str] = ()
+    db: Database,
+    owner: TokenScopeChoice,
+    address: str,
+    events: Sequence[str] = (),
+    *,
+    ctx: RequestContext | None = None,
 ) -> Subscription:
     """E-mail ``owner``'s team mailbox when its events happen (all when ``events`` is empty)."""
     normalised = address.strip()
@@ -67,7 +105,7 @@ def add_mailbox(
         Email()(normalised)
     except ValidationError as exc:
         raise SubscriptionError(f"{address!r} is not an e-mail address") from exc
-    return _add_subscription(db, SubscriberKind.MAILBOX, owner, normalised, events)
+    return _add_subscription(db, SubscriberKind.MAILBOX, owner, normalised, events, ctx=ctx)
 
 
 def _add_subscription(
@@ -78,6 +116,7 @@ def _add_subscription(
     events: Sequence[str],
     *,
     secret: str | None = None,
+    ctx: RequestContext | None = None,
 ) -> Subscription:
     """Store an active subscription of ``kind`` for ``owner`` (unknown events refused)."""
     with db.transaction() as session:
@@ -93,6 +132,8 @@ def _add_subscription(
             consecutive_failures=0,
         )
         session.add(sub)
+        session.flush()
+        _audit(session, ctx, AuditAction.ADD_SUBSCRIPTION, sub)
     return sub
 
 
@@ -101,17 +142,30 @@ def all_subscriptions(db: Database) -> Sequence[Subscription]:
         return list_subscriptions(session)
 
 
-def disable_subscription(db: Database, subscription_id: int, *, reason: str = "disabled") -> bool:
+def disable_subscription(
+    db: Database,
+    subscription_id: int,
+    *,
+    reason: str = "disabled",
+    ctx: RequestContext | None = None,
+) -> bool:
     """Stop sending to a subscription; False when there is no active one with this id."""
     with db.transaction() as session:
         sub = find_subscription(session, subscription_id, for_update=True)
         if sub is None or sub.status != SubscriptionStatus.ACTIVE:
             return False
         sub.disable(utcnow(), reason)
+        _audit(session, ctx, AuditAction.DISABLE_SUBSCRIPTION, sub)
         return True
 
 
-def rotate_secret(db: Database, subscription_id: int, *, now: datetime | None = None) -> str:
+def rotate_secret(
+    db: Database,
+    subscription_id: int,
+    *,
+    now: datetime | None = None,
+    ctx: RequestContext | None = None,
+) -> str:
     """A new signing secret; the old one also signs for 24 hours. Returns the new secret."""
     now = now or utcnow()
     with db.transaction() as session:
@@ -122,4 +176,5 @@ def rotate_secret(db: Database, subscription_id: int, *, now: datetime | None = 
         sub.previous_secret = sub.secret
         sub.previous_secret_until = now + ROTATION_OVERLAP
         sub.secret = secret
+        _audit(session, ctx, AuditAction.ROTATE_SUBSCRIPTION_SECRET, sub)
         return secret

@@ -22,6 +22,7 @@ from hub.rules import get_active_rules
 from hub.rules.engine import local_day
 
 MAX_PAGE = 200  # the most deliveries one page lists
+DELIVERIES_CURSOR = "delivery"  # the kind of a delivery list's cursor
 # A list filter, not a status: the pending deliveries of subscribers marked failing.
 FAILING = "failing"
 

@@ -9,6 +9,7 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.delivery.models import Delivery, Subscription
 from hub.delivery.queries import (
+    DELIVERIES_CURSOR,
     FAILING,
     MAX_PAGE,
     find_delivery_and_subscription,
@@ -19,6 +20,7 @@ from hub.delivery.queries import (
 from hub.delivery.replay import DeliveryNotFoundError, ReplayRefusedError, replay_delivery
 from hub.platform.db import Database
 from hub.platform.errors import HubError, NotFoundError
+from hub.platform.pagination import decode_cursor, encode_cursor
 
 
 class ReplayNotAllowedError(HubError):
@@ -55,9 +57,25 @@ def delivery_item(delivery: Delivery, sub: Subscription) -> dict[str, Any]:
     }
 
 
+def _after_id(cursor: str | None, before: int | None) -> int | None:
+    """The id a page starts below: from a ``cursor`` (the scheme of every list), or from the
+    deprecated ``before`` (an id). Deliveries are listed in the order they were written (id);
+    the cursor's time is the last row's, as in every other list."""
+    if cursor is not None:
+        return decode_cursor(DELIVERIES_CURSOR, cursor)[1]
+    return before
+
+
 def _page(rows: list[tuple[Delivery, Subscription]], limit: int) -> dict[str, Any]:
-    items = [delivery_item(d, s) for d, s in rows]
-    return {"items": items, "next_before": items[-1]["id"] if len(items) == limit else None}
+    """One page from up to ``limit`` + 1 rows (one more says there is a next page)."""
+    items = [delivery_item(d, s) for d, s in rows[:limit]]
+    more = len(rows) > limit
+    last = rows[limit - 1][0] if more else None
+    return {
+        "items": items,
+        "next_cursor": encode_cursor(DELIVERIES_CURSOR, last.created_at, last.id) if last else None,
+        "next_before": last.id if last else None,  # deprecated, with ``before``
+    }
 
 
 def _owner(caller: Caller) -> tuple[str, str | None]:
@@ -69,15 +87,17 @@ def list_deliveries_for_council(
     ctx: RequestContext,
     *,
     status: str | None = None,
+    cursor: str | None = None,
     before: int | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
     """The caller's own subscriptions' deliveries, newest first. Audited."""
     assert isinstance(ctx.caller, Caller)
     limit = max(1, min(limit, MAX_PAGE))
+    before_id = _after_id(cursor, before)
     with db.transaction() as session:
         rows = list_deliveries(
-            session, owner=_owner(ctx.caller), status=status, before_id=before, limit=limit
+            session, owner=_owner(ctx.caller), status=status, before_id=before_id, limit=limit + 1
         )
         page = _page(list(rows), limit)
         add_audit_event(
@@ -109,6 +129,7 @@ def list_deliveries_for_ops(
     *,
     status: str | None = None,
     subscription_id: int | None = None,
+    cursor: str | None = None,
     before: int | None = None,
     limit: int = 50,
     ctx: RequestContext | None = None,
@@ -116,6 +137,7 @@ def list_deliveries_for_ops(
     """Every subscriber's deliveries; ``status=failing`` lists those queued behind a failing
     subscriber."""
     limit = max(1, min(limit, MAX_PAGE))
+    before_id = _after_id(cursor, before)
     failing = status == FAILING
     with db.transaction() as session:
         rows = list_deliveries(
@@ -123,8 +145,8 @@ def list_deliveries_for_ops(
             status=None if failing else status,
             failing=failing,
             subscription_id=subscription_id,
-            before_id=before,
-            limit=limit,
+            before_id=before_id,
+            limit=limit + 1,
         )
         page = _page(list(rows), limit)
         if ctx is not None:
@@ -139,21 +161,14 @@ def list_deliveries_for_ops(
 
 
 def replay_for_ops(db: Database, ctx: RequestContext, delivery_id: int) -> dict[str, Any]:
-    """An operator replays one delivery (same webhook-id). Audited."""
+    """An operator replays one delivery (same webhook-id), audited in the replay's transaction."""
     try:
-        replay_delivery(db, delivery_id)
+        replay_delivery(db, delivery_id, ctx=ctx)
     except DeliveryNotFoundError as exc:
         raise NotFoundError(str(exc)) from exc
     except ReplayRefusedError as exc:
         raise ReplayNotAllowedError(str(exc)) from exc
-    with db.transaction() as session:
-        add_audit_event(
-            session,
-            ctx,
-            AuditAction.REPLAY_DELIVERY,
-            AuditOutcome.OK,
-            detail={"delivery_id": delivery_id},
-        )
+    with db.sessions() as session:
         found = find_delivery_and_subscription(session, delivery_id)
     assert found is not None  # just replayed: deliveries are never deleted
     return delivery_item(*found)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from hub.delivery.models import DeliveryStatus
-from hub.delivery.queries import FAILING, MAX_PAGE
+from hub.delivery.queries import DELIVERIES_CURSOR, FAILING, MAX_PAGE
 from hub.platform.fields import MAX_ROW_ID, StrictSchema
+from hub.platform.pagination import cursor_field
 
 STATUSES = tuple(str(status) for status in DeliveryStatus)
 
@@ -14,9 +15,14 @@ STATUSES = tuple(str(status) for status in DeliveryStatus)
 class DeliveryQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE))
+    cursor = cursor_field(DELIVERIES_CURSOR)
     before = fields.Integer(
         validate=validate.Range(1, MAX_ROW_ID),
-        metadata={"description": "The next_before of the previous page, as given."},
+        metadata={
+            "description": "Deprecated (answered with a Deprecation header): use cursor. "
+            "The next_before of the previous page, as given (cursor wins when both are).",
+            "deprecated": True,
+        },
     )
 
 
@@ -58,4 +64,13 @@ class DeliverySchema(Schema):
 
 class DeliveryPageSchema(Schema):
     items = fields.List(fields.Nested(DeliverySchema), required=True)
-    next_before = fields.Integer(allow_none=True, required=True)
+    next_cursor = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Pass as cursor for the next page; null on the last page."},
+    )
+    next_before = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Deprecated: use next_cursor.", "deprecated": True},
+    )

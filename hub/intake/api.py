@@ -7,14 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, request, url_for
-from flask_smorest import Blueprint
 
 from hub.enquiries.queries import find_enquiry_by_reference
 from hub.intake.schemas import EnquiryAcceptedSchema, EnquiryInSchema, EnquiryStatusSchema
 from hub.intake.submit import request_fingerprint, submit_enquiry
+from hub.platform.api_blueprint import Blueprint
 from hub.platform.errors import MalformedRequestError, NotFoundError, UnsupportedMediaTypeError
 from hub.platform.extensions import app_settings, get_db
-from hub.platform.json_body import is_json_request
+from hub.platform.json_body import is_json_request, parsed_json_body
 from hub.platform.metrics import (
     ENQUIRIES_REJECTED,
     ENQUIRIES_REPLAYED,
@@ -130,7 +130,7 @@ def submit(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         data,
         status_url_for=public_status_url,
         idempotency_key=key,
-        request_hash=request_fingerprint(request.get_json(silent=True)) if key else None,
+        request_hash=request_fingerprint(parsed_json_body()) if key else None,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
     headers = {"Location": result.body["status_url"]}

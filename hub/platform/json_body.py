@@ -19,7 +19,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser
 
 from hub.platform.errors import MalformedRequestError, ValidationFailedError
 
@@ -126,12 +128,38 @@ def _check_shape(value: Any) -> tuple[list[str], list[str]]:
     return sorted(duplicates), sorted(oversized)
 
 
+_PARSED = "hub_json_body"
+
+
+def parsed_json_body() -> Any:
+    """The request's JSON body as the guard parsed it, or webargs' ``missing`` when the
+    request has none (no body, or not ``application/json``).
+
+    Outside a request the guard has run on (a view called directly), the body is parsed here,
+    once, with the same checks.
+    """
+    if not is_json_request():
+        return webargs_core.missing
+    if _PARSED not in g:
+        raw = request.get_data(cache=True)
+        setattr(g, _PARSED, load_json_body(raw) if raw else webargs_core.missing)
+    return getattr(g, _PARSED)
+
+
+class GuardedJsonParser(FlaskParser):
+    """webargs' Flask parser that reads the body the guard already parsed, never again.
+
+    Only ``application/json`` is a JSON body (as for the guard): a ``+json`` type is no body,
+    so nothing reaches a schema without the guard's checks.
+    """
+
+    def _raw_load_json(self, req: Any) -> Any:
+        return parsed_json_body()
+
+
 def register_json_body_guard(app: Flask) -> None:
-    """Check every JSON body before any view (and webargs) parses it."""
+    """Check (and parse, once) every JSON body before any view or webargs reads it."""
 
     @app.before_request
     def _guard_json_body() -> None:
-        if is_json_request():
-            raw = request.get_data(cache=True)
-            if raw:
-                load_json_body(raw)
+        parsed_json_body()

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, request_context
 from hub.access.models import TokenScope
 from hub.audit.api_guard import guard_api_request
+from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
 from hub.platform.openapi import ROW_ID
 from hub.tracking.read_journey import get_journey, list_clocks_for_operators, list_follow_ups
@@ -35,6 +35,7 @@ from hub.tracking.schemas import (
     ProgressInSchema,
     ReportQuerySchema,
     ReportSchema,
+    StageNotAllowedProblemSchema,
 )
 
 council_blp = Blueprint(
@@ -67,7 +68,9 @@ def _authenticate_operator() -> None:
 @council_blp.alt_response(401, description=_UNAUTHORIZED)
 @council_blp.alt_response(404, description=_NOT_FOUND)
 @council_blp.alt_response(
-    409, description="The stage cannot follow (allowed_stages lists those that can)."
+    409,
+    schema=StageNotAllowedProblemSchema,
+    description="The stage cannot follow (allowed_stages lists those that can).",
 )
 @council_blp.alt_response(422, description="The body needs checking (problem+json with errors).")
 @council_blp.doc(security=BEARER_SECURITY)
@@ -123,7 +126,11 @@ def council_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
 @ops_blp.alt_response(401, description=_UNAUTHORIZED)
 @ops_blp.doc(security=BEARER_SECURITY)
 def clocks(args: dict[str, Any]) -> dict[str, Any]:
-    """Clocks in a state across councils (default: breached), soonest due first."""
+    """Clocks in a state across councils, soonest due first.
+
+    The default, `breached`, lists clocks past due and not met (met late is not listed), as
+    the dashboard counts them.
+    """
     return list_clocks_for_operators(
         get_db(), request_context(), state=args["state"], authority_code=args.get("authority")
     )

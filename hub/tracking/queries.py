@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from hub.access.caller import Caller, SystemActor
@@ -17,6 +17,7 @@ from hub.enquiries.models import Enquiry
 from hub.referrals.queries import scoped_referrals
 from hub.rules.tracking_policy import FollowUpOwner
 from hub.tracking.models import (
+    ClockState,
     FollowUp,
     FollowUpStatus,
     Journey,
@@ -124,3 +125,23 @@ def find_follow_up_reference(session: Session, follow_up_id: int) -> str | None:
         .join(FollowUp, FollowUp.enquiry_id == Enquiry.id)
         .where(FollowUp.id == follow_up_id)
     )
+
+
+def is_breached_open(now: datetime) -> ColumnElement[bool]:
+    """The one meaning of a breached clock for operators: past its due time and not met.
+
+    A clock the sweep marked breached, or a running clock past due that the sweep has not
+    come round to yet; a clock met late (state breached, ``met_at`` set) is no longer open.
+    The ops clocks list (``state=breached``), the dashboard and ``hub_clocks_breached_open``
+    all filter with this.
+    """
+    return JourneyClock.met_at.is_(None) & (
+        (JourneyClock.state == str(ClockState.BREACHED))
+        | ((JourneyClock.state == str(ClockState.RUNNING)) & (JourneyClock.due_at <= now))
+    )
+
+
+def count_breached_open(session: Session, now: datetime) -> int:
+    """How many clocks :func:`is_breached_open` at ``now``."""
+    query = select(func.count()).select_from(JourneyClock).where(is_breached_open(now))
+    return int(session.scalar(query) or 0)

@@ -20,7 +20,7 @@ from hub.referrals.queries import find_referral, referral_not_found
 from hub.tracking.clocks import clock_view
 from hub.tracking.journey_view import follow_up_view, journey_view
 from hub.tracking.models import ClockState, FollowUp, JourneyClock
-from hub.tracking.queries import is_hub_operator, scoped_follow_ups
+from hub.tracking.queries import is_breached_open, is_hub_operator, scoped_follow_ups
 
 MAX_ITEMS = 500
 
@@ -86,11 +86,8 @@ def list_clocks_for_operators(
         .limit(MAX_ITEMS)
     )
     if state == ClockState.BREACHED:
-        # Running clocks past due are breached even before the sweep has come round.
-        query = query.where(
-            (JourneyClock.state == str(ClockState.BREACHED))
-            | ((JourneyClock.state == str(ClockState.RUNNING)) & (JourneyClock.due_at <= ctx.now))
-        )
+        # The dashboard's count of breached clocks uses the same condition.
+        query = query.where(is_breached_open(ctx.now))
     else:
         query = query.where(JourneyClock.state == state)
     if authority_code:

@@ -24,7 +24,7 @@ from hub.platform.csv_export import rows_to_csv
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.rules import RuleSet, get_active_rules
-from hub.tracking.calendar import WorkingCalendar, add_months
+from hub.tracking.calendar import WorkingCalendar, add_months, local_day
 from hub.tracking.models import FollowUpStatus
 from hub.tracking.queries import is_hub_operator
 from hub.tracking.report_queries import (
@@ -196,10 +196,10 @@ def retention_report(
     for key, approved_at, deregistered_at in approved:
         row = rows[key]
         row["approved"] += 1
-        year_later = add_months(approved_at.date(), 12)
+        year_later = add_months(local_day(approved_at), 12)
         if year_later <= today:
             row["eligible_12_months"] += 1
-            if deregistered_at is None or deregistered_at.date() > year_later:
+            if deregistered_at is None or local_day(deregistered_at) > year_later:
                 row["fostering_12_months_later"] += 1
     for key, _, reason, n in leaving:
         rows[key]["deregistered"] += n
@@ -235,9 +235,13 @@ def build_report(
     rules: RuleSet | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """One report over the days [start, end]; ``scope`` limits it to those councils."""
+    """One report over the days [start, end]; ``scope`` limits it to those councils.
+
+    ``today`` is the day in England (by default, now's): a carer approved a year ago today
+    counts as a year on from midnight in England, not from midnight UTC.
+    """
     rules = rules or get_active_rules()
-    today = today or utcnow().date()
+    today = today or local_day(utcnow())
     if name is ReportName.FUNNEL:
         rows, finish = funnel(db, by, start, end, scope), funnel_rates
     elif name is ReportName.CLOCKS:

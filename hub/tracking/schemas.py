@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.platform.fields import CleanString, StrictSchema
+from hub.platform.openapi import ProblemSchema
 from hub.tracking.models import ClockState, FollowUpKind, FollowUpStatus
 from hub.tracking.record_outcome import FollowUpOutcome, SupportNeeded
 from hub.tracking.stages import REASONS, DeregistrationReason, Stage
@@ -208,3 +209,13 @@ class ReportSchema(Schema):
     by = fields.String(required=True)
     suppressed_under = fields.Integer(allow_none=True)
     rows = fields.List(fields.Dict(), required=True)
+
+
+class StageNotAllowedProblemSchema(ProblemSchema):
+    """The 409 ``stage_not_allowed`` problem: which stages can follow instead."""
+
+    allowed_stages = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "The stages that can be recorded next, in order."},
+    )

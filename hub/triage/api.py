@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, request_context
 from hub.access.models import TokenScope
 from hub.audit.api_guard import guard_api_request
+from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
 from hub.referrals.schemas import ActionResultSchema, RouteInSchema
 from hub.triage.decisions import list_decisions

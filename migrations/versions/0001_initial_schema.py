@@ -32,7 +32,9 @@ def upgrade() -> None:
         ),
         sa.Column("reference", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
-        sa.Column("status_changed_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "status_changed_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("created_at", hub.platform.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("personal", hub.platform.models.EncryptedJSON(), nullable=False),
         sa.Column("special_category", hub.platform.models.EncryptedJSON(), nullable=True),

@@ -74,7 +74,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table("enquiries", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("acknowledged_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "acknowledged_at", hub.platform.models.UTCDateTime(timezone=True), nullable=True
+            )
         )
         # Existing rows start at version 1, as new ones do.
         batch_op.add_column(

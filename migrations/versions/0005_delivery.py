@@ -18,7 +18,6 @@ from alembic import op
 
 import hub.platform.models
 
-
 revision: str = "0005_delivery"
 down_revision: str | None = "0004_token_expiry_heard_from"
 branch_labels: str | Sequence[str] | None = None

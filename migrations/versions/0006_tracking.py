@@ -18,7 +18,6 @@ from alembic import op
 
 import hub.platform.models
 
-
 revision: str = "0006_tracking"
 down_revision: str | None = "0005_delivery"
 branch_labels: str | Sequence[str] | None = None

@@ -102,3 +102,16 @@ def test_every_phone_number_in_the_docs_passes_the_validator(doc: str) -> None:
 def test_the_prose_pattern_finds_the_refused_drama_number_it_guards_against() -> None:
     assert PHONE_IN_PROSE.findall("like 07700 900123 or") == ["07700 900123"]
     assert not _is_valid_phone("07700 900123")
+
+
+def test_the_stage_conflict_documents_allowed_stages(client: FlaskClient) -> None:
+    document = _document(client)
+    operation = document["paths"]["/v1/council/referrals/{reference}/progress"]["post"]
+    content = _resolve(document, operation["responses"]["409"])["content"]
+    schema = _resolve(document, content["application/problem+json"]["schema"])
+    assert schema["properties"]["allowed_stages"] == {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "The stages that can be recorded next, in order.",
+    }
+    assert {"code", "allowed_stages"} <= set(schema["required"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from config.settings import load_settings, override_settings
+from hub.audit import record as audit_record
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.receiver import Reply
@@ -86,6 +87,27 @@ def test_operators_list_dead_deliveries_and_replay_one(client, db, delivery_env,
     assert client.post("/v1/ops/deliveries/999999/replay", headers=ops).status_code == 404
 
 
+def test_a_replay_whose_audit_row_fails_is_not_made(
+    client, db, delivery_env, receiver, monkeypatch
+) -> None:
+    ops = bearer(token_for(db, hub=True))
+    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
+        webhook(db, KENT, receiver.url, receiver=receiver)
+        receiver.script = [Reply(500)]
+        _emit(db, KENT, "k")
+        assert attempt_due(db) == [SendOutcome.DEAD]
+        (dead,) = deliveries(db)
+
+        def audit_fails(**_: object) -> None:
+            raise RuntimeError("the audit log cannot be written")
+
+        monkeypatch.setattr(audit_record, "AuditEvent", audit_fails)
+        response = client.post(f"/v1/ops/deliveries/{dead.id}/replay", headers=ops)
+        assert response.status_code == 500
+    assert [d.status for d in deliveries(db)] == ["dead"]
+    assert attempt_due(db) == []
+
+
 def test_council_tokens_cannot_use_the_operator_deliveries(client, db) -> None:
     response = client.get("/v1/ops/deliveries", headers=bearer(token_for(db, KENT)))
     assert response.status_code == 403
@@ -104,3 +126,45 @@ def test_metrics_show_the_backlog_and_the_oldest_pending_age(client, db) -> None
     text = client.get("/metrics").get_data(as_text=True)
     assert 'hub_deliveries{status="pending"} 1.0' in text
     assert "hub_delivery_oldest_pending_seconds" in text
+
+
+def test_delivery_lists_page_by_cursor(client, db, receiver) -> None:
+    webhook(db, KENT, receiver.url, receiver=receiver)
+    for key in ("a", "b", "c"):
+        _emit(db, KENT, key)
+    kent = bearer(token_for(db, KENT))
+    first = client.get("/v1/council/deliveries?limit=2", headers=kent)
+    assert "Deprecation" not in first.headers
+    body = first.get_json()
+    assert len(body["items"]) == 2 and body["next_cursor"].startswith("delivery.")
+    rest = client.get(f"/v1/council/deliveries?limit=2&cursor={body['next_cursor']}", headers=kent)
+    ids = [i["id"] for i in body["items"]] + [i["id"] for i in rest.get_json()["items"]]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 3
+    assert rest.get_json()["next_cursor"] is None
+    ops = bearer(token_for(db, hub=True))
+    ops_first = client.get("/v1/ops/deliveries?limit=1", headers=ops).get_json()
+    ops_next = client.get(
+        f"/v1/ops/deliveries?limit=5&cursor={ops_first['next_cursor']}", headers=ops
+    ).get_json()
+    assert [i["id"] for i in ops_first["items"] + ops_next["items"]] == ids
+
+
+def test_before_still_pages_deliveries_with_a_deprecation_header(client, db, receiver) -> None:
+    webhook(db, KENT, receiver.url, receiver=receiver)
+    for key in ("a", "b"):
+        _emit(db, KENT, key)
+    kent = bearer(token_for(db, KENT))
+    first = client.get("/v1/council/deliveries?limit=1", headers=kent).get_json()
+    older = client.get(f"/v1/council/deliveries?before={first['next_before']}", headers=kent)
+    assert older.status_code == 200
+    assert older.headers["Deprecation"].startswith("@")
+    assert [i["id"] for i in older.get_json()["items"]] == [first["items"][0]["id"] - 1]
+
+
+def test_a_delivery_cursor_that_cannot_be_read_is_a_400(client, db) -> None:
+    kent = bearer(token_for(db, KENT))
+    response = client.get("/v1/council/deliveries?cursor=referral.1.2", headers=kent)
+    assert response.status_code == 400
+    assert response.get_json()["code"] == "invalid_cursor"
+    both = client.get("/v1/council/deliveries?cursor=delivery.1.2&before=1", headers=kent)
+    assert both.status_code == 200  # the cursor wins

@@ -9,10 +9,11 @@ from standardwebhooks.webhooks import Webhook
 from config.settings import load_settings, override_settings
 from hub.cli import main
 from hub.delivery.events import EventType, emit_event
+from hub.delivery.manage_subscriptions import all_subscriptions
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.receiver import Reply
 from tests.delivery.support import attempt_due, deliveries, mailbox, subscription, webhook
-from tests.support.council import AFC, KENT
+from tests.support.council import AFC, KENT, audit_rows
 
 URL = "http://127.0.0.1:9/hook"
 
@@ -148,3 +149,33 @@ def test_deliveries_from_a_data_dir_without_a_database_fail_and_create_nothing(t
     assert result.exit_code != 0
     assert "no hub database" in str(result.exception) + result.output
     assert not (missing / "hub.db").exists()
+
+
+def test_subscription_changes_from_the_cli_are_audited(db, settings) -> None:
+    assert _run("councils", "webhook", "add", "Kent", "--url", URL).exit_code == 0
+    (sub,) = [s for s in all_subscriptions(db) if s.kind == "webhook"]
+    assert _run("councils", "webhook", "rotate-secret", str(sub.id)).exit_code == 0
+    assert _run("councils", "webhook", "disable", str(sub.id)).exit_code == 0
+    address = "fostering@kent.example.gov.uk"
+    assert _run("councils", "mailbox", "add", "Kent", address).exit_code == 0
+    rows = [
+        (row.action, row.outcome, row.detail["subscription_id"])
+        for row in audit_rows(db)
+        if row.action.endswith(("_subscription", "_secret"))
+    ]
+    (mailbox_sub,) = [s for s in all_subscriptions(db) if s.kind == "mailbox"]
+    assert rows == [
+        ("add_subscription", "ok", sub.id),
+        ("rotate_subscription_secret", "ok", sub.id),
+        ("disable_subscription", "ok", sub.id),
+        ("add_subscription", "ok", mailbox_sub.id),
+    ]
+    row = audit_rows(db, action="add_subscription")[0]
+    assert row.actor.startswith("cli:") and row.actor_scope == "system"
+    assert row.detail == {
+        "subscription_id": sub.id,
+        "kind": "webhook",
+        "owner": f"authority:{KENT}",
+        "events": [],
+    }
+    assert address not in str(audit_rows(db, action="add_subscription")[1].detail)

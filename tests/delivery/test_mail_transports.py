@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import ssl
 import threading
 import uuid
@@ -160,6 +161,7 @@ class NotifyStandIn:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.status = 201
+        self.answer: dict[str, Any] | None = None
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -176,7 +178,7 @@ class NotifyStandIn:
                         "body": json.loads(raw),
                     }
                 )
-                answer = json.dumps({"id": str(uuid.uuid4())}).encode()
+                answer = json.dumps(stand_in.answer or {"id": str(uuid.uuid4())}).encode()
                 self.send_response(stand_in.status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(answer)))
@@ -241,6 +243,30 @@ def test_notify_server_errors_are_retried_and_client_errors_are_not(
         assert attempt_due(db) == [SendOutcome.RETRY]
         notify.status = 400
         assert attempt_due(db) == [SendOutcome.FAILED]
+
+
+def test_a_notify_refusal_is_logged_without_its_words(db, delivery_env, notify, caplog) -> None:
+    env = {
+        **delivery_env,
+        "HUB_MAIL_TRANSPORT": "notify",
+        "HUB_NOTIFY_API_KEY": f"hub_test-{uuid.uuid4()}-{uuid.uuid4()}",
+        "HUB_NOTIFY_BASE_URL": notify.url,
+        "HUB_NOTIFY_TEMPLATE_ID": str(uuid.uuid4()),
+    }
+    address = "fostering@kent.example.gov.uk"
+    with override_settings(load_settings(env)):
+        mailbox(db, KENT, address)
+        _event(db)
+        notify.status = 400
+        notify.answer = {
+            "status_code": 400,
+            "errors": [{"error": "BadRequestError", "message": f"Can't send to {address}"}],
+        }
+        with caplog.at_level(logging.DEBUG):
+            assert attempt_due(db) == [SendOutcome.FAILED]
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("failed with 400" in line for line in logged), logged
+    assert not [line for line in logged if address in line or "Can't send" in line]
 
 
 @pytest.mark.parametrize(

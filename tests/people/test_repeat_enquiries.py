@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from hub.enquiries.models import Enquiry, RepeatMatch
 from hub.people.reindex import reindex_enquiries
@@ -28,15 +28,15 @@ from tests.support.council import (
 SAM = {"given_name": "Sam", "family_name": "Jones", "email": "sam@example.org"}
 
 
-def _repeats(client, token, reference):  # type: ignore[no-untyped-def]
+def _repeats(client, token, reference):
     return client.get(f"/v1/council/referrals/{reference}/repeats", headers=bearer(token))
 
 
-def _later(minutes: int = 5):  # type: ignore[no-untyped-def]
+def _later(minutes: int = 5):
     return time_machine.travel(utcnow() + timedelta(minutes=minutes), tick=False)
 
 
-def test_an_earlier_referral_with_the_same_council_is_shown_in_full(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_earlier_referral_with_the_same_council_is_shown_in_full(client, db) -> None:
     first = routed(client, db, phone="07912 345601", **SAM)
     with _later():
         second = routed(client, db, phone="07912 345602", **SAM)
@@ -49,13 +49,13 @@ def test_an_earlier_referral_with_the_same_council_is_shown_in_full(client, db) 
     assert [(r["reference"], r["before"]) for r in back["with_you"]] == [(second, False)]
 
 
-def test_nothing_is_merged(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_merged(client, db) -> None:
     first = routed(client, db, phone="07912 345601", **SAM)
     second = routed(client, db, phone="07912 345601", email="other@example.org")
     assert get_enquiry(db, first).status == get_enquiry(db, second).status == "routed"
 
 
-def test_another_councils_earlier_enquiry_shows_only_its_day(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_earlier_enquiry_shows_only_its_day(client, db) -> None:
     medways = routed(client, db, phone="07912 345603", postcode="ME4 4TR")
     with _later():
         kents = routed(client, db, phone="+44 7912 345603")
@@ -67,7 +67,7 @@ def test_another_councils_earlier_enquiry_shows_only_its_day(client, db) -> None
     assert medways not in str(body) and MEDWAY not in str(body)
 
 
-def test_operators_see_every_council_of_the_person(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_operators_see_every_council_of_the_person(client, db) -> None:
     medways = routed(client, db, phone="07912 345603", postcode="ME4 4TR")
     with _later():
         kents = routed(client, db, phone="07912 345603")
@@ -84,7 +84,7 @@ def test_operators_see_every_council_of_the_person(client, db) -> None:  # type:
     assert audit_rows(db, action="read_repeats")[-1].actor_scope == "hub"
 
 
-def test_name_alone_is_not_a_match_but_name_and_postcode_is(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_name_alone_is_not_a_match_but_name_and_postcode_is(client, db) -> None:
     first = routed(client, db, phone="07912 345604", email="a@example.org", **_name("Ann Lee"))
     elsewhere = routed(
         client,
@@ -105,7 +105,7 @@ def _name(full: str) -> dict[str, str]:
     return {"given_name": given, "family_name": family}
 
 
-def test_matches_join_one_person_group(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_matches_join_one_person_group(client, db) -> None:
     by_email = routed(client, db, phone="07912 345607", email="x@example.org")
     by_phone = routed(client, db, phone="07912 345608", email="y@example.org")
     both = routed(client, db, phone="07912 345608", email="x@example.org")
@@ -115,7 +115,7 @@ def test_matches_join_one_person_group(client, db) -> None:  # type: ignore[no-u
     assert keys[stranger] == enquiry_id_of(db, stranger)
 
 
-def test_another_councils_referral_repeats_are_404_and_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_referral_repeats_are_404_and_audited(client, db) -> None:
     kents = routed(client, db, phone="07912 345610")
     response = _repeats(client, token_for(db, MEDWAY), kents)
     assert response.status_code == 404
@@ -127,7 +127,7 @@ def test_another_councils_referral_repeats_are_404_and_audited(client, db) -> No
     )
 
 
-def _mark(client, token, reference, of):  # type: ignore[no-untyped-def]
+def _mark(client, token, reference, of):
     return client.put(
         f"/v1/council/referrals/{reference}/duplicate",
         json={"duplicate_of": of},
@@ -135,7 +135,7 @@ def _mark(client, token, reference, of):  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_council_marks_and_unmarks_a_duplicate_of_its_own(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_council_marks_and_unmarks_a_duplicate_of_its_own(client, db) -> None:
     first = routed(client, db, phone="07912 345611", **SAM)
     second = routed(client, db, phone="07912 345611", **SAM)
     kent = token_for(db, KENT)
@@ -157,7 +157,7 @@ def test_a_council_marks_and_unmarks_a_duplicate_of_its_own(client, db) -> None:
 
 
 @pytest.mark.parametrize("of", ["medways", "FE-22222222", "itself"])
-def test_a_duplicate_of_another_councils_or_no_referral_is_refused(client, db, of) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_of_another_councils_or_no_referral_is_refused(client, db, of) -> None:
     kents = routed(client, db, phone="07912 345612")
     medways = routed(client, db, phone="07912 345613", postcode="ME4 4TR")
     target = {"medways": medways, "itself": kents}.get(of, of)
@@ -170,7 +170,7 @@ def test_a_duplicate_of_another_councils_or_no_referral_is_refused(client, db, o
     assert _repeats(client, token_for(db, KENT), kents).get_json()["duplicate_of"] is None
 
 
-def test_another_council_cannot_mark_a_referral(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_another_council_cannot_mark_a_referral(client, db) -> None:
     kents = routed(client, db, phone="07912 345614")
     medways = routed(client, db, phone="07912 345615", postcode="ME4 4TR")
     medway = token_for(db, MEDWAY)
@@ -186,7 +186,7 @@ def test_another_council_cannot_mark_a_referral(client, db) -> None:  # type: ig
     } == {"denied"}
 
 
-def test_reindex_restores_indexes_and_matches_of_enquiries_stored_before(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_reindex_restores_indexes_and_matches_of_enquiries_stored_before(client, db) -> None:
     first = routed(client, db, phone="07912 345616", **SAM)
     second = routed(client, db, phone="07912 345617", **SAM)
     with db.transaction() as session:
@@ -195,7 +195,7 @@ def test_reindex_restores_indexes_and_matches_of_enquiries_stored_before(client,
                 email_index=None, phone_index=None, name_index=None, person_key=None
             )
         )
-        session.execute(RepeatMatch.__table__.delete())
+        session.execute(delete(RepeatMatch))
     kent = token_for(db, KENT)
     assert _repeats(client, kent, second).get_json()["with_you"] == []
     result = reindex_enquiries(db)
@@ -209,7 +209,7 @@ def test_reindex_restores_indexes_and_matches_of_enquiries_stored_before(client,
     assert get_enquiry(db, second).person_key == first_id
 
 
-def test_the_funnel_counts_people_as_well_as_enquiries(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_funnel_counts_people_as_well_as_enquiries(client, db) -> None:
     routed(client, db, phone="07912 345620", **SAM)
     routed(client, db, phone="07912 345621", **SAM)
     routed(client, db, phone="07912 345622", email="someone.else@example.org")
@@ -221,7 +221,7 @@ def test_the_funnel_counts_people_as_well_as_enquiries(client, db) -> None:  # t
     assert (row["enquiries"], row["people"]) == (3, 2)
 
 
-def test_an_anonymised_enquiry_loses_its_links_but_not_its_count(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymised_enquiry_loses_its_links_but_not_its_count(client, db) -> None:
     first = routed(client, db, phone="07912 345650", **SAM)
     second = routed(client, db, phone="07912 345650", **SAM)
     third = routed(client, db, phone="07912 345650", **SAM)

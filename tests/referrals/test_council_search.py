@@ -26,20 +26,20 @@ JOSE = {
 }
 
 
-def _search(client, token, q, **params):  # type: ignore[no-untyped-def]
+def _search(client, token, q, **params):
     return client.get(
         "/v1/council/referrals", query_string={"q": q, **params}, headers=bearer(token)
     )
 
 
-def _found(client, token, q) -> list[str]:  # type: ignore[no-untyped-def]
+def _found(client, token, q) -> list[str]:
     response = _search(client, token, q)
     assert response.status_code == 200, response.get_json()
     return [item["reference"] for item in response.get_json()["items"]]
 
 
 @pytest.fixture
-def jose(client, db) -> str:  # type: ignore[no-untyped-def]
+def jose(client, db) -> str:
     routed(client, db, phone="07911 200001", postcode="CT1 1AA")  # someone else in Kent
     return routed(client, db, **JOSE)
 
@@ -57,20 +57,20 @@ def jose(client, db) -> str:  # type: ignore[no-untyped-def]
         "me14 1xq",
     ],
 )
-def test_a_person_is_found_by_any_of_their_details(client, db, jose, q) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_is_found_by_any_of_their_details(client, db, jose, q) -> None:
     assert _found(client, token_for(db, KENT), q) == [jose]
 
 
-def test_a_district_finds_everyone_in_it_newest_first(client, db, jose) -> None:  # type: ignore[no-untyped-def]
+def test_a_district_finds_everyone_in_it_newest_first(client, db, jose) -> None:
     later = routed(client, db, phone="07911 200002", postcode="ME14 2LB")
     assert _found(client, token_for(db, KENT), "ME14") == [later, jose]
 
 
-def test_a_reference_is_found_however_it_is_typed(client, db, jose) -> None:  # type: ignore[no-untyped-def]
+def test_a_reference_is_found_however_it_is_typed(client, db, jose) -> None:
     assert _found(client, token_for(db, KENT), jose.lower().replace("-", " ")) == [jose]
 
 
-def test_another_councils_person_is_never_found(client, db, jose) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_person_is_never_found(client, db, jose) -> None:
     medway = token_for(db, MEDWAY)
     assert _found(client, medway, "07700 123456") == []
     assert _found(client, medway, "jose o'brien") == []
@@ -78,7 +78,7 @@ def test_another_councils_person_is_never_found(client, db, jose) -> None:  # ty
 
 def test_another_councils_reference_answers_no_match_and_is_audited_as_denied(
     client, db, jose
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     medway = token_for(db, MEDWAY)
     theirs = _search(client, medway, jose).get_json()
     unknown = _search(client, medway, "FE-22222222").get_json()
@@ -92,7 +92,7 @@ def test_another_councils_reference_answers_no_match_and_is_audited_as_denied(
     assert row.detail["kind"] == "reference"
 
 
-def test_every_search_is_audited_with_its_kind_never_the_term(client, db, jose) -> None:  # type: ignore[no-untyped-def]
+def test_every_search_is_audited_with_its_kind_never_the_term(client, db, jose) -> None:
     kent = token_for(db, KENT)
     for q in ("07700 123456", "jose.obrien@example.org", "O'Brien", "ME14 1XQ", "ME14"):
         _found(client, kent, q)
@@ -106,14 +106,14 @@ def test_every_search_is_audited_with_its_kind_never_the_term(client, db, jose) 
     )
 
 
-def test_a_term_search_cannot_read_is_422_with_a_field_error(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_term_search_cannot_read_is_422_with_a_field_error(client, db) -> None:
     response = _search(client, token_for(db, KENT), "ME14 1")
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["errors"][0]["field"] == "q"
 
 
-def test_search_pages_with_the_lists_cursor(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_search_pages_with_the_lists_cursor(client, db) -> None:
     made = [routed(client, db, phone="07911 123457") for _ in range(3)]
     kent = token_for(db, KENT)
     first = _search(client, kent, "07911 123457", limit=2).get_json()
@@ -122,7 +122,7 @@ def test_search_pages_with_the_lists_cursor(client, db) -> None:  # type: ignore
     assert sorted(found) == sorted(made) and second["next_cursor"] is None
 
 
-def test_an_anonymised_enquiry_is_found_by_nothing_personal(client, db, jose) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymised_enquiry_is_found_by_nothing_personal(client, db, jose) -> None:
     with db.transaction() as session:
         anonymise_enquiry(
             session, enquiry_id_of(db, jose), "no_application", utcnow().date(), utcnow()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 import time_machine
 from click.testing import CliRunner
 
 from hub.cli import main
-from hub.tracking.reports import _percentile
+from hub.tracking.report_queries import GroupBy
+from hub.tracking.reports import ReportName, _percentile, build_report
 from hub.tracking.sweep_clocks import sweep_clocks
 from tests.support.council import KENT, MEDWAY, audit_rows, bearer, routed, token_for
 from tests.tracking.support import london, progress
@@ -183,3 +185,24 @@ def test_report_from_a_data_dir_without_a_database_fails_and_creates_nothing(tmp
     assert result.exit_code != 0
     assert "no hub database" in str(result.exception) + result.output
     assert not (missing / "hub.db").exists()
+
+
+def test_a_year_on_counts_from_midnight_in_england_not_utc(client, db) -> None:
+    with time_machine.travel(london(2025, 6, 16, 10, 0), tick=False):
+        reference = routed(client, db)
+        token = token_for(db, KENT)
+        progress(client, token, reference, "first_contact")
+        progress(client, token, reference, "application")
+        progress(client, token, reference, "approved")
+    # 00:30 on 16 June 2026 in England is still 15 June in UTC.
+    with time_machine.travel(london(2026, 6, 16, 0, 30), tick=False):
+        report = build_report(
+            db,
+            ReportName.RETENTION,
+            start=date(2025, 6, 1),
+            end=date(2025, 6, 30),
+            by=GroupBy.COUNCIL,
+            scope=[KENT],
+        )
+    (row,) = report["rows"]
+    assert (row["approved"], row["eligible_12_months"]) == (1, 1)

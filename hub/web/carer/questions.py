@@ -1,8 +1,9 @@
 """The enquiry form's questions, one group per page, and how answers become the API's body.
 
 The pages ask exactly what the API's schema (``hub.intake.schemas.EnquiryInSchema``) asks,
-and each page is checked by that same schema: the whole body is loaded with the answers given
-so far, and only the errors about this page's fields are shown. One source for every rule.
+and each page is checked by that same schema restricted to the page's part of the body
+(``EnquiryInSchema(only=...)``, built once): a page loads only its own answers, and the rules
+stay in one place. Sending loads the whole body once more, as the API does.
 """
 
 from __future__ import annotations
@@ -66,6 +67,26 @@ FIELD_PAGE = {name: page for page in PAGES for name in page.fields}
 FIELDS = tuple(FIELD_PAGE)
 CHECKBOXES = ("privacy_notice", "keep_in_touch")
 MAX_ANSWER = 4000  # characters kept of any one answer (the schema's longest is 2,000)
+# Form fields that sit inside a nested object of the API's body.
+_GROUP_OF = {
+    "adults": "household",
+    "children": "household",
+    "spare_bedroom": "household",
+    "privacy_notice": "consent",
+    "keep_in_touch": "consent",
+}
+# An error about a whole group is shown at the group's first field.
+_GROUP_FIELD = {"household": "adults", "consent": "privacy_notice"}
+
+
+def _body_keys(page: Page) -> tuple[str, ...]:
+    """The top-level keys of the API's body that this page's fields fill."""
+    return tuple(dict.fromkeys(_GROUP_OF.get(name, name) for name in page.fields))
+
+
+# Built once: a marshmallow schema is costly to build and safe to reuse for load().
+_WHOLE_SCHEMA = EnquiryInSchema()
+_PAGE_SCHEMAS = {page.slug: EnquiryInSchema(only=_body_keys(page)) for page in PAGES}
 
 
 def answers_from(form: MultiDict[str, str], page: Page) -> dict[str, str]:
@@ -122,26 +143,39 @@ def _field_name(path: str) -> str:
     return path.split(".")[-1]
 
 
+def _load(
+    schema: EnquiryInSchema, body: dict[str, Any]
+) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+    try:
+        return schema.load(body), []
+    except ValidationError as exc:
+        errors = []
+        for error in flatten_messages(exc.messages):
+            name = _field_name(error["field"])
+            errors.append({"field": _GROUP_FIELD.get(name, name), "message": error["message"]})
+        return None, errors
+
+
 def check(answers: dict[str, str]) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
     """Load all answers with the API's schema: (the valid data, []) or (None, errors by field).
 
     Each error's ``field`` is the form's field name; errors about a whole group (for example
     the household when no household answer was given yet) name the group's first field.
     """
-    try:
-        return EnquiryInSchema().load(form_to_body(answers)), []
-    except ValidationError as exc:
-        errors = []
-        for error in flatten_messages(exc.messages):
-            name = _field_name(error["field"])
-            name = {"household": "adults", "consent": "privacy_notice"}.get(name, name)
-            errors.append({"field": name, "message": error["message"]})
-        return None, errors
+    return _load(_WHOLE_SCHEMA, form_to_body(answers))
 
 
 def page_errors(answers: dict[str, str], page: Page) -> list[dict[str, str]]:
-    """The errors about this page's fields, in the page's order, one per field."""
-    _, errors = check(answers)
+    """The errors about this page's fields, in the page's order, one per field.
+
+    Only this page's part of the body is loaded, by the API's schema restricted to it.
+    """
+    return _errors_in_page(form_to_body(answers), page)
+
+
+def _errors_in_page(body: dict[str, Any], page: Page) -> list[dict[str, str]]:
+    part = {key: body[key] for key in _body_keys(page) if key in body}
+    _, errors = _load(_PAGE_SCHEMAS[page.slug], part)
     first: dict[str, str] = {}
     for error in errors:
         if error["field"] in page.fields:
@@ -150,10 +184,12 @@ def page_errors(answers: dict[str, str], page: Page) -> list[dict[str, str]]:
 
 
 def first_unfinished(answers: dict[str, str]) -> Page | None:
-    """The first page with an error, or None when the whole enquiry is ready to send."""
-    _, errors = check(answers)
-    wrong = {error["field"] for error in errors}
+    """The first page not yet answered or with an error, or None when the enquiry is ready.
+
+    Pages are checked in order and the first one found stops the search.
+    """
+    body = form_to_body(answers)
     for page in PAGES:
-        if wrong & set(page.fields) or not set(page.fields) & set(answers):
+        if not set(page.fields) & set(answers) or _errors_in_page(body, page):
             return page
     return None

@@ -58,11 +58,12 @@ def send_enquiry(
         if draft.enquiry_id is not None:
             return Sent(draft.enquiry_id, first_time=False)
         answers = dict(draft.answers)
-    data, _ = check(answers)
     unfinished = first_unfinished(answers)
-    if data is None or unfinished is not None:
-        assert unfinished is not None
+    if unfinished is not None:
         return Unfinished(unfinished)
+    data, errors = check(answers)
+    # Every page checked: what the whole body could still refuse (none today) is a bug.
+    assert data is not None, errors
     result = submit_enquiry(
         db,
         data,

@@ -37,9 +37,14 @@ def deliveries() -> str:
     status = request.args.get("status", "dead")
     if status not in {key for key, _, _ in VIEWS}:
         abort(404)
-    before = request.args.get("before", type=int)
+    # ``before`` (an id) is the old link's, still followed for now.
     page = list_deliveries_for_ops(
-        get_db(), status=status, before=before, limit=PAGE_SIZE, ctx=staff_request_context()
+        get_db(),
+        status=status,
+        cursor=request.args.get("cursor") or None,
+        before=request.args.get("before", type=int),
+        limit=PAGE_SIZE,
+        ctx=staff_request_context(),
     )
     return render_template(
         "ops/deliveries.html",

@@ -27,7 +27,7 @@ from hub.platform.db import Database
 from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queued_marks import read_republished
 from hub.platform.queues import KOMBU_PRIORITY_STEPS, Queue, queue_keys
-from hub.tracking.models import ClockState, JourneyClock
+from hub.tracking.queries import count_breached_open
 
 KOMBU_UNACKED = "unacked"
 
@@ -105,20 +105,6 @@ def read_broker_depths(redis_url: str) -> BrokerDepths:
 
 def _count(session: Session, model: type[object], *conditions: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
-
-
-def count_breached_open(session: Session, now: datetime) -> int:
-    """Clocks past their due time and not met: breached, or running past due (before the
-    sweep has marked them)."""
-    return _count(
-        session,
-        JourneyClock,
-        JourneyClock.met_at.is_(None),
-        or_(
-            JourneyClock.state == str(ClockState.BREACHED),
-            (JourneyClock.state == str(ClockState.RUNNING)) & (JourneyClock.due_at <= now),
-        ),
-    )
 
 
 def read_queue_health(

@@ -13,6 +13,7 @@ from flask import render_template, request
 from hub.platform.extensions import get_db
 from hub.platform.models import utcnow
 from hub.referrals.decide import authority_name
+from hub.tracking.calendar import local_day
 from hub.tracking.report_queries import GroupBy
 from hub.tracking.reports import ReportName, report_for_caller
 from hub.web.ops.blueprint import bp
@@ -106,7 +107,7 @@ def chart_for(name: ReportName, rows: list[dict[str, Any]], by: GroupBy) -> BarC
 @operator_required
 def reports() -> tuple[str, int]:
     """The chosen report as a chart and a table (the last 90 days by council by default)."""
-    query = read_report_query(request.args, utcnow().date())
+    query = read_report_query(request.args, local_day(utcnow()))
     report = None
     chart = None
     if not query.errors:

@@ -14,7 +14,7 @@ from tests.web.ops_support import in_triage
 from tests.web.staff_support import BROWSER, csrf_from, own_address, sign_in
 
 
-def _kent(client: FlaskClient, db) -> FlaskClient:  # type: ignore[no-untyped-def]
+def _kent(client: FlaskClient, db) -> FlaskClient:
     own_address(client)
     sign_in(client, db, council="Kent")
     return client
@@ -31,7 +31,7 @@ def _listed(page: str) -> list[str]:
     return re.findall(re.escape(cell) + r"(FE-[A-Z0-9]+)", page)
 
 
-def test_the_search_box_finds_a_person_by_phone_in_another_format(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_search_box_finds_a_person_by_phone_in_another_format(client, db) -> None:
     sam = routed(client, db, phone="07912 345630", given_name="Sam", family_name="Jones")
     routed(client, db, phone="07912 345631")
     _kent(client, db)
@@ -44,14 +44,14 @@ def test_the_search_box_finds_a_person_by_phone_in_another_format(client, db) ->
     assert "345630" not in str(row.detail)
 
 
-def test_a_search_that_finds_nobody_says_so(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_search_that_finds_nobody_says_so(client, db) -> None:
     routed(client, db, phone="07912 345632")
     _kent(client, db)
     page = _page(client, "/council/", q="nobody-at-all@example.org")
     assert _listed(page) == [] and "No referral of yours matches that e-mail address" in page
 
 
-def test_another_councils_reference_finds_no_match_on_the_page_and_is_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_reference_finds_no_match_on_the_page_and_is_audited(client, db) -> None:
     medways = routed(client, db, phone="07912 345633", postcode="ME4 4TR")
     _kent(client, db)
     page = _page(client, "/council/", q=medways)
@@ -60,14 +60,14 @@ def test_another_councils_reference_finds_no_match_on_the_page_and_is_audited(cl
     assert (row.outcome, row.enquiry_reference) == ("denied", medways)
 
 
-def test_a_term_search_cannot_read_is_an_error_on_the_field(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_term_search_cannot_read_is_an_error_on_the_field(client, db) -> None:
     _kent(client, db)
     page = _page(client, "/council/", q="ME14 1")
     assert "There is a problem" in page and 'href="#q"' in page and "govuk-input--error" in page
     assert "<title>Error:" in page
 
 
-def test_the_referral_page_says_the_person_enquired_before_with_a_link(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_referral_page_says_the_person_enquired_before_with_a_link(client, db) -> None:
     first = routed(client, db, phone="07912 345634", email="twice@example.org")
     with time_machine.travel(utcnow() + timedelta(days=2), tick=False):
         second = routed(client, db, phone="07912 345635", email="twice@example.org")
@@ -77,7 +77,7 @@ def test_the_referral_page_says_the_person_enquired_before_with_a_link(client, d
     assert f'href="/council/referrals/{first}"' in page and "(same e-mail)" in page
 
 
-def test_an_enquiry_that_went_elsewhere_shows_only_its_day(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_enquiry_that_went_elsewhere_shows_only_its_day(client, db) -> None:
     medways = routed(client, db, phone="07912 345636", postcode="ME4 4TR")
     kents = routed(client, db, phone="07912 345636")
     _kent(client, db)
@@ -87,7 +87,7 @@ def test_an_enquiry_that_went_elsewhere_shows_only_its_day(client, db) -> None: 
     assert medways not in page and "Medway" not in page
 
 
-def test_a_council_marks_a_duplicate_on_the_page_and_removes_the_mark(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_council_marks_a_duplicate_on_the_page_and_removes_the_mark(client, db) -> None:
     first = routed(client, db, phone="07912 345637")
     second = routed(client, db, phone="07912 345637")
     _kent(client, db)
@@ -108,7 +108,7 @@ def test_a_council_marks_a_duplicate_on_the_page_and_removes_the_mark(client, db
 
 def test_marking_a_duplicate_of_another_councils_referral_is_an_error_on_the_field(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     kents = routed(client, db, phone="07912 345638")
     medways = routed(client, db, phone="07912 345639", postcode="ME4 4TR")
     _kent(client, db)
@@ -127,7 +127,7 @@ def test_marking_a_duplicate_of_another_councils_referral_is_an_error_on_the_fie
     assert [r.outcome for r in audit_rows(db, action="mark_duplicate")] == ["denied"]
 
 
-def test_another_councils_referral_cannot_be_marked_from_the_page(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_referral_cannot_be_marked_from_the_page(client, db) -> None:
     medways = routed(client, db, phone="07912 345640", postcode="ME4 4TR")
     kents = routed(client, db, phone="07912 345641")
     _kent(client, db)
@@ -146,7 +146,7 @@ def test_another_councils_referral_cannot_be_marked_from_the_page(client, db) ->
     ]
 
 
-def test_operators_see_every_council_of_the_person_on_the_case_page(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_operators_see_every_council_of_the_person_on_the_case_page(client, db) -> None:
     medways = routed(client, db, phone="07912 345642", postcode="ME4 4TR")
     unknown = in_triage(client, db, phone="07912 345642")
     sign_in(client, db, hub_operator=True)
@@ -156,7 +156,7 @@ def test_operators_see_every_council_of_the_person_on_the_case_page(client, db) 
     assert KENT  # the holding council is not involved
 
 
-def test_the_search_box_posts_so_the_term_stays_out_of_the_address(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_search_box_posts_so_the_term_stays_out_of_the_address(client, db) -> None:
     sam = routed(client, db, phone="07912 345643")
     _kent(client, db)
     page = _page(client, "/council/")

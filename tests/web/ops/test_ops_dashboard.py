@@ -18,7 +18,7 @@ from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queues import Queue, TaskName, queue_keys
 from hub.tracking.models import ClockState, JourneyClock
 from tests.enquiries.factories import EnquiryFactory
-from tests.support.council import enquiry_id_of, submitted
+from tests.support.council import bearer, enquiry_id_of, submitted, token_for
 from tests.web.ops_support import BROWSER, figure, in_triage
 from tests.web.staff_support import sign_in
 
@@ -163,3 +163,34 @@ def test_the_gauges_are_exported_when_gunicorn_sums_its_workers(
     text = exposition().decode()
     assert "hub_triage_enquiries 1.0" in text
     assert 'hub_deliveries{status="dead"} 0.0' in text
+
+
+def test_the_breached_count_and_the_ops_clocks_list_agree(client, db) -> None:
+    now = utcnow()
+    enquiry_id = EnquiryFactory(db=db).id
+    past_due = {"started_at": now - timedelta(days=5), "due_at": now - timedelta(days=4)}
+    with db.transaction() as s:
+        for kind, state, met_at in (
+            ("first_contact", ClockState.BREACHED, None),  # marked by the sweep
+            ("initial_visit", ClockState.RUNNING, None),  # past due, not swept yet
+            ("stage_one", ClockState.BREACHED, now - timedelta(days=1)),  # met late
+            ("panel", ClockState.MET, now - timedelta(days=4, hours=1)),
+        ):
+            s.add(
+                JourneyClock(
+                    enquiry_id=enquiry_id,
+                    kind=kind,
+                    authority_code="E10000016",
+                    target="1 working day",
+                    state=str(state),
+                    met_at=met_at,
+                    **past_due,
+                )
+            )
+    listed = client.get(
+        "/v1/ops/clocks?state=breached", headers=bearer(token_for(db, hub=True))
+    ).get_json()
+    sign_in(client, db, hub_operator=True)
+    html = client.get("/ops/", headers=BROWSER).get_data(as_text=True)
+    assert sorted(c["kind"] for c in listed["items"]) == ["first_contact", "initial_visit"]
+    assert figure(html, "breached") == str(listed["count"]) == "2"

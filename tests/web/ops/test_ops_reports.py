@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import time_machine
 
 from hub.platform.models import utcnow
+from hub.tracking.calendar import ENGLAND as LONDON
 from tests.support.council import audit_rows, routed
 from tests.web.ops_support import BROWSER
 from tests.web.staff_support import sign_in
@@ -61,6 +64,14 @@ def test_the_default_is_the_last_90_days_by_council(client, db) -> None:
     today = utcnow().date()
     assert f"{today - timedelta(days=90)} to {today}" in html
     assert 'id="report-empty"' in html
+
+
+def test_the_default_period_ends_on_todays_date_in_england(client, db) -> None:
+    # 00:30 on 16 June in England is 23:30 on 15 June in UTC.
+    with time_machine.travel(datetime(2026, 6, 16, 0, 30, tzinfo=LONDON), tick=False):
+        sign_in(client, db, hub_operator=True)
+        html = client.get("/ops/reports", headers=BROWSER).get_data(as_text=True)
+    assert "2026-03-18 to 2026-06-16" in html
 
 
 def test_clocks_and_retention_reports_render(client, db) -> None:
