@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from marshmallow import ValidationError
 from marshmallow.validate import Email
 
-from config.settings import get_settings
 from hub.access.manage_tokens import TokenScopeChoice
 from hub.delivery.events import EventType
 from hub.delivery.models import SubscriberKind, Subscription, SubscriptionStatus
@@ -46,7 +45,7 @@ def add_webhook(
     db: Database, owner: TokenScopeChoice, url: str, events: Sequence[str] = ()
 ) -> NewWebhook:
     """Subscribe ``owner`` to ``events`` (all when empty); the secret is returned once."""
-    settings = get_settings()
+    settings = db.settings
     try:
         check_target(
             url, production=settings.is_production, allow_private=settings.webhook_allow_private
