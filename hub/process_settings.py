@@ -15,10 +15,19 @@ from hub.geo.store import use_geo_dir
 from hub.platform.crypto import use_keys
 from hub.rules import get_active_rules
 
+_installed: Settings | None = None
+
 
 def use_settings(settings: Settings) -> Settings:
     """Install the process-wide parts of ``settings``; return them (for the edge to hand on)."""
+    global _installed
     use_keys(settings.encryption_keys, settings.secret_key)
     get_active_rules.use_file(settings.rules_path)
     use_geo_dir(settings.resolved_geo_dir)
+    _installed = settings
     return settings
+
+
+def installed_settings() -> Settings | None:
+    """The settings ``use_settings`` installed last (None before any)."""
+    return _installed

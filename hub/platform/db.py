@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from hub.platform.outbox import (
     DEFER_KEY,
+    OutboxEntry,
     Publisher,
     after_commit,
     discard_pending,
@@ -91,7 +91,7 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-SETTINGS_KEY = "hub_settings"
+DATABASE_KEY = "hub_database"
 
 
 class Database:
@@ -115,15 +115,16 @@ class Database:
         self.settings = settings
         self.url = url or settings.resolved_database_url
         self.engine = make_engine(self.url, **engine_kwargs)
-        self.sessions = sessionmaker(
-            self.engine, expire_on_commit=False, info={SETTINGS_KEY: settings}
-        )
-        self.publisher = publisher or partial(publish_entry, settings=settings)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={DATABASE_KEY: self})
+        self.publisher = publisher or self._publish
         # SQLite allows one writer; threads of this process queue here rather than in
         # SQLite's busy handler, whose sleeps (up to 100 ms each) doubled intake's p99.
         self._sqlite_writer = threading.RLock() if self.is_sqlite else None
         event.listen(self.sessions, "after_commit", self._after_commit)
         event.listen(self.sessions, "after_rollback", discard_pending)
+
+    def _publish(self, entry: OutboxEntry) -> None:
+        publish_entry(entry, settings=self.settings)
 
     def _after_commit(self, session: Session) -> None:
         after_commit(session, self.engine, self.publisher)
@@ -151,6 +152,6 @@ class Database:
 
 def settings_of(session: Session) -> Settings:
     """The settings of the Database that opened ``session``."""
-    settings = session.info[SETTINGS_KEY]
-    assert isinstance(settings, Settings)
-    return settings
+    db = session.info[DATABASE_KEY]
+    assert isinstance(db, Database)
+    return db.settings

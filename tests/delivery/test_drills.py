@@ -161,7 +161,7 @@ def test_redis_down_while_a_referral_is_routed_is_delivered_when_it_is_back(
         redis.stop()
         # Route it here, publishing to the Redis that is down: the delivery row commits and
         # its send task waits for the sweepers.
-        routing_db = Database(settings.resolved_database_url, publisher=publisher_for(redis.url))
+        routing_db = Database(settings, publisher=publisher_for(settings))
         try:
             route_enquiry(routing_db, enquiry_id_of(db, reference))
         finally:
