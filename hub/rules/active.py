@@ -63,6 +63,11 @@ class ActiveRules:
         self._loaded: _Loaded | None = None
         self._path: Path | None = None
 
+    @property
+    def path(self) -> Path | None:
+        """The rules file in use (None until an edge installs one)."""
+        return self._path
+
     def use_file(self, path: Path) -> None:
         """Use the rules file at ``path`` (``HUB_RULES_PATH``, installed by the process's edge)."""
         self._path = Path(path)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from config.settings import get_settings, load_settings
+from config.settings import load_settings
 from hub.app import create_app
 from hub.embedded.redis_server import EmbeddedRedis
 from hub.platform.db import Database
@@ -125,7 +125,7 @@ def test_a_worker_killed_mid_send_delivers_once_more_with_the_same_webhook_id(
 
 
 def client_for(db):  # type: ignore[no-untyped-def]
-    return create_app(get_settings(), db=db).test_client()
+    return create_app(db.settings, db=db).test_client()
 
 
 def _route_kent(client, db) -> str:  # type: ignore[no-untyped-def]
