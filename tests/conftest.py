@@ -30,6 +30,37 @@ REPO = Path(__file__).resolve().parent.parent
 GEO_CACHE = Path(os.environ.get("HUB_TEST_GEO_DIR", REPO / ".cache" / "geo"))
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Accept pyproject's ``-n``/``--dist`` (parallel runs) when pytest-xdist is turned off.
+
+    ``addopts`` runs the suite on several xdist workers; ``-n 0`` runs it in this process.
+    With ``-p no:xdist`` the options would be unknown: they are accepted here and ignored.
+    """
+    if pluginmanager.has_plugin("xdist"):
+        return
+    group = parser.getgroup("xdist", "parallel runs (pytest-xdist is turned off: ignored)")
+    # pytest reserves lowercase short options for itself and plugins; xdist registers -n so.
+    group._addoption("-n", "--numprocesses", dest="numprocesses", default=None)
+    group.addoption("--dist", dest="dist", default="no")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each module whose tests share a module-scoped fixture on one xdist worker.
+
+    Such fixtures start something costly once for the module (a browser, a Celery worker,
+    `hub run`, gunicorn, an identity provider); spread over several workers, each would start
+    its own. ``--dist loadgroup`` sends the tests of one ``xdist_group`` to one worker.
+    """
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None or item.get_closest_marker("xdist_group") is not None:
+            continue
+        scopes = {d.scope for defs in fixtures.name2fixturedefs.values() for d in defs}
+        if scopes & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
 @pytest.fixture(scope="session")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     with session_backend(tmp_path_factory.mktemp("backend")) as found:
@@ -81,7 +112,7 @@ def geography(geography_version: str, settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
-def database(hub_settings: Settings):  # type: ignore[no-untyped-def]
+def database(hub_settings: Settings):
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
 
@@ -93,7 +124,7 @@ def database(hub_settings: Settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def db(database, settings: Settings):  # type: ignore[no-untyped-def]
+def db(database, settings: Settings):
     """The session database, emptied before each test, handing on the test's ``settings``."""
     from hub.model_registry import Base
 
@@ -113,7 +144,7 @@ def db(database, settings: Settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def app(db, geography: str, settings: Settings) -> Flask:  # type: ignore[no-untyped-def]
+def app(db, geography: str, settings: Settings) -> Flask:
     from hub.app import create_app
 
     app = create_app(settings, db=db)

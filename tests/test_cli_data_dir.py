@@ -15,7 +15,7 @@ from tests.access.factories import bearer
 from tests.test_cli_failures import run_hub
 
 
-def test_a_token_made_from_another_directory_works_on_the_data_dirs_hub(  # type: ignore[no-untyped-def]
+def test_a_token_made_from_another_directory_works_on_the_data_dirs_hub(
     tmp_path: Path, hub_env, geography
 ) -> None:
     data_dir = tmp_path / "hub-data"

@@ -52,45 +52,45 @@ def base_env(tmp_path: Path, hub_env: dict[str, str]) -> dict[str, str]:
     return {"HUB_ENV": "development", "HUB_GEO_DIR": hub_env["HUB_GEO_DIR"]}
 
 
-def test_a_data_dir_without_a_database_is_one_line(tmp_path: Path, base_env) -> None:  # type: ignore[no-untyped-def]
+def test_a_data_dir_without_a_database_is_one_line(tmp_path: Path, base_env) -> None:
     missing = tmp_path / "no-hub-here"
     result = run_hub(["councils", "token", "list", "--data-dir", str(missing)], base_env, tmp_path)
     assert_one_line_failure(result, f"no hub database at {missing / 'hub.db'}")
     assert not missing.exists()  # nothing was created where the mistyped path points
 
 
-def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path, base_env) -> None:  # type: ignore[no-untyped-def]
+def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path, base_env) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("not a directory")
     result = run_hub(["db", "upgrade", "--data-dir", str(a_file / "var")], base_env, tmp_path)
     assert_one_line_failure(result, "Not a directory")
 
 
-def test_an_unreachable_postgresql_is_one_line(tmp_path: Path, base_env) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_postgresql_is_one_line(tmp_path: Path, base_env) -> None:
     env = {**base_env, "HUB_DATABASE_URL": UNREACHABLE_PG}
     result = run_hub(["councils", "token", "list"], env, tmp_path)
     assert_one_line_failure(result, "Connection refused")
 
 
-def test_production_without_its_secrets_is_one_line(tmp_path: Path, base_env) -> None:  # type: ignore[no-untyped-def]
+def test_production_without_its_secrets_is_one_line(tmp_path: Path, base_env) -> None:
     env = {**base_env, "HUB_ENV": "production"}
     for args in (["councils", "token", "list"], ["db", "upgrade"], ["worker"], ["beat"]):
         result = run_hub(args, env, tmp_path)
         assert_one_line_failure(result, "production refuses to start without: HUB_DATABASE_URL")
 
 
-def test_an_unknown_council_is_one_line(tmp_path: Path, base_env) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_council_is_one_line(tmp_path: Path, base_env) -> None:
     result = run_hub(["councils", "token", "create", "Narnia"], base_env, tmp_path)
     assert_one_line_failure(result, "'Narnia' is neither a council nor a delivery body")
 
 
-def test_an_invalid_rules_file_is_one_line(tmp_path: Path, base_env) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_rules_file_is_one_line(tmp_path: Path, base_env) -> None:
     env = {**base_env, "HUB_RULES_PATH": str(FIXTURES / "two_clusters.yaml")}
     result = run_hub(["councils", "token", "create", "Achieving for Children"], env, tmp_path)
     assert_one_line_failure(result, "problem(s) in the rules file")
 
 
-def test_cli_runner_sees_a_clean_exit_not_an_exception(tmp_path: Path, hub_env) -> None:  # type: ignore[no-untyped-def]
+def test_cli_runner_sees_a_clean_exit_not_an_exception(tmp_path: Path, hub_env) -> None:
     settings = load_settings({**hub_env, "HUB_DATABASE_URL": UNREACHABLE_PG})
     with override_settings(settings):
         result = CliRunner().invoke(main, ["councils", "token", "list"])

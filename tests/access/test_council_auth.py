@@ -22,7 +22,7 @@ ENDPOINTS = [
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_missing_token_is_401_with_bearer_challenge(client, method, path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_token_is_401_with_bearer_challenge(client, method, path) -> None:
     response = client.open(path, method=method, json={})
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
@@ -31,20 +31,20 @@ def test_missing_token_is_401_with_bearer_challenge(client, method, path) -> Non
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_malformed_token_is_401(client, method, path) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_token_is_401(client, method, path) -> None:
     response = client.open(path, method=method, json={}, headers=bearer("not-a-token"))
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_token_with_a_wrong_secret_is_401(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_token_with_a_wrong_secret_is_401(client, db) -> None:
     token = token_for(db, KENT)
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     response = client.get("/v1/council/referrals", headers=bearer(forged))
     assert response.status_code == 401
 
 
-def test_revoked_token_is_401(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_revoked_token_is_401(client, db) -> None:
     issued = ApiTokenFactory(db=db)
     revoke_api_token(db, issued.row.id)
     response = client.get("/v1/council/referrals", headers=issued.headers)
@@ -52,7 +52,7 @@ def test_revoked_token_is_401(client, db) -> None:  # type: ignore[no-untyped-de
     assert "revoked" in response.get_json()["detail"]
 
 
-def test_use_records_last_used(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_use_records_last_used(client, db) -> None:
     issued = ApiTokenFactory(db=db)
     assert issued.row.last_used_at is None
     client.get("/v1/council/referrals", headers=issued.headers)
@@ -60,7 +60,7 @@ def test_use_records_last_used(client, db) -> None:  # type: ignore[no-untyped-d
         assert s.get(ApiToken, issued.row.id).last_used_at is not None
 
 
-def test_hub_operator_token_cannot_read_the_council_inbox(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_hub_operator_token_cannot_read_the_council_inbox(client, db) -> None:
     reference = routed(client, db)
     response = client.get(
         f"/v1/council/referrals/{reference}", headers=bearer(token_for(db, hub=True))
@@ -69,12 +69,12 @@ def test_hub_operator_token_cannot_read_the_council_inbox(client, db) -> None:  
     assert response.get_json()["code"] == "wrong_token_scope"
 
 
-def test_council_token_cannot_use_ops_endpoints(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_council_token_cannot_use_ops_endpoints(client, db) -> None:
     response = client.get("/v1/ops/triage", headers=bearer(token_for(db, KENT)))
     assert response.status_code == 403
 
 
-def test_openapi_declares_the_bearer_scheme_and_council_paths(client) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_declares_the_bearer_scheme_and_council_paths(client) -> None:
     spec = client.get("/openapi.json").get_json()
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     for path in (

@@ -19,12 +19,12 @@ def _create(*args: str) -> str:
     return result.stdout
 
 
-def _rows(db) -> list[ApiToken]:  # type: ignore[no-untyped-def]
+def _rows(db) -> list[ApiToken]:
     with db.sessions() as s:
         return list(s.scalars(select(ApiToken)))
 
 
-def test_create_prints_the_token_alone_on_stdout(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_create_prints_the_token_alone_on_stdout(db, geography) -> None:
     out = _create("E10000016")
     lines = out.splitlines()
     assert len(lines) == 1
@@ -32,7 +32,7 @@ def test_create_prints_the_token_alone_on_stdout(db, geography) -> None:  # type
     assert out == lines[0] + "\n"
 
 
-def test_only_a_hash_of_the_token_is_stored(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_only_a_hash_of_the_token_is_stored(db, geography) -> None:
     token = _create("E10000016", "--label", "Kent fostering team").strip()
     (row,) = _rows(db)
     assert row.secret_hash == hashlib.sha256(token.encode()).hexdigest()
@@ -47,31 +47,31 @@ def test_only_a_hash_of_the_token_is_stored(db, geography) -> None:  # type: ign
     )
 
 
-def test_create_accepts_a_council_name_and_stores_its_code(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_create_accepts_a_council_name_and_stores_its_code(db, geography) -> None:
     _create("Kent County Council")
     assert _rows(db)[0].scope_value == "E10000016"
 
 
-def test_create_accepts_a_delivery_body_from_the_rules(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_create_accepts_a_delivery_body_from_the_rules(db, geography) -> None:
     _create("achieving for children")
     (row,) = _rows(db)
     assert (row.scope, row.scope_value) == ("delivery_body", "Achieving for Children")
 
 
-def test_create_refuses_an_unknown_council(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_create_refuses_an_unknown_council(db, geography) -> None:
     result = CliRunner().invoke(main, ["councils", "token", "create", "E99999999"])
     assert result.exit_code != 0
     assert result.stdout == ""
     assert _rows(db) == []
 
 
-def test_hub_operator_token_has_hub_scope(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_hub_operator_token_has_hub_scope(db, geography) -> None:
     _create("--hub-operator")
     (row,) = _rows(db)
     assert (row.scope, row.scope_value) == ("hub", None)
 
 
-def test_list_shows_tokens_without_secrets(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_list_shows_tokens_without_secrets(db, geography) -> None:
     token = _create("E10000016", "--label", "Kent").strip()
     result = CliRunner().invoke(main, ["councils", "token", "list"])
     assert result.exit_code == 0
@@ -93,19 +93,19 @@ def test_list_shows_tokens_without_secrets(db, geography) -> None:  # type: igno
     assert token not in result.stdout
 
 
-def test_revoke_marks_the_token_revoked(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_revoke_marks_the_token_revoked(db, geography) -> None:
     token_id = ApiTokenFactory(db=db).row.id
     result = CliRunner().invoke(main, ["councils", "token", "revoke", str(token_id)])
     assert result.exit_code == 0
     assert _rows(db)[0].revoked_at is not None
 
 
-def test_revoking_an_unknown_token_fails(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_an_unknown_token_fails(db, geography) -> None:
     result = CliRunner().invoke(main, ["councils", "token", "revoke", "999"])
     assert result.exit_code != 0
 
 
-def test_revoking_a_revoked_token_fails(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_a_revoked_token_fails(db, geography) -> None:
     token_id = ApiTokenFactory(db=db, revoked_at=utcnow()).row.id
     result = CliRunner().invoke(main, ["councils", "token", "revoke", str(token_id)])
     assert result.exit_code != 0

@@ -25,12 +25,12 @@ from tests.support.settings import db_settings, use_test_settings
 KENT = TokenScopeChoice(TokenScope.AUTHORITY, "E10000016")
 
 
-def _raw_rows(db) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+def _raw_rows(db) -> list[tuple[object, ...]]:
     with db.engine.connect() as conn:
         return [tuple(row) for row in conn.execute(text("SELECT * FROM staff_users"))]
 
 
-def _stored_ciphertext(db, user_id: int) -> str:  # type: ignore[no-untyped-def]
+def _stored_ciphertext(db, user_id: int) -> str:
     with db.engine.connect() as conn:
         return str(
             conn.execute(
@@ -39,7 +39,7 @@ def _stored_ciphertext(db, user_id: int) -> str:  # type: ignore[no-untyped-def]
         )
 
 
-def test_the_stored_row_never_contains_the_address(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_stored_row_never_contains_the_address(db) -> None:
     user = invite_staff_user(db, "Priya.Sharma@kent.gov.uk", KENT)
     (row,) = _raw_rows(db)
     every_value = " ".join(str(value) for value in row).lower()
@@ -48,32 +48,32 @@ def test_the_stored_row_never_contains_the_address(db) -> None:  # type: ignore[
     assert _stored_ciphertext(db, user.id).startswith("dev1:")
 
 
-def test_reading_the_account_gives_the_plain_address(db) -> None:  # type: ignore[no-untyped-def]
+def test_reading_the_account_gives_the_plain_address(db) -> None:
     invite_staff_user(db, "Priya.Sharma@kent.gov.uk", KENT)
     (user,) = list_staff_users(db)
     assert user.email == "priya.sharma@kent.gov.uk"
 
 
-def test_sign_in_lookups_ignore_case_and_spaces(db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_lookups_ignore_case_and_spaces(db) -> None:
     user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     link = issue_link(db, "  Sam.Jones@KENT.gov.uk ")
     assert link is not None and link.user_id == user.id
     assert link.email == "sam.jones@kent.gov.uk"
 
 
-def test_single_sign_on_finds_an_invited_account_whatever_the_case(db) -> None:  # type: ignore[no-untyped-def]
+def test_single_sign_on_finds_an_invited_account_whatever_the_case(db) -> None:
     user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     found = find_or_add_sso_user(db, "SAM.JONES@Kent.Gov.UK", None)
     assert found is not None and found.id == user.id
 
 
-def test_inviting_an_address_again_keeps_one_account(db) -> None:  # type: ignore[no-untyped-def]
+def test_inviting_an_address_again_keeps_one_account(db) -> None:
     first = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     again = invite_staff_user(db, "Sam.Jones@Kent.gov.uk", TokenScopeChoice(TokenScope.HUB, None))
     assert again.id == first.id and len(list_staff_users(db)) == 1
 
 
-def test_a_second_account_with_the_same_address_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_account_with_the_same_address_is_refused(db) -> None:
     invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     with pytest.raises(IntegrityError), db.transaction() as session:
         session.add(StaffUser(email="Sam.Jones@kent.gov.uk", scope="hub"))
@@ -81,9 +81,7 @@ def test_a_second_account_with_the_same_address_is_refused(db) -> None:  # type:
     assert len(list_staff_users(db)) == 1
 
 
-def test_old_rows_are_found_and_read_after_a_new_key_is_put_first(  # type: ignore[no-untyped-def]
-    db, settings: Settings
-) -> None:
+def test_old_rows_are_found_and_read_after_a_new_key_is_put_first(db, settings: Settings) -> None:
     old = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     new_key = f"k2:{Fernet.generate_key().decode()}"
     rotated = replace(settings, encryption_keys=f"{new_key},{settings.encryption_keys}")
@@ -97,9 +95,7 @@ def test_old_rows_are_found_and_read_after_a_new_key_is_put_first(  # type: igno
     assert _stored_ciphertext(db, newer.id).startswith("k2:")
 
 
-def test_rekey_moves_old_rows_to_the_new_primary_key(  # type: ignore[no-untyped-def]
-    db, settings: Settings
-) -> None:
+def test_rekey_moves_old_rows_to_the_new_primary_key(db, settings: Settings) -> None:
     user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     new_key = f"k2:{Fernet.generate_key().decode()}"
     with db_settings(
@@ -112,9 +108,7 @@ def test_rekey_moves_old_rows_to_the_new_primary_key(  # type: ignore[no-untyped
     assert link is not None and link.email == "sam.jones@kent.gov.uk"
 
 
-def test_after_a_new_secret_key_rekey_makes_accounts_findable_again(  # type: ignore[no-untyped-def]
-    db, settings: Settings
-) -> None:
+def test_after_a_new_secret_key_rekey_makes_accounts_findable_again(db, settings: Settings) -> None:
     user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     with db_settings(db, replace(settings, secret_key="a-new-secret-key")):
         before = issue_link(db, "sam.jones@kent.gov.uk")
@@ -133,7 +127,7 @@ def test_the_index_is_keyed_by_the_secret_not_a_plain_hash(settings: Settings) -
     assert other != index and len(index) == 64
 
 
-def test_comparing_the_encrypted_column_in_sql_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+def test_comparing_the_encrypted_column_in_sql_is_refused(db) -> None:
     # Ciphertexts differ every time, so such a query would silently find nobody.
     with pytest.raises(TypeError, match="blind index"):
         select(StaffUser).where(StaffUser.email == "sam.jones@kent.gov.uk")

@@ -17,7 +17,7 @@ from hub.platform.models import utcnow
 from tests.access.factories import ApiTokenFactory, bearer
 
 
-def _create(db, *args: str) -> ApiToken:  # type: ignore[no-untyped-def]
+def _create(db, *args: str) -> ApiToken:
     result = CliRunner().invoke(main, ["councils", "token", "create", "Kent", *args])
     assert result.exit_code == 0, result.output
     with db.sessions() as s:
@@ -25,7 +25,7 @@ def _create(db, *args: str) -> ApiToken:  # type: ignore[no-untyped-def]
     return row
 
 
-def test_a_new_token_expires_in_a_year_by_default(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_token_expires_in_a_year_by_default(db, geography) -> None:
     row = _create(db)
     assert row.expires_at - row.created_at == timedelta(days=365)
 
@@ -34,13 +34,13 @@ def test_a_new_token_expires_in_a_year_by_default(db, geography) -> None:  # typ
     ("text", "lifetime"),
     [("90d", timedelta(days=90)), ("12h", timedelta(hours=12)), ("2y", timedelta(days=730))],
 )
-def test_expires_in_sets_the_lifetime(db, geography, text: str, lifetime: timedelta) -> None:  # type: ignore[no-untyped-def]
+def test_expires_in_sets_the_lifetime(db, geography, text: str, lifetime: timedelta) -> None:
     row = _create(db, "--expires-in", text)
     assert row.expires_at - row.created_at == lifetime
 
 
 @pytest.mark.parametrize("text", ["0d", "-1d", "90", "1 year", "6y", "9999999999d", "²d"])
-def test_expires_in_refuses_what_is_not_a_lifetime(db, geography, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_expires_in_refuses_what_is_not_a_lifetime(db, geography, text: str) -> None:
     result = CliRunner().invoke(main, ["councils", "token", "create", "Kent", "--expires-in", text])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -54,7 +54,7 @@ def test_parse_lifetime_names_the_units() -> None:
         parse_lifetime("soon")
 
 
-def test_list_shows_when_each_token_expires(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_list_shows_when_each_token_expires(db, geography) -> None:
     live = ApiTokenFactory(db=db).row
     old = ApiTokenFactory(db=db, expires_at=utcnow() - timedelta(days=1)).row
     result = CliRunner().invoke(main, ["councils", "token", "list"])
@@ -66,7 +66,7 @@ def test_list_shows_when_each_token_expires(db, geography) -> None:  # type: ign
     assert expires[old.id] == old.expires_at.isoformat(timespec="seconds") + " (expired)"
 
 
-def test_an_expired_token_is_refused_with_token_expired(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_token_is_refused_with_token_expired(client, db) -> None:
     issued = ApiTokenFactory(db=db, expires_at=utcnow() - timedelta(seconds=1))
     response = client.get("/v1/council/referrals", headers=bearer(issued.token))
     assert response.status_code == 401
@@ -77,7 +77,7 @@ def test_an_expired_token_is_refused_with_token_expired(client, db) -> None:  # 
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_token_works_until_the_moment_it_expires(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_works_until_the_moment_it_expires(db, geography) -> None:
     issued = ApiTokenFactory(db=db)
     header = f"Bearer {issued.token}"
     expires_at = issued.row.expires_at

@@ -22,12 +22,12 @@ COUNCIL_ENDPOINTS = [
 ]
 
 
-def _denied_calls(db):  # type: ignore[no-untyped-def]
+def _denied_calls(db):
     return audit_rows(db, action="call_api")
 
 
 @pytest.mark.parametrize(("method", "url"), OPS_ENDPOINTS)
-def test_a_council_token_on_an_operator_endpoint_is_audited(client, db, method, url) -> None:  # type: ignore[no-untyped-def]
+def test_a_council_token_on_an_operator_endpoint_is_audited(client, db, method, url) -> None:
     response = client.open(url, method=method, headers=bearer(token_for(db, KENT)))
     assert response.status_code == 403
     assert response.get_json()["code"] == "wrong_token_scope"
@@ -38,7 +38,7 @@ def test_a_council_token_on_an_operator_endpoint_is_audited(client, db, method, 
     assert row.request_id == response.headers["X-Request-ID"]
 
 
-def test_a_refused_replay_replays_nothing_and_is_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_replay_replays_nothing_and_is_audited(client, db) -> None:
     response = client.post("/v1/ops/deliveries/42/replay", headers=bearer(token_for(db, KENT)))
     assert response.status_code == 403
     assert audit_rows(db, action="replay_delivery") == []
@@ -47,7 +47,7 @@ def test_a_refused_replay_replays_nothing_and_is_audited(client, db) -> None:  #
 
 
 @pytest.mark.parametrize(("method", "url"), COUNCIL_ENDPOINTS)
-def test_an_operator_token_on_a_council_endpoint_is_audited(client, db, method, url) -> None:  # type: ignore[no-untyped-def]
+def test_an_operator_token_on_a_council_endpoint_is_audited(client, db, method, url) -> None:
     response = client.open(url, method=method, headers=bearer(token_for(db, hub=True)))
     assert response.status_code == 403
     (row,) = _denied_calls(db)
@@ -55,17 +55,17 @@ def test_an_operator_token_on_a_council_endpoint_is_audited(client, db, method, 
     assert row.detail == {"method": method, "path": url.partition("?")[0]}
 
 
-def test_a_call_without_a_token_names_no_one_and_writes_no_row(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_call_without_a_token_names_no_one_and_writes_no_row(client, db) -> None:
     assert client.get("/v1/ops/triage").status_code == 401
     assert _denied_calls(db) == []
 
 
-def test_a_token_of_the_right_kind_writes_no_denial(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_of_the_right_kind_writes_no_denial(client, db) -> None:
     assert client.get("/v1/ops/triage", headers=bearer(token_for(db, hub=True))).status_code == 200
     assert _denied_calls(db) == []
 
 
-def _example_path(rule) -> str:  # type: ignore[no-untyped-def]
+def _example_path(rule) -> str:
     """The rule's path with each argument filled in (a row id or a reference)."""
     values: dict[str, object] = {}
     for name, converter in rule._converters.items():
@@ -79,7 +79,7 @@ def _example_path(rule) -> str:  # type: ignore[no-untyped-def]
     return path
 
 
-def test_every_council_and_operator_endpoint_audits_a_wrong_token(app, client, db) -> None:  # type: ignore[no-untyped-def]
+def test_every_council_and_operator_endpoint_audits_a_wrong_token(app, client, db) -> None:
     council, operator = bearer(token_for(db, KENT)), bearer(token_for(db, hub=True))
     calls = [
         (method, _example_path(rule), operator if rule.rule.startswith("/v1/council/") else council)

@@ -62,7 +62,7 @@ def test_a_chunked_body_of_exactly_the_limit_is_read_whole(
     assert response.status_code == 202, response.get_data(as_text=True)
 
 
-def test_a_chunked_form_page_over_the_limit_is_a_413_page(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_chunked_form_page_over_the_limit_is_a_413_page(client: FlaskClient, db) -> None:
     body = urlencode({"csrf_token": csrf_token(client), "message": "x" * 40_000}).encode()
     response = _post_chunked(
         client, "/enquire/anything-else", body, "application/x-www-form-urlencoded", **BROWSER

@@ -86,14 +86,14 @@ def test_the_apps_limits_sit_under_gunicorns() -> None:
     assert MAX_HEADER_FIELD_BYTES < GUNICORN["limit_request_field_size"]
 
 
-def test_a_chunked_body_over_the_limit_is_a_413_problem_under_gunicorn(api: str, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_chunked_body_over_the_limit_is_a_413_problem_under_gunicorn(api: str, db) -> None:
     body = json.dumps(enquiry_body(message="x" * 40_000)).encode()
     status, content_type, answer = _post_chunked(api, body)
     assert (status, content_type) == (413, PROBLEM), answer[:300]
     assert json.loads(answer)["code"] == "payload_too_large"
 
 
-def test_a_chunked_body_within_the_limit_is_accepted_under_gunicorn(api: str, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_chunked_body_within_the_limit_is_accepted_under_gunicorn(api: str, db) -> None:
     status, _, answer = _post_chunked(api, json.dumps(enquiry_body()).encode())
     assert status == 202, answer[:300]
 

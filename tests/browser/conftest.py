@@ -36,7 +36,7 @@ def worker(
 @pytest.fixture(scope="module")
 def server(
     worker: CeleryProcess, database, hub_settings: Settings, geography_version: str
-) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+) -> Iterator[LiveServer]:
     with use_test_settings(hub_settings):
         app = create_app(hub_settings, db=database)
         with live_server(app) as running:
@@ -51,7 +51,7 @@ def browser(chromium: None) -> Iterator[WebDriver]:
 
 
 @pytest.fixture
-def fresh_browser(browser: WebDriver, server: LiveServer, db) -> WebDriver:  # type: ignore[no-untyped-def]
+def fresh_browser(browser: WebDriver, server: LiveServer, db) -> WebDriver:
     """The module's browser with no cookies (a new visitor), on an emptied database."""
     browser.get(server.url + "/privacy")
     browser.delete_all_cookies()

@@ -177,7 +177,7 @@ class PageAudit:
             # The page's Content-Security-Policy must not have refused anything it needs.
             bad += [
                 entry["message"]
-                for entry in driver.get_log("browser")
+                for entry in driver.get_log("browser")  # type: ignore[attr-defined]
                 if "Content Security Policy" in entry["message"]
             ]
             if bad:

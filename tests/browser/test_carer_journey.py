@@ -13,6 +13,7 @@ from datetime import datetime
 
 import pytest
 from flask import Flask
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -52,7 +53,7 @@ from tests.support.settings import use_test_settings
 pytestmark = pytest.mark.slow
 
 
-def _enquiries(db) -> list[Enquiry]:  # type: ignore[no-untyped-def]
+def _enquiries(db) -> list[Enquiry]:
     with db.sessions() as s:
         return list(s.scalars(select(Enquiry)))
 
@@ -63,19 +64,22 @@ def _body(driver: WebDriver) -> str:
 
 def _wait_for_decision(driver: WebDriver) -> str:
     """The confirmation page's text once it has reloaded itself to routing's decision."""
-    WebDriverWait(driver, 30).until(lambda d: "update in a few seconds" not in _body(d))
+    # The page reloads itself: the body read may belong to the page being replaced.
+    WebDriverWait(driver, 60, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: "update in a few seconds" not in _body(d)
+    )
     return _body(driver)
 
 
 @pytest.fixture
-def limited_server(hub_env, database, geography_version) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+def limited_server(hub_env, database, geography_version) -> Iterator[LiveServer]:
     """A second server whose intake allows one send an hour (for the 429 page)."""
     settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "1/hour"})
     with use_test_settings(settings), live_server(create_app(settings, db=database)) as running:
         yield running
 
 
-def _receipt_cookie(app: Flask, db, sent_at: datetime | None = None) -> str:  # type: ignore[no-untyped-def]
+def _receipt_cookie(app: Flask, db, sent_at: datetime | None = None) -> str:
     """A session cookie whose receipt names a stored enquiry that nothing will route."""
     enquiry = EnquiryFactory(db=db)
     token, now = new_token(), utcnow()
@@ -101,7 +105,7 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     limited_server: LiveServer,
     db,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     driver, audit = fresh_browser, PageAudit()
     for postcode, outcome in (
         ("ME14 1XQ", "routed"),
@@ -150,7 +154,8 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#swagger-ui .opblock")
     )
     assert "/v1/enquiries" in _body(driver)
-    assert not [e for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
+    console = driver.get_log("browser")  # type: ignore[attr-defined]
+    assert not [e for e in console if "Content Security Policy" in e["message"]]
     driver.get(server.url + "/no-such-page")
     assert "Page not found" in _body(driver)
     audit.check(driver, "error-404")
@@ -189,7 +194,7 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
 
 def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
     fresh_browser: WebDriver, server: LiveServer, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     driver = fresh_browser
     driver.get(server.url + "/")
     tab_to_button(driver, "Start now")
@@ -235,7 +240,7 @@ def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
     assert len(_enquiries(db)) == 1
 
 
-def test_the_form_works_with_javascript_turned_off(server: LiveServer, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_works_with_javascript_turned_off(server: LiveServer, db) -> None:
     driver = new_driver(javascript=False)
     try:
         driver.get(server.url + "/")
@@ -254,7 +259,7 @@ def test_the_form_works_with_javascript_turned_off(server: LiveServer, db) -> No
 
 def test_refresh_and_back_then_send_again_leave_exactly_one_enquiry(
     fresh_browser: WebDriver, server: LiveServer, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     driver = fresh_browser
     fill_in_form(driver, server.url, "ME14 1XQ")
     send(driver)

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def ops_server(
     chromium: None, database, hub_settings: Settings, geography_version: str
-) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+) -> Iterator[LiveServer]:
     """The hub on a loopback server; no worker (the pages only read what waits)."""
     with use_test_settings(hub_settings):
         app = create_app(hub_settings, db=database)
@@ -41,7 +41,7 @@ def ops_server(
             yield running
 
 
-def _sign_in_browser(driver: WebDriver, server: LiveServer, db) -> None:  # type: ignore[no-untyped-def]
+def _sign_in_browser(driver: WebDriver, server: LiveServer, db) -> None:
     """Sign a test client in, then give the browser its cookies (the session is signed by the
     app's secret, so any client of the same app accepts it)."""
     client: FlaskClient = server.app.test_client()
@@ -54,7 +54,7 @@ def _sign_in_browser(driver: WebDriver, server: LiveServer, db) -> None:  # type
         driver.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
 
 
-def _seed(app: Flask, db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _seed(app: Flask, db) -> tuple[str, str]:
     client = app.test_client()
     split = routed(client, db, postcode=SPLIT_SECTOR, preferred_authority="Medway")
     unknown = routed(client, db, postcode="ZZ9 9ZZ")
@@ -65,7 +65,7 @@ def _seed(app: Flask, db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
 
 def test_every_ops_page_passes_axe_at_both_widths(
     browser: WebDriver, ops_server: LiveServer, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with use_test_settings(ops_server.app.config["HUB_SETTINGS"]):
         split, _ = _seed(ops_server.app, db)
         _sign_in_browser(browser, ops_server, db)
@@ -104,7 +104,7 @@ def test_every_ops_page_passes_axe_at_both_widths(
 
 def test_an_operator_routes_a_case_by_hand_with_javascript_off(
     chromium: None, ops_server: LiveServer, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with use_test_settings(ops_server.app.config["HUB_SETTINGS"]):
         split, _ = _seed(ops_server.app, db)
     driver = new_driver(javascript=False)

@@ -28,7 +28,7 @@ from tests.web.staff_support import signed_in_browser
 pytestmark = pytest.mark.slow
 
 
-def _button(driver: WebDriver, text: str):  # type: ignore[no-untyped-def]
+def _button(driver: WebDriver, text: str):
     for button in driver.find_elements(By.CSS_SELECTOR, "button.govuk-button"):
         if button.text.strip() == text:
             return button
@@ -41,7 +41,7 @@ def _body(driver: WebDriver) -> str:
 
 def test_council_pages_pass_axe_and_work_as_an_officer_uses_them(
     fresh_browser: WebDriver, server: LiveServer, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     driver, audit = fresh_browser, PageAudit()
     reference = routed(server.app.test_client(), db)  # with its first-contact clock
 

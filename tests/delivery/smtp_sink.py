@@ -17,19 +17,19 @@ class SmtpSink:
         self.messages: list[bytes] = []
         self.refuse_with: str | None = None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_with:
             return self.refuse_with
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         record_mail(envelope.content)
         self.messages.append(envelope.content)
         return "250 Message accepted"
 
 
-def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
         b"hub",
         b"s3cret",

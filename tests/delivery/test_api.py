@@ -11,7 +11,7 @@ from tests.support.council import AFC, KENT, KINGSTON, MEDWAY, audit_rows, beare
 from tests.support.settings import db_settings
 
 
-def _emit(db, code: str, key: str) -> None:  # type: ignore[no-untyped-def]
+def _emit(db, code: str, key: str) -> None:
     with db.transaction() as session:
         emit_event(
             session,
@@ -22,7 +22,7 @@ def _emit(db, code: str, key: str) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def test_a_council_sees_its_own_subscriptions_deliveries_only(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_council_sees_its_own_subscriptions_deliveries_only(client, db, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     webhook(db, MEDWAY, receiver.url, receiver=receiver)
     _emit(db, KENT, "k")
@@ -37,7 +37,7 @@ def test_a_council_sees_its_own_subscriptions_deliveries_only(client, db, receiv
     assert audit.detail == {"deliveries": [body["items"][0]["id"]]}
 
 
-def test_another_councils_delivery_is_404_and_audited(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_delivery_is_404_and_audited(client, db, receiver) -> None:
     webhook(db, MEDWAY, receiver.url, receiver=receiver)
     _emit(db, MEDWAY, "m")
     (medway_delivery,) = deliveries(db)
@@ -54,7 +54,7 @@ def test_another_councils_delivery_is_404_and_audited(client, db, receiver) -> N
     assert own.status_code == 200 and own.get_json()["webhook_id"] == medway_delivery.webhook_id
 
 
-def test_a_delivery_body_sees_its_subscription_not_its_councils_own(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_delivery_body_sees_its_subscription_not_its_councils_own(client, db, receiver) -> None:
     webhook(db, AFC, receiver.url, receiver=receiver)
     webhook(db, KINGSTON, receiver.url, receiver=receiver)
     _emit(db, KINGSTON, "k")
@@ -66,7 +66,7 @@ def test_a_delivery_body_sees_its_subscription_not_its_councils_own(client, db, 
     assert afc["items"][0]["id"] != kingston["items"][0]["id"]
 
 
-def test_operators_list_dead_deliveries_and_replay_one(client, db, delivery_env, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_operators_list_dead_deliveries_and_replay_one(client, db, delivery_env, receiver) -> None:
     ops = bearer(token_for(db, hub=True))
     with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
         webhook(db, KENT, receiver.url, receiver=receiver)
@@ -87,19 +87,19 @@ def test_operators_list_dead_deliveries_and_replay_one(client, db, delivery_env,
     assert client.post("/v1/ops/deliveries/999999/replay", headers=ops).status_code == 404
 
 
-def test_council_tokens_cannot_use_the_operator_deliveries(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_council_tokens_cannot_use_the_operator_deliveries(client, db) -> None:
     response = client.get("/v1/ops/deliveries", headers=bearer(token_for(db, KENT)))
     assert response.status_code == 403
     assert client.get("/v1/council/deliveries").status_code == 401
 
 
-def test_an_unknown_status_is_a_validation_problem(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_status_is_a_validation_problem(client, db) -> None:
     response = client.get("/v1/ops/deliveries?status=lost", headers=bearer(token_for(db, hub=True)))
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"].endswith("status")
 
 
-def test_metrics_show_the_backlog_and_the_oldest_pending_age(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_show_the_backlog_and_the_oldest_pending_age(client, db) -> None:
     webhook(db, KENT, "http://127.0.0.1:9/hook")
     _emit(db, KENT, "k")
     text = client.get("/metrics").get_data(as_text=True)

@@ -18,11 +18,11 @@ from tests.support.settings import db_settings
 URL = "http://127.0.0.1:9/hook"
 
 
-def _run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _run(*args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(main, list(args), env=env)
 
 
-def test_webhook_add_prints_the_secret_alone_on_standard_output(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_webhook_add_prints_the_secret_alone_on_standard_output(db, settings) -> None:
     result = _run("councils", "webhook", "add", "Kent", "--url", URL, "--event", "referral.routed")
     assert result.exit_code == 0, result.output
     secret = result.stdout.strip()
@@ -32,20 +32,20 @@ def test_webhook_add_prints_the_secret_alone_on_standard_output(db, settings) ->
     assert f"authority:{KENT}\t{URL}\treferral.routed\tactive" in rows
 
 
-def test_webhook_add_for_a_delivery_body_and_for_the_operators(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_webhook_add_for_a_delivery_body_and_for_the_operators(db, settings) -> None:
     assert _run("councils", "webhook", "add", AFC, "--url", URL).exit_code == 0
     assert _run("councils", "webhook", "add", "--hub-operator", "--url", URL).exit_code == 0
     rows = _run("councils", "webhook", "list").stdout
     assert f"delivery_body:{AFC}\t{URL}\tall" in rows and f"hub\t{URL}\tall" in rows
 
 
-def test_webhook_add_refuses_an_unknown_council_and_event(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_webhook_add_refuses_an_unknown_council_and_event(db, settings) -> None:
     assert _run("councils", "webhook", "add", "Atlantis", "--url", URL).exit_code == 2
     bad = _run("councils", "webhook", "add", "Kent", "--url", URL, "--event", "x.y")
     assert bad.exit_code == 2
 
 
-def test_webhook_disable_and_rotate_secret(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_webhook_disable_and_rotate_secret(db, settings) -> None:
     made = webhook(db, KENT, URL)
     rotated = _run("councils", "webhook", "rotate-secret", str(made.subscription.id))
     assert rotated.exit_code == 0 and rotated.stdout.strip().startswith("whsec_")
@@ -56,7 +56,7 @@ def test_webhook_disable_and_rotate_secret(db, settings) -> None:  # type: ignor
     assert _run("councils", "webhook", "disable", str(made.subscription.id)).exit_code == 1
 
 
-def test_mailbox_add_for_a_council_and_the_operators(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_mailbox_add_for_a_council_and_the_operators(db, settings) -> None:
     ok = _run("councils", "mailbox", "add", "Kent", "fostering@kent.example.gov.uk")
     assert ok.exit_code == 0, ok.output
     ops = _run("councils", "mailbox", "add", "--hub-operator", "ops@hub.example.gov.uk")
@@ -66,7 +66,7 @@ def test_mailbox_add_for_a_council_and_the_operators(db, settings) -> None:  # t
     assert "fostering@kent.example.gov.uk" in rows and "ops@hub.example.gov.uk" in rows
 
 
-def test_replay_by_id_and_every_dead_delivery_of_a_subscriber(db, delivery_env, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_replay_by_id_and_every_dead_delivery_of_a_subscriber(db, delivery_env, receiver) -> None:
     with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
         made = webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(200), Reply(500)]
@@ -89,7 +89,7 @@ def test_replay_by_id_and_every_dead_delivery_of_a_subscriber(db, delivery_env, 
     assert receiver.ids().count(dead.webhook_id) == 2
 
 
-def test_deliveries_list_shows_status_and_attempts(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_deliveries_list_shows_status_and_attempts(db, settings, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     with db.transaction() as session:
         emit_event(
@@ -104,7 +104,7 @@ def test_deliveries_list_shows_status_and_attempts(db, settings, receiver) -> No
     assert "\treferral.routed\tFE-7K3M9Q2D\tdelivered\t1\t200\t" in listed
 
 
-def test_mail_list_and_show_read_the_file_transports_messages(db, settings, hub_env) -> None:  # type: ignore[no-untyped-def]
+def test_mail_list_and_show_read_the_file_transports_messages(db, settings, hub_env) -> None:
     mailbox(db, KENT, "fostering@kent.example.gov.uk")
     with db.transaction() as session:
         emit_event(
@@ -130,7 +130,7 @@ def test_mail_list_and_show_read_the_file_transports_messages(db, settings, hub_
     assert missing.exit_code == 1 and "no message has id msg_nothing" in missing.stderr
 
 
-def test_webhook_commands_take_the_data_dir(db, settings, hub_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_webhook_commands_take_the_data_dir(db, settings, hub_env, tmp_path) -> None:
     env = {
         "HUB_DATABASE_URL": hub_env["HUB_DATABASE_URL"],
         "HUB_REDIS_URL": hub_env["HUB_REDIS_URL"],
@@ -143,7 +143,7 @@ def test_webhook_commands_take_the_data_dir(db, settings, hub_env, tmp_path) -> 
     assert f"authority:{KENT}\t{URL}" in listed
 
 
-def test_deliveries_from_a_data_dir_without_a_database_fail_and_create_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_deliveries_from_a_data_dir_without_a_database_fail_and_create_nothing(tmp_path) -> None:
     missing = tmp_path / "no-hub-here"
     result = CliRunner().invoke(main, ["deliveries", "list", "--data-dir", str(missing)])
     assert result.exit_code != 0

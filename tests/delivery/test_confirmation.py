@@ -34,7 +34,7 @@ UNKNOWN_POSTCODE = "ZZ9 9ZZ"  # well-formed, not in the directory: triage
 WELSH_POSTCODE = "CF10 1EP"  # Cardiff: signposted to Foster Wales
 
 
-def _enquire(client, db: Database, **overrides: Any) -> tuple[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _enquire(client, db: Database, **overrides: Any) -> tuple[str, dict[str, Any]]:
     """Submit an enquiry (personal data the leak check knows) and route it here."""
     body = person(**overrides)
     response = client.post("/v1/enquiries", json=body)
@@ -82,7 +82,7 @@ def _one_confirmation(settings: Settings, to: str) -> str:
     return _text(message)
 
 
-def test_a_routed_enquirer_is_told_their_council_when_and_the_phone(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_routed_enquirer_is_told_their_council_when_and_the_phone(client, db, settings) -> None:
     reference, body = _enquire(client, db)  # ME14 1XQ: Kent, in the South East cluster
     attempt_due(db)
     text = _one_confirmation(settings, body["email"])
@@ -94,7 +94,7 @@ def test_a_routed_enquirer_is_told_their_council_when_and_the_phone(client, db, 
     assert "Asking about fostering does not commit you to anything." in text
 
 
-def test_an_enquirer_in_triage_is_told_our_team_will_find_the_council(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_enquirer_in_triage_is_told_our_team_will_find_the_council(client, db, settings) -> None:
     reference, body = _enquire(client, db, postcode=UNKNOWN_POSTCODE)
     attempt_due(db)
     text = _one_confirmation(settings, body["email"])
@@ -104,7 +104,7 @@ def test_an_enquirer_in_triage_is_told_our_team_will_find_the_council(client, db
     assert "Asking about fostering does not commit you to anything." in text
 
 
-def test_a_welsh_enquirer_is_signposted_and_never_promised_a_call(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_welsh_enquirer_is_signposted_and_never_promised_a_call(client, db, settings) -> None:
     reference, body = _enquire(client, db, postcode=WELSH_POSTCODE)
     attempt_due(db)
     text = _one_confirmation(settings, body["email"])
@@ -116,7 +116,7 @@ def test_a_welsh_enquirer_is_signposted_and_never_promised_a_call(client, db, se
         assert promise not in text
 
 
-def test_an_enquiry_without_an_email_address_is_sent_nothing(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_enquiry_without_an_email_address_is_sent_nothing(client, db, settings) -> None:
     enquiry = EnquiryFactory(db=db, personal={"given_name": "Sam", "postcode": "ME14 1XQ"})
     assert route_enquiry(db, enquiry.id).status == "routed"
     assert deliveries(db, CONFIRMATIONS) == []
@@ -126,7 +126,7 @@ def test_an_enquiry_without_an_email_address_is_sent_nothing(client, db, setting
 
 def test_triage_then_a_council_by_hand_sends_one_email_of_the_first_decision(
     client, db, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     reference, body = _enquire(client, db, postcode=UNKNOWN_POSTCODE)
     attempt_due(db)
     response = client.post(
@@ -143,7 +143,7 @@ def test_triage_then_a_council_by_hand_sends_one_email_of_the_first_decision(
 
 def test_a_transport_failure_is_retried_and_the_email_arrives_once(
     db, client, delivery_env, smtp
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sink, port = smtp
     with db_settings(db, _smtp_settings(delivery_env, port)):
         reference, body = _enquire(client, db)
@@ -163,7 +163,7 @@ def test_a_transport_failure_is_retried_and_the_email_arrives_once(
 
 def test_a_refused_address_is_not_retried_and_operators_are_told_what_it_means(
     db, client, delivery_env, smtp
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sink, port = smtp
     with db_settings(db, _smtp_settings(delivery_env, port)):
         ops = mailbox(db, None, "ops@hub.example.gov.uk")
@@ -188,7 +188,7 @@ def test_a_refused_address_is_not_retried_and_operators_are_told_what_it_means(
     assert "Check the receiver" not in text  # the words for a council's receiver do not fit
 
 
-def test_the_address_is_stored_nowhere_new_and_read_when_sending(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_address_is_stored_nowhere_new_and_read_when_sending(client, db, settings) -> None:
     _, body = _enquire(client, db)
     address = body["email"]
     with db.sessions() as s:
@@ -201,7 +201,7 @@ def test_the_address_is_stored_nowhere_new_and_read_when_sending(client, db, set
     assert not [row for row in rows if address in row]
 
 
-def test_an_enquiry_anonymised_before_sending_is_not_emailed(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_enquiry_anonymised_before_sending_is_not_emailed(client, db, settings) -> None:
     reference, _ = _enquire(client, db)
     with db.transaction() as s:
         enquiry = s.scalars(select(Enquiry).where(Enquiry.reference == reference)).one()
@@ -212,7 +212,7 @@ def test_an_enquiry_anonymised_before_sending_is_not_emailed(client, db, setting
     assert _confirmations(settings) == []
 
 
-def test_the_email_names_nothing_else_of_the_enquirer(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_email_names_nothing_else_of_the_enquirer(client, db, settings) -> None:
     _, body = _enquire(
         client,
         db,

@@ -50,7 +50,7 @@ def _logs(*procs: CeleryProcess) -> str:
 
 def test_a_posted_enquiry_reaches_the_councils_webhook_through_the_worker(
     client, db, drill_env, receiver, clean_broker, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     worker = CeleryProcess("worker", drill_env, tmp_path / "worker.log")
     try:
@@ -69,7 +69,7 @@ def test_a_posted_enquiry_reaches_the_councils_webhook_through_the_worker(
 
 def test_a_posted_enquiry_gets_its_confirmation_email_through_the_worker(
     client, db, drill_env, clean_broker, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     worker = CeleryProcess("worker", drill_env, tmp_path / "worker.log")
     body = person()
     mail = Path(drill_env["HUB_DATA_DIR"]) / "mail"
@@ -86,7 +86,7 @@ def test_a_posted_enquiry_gets_its_confirmation_email_through_the_worker(
 
 def test_a_worker_killed_mid_send_delivers_once_more_with_the_same_webhook_id(
     db, geography, drill_env, receiver, clean_broker, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     release = threading.Event()
     receiver.script = [Reply(200, hold=release)]
@@ -124,11 +124,11 @@ def test_a_worker_killed_mid_send_delivers_once_more_with_the_same_webhook_id(
                 proc.stop()
 
 
-def client_for(db):  # type: ignore[no-untyped-def]
+def client_for(db):
     return create_app(db.settings, db=db).test_client()
 
 
-def _route_kent(client, db) -> str:  # type: ignore[no-untyped-def]
+def _route_kent(client, db) -> str:
     """Store an enquiry and route it here; the worker sends the delivery."""
     reference: str = client.post("/v1/enquiries", json=person()).get_json()["reference"]
     route_enquiry(db, enquiry_id_of(db, reference))
@@ -144,7 +144,7 @@ def _redelivered(env: dict[str, str], broker: Redis) -> bool:
 
 def test_redis_down_while_a_referral_is_routed_is_delivered_when_it_is_back(
     db, geography, drill_env, receiver, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     redis = EmbeddedRedis(tmp_path / "redis")
     redis.start()
     env = {**drill_env, "HUB_REDIS_URL": redis.url}

@@ -14,14 +14,14 @@ from tests.support.council import AFC, KENT, KINGSTON, MEDWAY, bearer, token_for
 UNKNOWN_POSTCODE = "ZZ9 9ZZ"  # well-formed, not in the directory: triage
 
 
-def _payloads(receiver) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+def _payloads(receiver) -> list[tuple[str, str | None, str | None]]:
     return [
         (r.payload["type"], r.payload["data"]["reference"], r.payload["data"]["authority_code"])
         for r in receiver.received
     ]
 
 
-def test_a_routed_referral_reaches_the_councils_webhook(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_routed_referral_reaches_the_councils_webhook(client, db, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     reference = routed_person(client, db)
     attempt_due(db)
@@ -29,7 +29,7 @@ def test_a_routed_referral_reaches_the_councils_webhook(client, db, receiver) ->
     assert receiver.received[0].verified
 
 
-def test_a_transfer_kent_to_medway_tells_medway_and_kent_nothing_more(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_transfer_kent_to_medway_tells_medway_and_kent_nothing_more(client, db, receiver) -> None:
     kent = webhook(db, KENT, receiver.url, receiver=receiver)
     medway = webhook(db, MEDWAY, receiver.url, receiver=receiver)
     reference = routed_person(client, db)
@@ -52,7 +52,7 @@ def test_a_transfer_kent_to_medway_tells_medway_and_kent_nothing_more(client, db
 
 def test_the_home_council_gets_its_notice_when_a_preference_takes_its_resident(
     client, db, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     webhook(db, MEDWAY, receiver.url, receiver=receiver)
     reference = routed_person(client, db, postcode="ME4 4TR", preferred_authority="Kent")
@@ -64,7 +64,7 @@ def test_the_home_council_gets_its_notice_when_a_preference_takes_its_resident(
     assert notice.payload["data"]["url"].endswith("/v1/council/notices")
 
 
-def test_a_returned_referral_tells_the_operators(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_returned_referral_tells_the_operators(client, db, receiver) -> None:
     webhook(db, None, receiver.url, receiver=receiver)
     reference = routed_person(client, db)
     response = client.post(
@@ -79,7 +79,7 @@ def test_a_returned_referral_tells_the_operators(client, db, receiver) -> None: 
 
 def test_an_enquiry_the_rules_cannot_place_tells_the_operators_it_is_in_triage(
     client, db, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, None, receiver.url, receiver=receiver)
     webhook(db, KENT, receiver.url, receiver=receiver)
     reference = routed_person(client, db, postcode=UNKNOWN_POSTCODE)
@@ -87,7 +87,7 @@ def test_an_enquiry_the_rules_cannot_place_tells_the_operators_it_is_in_triage(
     assert _payloads(receiver) == [("triage.added", reference, None)]
 
 
-def test_a_manual_route_from_triage_tells_the_chosen_council(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_manual_route_from_triage_tells_the_chosen_council(client, db, receiver) -> None:
     afc = webhook(db, AFC, receiver.url, receiver=receiver)
     reference = routed_person(client, db, postcode=UNKNOWN_POSTCODE)
     response = client.post(
@@ -101,7 +101,7 @@ def test_a_manual_route_from_triage_tells_the_chosen_council(client, db, receive
     assert deliveries(db, NOT_TO_ENQUIRERS)[0].subscription_id == afc.subscription.id
 
 
-def test_no_subscriber_ever_receives_another_councils_event(client, db, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_no_subscriber_ever_receives_another_councils_event(client, db, receiver) -> None:
     medway = webhook(db, MEDWAY, receiver.url, receiver=receiver)
     routed_person(client, db)  # Kent
     routed_person(client, db, postcode="KT1 1EU")  # Kingston

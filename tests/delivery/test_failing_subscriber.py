@@ -26,7 +26,7 @@ def settings(delivery_env: dict[str, str]) -> Iterator[Settings]:
         yield installed
 
 
-def _emit(db, count: int) -> None:  # type: ignore[no-untyped-def]
+def _emit(db, count: int) -> None:
     with db.transaction() as session:
         for n in range(count):
             emit_event(
@@ -39,13 +39,13 @@ def _emit(db, count: int) -> None:  # type: ignore[no-untyped-def]
             )
 
 
-def _webhook_rows(db, sub_id: int) -> list[Delivery]:  # type: ignore[no-untyped-def]
+def _webhook_rows(db, sub_id: int) -> list[Delivery]:
     return deliveries(db, Delivery.subscription_id == sub_id)
 
 
 def test_after_repeated_failures_it_is_marked_failing_and_mailed_once(
     db, settings, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     hook = webhook(db, KENT, receiver.url, receiver=receiver)
     kent_mail = mailbox(db, KENT, "fostering@kent.example.gov.uk")
     ops_mail = mailbox(db, None, "ops@hub.example.gov.uk")
@@ -61,7 +61,7 @@ def test_after_repeated_failures_it_is_marked_failing_and_mailed_once(
     assert {d.status for d in _webhook_rows(db, hook.subscription.id)} == {"pending"}
 
 
-def test_one_probe_per_interval_then_recovery_sends_what_queued(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_one_probe_per_interval_then_recovery_sends_what_queued(db, settings, receiver) -> None:
     hook = webhook(db, KENT, receiver.url, receiver=receiver)
     receiver.script = [Reply(500)] * 3
     _emit(db, 5)
@@ -86,7 +86,7 @@ def test_one_probe_per_interval_then_recovery_sends_what_queued(db, settings, re
     assert len(set(receiver.ids())) == 5
 
 
-def test_a_failing_subscriber_is_listed_for_operators(client, db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_subscriber_is_listed_for_operators(client, db, settings, receiver) -> None:
     from tests.support.council import bearer, token_for
 
     webhook(db, KENT, receiver.url, receiver=receiver)

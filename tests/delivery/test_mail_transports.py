@@ -32,7 +32,7 @@ from tests.support.council import KENT
 from tests.support.settings import db_settings
 
 
-def _event(db) -> None:  # type: ignore[no-untyped-def]
+def _event(db) -> None:
     with db.transaction() as session:
         emit_event(
             session,
@@ -43,7 +43,7 @@ def _event(db) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def test_smtp_sends_a_message_with_only_the_reference_and_a_link(db, delivery_env, smtp) -> None:  # type: ignore[no-untyped-def]
+def test_smtp_sends_a_message_with_only_the_reference_and_a_link(db, delivery_env, smtp) -> None:
     sink, port = smtp
     env = {
         **delivery_env,
@@ -67,7 +67,7 @@ def test_smtp_sends_a_message_with_only_the_reference_and_a_link(db, delivery_en
     assert "https://hub.example.gov.uk/council/referrals/FE-7K3M9Q2D\r\n" in raw.decode()
 
 
-def test_smtp_permanent_refusal_fails_and_a_temporary_one_retries(db, delivery_env, smtp) -> None:  # type: ignore[no-untyped-def]
+def test_smtp_permanent_refusal_fails_and_a_temporary_one_retries(db, delivery_env, smtp) -> None:
     sink, port = smtp
     env = {
         **delivery_env,
@@ -117,7 +117,7 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def test_smtp_upgrades_with_starttls_and_verifies_the_relay(db, delivery_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_smtp_upgrades_with_starttls_and_verifies_the_relay(db, delivery_env, tmp_path) -> None:
     cert, key = _self_signed(tmp_path)
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
@@ -200,7 +200,7 @@ def notify() -> Iterator[NotifyStandIn]:
     stand_in.server.server_close()
 
 
-def test_notify_sends_through_the_template_with_subject_and_body(db, delivery_env, notify) -> None:  # type: ignore[no-untyped-def]
+def test_notify_sends_through_the_template_with_subject_and_body(db, delivery_env, notify) -> None:
     template = str(uuid.uuid4())
     env = {
         **delivery_env,
@@ -227,7 +227,7 @@ def test_notify_sends_through_the_template_with_subject_and_body(db, delivery_en
 
 def test_notify_server_errors_are_retried_and_client_errors_are_not(
     db, delivery_env, notify
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     env = {
         **delivery_env,
         "HUB_MAIL_TRANSPORT": "notify",

@@ -20,7 +20,7 @@ UNKNOWN_POSTCODE = "ZZ9 9ZZ"
 
 def test_every_payload_and_message_is_free_of_the_enquirers_details(
     client, db, settings, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sent_before = len(capture.SENT)
     for owner in (KENT, MEDWAY, None):
         webhook(db, owner, receiver.url, receiver=receiver)

@@ -35,7 +35,7 @@ def test_jitter_spreads_retries_and_retry_after_can_only_lengthen_the_wait() -> 
     assert parse_retry_after("soon", NOW) is None
 
 
-def _emit(db, key: str = "e") -> int:  # type: ignore[no-untyped-def]
+def _emit(db, key: str = "e") -> int:
     with db.transaction() as session:
         emit_event(session, EventType.REFERRAL_ROUTED, event_key=key, authority_code=KENT)
     return deliveries(db)[-1].id
@@ -43,7 +43,7 @@ def _emit(db, key: str = "e") -> int:  # type: ignore[no-untyped-def]
 
 def test_the_sweep_leaves_fresh_rows_to_their_outbox_message_and_takes_due_retries(
     db, settings, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     fresh = _emit(db, "fresh")
     published: list[int] = []
@@ -60,7 +60,7 @@ def test_the_sweep_leaves_fresh_rows_to_their_outbox_message_and_takes_due_retri
     assert sorted(published) == sorted([retried, retried, fresh])
 
 
-def test_the_sweep_stops_while_the_broker_is_down(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_stops_while_the_broker_is_down(db, settings) -> None:
     webhook(db, KENT, "http://127.0.0.1:9/hook")
     _emit(db)
 
@@ -73,7 +73,7 @@ def test_the_sweep_stops_while_the_broker_is_down(db, settings) -> None:  # type
     assert delivery(db, deliveries(db)[0].id).published_at is not None  # unchanged
 
 
-def test_a_disabled_subscriptions_queued_deliveries_fail(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_disabled_subscriptions_queued_deliveries_fail(db, settings, receiver) -> None:
     made = webhook(db, KENT, receiver.url, receiver=receiver)
     delivery_id = _emit(db)
     disable_subscription(db, made.subscription.id)
@@ -83,7 +83,7 @@ def test_a_disabled_subscriptions_queued_deliveries_fail(db, settings, receiver)
     assert receiver.received == []
 
 
-def test_a_refused_delivery_is_mailed_to_the_operators(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_delivery_is_mailed_to_the_operators(db, settings, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     ops = mailbox(db, None, "ops@hub.example.gov.uk")
     receiver.script = [Reply(401)]
@@ -96,7 +96,7 @@ def test_a_refused_delivery_is_mailed_to_the_operators(db, settings, receiver) -
 
 def test_a_first_attempt_is_due_at_once_even_if_the_writer_clock_ran_ahead(
     db, settings, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     delivery_id = _emit(db)
     earlier = utcnow() - timedelta(seconds=3)  # this worker's clock is 3 s behind the writer's

@@ -63,7 +63,7 @@ def birmingham() -> Iterator[Receiver]:
         yield receiver
 
 
-def _kent_waiting_rows(db, subscription_id: int) -> int:  # type: ignore[no-untyped-def]
+def _kent_waiting_rows(db, subscription_id: int) -> int:
     with db.sessions() as session:
         rows = session.scalars(
             select(Delivery).where(
@@ -76,14 +76,14 @@ def _kent_waiting_rows(db, subscription_id: int) -> int:  # type: ignore[no-unty
     return len(rows)
 
 
-def _unrouted(db) -> int:  # type: ignore[no-untyped-def]
+def _unrouted(db) -> int:
     with db.sessions() as session:
         return len(session.scalars(select(Enquiry).where(Enquiry.status == "received")).all())
 
 
 def test_a_slow_council_holds_only_its_share_and_nobody_else_waits(
     client, db, geography, slow_env, receiver, birmingham, clean_broker, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     kent = webhook(db, KENT, receiver.url, receiver=receiver)
     webhook(db, BIRMINGHAM, birmingham.url, receiver=birmingham)
     release = threading.Event()

@@ -16,7 +16,7 @@ from tests.support.council import KENT
 from tests.support.settings import db_settings
 
 
-def _prod(**extra: str):  # type: ignore[no-untyped-def]
+def _prod(**extra: str):
     return load_settings(
         {
             "HUB_ENV": "production",
@@ -30,7 +30,7 @@ def _prod(**extra: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _resolves_to(address: str):  # type: ignore[no-untyped-def]
+def _resolves_to(address: str):
     return lambda host, port: [address]
 
 
@@ -96,7 +96,7 @@ def test_development_allows_loopback_but_not_private() -> None:
         check_target("http://10.0.0.1/hook", production=False, allow_private=False)
 
 
-def test_the_sender_refuses_without_connecting_in_production(receiver) -> None:  # type: ignore[no-untyped-def]
+def test_the_sender_refuses_without_connecting_in_production(receiver) -> None:
     result = send_webhook(
         _prod(),
         receiver.url.replace("http://", "https://"),
@@ -110,7 +110,7 @@ def test_the_sender_refuses_without_connecting_in_production(receiver) -> None: 
     assert receiver.received == []
 
 
-def test_subscribing_an_unsafe_url_is_refused_in_production(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_subscribing_an_unsafe_url_is_refused_in_production(db, settings) -> None:
     with db_settings(db, _prod(HUB_DATABASE_URL=settings.resolved_database_url)):
         with pytest.raises(SubscriptionError, match="loopback"):
             webhook(db, KENT, "https://127.0.0.1/hook")

@@ -28,7 +28,7 @@ from tests.support.council import KENT
 from tests.support.settings import db_settings
 
 
-def _event(db, key: str = "e1", reference: str = "FE-7K3M9Q2D") -> int:  # type: ignore[no-untyped-def]
+def _event(db, key: str = "e1", reference: str = "FE-7K3M9Q2D") -> int:
     with db.transaction() as session:
         emit_event(
             session,
@@ -42,7 +42,7 @@ def _event(db, key: str = "e1", reference: str = "FE-7K3M9Q2D") -> int:  # type:
 
 def test_the_hubs_signature_is_accepted_by_the_standardwebhooks_verifier(
     db, settings, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     delivery_id = _event(db)
     assert send_delivery(db, delivery_id) is SendOutcome.DELIVERED
@@ -57,7 +57,7 @@ def test_the_hubs_signature_is_accepted_by_the_standardwebhooks_verifier(
 
 def test_fails_twice_then_succeeds_with_the_same_webhook_id_each_time(
     db, settings, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     receiver.script = [Reply(500), Reply(503)]
     delivery_id = _event(db)
@@ -72,7 +72,7 @@ def test_fails_twice_then_succeeds_with_the_same_webhook_id_each_time(
     assert (row.status, row.attempts) == ("delivered", 3)
 
 
-def test_a_retry_waits_a_backed_off_time_with_jitter(db, hub_env, delivery_env, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_retry_waits_a_backed_off_time_with_jitter(db, hub_env, delivery_env, receiver) -> None:
     with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_RETRY_SCALE": "1"})):
         webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)]
@@ -83,7 +83,7 @@ def test_a_retry_waits_a_backed_off_time_with_jitter(db, hub_env, delivery_env, 
     assert timedelta(seconds=3.9) <= wait <= timedelta(seconds=6.5)  # 5 s +/- 20 %
 
 
-def test_a_429_with_retry_after_is_honoured(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_429_with_retry_after_is_honoured(db, settings, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     receiver.script = [Reply(429, {"Retry-After": "120"})]
     delivery_id = _event(db)
@@ -95,7 +95,7 @@ def test_a_429_with_retry_after_is_honoured(db, settings, receiver) -> None:  # 
     assert len(receiver.received) == 1
 
 
-def test_a_timeout_is_retried(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_timeout_is_retried(db, settings, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     release = threading.Event()
     receiver.script = [Reply(200, hold=release)]
@@ -108,7 +108,7 @@ def test_a_timeout_is_retried(db, settings, receiver) -> None:  # type: ignore[n
     assert send_delivery(db, delivery_id) is SendOutcome.DELIVERED
 
 
-def test_a_refused_connection_is_retried(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_connection_is_retried(db, settings, receiver) -> None:
     url = receiver.url
     receiver.server.shutdown()
     receiver.server.server_close()  # nothing listens on the port now
@@ -118,7 +118,7 @@ def test_a_refused_connection_is_retried(db, settings, receiver) -> None:  # typ
     assert delivery(db, delivery_id).last_error == "ConnectError"
 
 
-def test_a_4xx_fails_at_once_without_retrying(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_4xx_fails_at_once_without_retrying(db, settings, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     receiver.script = [Reply(400, body=b'{"error": "bad"}')]
     delivery_id = _event(db)
@@ -131,7 +131,7 @@ def test_a_4xx_fails_at_once_without_retrying(db, settings, receiver) -> None:  
     )
 
 
-def test_a_redirect_is_not_followed(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_redirect_is_not_followed(db, settings, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     receiver.script = [Reply(307, {"Location": "http://169.254.169.254/latest/meta-data"})]
     _event(db)
@@ -139,7 +139,7 @@ def test_a_redirect_is_not_followed(db, settings, receiver) -> None:  # type: ig
     assert len(receiver.received) == 1
 
 
-def test_410_gone_disables_the_subscription_and_tells_the_operators(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_410_gone_disables_the_subscription_and_tells_the_operators(db, settings, receiver) -> None:
     made = webhook(db, KENT, receiver.url, receiver=receiver)
     ops = mailbox(db, None, "ops@hub.example.gov.uk")
     receiver.script = [Reply(410)]
@@ -153,7 +153,7 @@ def test_410_gone_disables_the_subscription_and_tells_the_operators(db, settings
     assert _event_count_after(db) == 0
 
 
-def _event_count_after(db) -> int:  # type: ignore[no-untyped-def]
+def _event_count_after(db) -> int:
     with db.transaction() as session:
         return emit_event(
             session, EventType.REFERRAL_ROUTED, event_key="later", authority_code=KENT
@@ -162,7 +162,7 @@ def _event_count_after(db) -> int:  # type: ignore[no-untyped-def]
 
 def test_the_last_failed_attempt_makes_it_dead_and_replay_delivers_the_same_id(
     db, delivery_env, receiver
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "3"})):
         made = webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)] * 3
@@ -175,14 +175,14 @@ def test_the_last_failed_attempt_makes_it_dead_and_replay_delivers_the_same_id(
     assert delivery(db, delivery_id).replays == 1
 
 
-def test_a_pending_delivery_is_not_replayed(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_a_pending_delivery_is_not_replayed(db, settings, receiver) -> None:
     webhook(db, KENT, receiver.url, receiver=receiver)
     delivery_id = _event(db)
     with pytest.raises(ReplayRefusedError):
         replay_delivery(db, delivery_id)
 
 
-def test_after_a_rotation_both_secrets_verify_for_a_day(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_after_a_rotation_both_secrets_verify_for_a_day(db, settings, receiver) -> None:
     made = webhook(db, KENT, receiver.url)
     new_secret = rotate_secret(db, made.subscription.id)
     delivery_id = _event(db)
@@ -193,7 +193,7 @@ def test_after_a_rotation_both_secrets_verify_for_a_day(db, settings, receiver) 
         Webhook(secret).verify(got.body, got.headers)  # raises if not accepted
 
 
-def test_attempts_are_counted_and_timed_in_metrics(db, settings, receiver) -> None:  # type: ignore[no-untyped-def]
+def test_attempts_are_counted_and_timed_in_metrics(db, settings, receiver) -> None:
     labels = {"kind": "webhook", "outcome": "delivered"}
     before = REGISTRY.get_sample_value("hub_delivery_attempts_total", labels) or 0
     timed = (

@@ -10,12 +10,12 @@ from hub.enquiries.models import Enquiry
 from tests.enquiries.factories import EnquiryFactory
 
 
-def _cluster(db, reference: str) -> str | None:  # type: ignore[no-untyped-def]
+def _cluster(db, reference: str) -> str | None:
     with db.sessions() as s:
         return s.scalar(select(Enquiry.cluster).where(Enquiry.reference == reference))
 
 
-def test_a_stale_write_to_an_enquiry_is_refused_by_its_row_version(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_write_to_an_enquiry_is_refused_by_its_row_version(db) -> None:
     reference = EnquiryFactory(db=db).reference
     with db.sessions() as stale:
         old = stale.scalars(select(Enquiry).where(Enquiry.reference == reference)).one()
@@ -29,7 +29,7 @@ def test_a_stale_write_to_an_enquiry_is_refused_by_its_row_version(db) -> None: 
     assert _cluster(db, reference) == "changed meanwhile"
 
 
-def test_every_write_bumps_the_row_version(db) -> None:  # type: ignore[no-untyped-def]
+def test_every_write_bumps_the_row_version(db) -> None:
     enquiry = EnquiryFactory(db=db)
     assert enquiry.row_version == 1
     with db.transaction() as s:

@@ -38,11 +38,11 @@ def broker(hub_settings: Settings) -> Iterator[Redis]:
     client.close()
 
 
-def test_healthz_says_the_process_is_alive(client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_says_the_process_is_alive(client) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
-def test_readyz_is_ready_when_database_redis_and_a_worker_answer(client, broker) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_ready_when_database_redis_and_a_worker_answer(client, broker) -> None:
     beat(broker, "worker@test", interval=5)  # what a live worker writes
     response = client.get("/readyz")
     assert response.status_code == 200
@@ -55,7 +55,7 @@ def test_readyz_is_ready_when_database_redis_and_a_worker_answer(client, broker)
     }
 
 
-def test_readyz_is_503_no_worker_without_a_live_worker_heartbeat(client, broker) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_503_no_worker_without_a_live_worker_heartbeat(client, broker) -> None:
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
@@ -64,7 +64,7 @@ def test_readyz_is_503_no_worker_without_a_live_worker_heartbeat(client, broker)
 
 
 @pytest.mark.slow
-def test_readyz_follows_a_real_worker_and_says_no_worker_soon_after_it_is_killed(  # type: ignore[no-untyped-def]
+def test_readyz_follows_a_real_worker_and_says_no_worker_soon_after_it_is_killed(
     client, broker, hub_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = {**hub_env, "HUB_WORKER_HEARTBEAT_SECONDS": "0.5"}
@@ -84,9 +84,7 @@ def test_readyz_follows_a_real_worker_and_says_no_worker_soon_after_it_is_killed
         worker.stop()
 
 
-def test_readyz_is_503_not_consuming_when_work_waits_that_no_worker_takes(  # type: ignore[no-untyped-def]
-    client, broker
-) -> None:
+def test_readyz_is_503_not_consuming_when_work_waits_that_no_worker_takes(client, broker) -> None:
     beat(broker, "worker@test", interval=5)  # alive...
     record_consumed(broker, time.time() - 600)  # ...but took nothing for ten minutes
     assert client.get("/readyz").status_code == 200  # nothing waits: idle is fine
@@ -104,7 +102,7 @@ def test_readyz_is_503_not_consuming_when_work_waits_that_no_worker_takes(  # ty
 
 
 @pytest.mark.slow
-def test_readyz_sees_a_live_worker_that_does_not_take_the_waiting_work(  # type: ignore[no-untyped-def]
+def test_readyz_sees_a_live_worker_that_does_not_take_the_waiting_work(
     client, broker, hub_env: dict[str, str], tmp_path: Path
 ) -> None:
     """A real worker that beats but does not consume the routing queue (as a worker whose
@@ -126,7 +124,7 @@ def test_readyz_sees_a_live_worker_that_does_not_take_the_waiting_work(  # type:
         worker.stop()
 
 
-def test_readyz_is_503_with_the_reason_when_redis_is_away(db, hub_env) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_503_with_the_reason_when_redis_is_away(db, hub_env) -> None:
     dead = f"redis://127.0.0.1:{free_port()}/0"
     app = create_app(load_settings({**hub_env, "HUB_REDIS_URL": dead}), db=db)
     response = app.test_client().get("/readyz")
@@ -135,14 +133,14 @@ def test_readyz_is_503_with_the_reason_when_redis_is_away(db, hub_env) -> None: 
     assert [e["field"] for e in response.get_json()["errors"]] == ["redis"]
 
 
-def test_metrics_are_served_in_the_prometheus_text_format(client) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_are_served_in_the_prometheus_text_format(client) -> None:
     response = client.get("/metrics")
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
     assert "# TYPE hub_enquiries_accepted_total counter" in response.get_data(as_text=True)
 
 
-def test_readyz_is_503_when_routing_falls_behind_and_says_how_far(client, broker, db) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_503_when_routing_falls_behind_and_says_how_far(client, broker, db) -> None:
     beat(broker, "worker@test", interval=5)  # a live worker: only routing's lag is at fault
     reference = submitted(client)
     assert client.get("/readyz").status_code == 200  # waiting, but not yet for long

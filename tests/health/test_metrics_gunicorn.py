@@ -34,7 +34,7 @@ def _post_workers(api: GunicornProcess) -> set[str]:
 
 def test_metrics_sum_the_counters_of_every_gunicorn_worker(
     db, hub_env: dict[str, str], tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     env = {**hub_env, "HUB_DATA_DIR": str(tmp_path)}
     _leave_stale_counter(tmp_path / "prometheus", 1000.0)  # from a run before this one
     api = GunicornProcess(env, tmp_path, free_port(), workers=2)

@@ -13,7 +13,7 @@ from tests.support.council import KENT, bearer, routed, token_for
 HEARD_FROM = "My neighbour Zebedee Quartermaine told me"
 
 
-def _every_stored_value(db) -> str:  # type: ignore[no-untyped-def]
+def _every_stored_value(db) -> str:
     with db.engine.connect() as conn:
         return " ".join(
             str(value)
@@ -24,7 +24,7 @@ def _every_stored_value(db) -> str:  # type: ignore[no-untyped-def]
         )
 
 
-def test_heard_from_never_reaches_the_database_in_plaintext(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_heard_from_never_reaches_the_database_in_plaintext(client, db) -> None:
     routed(client, db, campaign={"utm_source": "radio", "heard_from": HEARD_FROM})
     stored = _every_stored_value(db)
     assert "Zebedee" not in stored and "Quartermaine" not in stored
@@ -39,7 +39,7 @@ def test_heard_from_never_reaches_the_database_in_plaintext(client, db) -> None:
         assert b"Quartermaine" not in data
 
 
-def test_the_receiving_council_reads_heard_from_with_the_campaign(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_receiving_council_reads_heard_from_with_the_campaign(client, db) -> None:
     reference = routed(client, db, campaign={"utm_source": "radio", "heard_from": HEARD_FROM})
     response = client.get(f"/v1/council/referrals/{reference}", headers=bearer(token_for(db, KENT)))
     assert response.status_code == 200

@@ -15,12 +15,12 @@ from tests.intake.factories import enquiry_body
 from tests.support.council import enquiry_id_of
 
 
-def _enquiries(db) -> int:  # type: ignore[no-untyped-def]
+def _enquiries(db) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(Enquiry)) or 0)
 
 
-def test_same_key_and_body_returns_the_first_response(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_same_key_and_body_returns_the_first_response(client, db) -> None:
     body = enquiry_body()
     first = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-1"})
     second = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-1"})
@@ -29,7 +29,7 @@ def test_same_key_and_body_returns_the_first_response(client, db) -> None:  # ty
     assert _enquiries(db) == 1
 
 
-def test_same_key_with_a_different_body_is_refused(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_same_key_with_a_different_body_is_refused(client, db) -> None:
     client.post("/v1/enquiries", json=enquiry_body(), headers={"Idempotency-Key": "k-2"})
     response = client.post(
         "/v1/enquiries", json=enquiry_body(given_name="Other"), headers={"Idempotency-Key": "k-2"}
@@ -39,7 +39,7 @@ def test_same_key_with_a_different_body_is_refused(client, db) -> None:  # type:
     assert _enquiries(db) == 1
 
 
-def test_concurrent_requests_with_one_key_store_one_enquiry(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_requests_with_one_key_store_one_enquiry(app, db) -> None:
     body = enquiry_body()
     barrier = threading.Barrier(4)
     results: list[tuple[int, dict]] = []
@@ -61,7 +61,7 @@ def test_concurrent_requests_with_one_key_store_one_enquiry(app, db) -> None:  #
     assert _enquiries(db) == 1
 
 
-def test_key_expires_after_24_hours(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_key_expires_after_24_hours(client, db) -> None:
     body = enquiry_body()
     client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-old"})
     with time_machine.travel(timedelta(hours=25)):
@@ -70,7 +70,7 @@ def test_key_expires_after_24_hours(client, db) -> None:  # type: ignore[no-unty
     assert _enquiries(db) == 2
 
 
-def test_a_replay_answers_the_first_body_and_says_it_is_a_replay(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_replay_answers_the_first_body_and_says_it_is_a_replay(client, db) -> None:
     body = enquiry_body()
     first = client.post("/v1/enquiries", json=body, headers={"Idempotency-Key": "k-replay"})
     assert "Idempotent-Replayed" not in first.headers
@@ -86,7 +86,7 @@ def test_a_replay_answers_the_first_body_and_says_it_is_a_replay(client, db) -> 
 
 
 @pytest.mark.parametrize("key", ["", " leading", "trailing ", "caf\u00e9", "x" * 256])
-def test_a_malformed_idempotency_key_is_a_400(client, key: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_idempotency_key_is_a_400(client, key: str) -> None:
     response = client.post("/v1/enquiries", json=enquiry_body(), headers={"Idempotency-Key": key})
     assert response.status_code == 400
     assert response.get_json()["errors"][0]["field"] == "Idempotency-Key"

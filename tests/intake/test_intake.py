@@ -14,12 +14,12 @@ from hub.platform.outbox_model import OutboxMessage
 from tests.intake.factories import enquiry_body
 
 
-def _count(db, model) -> int:  # type: ignore[no-untyped-def]
+def _count(db, model) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def _fields(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _fields(response) -> dict[str, str]:
     return {e["field"]: e["message"] for e in response.get_json()["errors"]}
 
 
@@ -33,12 +33,12 @@ def test_valid_enquiry_is_accepted_with_a_reference_and_location(client: FlaskCl
     assert body["status_url"].endswith(f"/v1/enquiries/{body['reference']}")
 
 
-def test_enquiry_outbox_row_and_received_event_are_stored_together(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_enquiry_outbox_row_and_received_event_are_stored_together(client, db) -> None:
     client.post("/v1/enquiries", json=enquiry_body())
     assert (_count(db, Enquiry), _count(db, OutboxMessage), _count(db, JourneyEvent)) == (1, 1, 1)
 
 
-def test_personal_data_is_encrypted_at_rest(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_personal_data_is_encrypted_at_rest(client, db) -> None:
     client.post(
         "/v1/enquiries",
         json=enquiry_body(
@@ -55,7 +55,7 @@ def test_personal_data_is_encrypted_at_rest(client, db) -> None:  # type: ignore
     assert enquiry.special_category == {"religion": "Quaker"}
 
 
-def test_phone_and_postcode_are_normalised(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_phone_and_postcode_are_normalised(client, db) -> None:
     client.post("/v1/enquiries", json=enquiry_body(phone="07911123456", postcode="  me141xq "))
     with db.sessions() as s:
         personal = s.scalars(select(Enquiry)).one().personal
@@ -101,7 +101,7 @@ def test_message_over_2000_characters_is_refused(client: FlaskClient) -> None:
     assert "message" in _fields(response)
 
 
-def test_unknown_preferred_council_is_refused_and_known_one_is_stored_as_code(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_preferred_council_is_refused_and_known_one_is_stored_as_code(client, db) -> None:
     bad = client.post("/v1/enquiries", json=enquiry_body(preferred_authority="Atlantis"))
     assert bad.status_code == 422 and "preferred_authority" in _fields(bad)
     good = client.post("/v1/enquiries", json=enquiry_body(preferred_authority="Kent"))
@@ -130,7 +130,7 @@ def test_body_over_32kb_is_a_413_problem(client: FlaskClient) -> None:
     assert response.get_json()["code"] == "payload_too_large"
 
 
-def test_nothing_is_stored_for_a_rejected_request(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_stored_for_a_rejected_request(client, db) -> None:
     client.post("/v1/enquiries", json=enquiry_body(postcode="nope"))
     client.post("/v1/enquiries", data="{", content_type="application/json")
     assert _count(db, Enquiry) == 0 and _count(db, OutboxMessage) == 0

@@ -100,20 +100,20 @@ def _assert_no_5xx(response: Any) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(body=st.one_of(json_values, mutated_enquiries()))
-def test_no_json_body_makes_the_api_answer_5xx(client, body: object) -> None:  # type: ignore[no-untyped-def]
+def test_no_json_body_makes_the_api_answer_5xx(client, body: object) -> None:
     response = client.post("/v1/enquiries", data=json.dumps(body), content_type="application/json")
     _assert_no_5xx(response)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(raw=raw_bodies())
-def test_no_json_text_makes_the_api_answer_5xx(client, raw: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_json_text_makes_the_api_answer_5xx(client, raw: str) -> None:
     _assert_no_5xx(client.post("/v1/enquiries", data=raw, content_type="application/json"))
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 @given(content_type=CONTENT_TYPES)
-def test_only_application_json_is_taken_as_json(client, content_type: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_application_json_is_taken_as_json(client, content_type: str) -> None:
     response = client.post(
         "/v1/enquiries", data=json.dumps(enquiry_body()), content_type=content_type
     )
@@ -123,7 +123,7 @@ def test_only_application_json_is_taken_as_json(client, content_type: str) -> No
 
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 @given(raw=raw_bodies())
-def test_no_json_text_makes_a_council_action_answer_5xx(client, db, raw: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_json_text_makes_a_council_action_answer_5xx(client, db, raw: str) -> None:
     response = client.post(
         "/v1/council/referrals/FE-AAAAAAAA/transfer",
         data=raw,
@@ -184,7 +184,7 @@ list_queries = st.fixed_dictionaries(
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(query=list_queries)
-def test_no_list_query_makes_the_inbox_or_triage_answer_5xx(  # type: ignore[no-untyped-def]
+def test_no_list_query_makes_the_inbox_or_triage_answer_5xx(
     client, db, query: dict[str, str]
 ) -> None:
     for path, token in (

@@ -7,7 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.intake.factories import enquiry_body
 
 
-def _sample(client, name: str, **labels: str) -> float:  # type: ignore[no-untyped-def]
+def _sample(client, name: str, **labels: str) -> float:
     """The value /metrics shows for one sample; 0 while the labelled child does not exist."""
     text = client.get("/metrics").get_data(as_text=True)
     for family in text_string_to_metric_families(text):
@@ -17,13 +17,13 @@ def _sample(client, name: str, **labels: str) -> float:  # type: ignore[no-untyp
     return 0.0
 
 
-def test_accepted_enquiries_are_counted(client) -> None:  # type: ignore[no-untyped-def]
+def test_accepted_enquiries_are_counted(client) -> None:
     before = _sample(client, "hub_enquiries_accepted_total")
     assert client.post("/v1/enquiries", json=enquiry_body()).status_code == 202
     assert _sample(client, "hub_enquiries_accepted_total") == before + 1
 
 
-def test_rejected_requests_are_counted_by_problem_code(client) -> None:  # type: ignore[no-untyped-def]
+def test_rejected_requests_are_counted_by_problem_code(client) -> None:
     name, malformed = "hub_enquiries_rejected_total", {"code": "malformed_request"}
     before = _sample(client, name, **malformed)
     other_before = _sample(client, name, code="validation_failed")

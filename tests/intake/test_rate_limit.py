@@ -12,7 +12,7 @@ from tests.intake.factories import enquiry_body
 from tests.web.journey import answer_everything, send, submission_token
 
 
-def test_too_many_requests_from_one_address_get_429_with_retry_after(  # type: ignore[no-untyped-def]
+def test_too_many_requests_from_one_address_get_429_with_retry_after(
     db, geography, hub_env
 ) -> None:
     settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "3/minute"})
@@ -29,7 +29,7 @@ def test_too_many_requests_from_one_address_get_429_with_retry_after(  # type: i
     assert int(response.headers["Retry-After"]) > 0
 
 
-def _limited_client(db, hub_env, limit: str, **more: str):  # type: ignore[no-untyped-def]
+def _limited_client(db, hub_env, limit: str, **more: str):
     settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": limit, **more})
     return create_app(settings, db=db).test_client()
 
@@ -38,7 +38,7 @@ def _address() -> str:
     return f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
 
 
-def _form_post(client, address: str) -> int:  # type: ignore[no-untyped-def]
+def _form_post(client, address: str) -> int:
     """Fill in the whole form as one browser (its own cookies) from ``address``, then send it."""
     browser = client.application.test_client()
     browser.environ_base["REMOTE_ADDR"] = address
@@ -46,9 +46,7 @@ def _form_post(client, address: str) -> int:  # type: ignore[no-untyped-def]
     return int(send(browser, token, submission_token(browser)).status_code)
 
 
-def test_the_api_and_the_form_share_one_bucket_per_client(  # type: ignore[no-untyped-def]
-    db, geography, hub_env
-) -> None:
+def test_the_api_and_the_form_share_one_bucket_per_client(db, geography, hub_env) -> None:
     client = _limited_client(db, hub_env, "4/minute")
     address = {"REMOTE_ADDR": _address()}
     api = [
@@ -64,7 +62,7 @@ def test_the_api_and_the_form_share_one_bucket_per_client(  # type: ignore[no-un
     assert _form_post(client, address["REMOTE_ADDR"]) == 429
 
 
-def test_form_posts_use_up_the_api_allowance(db, geography, hub_env) -> None:  # type: ignore[no-untyped-def]
+def test_form_posts_use_up_the_api_allowance(db, geography, hub_env) -> None:
     client = _limited_client(db, hub_env, "2/minute")
     address = _address()
     assert [_form_post(client, address) for _ in range(2)] == [303, 303]
@@ -75,7 +73,7 @@ def test_form_posts_use_up_the_api_allowance(db, geography, hub_env) -> None:  #
     assert refused.mimetype == "application/problem+json"
 
 
-def _through_proxy(client, proxy: str, forwarded_for: str):  # type: ignore[no-untyped-def]
+def _through_proxy(client, proxy: str, forwarded_for: str):
     return client.post(
         "/v1/enquiries",
         json=enquiry_body(),
@@ -84,9 +82,7 @@ def _through_proxy(client, proxy: str, forwarded_for: str):  # type: ignore[no-u
     ).status_code
 
 
-def test_without_trusted_proxies_x_forwarded_for_is_ignored(  # type: ignore[no-untyped-def]
-    db, geography, hub_env
-) -> None:
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(db, geography, hub_env) -> None:
     client = _limited_client(db, hub_env, "1/minute", HUB_TRUSTED_PROXIES="0")
     # Two "clients" that only differ by a header anyone can write share the proxy's bucket.
     proxy = _address()
@@ -94,7 +90,7 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(  # type: ignore[no-
     assert _through_proxy(client, proxy, _address()) == 429
 
 
-def test_with_one_trusted_proxy_each_forwarded_client_has_its_own_bucket(  # type: ignore[no-untyped-def]
+def test_with_one_trusted_proxy_each_forwarded_client_has_its_own_bucket(
     db, geography, hub_env
 ) -> None:
     client = _limited_client(db, hub_env, "1/minute", HUB_TRUSTED_PROXIES="1")
@@ -106,9 +102,7 @@ def test_with_one_trusted_proxy_each_forwarded_client_has_its_own_bucket(  # typ
     assert _through_proxy(client, proxy, f"{_address()}, {first}") == 429
 
 
-def test_rate_limit_keys_in_redis_hold_no_client_address(  # type: ignore[no-untyped-def]
-    db, geography, hub_env, backend
-) -> None:
+def test_rate_limit_keys_in_redis_hold_no_client_address(db, geography, hub_env, backend) -> None:
     client = _limited_client(db, hub_env, "5/minute")
     address = _address()
     response = client.post(

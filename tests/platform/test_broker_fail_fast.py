@@ -42,7 +42,7 @@ class ClosingBroker:
 
 
 @pytest.fixture
-def closing_broker(settings) -> Iterator[ClosingBroker]:  # type: ignore[no-untyped-def]
+def closing_broker(settings) -> Iterator[ClosingBroker]:
     server = ClosingBroker()
     yield server
     server.close()
@@ -53,13 +53,13 @@ ENTRY = OutboxEntry(1, TaskName.ROUTE_ENQUIRY, 1)
 
 def test_the_request_path_tries_the_broker_once_and_does_not_retry(
     closing_broker, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with pytest.raises(PublishError):
         publisher_for(settings, closing_broker.url)(ENTRY)
     assert closing_broker.accepted == 1
 
 
-def test_worker_side_publishing_still_retries_the_broker(closing_broker, settings) -> None:  # type: ignore[no-untyped-def]
+def test_worker_side_publishing_still_retries_the_broker(closing_broker, settings) -> None:
     with pytest.raises(PublishError):
         publish_entry(ENTRY, settings=settings, redis_url=closing_broker.url)
     assert closing_broker.accepted >= 2
@@ -67,7 +67,7 @@ def test_worker_side_publishing_still_retries_the_broker(closing_broker, setting
 
 def test_after_a_failure_the_request_path_skips_the_broker_a_while(
     closing_broker, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     publish = publisher_for(settings, closing_broker.url)
     for _ in range(3):
         with pytest.raises(PublishError):

@@ -83,7 +83,7 @@ def at_0003(scratch_url: str, settings: Settings) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def test_existing_tokens_expire_a_year_after_they_were_made(  # type: ignore[no-untyped-def]
+def test_existing_tokens_expire_a_year_after_they_were_made(
     scratch_url: str, at_0003: sa.Engine
 ) -> None:
     upgrade(scratch_url)
@@ -94,7 +94,7 @@ def test_existing_tokens_expire_a_year_after_they_were_made(  # type: ignore[no-
     assert expires_at == CREATED + timedelta(days=365)
 
 
-def test_heard_from_is_encrypted_and_leaves_the_campaign(  # type: ignore[no-untyped-def]
+def test_heard_from_is_encrypted_and_leaves_the_campaign(
     scratch_url: str, at_0003: sa.Engine
 ) -> None:
     upgrade(scratch_url)
@@ -110,7 +110,7 @@ def test_heard_from_is_encrypted_and_leaves_the_campaign(  # type: ignore[no-unt
     assert "heard_from" not in str(campaign) and "radio" in str(campaign)
 
 
-def test_downgrade_puts_heard_from_back(scratch_url: str, at_0003: sa.Engine) -> None:  # type: ignore[no-untyped-def]
+def test_downgrade_puts_heard_from_back(scratch_url: str, at_0003: sa.Engine) -> None:
     upgrade(scratch_url)
     command.downgrade(alembic_config(scratch_url), "0003")
     with at_0003.connect() as conn:

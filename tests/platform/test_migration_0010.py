@@ -70,7 +70,7 @@ def at_0009(scratch_url: str, settings: Settings) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def test_the_address_is_encrypted_and_the_plain_column_is_gone(  # type: ignore[no-untyped-def]
+def test_the_address_is_encrypted_and_the_plain_column_is_gone(
     scratch_url: str, at_0009: sa.Engine
 ) -> None:
     upgrade(scratch_url)
@@ -87,7 +87,7 @@ def test_the_address_is_encrypted_and_the_plain_column_is_gone(  # type: ignore[
     assert stored.startswith("dev1:") and get_cipher().decrypt(stored).decode() == ADDRESS
 
 
-def test_a_migrated_account_is_found_by_its_address(  # type: ignore[no-untyped-def]
+def test_a_migrated_account_is_found_by_its_address(
     scratch_url: str, at_0009: sa.Engine, settings: Settings
 ) -> None:
     upgrade(scratch_url)
@@ -99,7 +99,7 @@ def test_a_migrated_account_is_found_by_its_address(  # type: ignore[no-untyped-
     assert link is not None and link.user_id == 1 and link.email == ADDRESS
 
 
-def test_the_migrated_index_refuses_the_same_address_again(  # type: ignore[no-untyped-def]
+def test_the_migrated_index_refuses_the_same_address_again(
     scratch_url: str, at_0009: sa.Engine
 ) -> None:
     upgrade(scratch_url)
@@ -117,9 +117,7 @@ def test_the_migrated_index_refuses_the_same_address_again(  # type: ignore[no-u
         )
 
 
-def test_downgrade_puts_the_plain_address_back(  # type: ignore[no-untyped-def]
-    scratch_url: str, at_0009: sa.Engine
-) -> None:
+def test_downgrade_puts_the_plain_address_back(scratch_url: str, at_0009: sa.Engine) -> None:
     upgrade(scratch_url)
     command.downgrade(alembic_config(scratch_url), "0009_staff")
     with at_0009.connect() as conn:

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from hub.model_registry import Base
 
 
-def test_migrations_from_empty_match_the_models(database) -> None:  # type: ignore[no-untyped-def]
+def test_migrations_from_empty_match_the_models(database) -> None:
     # The session database was created empty and upgraded to head by the `database` fixture.
     with database.engine.connect() as conn:
         context = MigrationContext.configure(conn)

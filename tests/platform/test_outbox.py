@@ -30,7 +30,7 @@ class Recorder:
 
 
 @pytest.fixture
-def recorded(db: Database):  # type: ignore[no-untyped-def]
+def recorded(db: Database):
     """The session database with a recording publisher (restored afterwards)."""
     original = db.publisher
     recorder = Recorder()
@@ -44,7 +44,7 @@ def _rows(db: Database) -> list[OutboxMessage]:
         return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def test_a_message_is_published_after_commit_with_ids_only(db, recorded) -> None:  # type: ignore[no-untyped-def]
+def test_a_message_is_published_after_commit_with_ids_only(db, recorded) -> None:
     with db.transaction() as session:
         outbox_id = add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 41, "route:41")
         assert recorded.sent == []  # nothing leaves before the commit
@@ -53,7 +53,7 @@ def test_a_message_is_published_after_commit_with_ids_only(db, recorded) -> None
     assert (row.subject_id, row.attempts, row.published_at is not None) == (41, 1, True)
 
 
-def test_a_rolled_back_transaction_publishes_nothing(db, recorded) -> None:  # type: ignore[no-untyped-def]
+def test_a_rolled_back_transaction_publishes_nothing(db, recorded) -> None:
     with pytest.raises(RuntimeError), db.transaction() as session:
         add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 7, "route:7")
         raise RuntimeError("the change failed")
@@ -61,14 +61,14 @@ def test_a_rolled_back_transaction_publishes_nothing(db, recorded) -> None:  # t
     assert _rows(db) == []
 
 
-def test_one_transaction_can_carry_several_messages(db, recorded) -> None:  # type: ignore[no-untyped-def]
+def test_one_transaction_can_carry_several_messages(db, recorded) -> None:
     with db.transaction() as session:
         add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 1, "route:1")
         add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 2, "route:2")
     assert [entry.subject_id for entry in recorded.sent] == [1, 2]
 
 
-def test_the_same_dedupe_key_is_refused(db, recorded) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_dedupe_key_is_refused(db, recorded) -> None:
     with db.transaction() as session:
         add_outbox_message(session, TaskName.ROUTE_ENQUIRY, 5, "route:5")
     with pytest.raises(IntegrityError), db.transaction() as session:
@@ -76,7 +76,7 @@ def test_the_same_dedupe_key_is_refused(db, recorded) -> None:  # type: ignore[n
     assert len(recorded.sent) == 1 and len(_rows(db)) == 1
 
 
-def test_a_refused_publish_leaves_the_row_for_the_sweeper(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_publish_leaves_the_row_for_the_sweeper(db) -> None:
     original = db.publisher
     db.publisher = Recorder(refuse=True)
     try:
@@ -92,7 +92,7 @@ def test_a_refused_publish_leaves_the_row_for_the_sweeper(db) -> None:  # type: 
     assert (result.published, result.deferred) == (1, 0)
 
 
-def test_the_sweeper_stops_at_the_first_refusal(db, recorded) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweeper_stops_at_the_first_refusal(db, recorded) -> None:
     with db.transaction() as session:
         for n in range(3):
             add_outbox_message(session, TaskName.ROUTE_ENQUIRY, n, f"route:{n}")
@@ -100,7 +100,7 @@ def test_the_sweeper_stops_at_the_first_refusal(db, recorded) -> None:  # type: 
     assert (result.published, result.deferred) == (0, 1)
 
 
-def test_the_publish_happens_after_the_transaction_has_let_go_of_the_database(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_publish_happens_after_the_transaction_has_let_go_of_the_database(db) -> None:
     """Another writer can commit while the broker is being called (SQLite has one writer)."""
     import threading
 

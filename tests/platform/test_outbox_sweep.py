@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from redis import Redis
@@ -20,7 +21,17 @@ def _refuse(_entry: OutboxEntry) -> None:
     raise PublishError("broker unavailable: test")
 
 
-def test_sweeper_republishes_unpublished_rows_and_skips_finished_ones(db) -> None:  # type: ignore[no-untyped-def]
+def _collect(published: list[int]) -> Callable[[OutboxEntry], None]:
+    """A publisher that only notes the outbox id of each entry it is given."""
+
+    def publish(entry: OutboxEntry) -> None:
+        assert entry.outbox_id is not None
+        published.append(entry.outbox_id)
+
+    return publish
+
+
+def test_sweeper_republishes_unpublished_rows_and_skips_finished_ones(db) -> None:
     original = db.publisher
     db.publisher = _refuse  # both rows stay unpublished, as with the broker down
     try:
@@ -39,7 +50,7 @@ def test_sweeper_republishes_unpublished_rows_and_skips_finished_ones(db) -> Non
     assert result.published == 1
 
 
-def _queued_in_the_broker(db, hub_settings, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+def _queued_in_the_broker(db, hub_settings, count: int) -> list[int]:
     """Rows published for real (the session's Redis) and not yet taken by any worker."""
     with db.transaction() as session:
         ids = [
@@ -49,7 +60,7 @@ def _queued_in_the_broker(db, hub_settings, count: int) -> list[int]:  # type: i
     return ids
 
 
-def test_a_message_still_waiting_in_the_broker_is_not_published_again(db, hub_settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_message_still_waiting_in_the_broker_is_not_published_again(db, hub_settings) -> None:
     ids = _queued_in_the_broker(db, hub_settings, 3)
     broker = Redis.from_url(hub_settings.redis_url)
     before = read_republished(broker).get(str(TaskName.ROUTE_ENQUIRY), 0)
@@ -58,7 +69,7 @@ def test_a_message_still_waiting_in_the_broker_is_not_published_again(db, hub_se
     result = sweep_outbox(
         db,
         stale_after=timedelta(seconds=2),
-        publisher=lambda e: published.append(e.outbox_id),
+        publisher=_collect(published),
         now=later,
     )
     assert (published, result.queued, result.republished) == ([], 3, 0)
@@ -70,7 +81,7 @@ def test_a_message_still_waiting_in_the_broker_is_not_published_again(db, hub_se
     result = sweep_outbox(
         db,
         stale_after=timedelta(seconds=2),
-        publisher=lambda e: published.append(e.outbox_id),
+        publisher=_collect(published),
         now=later,
     )
     assert sorted(published) == sorted(ids[:2])

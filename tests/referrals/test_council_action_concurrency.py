@@ -19,7 +19,7 @@ def _kent() -> RequestContext:
     return RequestContext(Caller(1, TokenScope.AUTHORITY, KENT, frozenset({KENT})))
 
 
-def test_concurrent_return_and_transfer_let_exactly_one_win(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_return_and_transfer_let_exactly_one_win(client, db) -> None:
     reference = routed(client, db)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -48,7 +48,7 @@ def test_concurrent_return_and_transfer_let_exactly_one_win(client, db) -> None:
     assert len(events) == 1
 
 
-def test_council_reads_and_actions_log_no_personal_data(client, db, capfd) -> None:  # type: ignore[no-untyped-def]
+def test_council_reads_and_actions_log_no_personal_data(client, db, capfd) -> None:
     reference = routed(
         client, db, given_name="Zebedee", family_name="Quixote", email="zq@example.org"
     )

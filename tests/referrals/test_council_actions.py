@@ -21,13 +21,13 @@ from tests.support.council import (
 )
 
 
-def _post(client, token, reference, action, body=None):  # type: ignore[no-untyped-def]
+def _post(client, token, reference, action, body=None):
     return client.post(
         f"/v1/council/referrals/{reference}/{action}", headers=bearer(token), json=body or {}
     )
 
 
-def _events(db, reference) -> list[str]:  # type: ignore[no-untyped-def]
+def _events(db, reference) -> list[str]:
     with db.sessions() as s:
         return list(
             s.scalars(
@@ -38,7 +38,7 @@ def _events(db, reference) -> list[str]:  # type: ignore[no-untyped-def]
         )
 
 
-def test_acknowledge_records_the_time_and_a_journey_event(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_acknowledge_records_the_time_and_a_journey_event(client, db) -> None:
     reference = routed(client, db)
     response = _post(client, token_for(db, KENT), reference, "acknowledge")
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_acknowledge_records_the_time_and_a_journey_event(client, db) -> None:  
     assert _events(db, reference)[-1] == "acknowledged"
 
 
-def test_acknowledging_twice_changes_nothing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_acknowledging_twice_changes_nothing(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     _post(client, token, reference, "acknowledge")
@@ -61,7 +61,7 @@ def test_acknowledging_twice_changes_nothing(client, db) -> None:  # type: ignor
     assert _events(db, reference).count("acknowledged") == 1
 
 
-def test_concurrent_acknowledgements_record_one_event(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_acknowledgements_record_one_event(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     app = client.application
@@ -83,14 +83,14 @@ def test_concurrent_acknowledgements_record_one_event(client, db) -> None:  # ty
     assert _events(db, reference).count("acknowledged") == 1
 
 
-def test_acknowledge_is_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_acknowledge_is_audited(client, db) -> None:
     reference = routed(client, db)
     _post(client, token_for(db, KENT), reference, "acknowledge")
     (row,) = audit_rows(db, action="acknowledge")
     assert (row.outcome, row.enquiry_reference, row.visible_to) == ("ok", reference, KENT)
 
 
-def test_return_sends_the_referral_back_to_triage(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_return_sends_the_referral_back_to_triage(client, db) -> None:
     reference = routed(client, db)
     response = _post(client, token_for(db, KENT), reference, "return", {"reason": "duplicate"})
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def test_return_sends_the_referral_back_to_triage(client, db) -> None:  # type: 
     assert _events(db, reference)[-1] == "returned"
 
 
-def test_returned_referral_leaves_the_councils_inbox(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_returned_referral_leaves_the_councils_inbox(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     _post(client, token, reference, "return", {"reason": "out_of_area"})
@@ -109,7 +109,7 @@ def test_returned_referral_leaves_the_councils_inbox(client, db) -> None:  # typ
     )
 
 
-def test_return_is_audited_with_its_reason_code(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_return_is_audited_with_its_reason_code(client, db) -> None:
     reference = routed(client, db)
     _post(client, token_for(db, KENT), reference, "return", {"reason": "not_a_fostering_enquiry"})
     (row,) = audit_rows(db, action="return")
@@ -120,7 +120,7 @@ def test_return_is_audited_with_its_reason_code(client, db) -> None:  # type: ig
     )
 
 
-def test_return_with_an_unknown_reason_is_422_with_errors(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_return_with_an_unknown_reason_is_422_with_errors(client, db) -> None:
     reference = routed(client, db)
     response = _post(client, token_for(db, KENT), reference, "return", {"reason": "busy"})
     assert response.status_code == 422
@@ -128,7 +128,7 @@ def test_return_with_an_unknown_reason_is_422_with_errors(client, db) -> None:  
     assert get_enquiry(db, reference).status == "routed"
 
 
-def test_return_keeps_the_free_text_note_out_of_journey_and_audit(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_return_keeps_the_free_text_note_out_of_journey_and_audit(client, db) -> None:
     reference = routed(client, db)
     note = "Spoke to Mrs Example on 07700 900123"
     _post(client, token_for(db, KENT), reference, "return", {"reason": "duplicate", "note": note})
@@ -138,7 +138,7 @@ def test_return_keeps_the_free_text_note_out_of_journey_and_audit(client, db) ->
     assert all(note not in str(row.detail) for row in audit_rows(db))
 
 
-def test_transfer_reroutes_to_a_council_in_the_same_cluster(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_reroutes_to_a_council_in_the_same_cluster(client, db) -> None:
     reference = routed(client, db)
     response = _post(
         client,
@@ -154,7 +154,7 @@ def test_transfer_reroutes_to_a_council_in_the_same_cluster(client, db) -> None:
     assert _events(db, reference)[-1] == "transferred"
 
 
-def test_transfer_stores_a_decision_by_the_token_with_the_home_council_notice(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_stores_a_decision_by_the_token_with_the_home_council_notice(client, db) -> None:
     reference = routed(client, db)
     _post(
         client,
@@ -174,7 +174,7 @@ def test_transfer_stores_a_decision_by_the_token_with_the_home_council_notice(cl
     assert "The enquirer works in Medway" in latest.explanation
 
 
-def test_transferred_referral_moves_to_the_receivers_inbox(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transferred_referral_moves_to_the_receivers_inbox(client, db) -> None:
     reference = routed(client, db)
     kent, medway = token_for(db, KENT), token_for(db, MEDWAY)
     _post(client, kent, reference, "transfer", {"authority": MEDWAY, "reason": "Closer to work"})
@@ -183,7 +183,7 @@ def test_transferred_referral_moves_to_the_receivers_inbox(client, db) -> None: 
     assert body["routing"]["home_council_notice"]["authority_code"] == KENT
 
 
-def test_transfer_is_audited_for_both_councils(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_is_audited_for_both_councils(client, db) -> None:
     reference = routed(client, db)
     _post(
         client,
@@ -199,7 +199,7 @@ def test_transfer_is_audited_for_both_councils(client, db) -> None:  # type: ign
     assert out.outcome == into.outcome == "ok"
 
 
-def test_transfer_outside_the_cluster_is_refused_by_the_rules(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_outside_the_cluster_is_refused_by_the_rules(client, db) -> None:
     reference = routed(client, db)
     response = _post(
         client,
@@ -217,14 +217,14 @@ def test_transfer_outside_the_cluster_is_refused_by_the_rules(client, db) -> Non
     assert row.outcome == "refused"
 
 
-def test_transfer_without_a_reason_is_422(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_without_a_reason_is_422(client, db) -> None:
     reference = routed(client, db)
     response = _post(client, token_for(db, KENT), reference, "transfer", {"authority": MEDWAY})
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"reason"}
 
 
-def test_transfer_with_a_short_reason_is_422(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_with_a_short_reason_is_422(client, db) -> None:
     reference = routed(client, db)
     response = _post(
         client, token_for(db, KENT), reference, "transfer", {"authority": MEDWAY, "reason": "no"}
@@ -232,7 +232,7 @@ def test_transfer_with_a_short_reason_is_422(client, db) -> None:  # type: ignor
     assert response.status_code == 422
 
 
-def test_transfer_to_an_unknown_council_is_422(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_to_an_unknown_council_is_422(client, db) -> None:
     reference = routed(client, db)
     response = _post(
         client,
@@ -245,7 +245,7 @@ def test_transfer_to_an_unknown_council_is_422(client, db) -> None:  # type: ign
     assert response.get_json()["errors"][0]["field"] == "authority"
 
 
-def test_transfer_to_the_same_council_is_refused(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_to_the_same_council_is_refused(client, db) -> None:
     reference = routed(client, db)
     response = _post(
         client,
@@ -257,7 +257,7 @@ def test_transfer_to_the_same_council_is_refused(client, db) -> None:  # type: i
     assert response.status_code == 422
 
 
-def test_action_body_must_be_json(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_action_body_must_be_json(client, db) -> None:
     reference = routed(client, db)
     response = client.post(
         f"/v1/council/referrals/{reference}/return",

@@ -23,7 +23,7 @@ ACTIONS = {
 }
 
 
-def _call(client, token, reference, action):  # type: ignore[no-untyped-def]
+def _call(client, token, reference, action):
     method, suffix, body = ACTIONS[action]
     return client.open(
         f"/v1/council/referrals/{reference}{suffix}",
@@ -34,7 +34,7 @@ def _call(client, token, reference, action):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_another_councils_referral_is_404_and_audited_as_denied(client, db, action) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_referral_is_404_and_audited_as_denied(client, db, action) -> None:
     kents = routed(client, db)
     response = _call(client, token_for(db, MEDWAY), kents, action)
     assert response.status_code == 404
@@ -49,7 +49,7 @@ def test_another_councils_referral_is_404_and_audited_as_denied(client, db, acti
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_another_councils_referral_is_left_unchanged(client, db, action) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_referral_is_left_unchanged(client, db, action) -> None:
     kents = routed(client, db)
     before = get_enquiry(db, kents)
     _call(client, token_for(db, MEDWAY), kents, action)
@@ -62,7 +62,7 @@ def test_another_councils_referral_is_left_unchanged(client, db, action) -> None
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_unknown_reference_answers_like_another_councils(client, db, action) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_reference_answers_like_another_councils(client, db, action) -> None:
     kents = routed(client, db)
     token = token_for(db, MEDWAY)
     theirs = _call(client, token, kents, action).get_json()
@@ -75,12 +75,12 @@ def test_unknown_reference_answers_like_another_councils(client, db, action) -> 
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_enquiry_not_yet_routed_is_404_even_for_its_council(client, db, action) -> None:  # type: ignore[no-untyped-def]
+def test_enquiry_not_yet_routed_is_404_even_for_its_council(client, db, action) -> None:
     reference = submitted(client)
     assert _call(client, token_for(db, KENT), reference, action).status_code == 404
 
 
-def test_delivery_body_token_cannot_see_a_council_outside_it(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_delivery_body_token_cannot_see_a_council_outside_it(client, db) -> None:
     kents = routed(client, db)
     response = _call(client, token_for(db, "Achieving for Children"), kents, "read_referral")
     assert response.status_code == 404

@@ -9,7 +9,7 @@ MEDWAY = "E06000035"
 
 def test_home_council_sees_a_notice_when_a_preference_takes_its_resident_elsewhere(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # A Medway resident (ME4 4TR) asks for Kent; the cluster policy allows it.
     reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
     medway = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
@@ -21,31 +21,31 @@ def test_home_council_sees_a_notice_when_a_preference_takes_its_resident_elsewhe
     assert "given_name" not in notice and "postcode" not in notice
 
 
-def test_notices_are_only_for_the_home_council(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_notices_are_only_for_the_home_council(client, db) -> None:
     routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
     kent = client.get("/v1/council/notices", headers=bearer(token_for(db, KENT)))
     assert kent.get_json()["items"] == []
 
 
-def test_no_notice_when_the_enquiry_stays_with_the_home_council(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_no_notice_when_the_enquiry_stays_with_the_home_council(client, db) -> None:
     routed(client, db, postcode="ME4 4TR")
     medway = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
     assert medway.get_json()["items"] == []
 
 
-def test_reading_notices_is_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_reading_notices_is_audited(client, db) -> None:
     reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
     client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
     [row] = audit_rows(db, action="list_notices")
     assert row.outcome == "ok" and reference in row.detail["references"]
 
 
-def test_notices_need_a_council_token(client) -> None:  # type: ignore[no-untyped-def]
+def test_notices_need_a_council_token(client) -> None:
     response = client.get("/v1/council/notices")
     assert response.status_code == 401
 
 
-def _transfer(client, db, reference: str, by: str, to: str) -> None:  # type: ignore[no-untyped-def]
+def _transfer(client, db, reference: str, by: str, to: str) -> None:
     response = client.post(
         f"/v1/council/referrals/{reference}/transfer",
         json={"authority": to, "reason": "Agreed on the phone"},
@@ -54,20 +54,20 @@ def _transfer(client, db, reference: str, by: str, to: str) -> None:  # type: ig
     assert response.status_code == 200, response.get_json()
 
 
-def _notices(client, db) -> list[str]:  # type: ignore[no-untyped-def]
+def _notices(client, db) -> list[str]:
     response = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
     assert response.status_code == 200
     return [item["reference"] for item in response.get_json()["items"]]
 
 
-def test_the_notice_goes_when_the_referral_is_transferred_back_home(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_notice_goes_when_the_referral_is_transferred_back_home(client, db) -> None:
     reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
     assert _notices(client, db) == [reference]
     _transfer(client, db, reference, by=KENT, to=MEDWAY)
     assert _notices(client, db) == []
 
 
-def test_the_notice_comes_back_when_the_referral_moves_away_again(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_notice_comes_back_when_the_referral_moves_away_again(client, db) -> None:
     reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
     _transfer(client, db, reference, by=KENT, to=MEDWAY)
     _transfer(client, db, reference, by=MEDWAY, to=KENT)

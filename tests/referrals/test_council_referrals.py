@@ -19,11 +19,11 @@ from tests.support.council import (
 )
 
 
-def _list(client, token, **params):  # type: ignore[no-untyped-def]
+def _list(client, token, **params):
     return client.get("/v1/council/referrals", headers=bearer(token), query_string=params)
 
 
-def test_list_holds_the_councils_routed_referrals_newest_first(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_holds_the_councils_routed_referrals_newest_first(client, db) -> None:
     first = routed(client, db)
     second = routed(client, db)
     body = _list(client, token_for(db, KENT)).get_json()
@@ -31,7 +31,7 @@ def test_list_holds_the_councils_routed_referrals_newest_first(client, db) -> No
     assert body["next_cursor"] is None
 
 
-def test_list_items_carry_the_name_and_no_other_personal_data(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_items_carry_the_name_and_no_other_personal_data(client, db) -> None:
     routed(client, db, given_name="Ada", family_name="Lovelace", email="ada@example.org")
     (item,) = _list(client, token_for(db, KENT)).get_json()["items"]
     assert (item["given_name"], item["family_name"]) == ("Ada", "Lovelace")
@@ -41,12 +41,12 @@ def test_list_items_carry_the_name_and_no_other_personal_data(client, db) -> Non
     assert not {"email", "phone", "postcode", "message", "household"} & set(item)
 
 
-def test_list_leaves_out_enquiries_not_yet_routed(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_leaves_out_enquiries_not_yet_routed(client, db) -> None:
     submitted(client)
     assert _list(client, token_for(db, KENT)).get_json()["items"] == []
 
 
-def test_list_never_includes_another_councils_referrals(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_never_includes_another_councils_referrals(client, db) -> None:
     routed(client, db, postcode="ME4 4TR")  # Medway
     routed(client, db, postcode="KT1 1EU")  # Kingston
     mine = routed(client, db)
@@ -54,7 +54,7 @@ def test_list_never_includes_another_councils_referrals(client, db) -> None:  # 
     assert [item["reference"] for item in items] == [mine]
 
 
-def test_delivery_body_token_sees_all_its_councils(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_delivery_body_token_sees_all_its_councils(client, db) -> None:
     kingston = routed(client, db, postcode="KT1 1EU")
     richmond = routed(client, db, postcode="TW9 1DN")
     routed(client, db)  # Kent
@@ -64,7 +64,7 @@ def test_delivery_body_token_sees_all_its_councils(client, db) -> None:  # type:
     assert {item["delivery_body"] for item in items} == {AFC}
 
 
-def test_list_pages_with_an_opaque_cursor(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_pages_with_an_opaque_cursor(client, db) -> None:
     references = [routed(client, db) for _ in range(5)]
     token = token_for(db, KENT)
     seen: list[str] = []
@@ -78,19 +78,19 @@ def test_list_pages_with_an_opaque_cursor(client, db) -> None:  # type: ignore[n
     assert cursor is None
 
 
-def test_garbled_cursor_is_a_400_problem(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_garbled_cursor_is_a_400_problem(client, db) -> None:
     response = _list(client, token_for(db, KENT), cursor="not-a-cursor")
     assert response.status_code == 400
     assert response.get_json()["code"] == "invalid_cursor"
 
 
-def test_limit_over_100_is_refused(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_limit_over_100_is_refused(client, db) -> None:
     response = _list(client, token_for(db, KENT), limit=101)
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
 
 
-def test_list_filters_by_status(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_filters_by_status(client, db) -> None:
     token = token_for(db, KENT)
     acknowledged = routed(client, db)
     routed(client, db)
@@ -99,7 +99,7 @@ def test_list_filters_by_status(client, db) -> None:  # type: ignore[no-untyped-
     assert [item["reference"] for item in items] == [acknowledged]
 
 
-def test_list_filters_by_received_since(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_filters_by_received_since(client, db) -> None:
     old = EnquiryFactory(db=db, created_at=datetime.now(UTC) - timedelta(days=3))
     route_enquiry(db, old.id)
     new = routed(client, db)
@@ -108,7 +108,7 @@ def test_list_filters_by_received_since(client, db) -> None:  # type: ignore[no-
     assert [item["reference"] for item in items] == [new]
 
 
-def test_list_read_is_audited_with_the_references_shown(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_read_is_audited_with_the_references_shown(client, db) -> None:
     reference = routed(client, db)
     _list(client, token_for(db, KENT), limit=10)
     (row,) = audit_rows(db, action="list_referrals")
@@ -119,7 +119,7 @@ def test_list_read_is_audited_with_the_references_shown(client, db) -> None:  # 
     assert row.request_id
 
 
-def test_detail_holds_the_enquirers_details_and_the_routing_explanation(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_detail_holds_the_enquirers_details_and_the_routing_explanation(client, db) -> None:
     reference = routed(
         client,
         db,
@@ -144,7 +144,7 @@ def test_detail_holds_the_enquirers_details_and_the_routing_explanation(client, 
     assert body["routing"]["home_council_notice"] is None
 
 
-def test_detail_carries_the_home_council_notice_for_a_preference(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_detail_carries_the_home_council_notice_for_a_preference(client, db) -> None:
     reference = routed(client, db, preferred_authority="Medway")
     body = client.get(
         f"/v1/council/referrals/{reference}", headers=bearer(token_for(db, "E06000035"))
@@ -152,7 +152,7 @@ def test_detail_carries_the_home_council_notice_for_a_preference(client, db) -> 
     assert body["routing"]["home_council_notice"]["authority_code"] == KENT
 
 
-def test_detail_read_is_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_detail_read_is_audited(client, db) -> None:
     reference = routed(client, db)
     client.get(
         f"/v1/council/referrals/{reference}",

@@ -26,12 +26,12 @@ from tests.support.council import (
 )
 
 
-def _count(db, model, *where) -> int:  # type: ignore[no-untyped-def]
+def _count(db, model, *where) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
-def _rows_for(db, reference: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _rows_for(db, reference: str) -> tuple[int, int]:
     enquiry_id = get_enquiry(db, reference).id
     return (
         _count(db, RoutingDecisionRecord, RoutingDecisionRecord.enquiry_id == enquiry_id),
@@ -39,14 +39,14 @@ def _rows_for(db, reference: str) -> tuple[int, int]:  # type: ignore[no-untyped
     )
 
 
-def test_the_router_records_decision_event_and_an_audit_row_by_the_router(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_router_records_decision_event_and_an_audit_row_by_the_router(client, db) -> None:
     reference = routed(client, db)
     assert _rows_for(db, reference) == (1, 2)  # received + routed
     (row,) = audit_rows(db, enquiry_reference=reference)
     assert (row.action, row.actor, row.visible_to) == (str(AuditAction.ROUTE), "router", KENT)
 
 
-def test_a_transfer_writes_one_decision_one_event_and_two_audit_rows(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_transfer_writes_one_decision_one_event_and_two_audit_rows(client, db) -> None:
     reference = routed(client, db)
     response = client.post(
         f"/v1/council/referrals/{reference}/transfer",
@@ -59,7 +59,7 @@ def test_a_transfer_writes_one_decision_one_event_and_two_audit_rows(client, db)
     assert actions == ["route", "transfer_out", "transfer_in"]
 
 
-def test_a_manual_route_and_the_router_agree_on_the_delivery_body(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_manual_route_and_the_router_agree_on_the_delivery_body(client, db) -> None:
     by_router = routed(client, db, postcode="KT1 1EU")  # Kingston: Achieving for Children
     returned = routed(client, db)  # Kent, then back to the hub
     client.post(
@@ -77,12 +77,12 @@ def test_a_manual_route_and_the_router_agree_on_the_delivery_body(client, db) ->
     assert get_enquiry(db, returned).delivery_body == AFC
 
 
-def test_a_council_without_a_trust_delivers_its_own_referrals(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_council_without_a_trust_delivers_its_own_referrals(client, db) -> None:
     reference = routed(client, db)
     assert get_enquiry(db, reference).delivery_body == "Kent"
 
 
-def test_a_return_clears_the_council_and_records_why(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_return_clears_the_council_and_records_why(client, db) -> None:
     reference = routed(client, db)
     client.post(
         f"/v1/council/referrals/{reference}/return",
@@ -102,7 +102,7 @@ def test_a_return_clears_the_council_and_records_why(client, db) -> None:  # typ
     assert event.detail["previous_authority_code"] == KENT
 
 
-def test_a_change_the_state_machine_forbids_writes_nothing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_the_state_machine_forbids_writes_nothing(client, db) -> None:
     reference = submitted(client, postcode="CF10 1EP")  # Cardiff: signposted
     routed_ref = routed(client, db, postcode="CF10 1EP")
     assert get_enquiry(db, routed_ref).status == EnquiryStatus.SIGNPOSTED

@@ -14,17 +14,17 @@ from tests.enquiries.factories import EnquiryFactory
 from tests.intake.factories import enquiry_body
 
 
-def _stored(db, **overrides) -> int:  # type: ignore[no-untyped-def]
+def _stored(db, **overrides) -> int:
     enquiry: Enquiry = EnquiryFactory(db=db, **overrides)
     return enquiry.id
 
 
-def _decisions(db) -> int:  # type: ignore[no-untyped-def]
+def _decisions(db) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(RoutingDecisionRecord)) or 0)
 
 
-def test_running_twice_changes_nothing_the_second_time(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_running_twice_changes_nothing_the_second_time(db, geography) -> None:
     enquiry_id = _stored(db)
     first = route_enquiry(db, enquiry_id)
     second = route_enquiry(db, enquiry_id)
@@ -32,7 +32,7 @@ def test_running_twice_changes_nothing_the_second_time(db, geography) -> None:  
     assert _decisions(db) == 1
 
 
-def test_concurrent_runs_route_once(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_runs_route_once(db, geography) -> None:
     enquiry_id = _stored(db)
     results = []
     barrier = threading.Barrier(3)
@@ -50,7 +50,7 @@ def test_concurrent_runs_route_once(db, geography) -> None:  # type: ignore[no-u
     assert _decisions(db) == 1
 
 
-def test_routing_completes_the_outbox_row_intake_stored(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_routing_completes_the_outbox_row_intake_stored(client, db) -> None:
     reference = client.post("/v1/enquiries", json=enquiry_body()).get_json()["reference"]
     with db.sessions() as s:
         enquiry_id = s.scalar(select(Enquiry.id).where(Enquiry.reference == reference))
@@ -61,7 +61,7 @@ def test_routing_completes_the_outbox_row_intake_stored(client, db) -> None:  # 
         assert s.get(OutboxMessage, outbox_id).completed_at is not None
 
 
-def test_welsh_postcode_is_signposted_and_unknown_goes_to_triage(db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_welsh_postcode_is_signposted_and_unknown_goes_to_triage(db, geography) -> None:
     welsh = _stored(db, postcode="CF10 1EP")
     assert route_enquiry(db, welsh).status == "signposted"
     partial = _stored(db, postcode="ZZ9 9ZZ")

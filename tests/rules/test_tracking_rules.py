@@ -11,7 +11,7 @@ from tests.rules.builders import ENGLAND_RULES, FIXTURES, SMALL_AUTHORITIES
 BASE = (FIXTURES / "valid.yaml").read_text()
 
 
-def read(extra: str):  # type: ignore[no-untyped-def]
+def read(extra: str):
     return read_rules_text(BASE + extra, "rules.yaml", SMALL_AUTHORITIES)
 
 

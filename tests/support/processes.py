@@ -70,8 +70,20 @@ class CeleryProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def wait_ready(self, timeout: float = 30.0, marker: str = "ready.") -> None:
-        wait_for(lambda: marker in self.log(), timeout, f"celery not ready:\n{self.log()[-3000:]}")
+    def wait_ready(self, timeout: float = 90.0, marker: str = "ready.") -> None:
+        # Generous: a parallel run starts several workers at once on a machine with few cores,
+        # and a worker's start is mostly imports. Ready workers answer at once.
+        try:
+            wait_for(
+                lambda: marker in self.log(),
+                timeout,
+                lambda: f"celery not ready:\n{self.log()[-3000:]}",
+            )
+        except AssertionError:
+            # Stopped here, or a fixture that never reaches its teardown would leave a worker
+            # that takes the session's later tests' messages.
+            self.stop()
+            raise
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -159,14 +171,18 @@ class GunicornProcess:
             return []
         return self.access_path.read_text().splitlines()
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = 120.0) -> None:
         def answers() -> bool:
             try:
                 return http_get(f"{self.base_url}/healthz", timeout=1)[0] == 200
             except OSError:
                 return False
 
-        wait_for(answers, timeout, lambda: f"gunicorn not answering:\n{self.log()[-3000:]}")
+        try:
+            wait_for(answers, timeout, lambda: f"gunicorn not answering:\n{self.log()[-3000:]}")
+        except AssertionError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -39,18 +39,18 @@ KILL_AFTER = 150  # submitted enquiries before the first worker is killed
 POSTCODES = ["ME14 1XQ", "KT1 1EU", "RG1 1AF", "B1 1AA", "ME4 4TR", "TW9 1DN"]
 
 
-def _scalar(db, query) -> int:  # type: ignore[no-untyped-def]
+def _scalar(db, query) -> int:
     with db.sessions() as s:
         return int(s.scalar(query) or 0)
 
 
-def _routed(db) -> int:  # type: ignore[no-untyped-def]
+def _routed(db) -> int:
     return _scalar(
         db, select(func.count()).select_from(Enquiry).where(Enquiry.status != "received")
     )
 
 
-def _settled(db, env: dict[str, str], broker: Redis) -> bool:  # type: ignore[no-untyped-def]
+def _settled(db, env: dict[str, str], broker: Redis) -> bool:
     """Every copy of every message handled: no unfinished outbox row, nothing queued/unacked."""
     if broker.hlen("unacked"):
         redeliver_expired(env["HUB_REDIS_URL"], float(env["HUB_VISIBILITY_TIMEOUT"]))
@@ -62,7 +62,7 @@ def _settled(db, env: dict[str, str], broker: Redis) -> bool:  # type: ignore[no
     return open_rows == 0 and broker_idle(broker)
 
 
-def test_500_enquiries_are_routed_exactly_once_with_a_worker_killed_midstream(  # type: ignore[no-untyped-def]
+def test_500_enquiries_are_routed_exactly_once_with_a_worker_killed_midstream(
     db, geography: str, hub_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = {
@@ -138,7 +138,7 @@ def test_500_enquiries_are_routed_exactly_once_with_a_worker_killed_midstream(  
     )
 
 
-def _decisions_per_enquiry(db) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def _decisions_per_enquiry(db) -> dict[int, int]:
     with db.sessions() as s:
         rows = s.execute(
             select(RoutingDecisionRecord.enquiry_id, func.count()).group_by(
@@ -148,7 +148,7 @@ def _decisions_per_enquiry(db) -> dict[int, int]:  # type: ignore[no-untyped-def
         return {int(enquiry_id): int(count) for enquiry_id, count in rows}
 
 
-def _events_per_enquiry_and_name(db) -> dict[tuple[int, str], int]:  # type: ignore[no-untyped-def]
+def _events_per_enquiry_and_name(db) -> dict[tuple[int, str], int]:
     with db.sessions() as s:
         rows = s.execute(
             select(JourneyEvent.enquiry_id, JourneyEvent.event, func.count()).group_by(

@@ -17,7 +17,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+    return datetime(*args, tzinfo=LONDON)  # type: ignore[arg-type,misc]
 
 
 def progress(client: FlaskClient, token: str, reference: str, stage: str, **body: Any) -> Any:

@@ -53,7 +53,7 @@ def events(db: Any) -> Announced:
 def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
     client,
     db,
-    events,  # type: ignore[no-untyped-def]
+    events,
 ) -> None:
     with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
         reference = routed(client, db)
@@ -82,14 +82,14 @@ def test_routed_friday_evening_is_due_end_of_monday_and_breaches_on_tuesday(
     ]
 
 
-def test_routed_on_christmas_eve_is_due_by_the_end_of_monday_29th(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_routed_on_christmas_eve_is_due_by_the_end_of_monday_29th(client, db, events) -> None:
     with time_machine.travel(london(2025, 12, 24, 10, 0), tick=False):
         reference = routed(client, db)
         clock = clocks_of(journey(client, token_for(db, KENT), reference))["first_contact"]
     assert clock["due_at"] == london(2025, 12, 30, 0, 0).isoformat()
 
 
-def test_first_contact_in_time_meets_the_clock_and_nothing_is_announced(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_first_contact_in_time_meets_the_clock_and_nothing_is_announced(client, db, events) -> None:
     with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
         reference = routed(client, db)
         token = token_for(db, KENT)
@@ -104,7 +104,7 @@ def test_first_contact_in_time_meets_the_clock_and_nothing_is_announced(client, 
     assert events.keys() == [f"clock.breached:{clocks['initial_visit']['id']}"]
 
 
-def test_contact_recorded_before_the_sweep_opens_the_clock_as_met(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_contact_recorded_before_the_sweep_opens_the_clock_as_met(client, db, events) -> None:
     reference = routed(client, db)
     forget_clocks(db)  # routed before routing opened clocks
     token = token_for(db, KENT)
@@ -113,7 +113,7 @@ def test_contact_recorded_before_the_sweep_opens_the_clock_as_met(client, db, ev
     assert clocks_of(journey(client, token, reference))["first_contact"]["state"] == "met"
 
 
-def test_the_sweep_replays_a_transfer_whose_clocks_are_missing(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_replays_a_transfer_whose_clocks_are_missing(client, db, events) -> None:
     reference = routed(client, db)
     kent, medway = token_for(db, KENT), token_for(db, MEDWAY)
     client.post(
@@ -133,7 +133,7 @@ def test_the_sweep_replays_a_transfer_whose_clocks_are_missing(client, db, event
     assert (again.opened, again.stopped) == (0, 0)
 
 
-def test_on_hold_moves_the_due_day_on_by_the_working_days_paused(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_on_hold_moves_the_due_day_on_by_the_working_days_paused(client, db, events) -> None:
     with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):  # a Monday
         reference = routed(client, db)
         token = token_for(db, KENT)
@@ -144,7 +144,7 @@ def test_on_hold_moves_the_due_day_on_by_the_working_days_paused(client, db, eve
     assert clocks_of(body)["initial_visit"]["due_at"] == london(2026, 3, 24, 0, 0).isoformat()
 
 
-def test_operators_list_breached_clocks(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_operators_list_breached_clocks(client, db, events) -> None:
     with time_machine.travel(london(2025, 12, 19, 17, 0), tick=False):
         reference = routed(client, db)
         operator = token_for(db, hub=True)
@@ -156,7 +156,7 @@ def test_operators_list_breached_clocks(client, db, events) -> None:  # type: ig
     ]
 
 
-def test_the_first_sweep_starts_clocks_for_the_last_month_only(client, db, events) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_sweep_starts_clocks_for_the_last_month_only(client, db, events) -> None:
     with time_machine.travel(london(2026, 1, 5, 10, 0), tick=False):
         routed(client, db)  # before the tracking room was deployed, long ago
     with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):

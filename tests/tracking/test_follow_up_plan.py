@@ -27,7 +27,7 @@ def stored_count(db: Any) -> int:
         return int(s.scalar(select(func.count()).select_from(FollowUp)) or 0)
 
 
-def test_first_contact_shows_its_stalled_enquiry_follow_up_at_once(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_first_contact_shows_its_stalled_enquiry_follow_up_at_once(client, db) -> None:
     with time_machine.travel(london(2025, 12, 19, 10, 0), tick=False):
         reference = routed(client, db)
         response = progress(client, token_for(db, KENT), reference, "first_contact")
@@ -37,7 +37,7 @@ def test_first_contact_shows_its_stalled_enquiry_follow_up_at_once(client, db) -
     assert stored_count(db) == 1
 
 
-def test_approved_shows_its_check_ins_at_once(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_approved_shows_its_check_ins_at_once(client, db) -> None:
     with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
         reference = routed(client, db)
         body = progress(client, token_for(db, KENT), reference, "approved").get_json()
@@ -54,7 +54,7 @@ def test_approved_shows_its_check_ins_at_once(client, db) -> None:  # type: igno
     assert stored_count(db) == 4
 
 
-def test_withdrawn_with_consent_shows_its_re_engagements_at_once(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_with_consent_shows_its_re_engagements_at_once(client, db) -> None:
     with time_machine.travel(london(2026, 1, 15, 10, 0), tick=False):
         reference = routed(client, db, consent=WITH_CONSENT)
         token = token_for(db, KENT)
@@ -67,14 +67,14 @@ def test_withdrawn_with_consent_shows_its_re_engagements_at_once(client, db) -> 
     assert stored_count(db) == 2
 
 
-def test_withdrawn_without_consent_asks_for_no_follow_up(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_without_consent_asks_for_no_follow_up(client, db) -> None:
     reference = routed(client, db)
     response = progress(client, token_for(db, KENT), reference, "withdrawn", reason="timing")
     assert shown(response.get_json()) == []
     assert create_follow_ups(db) == 0
 
 
-def test_re_engaged_outcome_resumes_and_cancels_the_other_re_engagement(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_re_engaged_outcome_resumes_and_cancels_the_other_re_engagement(client, db) -> None:
     reference = routed(client, db, consent=WITH_CONSENT)
     token = token_for(db, KENT)
     progress(client, token, reference, "withdrawn", reason="timing")
@@ -93,7 +93,7 @@ def test_re_engaged_outcome_resumes_and_cancels_the_other_re_engagement(client, 
     assert stored_count(db) == 2
 
 
-def test_a_rerun_of_the_sweep_from_the_start_creates_nothing_twice(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_rerun_of_the_sweep_from_the_start_creates_nothing_twice(client, db) -> None:
     token = token_for(db, KENT)
     for stage in ("first_contact", "approved"):
         progress(client, token, routed(client, db), stage)

@@ -21,19 +21,19 @@ from tests.support.council import KENT, bearer, get_enquiry, routed, token_for
 from tests.tracking.support import journey, london, progress
 
 
-def follow_ups(db) -> list[tuple[str, int, date, str, str]]:  # type: ignore[no-untyped-def]
+def follow_ups(db) -> list[tuple[str, int, date, str, str]]:
     with db.sessions() as s:
         rows = s.scalars(select(FollowUp).order_by(FollowUp.due_on, FollowUp.id))
         return [(f.kind, f.occurrence, f.due_on, f.owner, f.status) for f in rows]
 
 
-def outcome(client, token, follow_up_id, **body):  # type: ignore[no-untyped-def]
+def outcome(client, token, follow_up_id, **body):
     return client.post(
         f"/v1/council/follow-ups/{follow_up_id}/outcome", headers=bearer(token), json=body
     )
 
 
-def id_of(db, kind: str, occurrence: int = 0) -> int:  # type: ignore[no-untyped-def]
+def id_of(db, kind: str, occurrence: int = 0) -> int:
     with db.sessions() as s:
         return int(
             s.scalars(
@@ -42,7 +42,7 @@ def id_of(db, kind: str, occurrence: int = 0) -> int:  # type: ignore[no-untyped
         )
 
 
-def test_stalled_enquiry_is_due_ten_working_days_after_first_contact_once(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_stalled_enquiry_is_due_ten_working_days_after_first_contact_once(client, db) -> None:
     with time_machine.travel(london(2025, 12, 19, 10, 0), tick=False):
         reference = routed(client, db)
         progress(client, token_for(db, KENT), reference, "first_contact")
@@ -51,7 +51,7 @@ def test_stalled_enquiry_is_due_ten_working_days_after_first_contact_once(client
     assert follow_ups(db) == [("stalled_enquiry", 0, date(2026, 1, 7), "council", "due")]
 
 
-def test_a_later_stage_cancels_the_stalled_follow_up(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_later_stage_cancels_the_stalled_follow_up(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "first_contact")
@@ -60,7 +60,7 @@ def test_a_later_stage_cancels_the_stalled_follow_up(client, db) -> None:  # typ
     assert create_follow_ups(db) == 0
 
 
-def test_re_engagement_needs_keep_in_touch_consent(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_re_engagement_needs_keep_in_touch_consent(client, db) -> None:
     token = token_for(db, KENT)
     with time_machine.travel(london(2026, 1, 15, 10, 0), tick=False):
         without = routed(client, db)
@@ -77,7 +77,7 @@ def test_re_engagement_needs_keep_in_touch_consent(client, db) -> None:  # type:
     }
 
 
-def test_consent_withdrawn_cancels_every_pending_follow_up_that_needs_it(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_consent_withdrawn_cancels_every_pending_follow_up_that_needs_it(client, db) -> None:
     reference = routed(client, db, consent={"privacy_notice": True, "keep_in_touch": True})
     progress(client, token_for(db, KENT), reference, "withdrawn", reason="timing")
     operator = token_for(db, hub=True)
@@ -91,7 +91,7 @@ def test_consent_withdrawn_cancels_every_pending_follow_up_that_needs_it(client,
     assert get_enquiry(db, reference).consent_keep_in_touch is False
 
 
-def test_approved_carer_gets_check_ins_then_yearly_while_fostering(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_approved_carer_gets_check_ins_then_yearly_while_fostering(client, db) -> None:
     with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
         reference = routed(client, db)
         progress(client, token_for(db, KENT), reference, "approved")
@@ -111,7 +111,7 @@ def test_approved_carer_gets_check_ins_then_yearly_while_fostering(client, db) -
 
 def test_deregistered_outcome_records_the_stage_and_asks_for_an_exit_conversation(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "approved")
@@ -135,7 +135,7 @@ def test_deregistered_outcome_records_the_stage_and_asks_for_an_exit_conversatio
     assert [(f[0], f[4]) for f in follow_ups(db) if f[4] == "due"] == [("exit_conversation", "due")]
 
 
-def test_needs_support_names_the_support(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_needs_support_names_the_support(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "approved")
@@ -147,7 +147,7 @@ def test_needs_support_names_the_support(client, db) -> None:  # type: ignore[no
     assert (again.status_code, again.get_json()["code"]) == (409, "follow_up_closed")
 
 
-def test_council_lists_its_due_follow_ups_before_a_day(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_council_lists_its_due_follow_ups_before_a_day(client, db) -> None:
     with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
         reference = routed(client, db)
         token = token_for(db, KENT)
@@ -182,7 +182,7 @@ def digests(db: Any) -> Any:
     return stored
 
 
-def test_daily_digest_is_a_count_and_a_link_once_a_day(client, db, digests) -> None:  # type: ignore[no-untyped-def]
+def test_daily_digest_is_a_count_and_a_link_once_a_day(client, db, digests) -> None:
     with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
         reference = routed(client, db)
         progress(client, token_for(db, KENT), reference, "approved")

@@ -56,7 +56,7 @@ def assert_the_sweep_adds_nothing(db: Any) -> None:
     assert (result.opened, result.stopped) == (0, 0)
 
 
-def test_a_routed_referral_has_its_running_clock_at_once(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_routed_referral_has_its_running_clock_at_once(client, db) -> None:
     reference = routed(client, db)
     clock = clocks_of(journey(client, token_for(db, KENT), reference))["first_contact"]
     assert (clock["state"], clock["authority_code"]) == ("running", KENT)
@@ -67,13 +67,13 @@ def test_a_routed_referral_has_its_running_clock_at_once(client, db) -> None:  #
     assert first_contact_clocks(db, reference) == [(KENT, "running")]
 
 
-def test_a_referral_sent_to_triage_has_no_clock(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_referral_sent_to_triage_has_no_clock(client, db) -> None:
     reference = routed(client, db, postcode=UNKNOWN_POSTCODE)
     assert first_contact_clocks(db, reference) == []
     assert_the_sweep_adds_nothing(db)
 
 
-def test_a_transfer_stops_the_first_clock_and_starts_the_new_councils_at_once(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_transfer_stops_the_first_clock_and_starts_the_new_councils_at_once(client, db) -> None:
     reference = routed(client, db)
     transfer(client, token_for(db, KENT), reference, MEDWAY)
     clocks = journey(client, token_for(db, MEDWAY), reference)["clocks"]
@@ -90,7 +90,7 @@ def test_a_transfer_stops_the_first_clock_and_starts_the_new_councils_at_once(cl
     assert first_contact_clocks(db, reference) == [(KENT, "stopped"), (MEDWAY, "running")]
 
 
-def test_a_transfer_after_first_contact_starts_no_new_clock(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_transfer_after_first_contact_starts_no_new_clock(client, db) -> None:
     reference = routed(client, db)
     kent = token_for(db, KENT)
     progress(client, kent, reference, "first_contact")
@@ -101,7 +101,7 @@ def test_a_transfer_after_first_contact_starts_no_new_clock(client, db) -> None:
     assert first_contact_clocks(db, reference) == [(KENT, "met")]
 
 
-def test_a_return_stops_the_clock_and_a_route_by_hand_starts_another(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_return_stops_the_clock_and_a_route_by_hand_starts_another(client, db) -> None:
     reference = routed(client, db)
     returned = client.post(
         f"/v1/council/referrals/{reference}/return",

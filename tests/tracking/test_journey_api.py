@@ -16,7 +16,7 @@ from tests.support.council import (
 from tests.tracking.support import clocks_of, journey, progress
 
 
-def test_first_contact_is_recorded_and_starts_the_initial_visit_clock(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_first_contact_is_recorded_and_starts_the_initial_visit_clock(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     response = progress(client, token, reference, "first_contact", note="Called back, keen")
@@ -33,7 +33,7 @@ def test_first_contact_is_recorded_and_starts_the_initial_visit_clock(client, db
 
 def test_forward_skips_are_allowed_and_going_back_is_409_with_the_stages_that_can(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     assert progress(client, token, reference, "application").status_code == 200
@@ -55,7 +55,7 @@ def test_forward_skips_are_allowed_and_going_back_is_409_with_the_stages_that_ca
     assert refused.enquiry_reference == reference
 
 
-def test_withdrawn_needs_a_reason_from_the_list(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_needs_a_reason_from_the_list(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     missing = progress(client, token, reference, "withdrawn")
@@ -68,13 +68,13 @@ def test_withdrawn_needs_a_reason_from_the_list(client, db) -> None:  # type: ig
     assert ok.get_json()["stages"][0]["reason"] == "communication_or_delays"
 
 
-def test_a_reason_on_a_progress_stage_is_refused(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_reason_on_a_progress_stage_is_refused(client, db) -> None:
     reference = routed(client, db)
     response = progress(client, token_for(db, KENT), reference, "first_contact", reason="timing")
     assert response.status_code == 422
 
 
-def test_occurred_at_in_the_future_is_422(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_occurred_at_in_the_future_is_422(client, db) -> None:
     reference = routed(client, db)
     later = utcnow() + timedelta(hours=1)
     response = progress(client, token_for(db, KENT), reference, "first_contact", occurred_at=later)
@@ -84,7 +84,7 @@ def test_occurred_at_in_the_future_is_422(client, db) -> None:  # type: ignore[n
     ]
 
 
-def test_occurred_at_before_the_referral_reached_the_council_is_422(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_occurred_at_before_the_referral_reached_the_council_is_422(client, db) -> None:
     reference = routed(client, db)
     earlier = utcnow() - timedelta(days=2)
     response = progress(
@@ -94,7 +94,7 @@ def test_occurred_at_before_the_referral_reached_the_council_is_422(client, db) 
     assert "before the referral reached your council" in response.get_json()["detail"]
 
 
-def test_a_stage_before_the_last_recorded_one_is_422(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stage_before_the_last_recorded_one_is_422(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     assert progress(client, token, reference, "first_contact").status_code == 200
@@ -105,7 +105,7 @@ def test_a_stage_before_the_last_recorded_one_is_422(client, db) -> None:  # typ
     assert [s["stage"] for s in journey(client, token, reference)["stages"]] == ["first_contact"]
 
 
-def test_on_hold_pauses_and_resumed_restarts_the_clocks(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_on_hold_pauses_and_resumed_restarts_the_clocks(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "first_contact")
@@ -116,7 +116,7 @@ def test_on_hold_pauses_and_resumed_restarts_the_clocks(client, db) -> None:  # 
     assert clocks_of(resumed)["initial_visit"]["state"] == "running"
 
 
-def test_withdrawn_stops_the_clocks(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_stops_the_clocks(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
     progress(client, token, reference, "application")
@@ -129,7 +129,7 @@ def test_withdrawn_stops_the_clocks(client, db) -> None:  # type: ignore[no-unty
     }
 
 
-def test_transfer_carries_the_journey_to_the_new_council(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_carries_the_journey_to_the_new_council(client, db) -> None:
     reference = routed(client, db)
     kent, medway = token_for(db, KENT), token_for(db, MEDWAY)
     progress(client, kent, reference, "first_contact")
@@ -150,7 +150,7 @@ def test_transfer_carries_the_journey_to_the_new_council(client, db) -> None:  #
     ]
 
 
-def test_note_is_encrypted_at_rest(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_note_is_encrypted_at_rest(client, db) -> None:
     from sqlalchemy import text
 
     reference = routed(client, db)

@@ -22,7 +22,7 @@ def _campaign_rows(text: str) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture
-def tagged(client, db) -> None:  # type: ignore[no-untyped-def]
+def tagged(client, db) -> None:
     """Kent referrals in March 2026 whose campaign tags start like formulas, and one plain."""
     with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):
         for campaign in (FORMULA, "+1+cmd|'/c calc'!A0", "-2+3", "@SUM(A1)", "-7", "spring"):
@@ -37,7 +37,7 @@ def _assert_neutralised(rows: dict[str, dict[str, str]]) -> None:
     assert rows["spring"]["enquiries"] == "1"
 
 
-def test_a_council_report_by_campaign_as_csv_neutralises_formulas(client, db, tagged) -> None:  # type: ignore[no-untyped-def]
+def test_a_council_report_by_campaign_as_csv_neutralises_formulas(client, db, tagged) -> None:
     token = token_for(db, KENT)
     response = client.get(
         f"/v1/council/reports/funnel?{PERIOD}&by=campaign&format=csv", headers=bearer(token)
@@ -46,7 +46,7 @@ def test_a_council_report_by_campaign_as_csv_neutralises_formulas(client, db, ta
     _assert_neutralised(_campaign_rows(response.get_data(as_text=True)))
 
 
-def test_an_operator_report_by_campaign_as_csv_neutralises_formulas(client, db, tagged) -> None:  # type: ignore[no-untyped-def]
+def test_an_operator_report_by_campaign_as_csv_neutralises_formulas(client, db, tagged) -> None:
     operator = token_for(db, hub=True)
     response = client.get(
         f"/v1/ops/reports/funnel?{PERIOD}&by=campaign&format=csv", headers=bearer(operator)
@@ -56,7 +56,7 @@ def test_an_operator_report_by_campaign_as_csv_neutralises_formulas(client, db, 
     assert "'" + FORMULA in rows and FORMULA not in rows and "'-2+3" in rows
 
 
-def test_the_report_command_by_campaign_neutralises_formulas(client, db, tagged) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_command_by_campaign_neutralises_formulas(client, db, tagged) -> None:
     result = CliRunner().invoke(
         main,
         ["report", "funnel", "--from", "2026-03-01", "--to", "2026-03-31", "--by", "campaign"],

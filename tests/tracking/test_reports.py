@@ -18,7 +18,7 @@ from tests.tracking.support import london, progress
 PERIOD = "from=2026-03-01&to=2026-03-31"
 
 
-def kent_journeys(client, db) -> list[str]:  # type: ignore[no-untyped-def]
+def kent_journeys(client, db) -> list[str]:
     """Seven Kent referrals in March 2026: all contacted, 3 applications, 1 approval, 2 out."""
     token = token_for(db, KENT)
     references = []
@@ -38,7 +38,7 @@ def kent_journeys(client, db) -> list[str]:  # type: ignore[no-untyped-def]
     return references
 
 
-def test_council_funnel_counts_its_own_journeys_without_suppression(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_council_funnel_counts_its_own_journeys_without_suppression(client, db) -> None:
     kent_journeys(client, db)
     with time_machine.travel(london(2026, 4, 1, 10, 0), tick=False):
         token = token_for(db, KENT)
@@ -56,7 +56,7 @@ def test_council_funnel_counts_its_own_journeys_without_suppression(client, db) 
     assert audit_rows(db, action="read_report")[0].outcome == "ok"
 
 
-def test_cross_council_figures_suppress_counts_under_five(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_cross_council_figures_suppress_counts_under_five(client, db) -> None:
     kent_journeys(client, db)
     operator = token_for(db, hub=True)
     report = client.get(f"/v1/ops/reports/funnel?{PERIOD}", headers=bearer(operator)).get_json()
@@ -72,14 +72,14 @@ def test_cross_council_figures_suppress_counts_under_five(client, db) -> None:  
     assert "reached_application" in row["suppressed"].split(";")
 
 
-def test_a_council_report_never_includes_another_councils_journeys(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_council_report_never_includes_another_councils_journeys(client, db) -> None:
     kent_journeys(client, db)
     medway = token_for(db, MEDWAY)
     report = client.get(f"/v1/council/reports/funnel?{PERIOD}", headers=bearer(medway)).get_json()
     assert report["rows"] == []
 
 
-def test_clocks_report_counts_met_and_breached_by_kind(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_clocks_report_counts_met_and_breached_by_kind(client, db) -> None:
     kent_journeys(client, db)
     with time_machine.travel(london(2026, 4, 1, 10, 0), tick=False):
         sweep_clocks(db)
@@ -95,7 +95,7 @@ def test_clocks_report_counts_met_and_breached_by_kind(client, db) -> None:  # t
     assert rows["stage_one"]["started"] == 3
 
 
-def test_retention_report_counts_approvals_and_follow_ups(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_retention_report_counts_approvals_and_follow_ups(client, db) -> None:
     kent_journeys(client, db)
     with time_machine.travel(london(2026, 3, 21, 10, 0), tick=False):
         token = token_for(db, KENT)
@@ -106,7 +106,7 @@ def test_retention_report_counts_approvals_and_follow_ups(client, db) -> None:  
     assert row["follow_ups_due"] == 2  # the stalled follow-ups of two contacted enquirers
 
 
-def test_report_as_csv_from_the_cli(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_report_as_csv_from_the_cli(client, db) -> None:
     kent_journeys(client, db)
     result = CliRunner().invoke(
         main, ["report", "funnel", "--from", "2026-03-01", "--to", "2026-03-31", "--by", "month"]
@@ -116,7 +116,7 @@ def test_report_as_csv_from_the_cli(client, db) -> None:  # type: ignore[no-unty
     assert (row["key"], row["enquiries"], row["reached_application"]) == ("2026-03", "7", "")
 
 
-def test_report_as_json_from_the_cli_by_cluster(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_report_as_json_from_the_cli_by_cluster(client, db) -> None:
     kent_journeys(client, db)
     result = CliRunner().invoke(
         main,
@@ -138,7 +138,7 @@ def test_report_as_json_from_the_cli_by_cluster(client, db) -> None:  # type: ig
     assert {row["key"] for row in report["rows"]} == {"Local Authority Fostering South East"}
 
 
-def test_report_period_must_not_end_before_it_starts(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_report_period_must_not_end_before_it_starts(client, db) -> None:
     operator = token_for(db, hub=True)
     response = client.get(
         "/v1/ops/reports/funnel?from=2026-03-31&to=2026-03-01", headers=bearer(operator)
@@ -146,7 +146,7 @@ def test_report_period_must_not_end_before_it_starts(client, db) -> None:  # typ
     assert response.status_code == 422
 
 
-def test_council_report_as_csv_over_the_api(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_council_report_as_csv_over_the_api(client, db) -> None:
     kent_journeys(client, db)
     token = token_for(db, KENT)
     response = client.get(f"/v1/council/reports/funnel?{PERIOD}&format=csv", headers=bearer(token))
@@ -155,7 +155,7 @@ def test_council_report_as_csv_over_the_api(client, db) -> None:  # type: ignore
     assert (row["key"], row["enquiries"], row["reached_application"]) == (KENT, "7", "3")
 
 
-def test_openapi_describes_the_tracking_endpoints(client) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_describes_the_tracking_endpoints(client) -> None:
     paths = client.get("/openapi.json").get_json()["paths"]
     for path in (
         "/v1/council/referrals/{reference}/progress",
@@ -176,7 +176,7 @@ def test_weighted_percentiles_use_the_nearest_rank() -> None:
     assert _percentile([], 0.5) is None
 
 
-def test_report_from_a_data_dir_without_a_database_fails_and_creates_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_report_from_a_data_dir_without_a_database_fails_and_creates_nothing(tmp_path) -> None:
     missing = tmp_path / "no-hub-here"
     args = ["report", "funnel", "--from", "2026-03-01", "--to", "2026-03-31"]
     result = CliRunner().invoke(main, [*args, "--data-dir", str(missing)])

@@ -16,7 +16,7 @@ from tests.support.council import KENT, audit_rows, get_enquiry, routed, token_f
 from tests.tracking.support import london, progress
 
 
-def journeys(client, db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def journeys(client, db) -> dict[str, str]:
     """Four Kent enquirers in March 2026, each ending differently."""
     token = token_for(db, KENT)
     with time_machine.travel(london(2026, 3, 2, 10, 0), tick=False):
@@ -37,7 +37,7 @@ def journeys(client, db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return found
 
 
-def reports(db) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+def reports(db) -> list[dict]:
     return [
         build_report(
             db,
@@ -51,7 +51,7 @@ def reports(db) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
     ]
 
 
-def test_expired_enquiries_are_anonymised_and_reports_do_not_change(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_expired_enquiries_are_anonymised_and_reports_do_not_change(client, db) -> None:
     found = journeys(client, db)
     # The last activity was on 3 March 2026: kept for 3 years, to 3 March 2029 inclusive.
     with time_machine.travel(london(2029, 3, 3, 10, 0), tick=False):
@@ -90,7 +90,7 @@ def test_expired_enquiries_are_anonymised_and_reports_do_not_change(client, db) 
     assert audit_rows(db, action="record_progress", enquiry_reference=found["silent"])
 
 
-def test_notes_are_erased_with_the_personal_data(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_notes_are_erased_with_the_personal_data(client, db) -> None:
     found = journeys(client, db)
     with time_machine.travel(london(2029, 6, 10, 10, 0), tick=False):
         run_retention(db)
@@ -102,7 +102,7 @@ def test_notes_are_erased_with_the_personal_data(client, db) -> None:  # type: i
     assert body["stages"][0]["note"] is None
 
 
-def test_hub_retention_run_dry_run_from_the_cli(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_hub_retention_run_dry_run_from_the_cli(client, db) -> None:
     journeys(client, db)
     with time_machine.travel(london(2029, 6, 10, 10, 0), tick=False):
         result = CliRunner().invoke(main, ["retention", "run", "--dry-run"])

@@ -26,7 +26,7 @@ KENT_CALLER = Caller(1, TokenScope.AUTHORITY, KENT, frozenset({KENT}))
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.lists(st.sampled_from(list(Stage)), min_size=1, max_size=8))
-def test_stored_journey_matches_the_pure_machine(client, db, sequence: list[Stage]) -> None:  # type: ignore[no-untyped-def]
+def test_stored_journey_matches_the_pure_machine(client, db, sequence: list[Stage]) -> None:
     reference = routed(client, db)
     enquiry_id = enquiry_id_of(db, reference)
     expected = JourneyState()

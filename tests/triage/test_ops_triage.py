@@ -20,15 +20,15 @@ from tests.support.council import (
 UNKNOWN_POSTCODE = "ZZ9 9ZZ"  # well-formed, not in the directory: triage
 
 
-def _triage(client, db, **overrides) -> str:  # type: ignore[no-untyped-def]
+def _triage(client, db, **overrides) -> str:
     return routed(client, db, postcode=UNKNOWN_POSTCODE, **overrides)
 
 
-def _route(client, token, reference, body):  # type: ignore[no-untyped-def]
+def _route(client, token, reference, body):
     return client.post(f"/v1/ops/enquiries/{reference}/route", headers=bearer(token), json=body)
 
 
-def test_triage_lists_waiting_enquiries_oldest_first_with_reason_codes(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_triage_lists_waiting_enquiries_oldest_first_with_reason_codes(client, db) -> None:
     first = _triage(client, db)
     earlier = EnquiryFactory(
         db=db, postcode=UNKNOWN_POSTCODE, created_at=datetime.now(UTC) - timedelta(hours=1)
@@ -42,7 +42,7 @@ def test_triage_lists_waiting_enquiries_oldest_first_with_reason_codes(client, d
     assert "given_name" not in body["items"][0]
 
 
-def test_triage_pages_with_a_cursor(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_triage_pages_with_a_cursor(client, db) -> None:
     references = [_triage(client, db) for _ in range(3)]
     token = token_for(db, hub=True)
     page1 = client.get("/v1/ops/triage?limit=2", headers=bearer(token)).get_json()
@@ -56,7 +56,7 @@ def test_triage_pages_with_a_cursor(client, db) -> None:  # type: ignore[no-unty
     assert page2["next_cursor"] is None
 
 
-def test_returned_referral_shows_its_return_reason_in_triage(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_returned_referral_shows_its_return_reason_in_triage(client, db) -> None:
     reference = routed(client, db)
     client.post(
         f"/v1/council/referrals/{reference}/return",
@@ -71,7 +71,7 @@ def test_returned_referral_shows_its_return_reason_in_triage(client, db) -> None
     ]
 
 
-def test_operator_routes_a_triage_enquiry_by_hand(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_operator_routes_a_triage_enquiry_by_hand(client, db) -> None:
     reference = _triage(client, db)
     response = _route(
         client,
@@ -85,7 +85,7 @@ def test_operator_routes_a_triage_enquiry_by_hand(client, db) -> None:  # type: 
     assert enquiry.cluster == "Local Authority Fostering South East"
 
 
-def test_hand_routed_referral_reaches_the_councils_inbox(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_hand_routed_referral_reaches_the_councils_inbox(client, db) -> None:
     reference = _triage(client, db)
     _route(
         client,
@@ -99,7 +99,7 @@ def test_hand_routed_referral_reaches_the_councils_inbox(client, db) -> None:  #
     assert "by hand" in body["routing"]["explanation"]
 
 
-def test_manual_route_is_recorded_as_a_manual_decision_and_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_manual_route_is_recorded_as_a_manual_decision_and_audited(client, db) -> None:
     reference = _triage(client, db)
     token = token_for(db, hub=True)
     _route(client, token, reference, {"authority": KENT, "reason": "Phoned: lives in Kent"})
@@ -115,7 +115,7 @@ def test_manual_route_is_recorded_as_a_manual_decision_and_audited(client, db) -
     assert (row.outcome, row.enquiry_reference) == ("ok", reference)
 
 
-def test_manual_route_of_an_enquiry_not_in_triage_is_409(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_manual_route_of_an_enquiry_not_in_triage_is_409(client, db) -> None:
     reference = routed(client, db)
     response = _route(
         client, token_for(db, hub=True), reference, {"authority": MEDWAY, "reason": "Try Medway"}
@@ -126,7 +126,7 @@ def test_manual_route_of_an_enquiry_not_in_triage_is_409(client, db) -> None:  #
     assert row.outcome == "refused"
 
 
-def test_manual_route_of_an_unknown_reference_is_404(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_manual_route_of_an_unknown_reference_is_404(client, db) -> None:
     response = _route(
         client,
         token_for(db, hub=True),
@@ -136,14 +136,14 @@ def test_manual_route_of_an_unknown_reference_is_404(client, db) -> None:  # typ
     assert response.status_code == 404
 
 
-def test_manual_route_needs_a_reason(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_manual_route_needs_a_reason(client, db) -> None:
     reference = _triage(client, db)
     response = _route(client, token_for(db, hub=True), reference, {"authority": KENT})
     assert response.status_code == 422
     assert get_enquiry(db, reference).status == "triage"
 
 
-def test_decision_history_explains_each_decision_and_is_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_decision_history_explains_each_decision_and_is_audited(client, db) -> None:
     reference = routed(client, db)
     response = client.get(
         f"/v1/ops/enquiries/{reference}/decisions", headers=bearer(token_for(db, hub=True))
@@ -154,7 +154,7 @@ def test_decision_history_explains_each_decision_and_is_audited(client, db) -> N
     assert audit_rows(db, action="read_decisions")[0].outcome == "ok"
 
 
-def test_decision_history_of_an_enquiry_never_routed_is_empty(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_decision_history_of_an_enquiry_never_routed_is_empty(client, db) -> None:
     reference = submitted(client)
     response = client.get(
         f"/v1/ops/enquiries/{reference}/decisions", headers=bearer(token_for(db, hub=True))

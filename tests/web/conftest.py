@@ -10,7 +10,7 @@ from hub.app import create_app
 
 
 @pytest.fixture
-def app(db, geography: str, settings: Settings) -> Flask:  # type: ignore[no-untyped-def]
+def app(db, geography: str, settings: Settings) -> Flask:
     app = create_app(settings, db=db)
     app.config["TESTING"] = True
     return app

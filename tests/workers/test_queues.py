@@ -6,14 +6,14 @@ from hub.embedded.runner import celery_command
 from hub.platform.queues import TASK_QUEUES, WORKER_POOLS, Queue, TaskName
 
 
-def test_every_task_queue_is_consumed_by_hub_worker(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_every_task_queue_is_consumed_by_hub_worker(tmp_path) -> None:
     command = celery_command("worker", tmp_path)
     consumed = set(command[command.index("-Q") + 1].split(","))
     assert {str(q) for q in TASK_QUEUES.values()} <= consumed
     assert consumed == {str(q) for q in Queue}
 
 
-def test_hub_runs_pools_cover_every_queue_and_routing_never_shares_with_delivery(  # type: ignore[no-untyped-def]
+def test_hub_runs_pools_cover_every_queue_and_routing_never_shares_with_delivery(
     tmp_path,
 ) -> None:
     pools = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -25,19 +26,19 @@ from tests.support.processes import CeleryProcess, broker_idle, redeliver_expire
 pytestmark = pytest.mark.slow
 
 
-def _status(db, reference: str) -> str:  # type: ignore[no-untyped-def]
+def _status(db, reference: str) -> str:
     with db.sessions() as s:
         return s.scalar(select(Enquiry.status).where(Enquiry.reference == reference)) or ""
 
 
-def _count(db, model, *where) -> int:  # type: ignore[no-untyped-def]
+def _count(db, model, *where) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
 def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
     db, hub_env: dict[str, str], tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     redis = EmbeddedRedis(tmp_path / "redis")
     redis.start()
     env = {**hub_env, "HUB_REDIS_URL": redis.url}
@@ -105,11 +106,11 @@ def _unacked_task_ids(broker: Redis) -> list[str]:
     return [json.loads(raw)[0]["headers"]["id"] for raw in broker.hvals("unacked")]
 
 
-def _outbox_done(db) -> bool:  # type: ignore[no-untyped-def]
+def _outbox_done(db) -> bool:
     return _count(db, OutboxMessage, OutboxMessage.completed_at.is_(None)) == 0
 
 
-def _enquiry_id(db, reference: str) -> int:  # type: ignore[no-untyped-def]
+def _enquiry_id(db, reference: str) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(Enquiry.id).where(Enquiry.reference == reference)) or 0)
 
@@ -117,9 +118,10 @@ def _enquiry_id(db, reference: str) -> int:  # type: ignore[no-untyped-def]
 class _RowLock:
     """Hold the enquiry row (PostgreSQL) or the write lock (SQLite) so a route task blocks."""
 
-    def __init__(self, db, enquiry_id: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, db, enquiry_id: int) -> None:
         self.db = db
         self.enquiry_id = enquiry_id
+        self.conn: Any = None  # a sqlite3 or a psycopg connection
 
     def __enter__(self) -> _RowLock:
         if self.db.is_sqlite:
@@ -143,7 +145,7 @@ class _RowLock:
 
 def test_worker_killed_mid_task_still_routes_the_enquiry_once(
     client, db, hub_env: dict[str, str], tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # A short visibility timeout so the broker redelivers the unacknowledged message quickly.
     env = {
         **hub_env,

@@ -19,12 +19,12 @@ from tests.support.processes import CeleryProcess, wait_for
 pytestmark = pytest.mark.slow
 
 
-def _enquiry(db, reference: str) -> Enquiry:  # type: ignore[no-untyped-def]
+def _enquiry(db, reference: str) -> Enquiry:
     with db.sessions() as s:
         return s.scalars(select(Enquiry).where(Enquiry.reference == reference)).one()
 
 
-def _decisions(db, enquiry_id: int) -> int:  # type: ignore[no-untyped-def]
+def _decisions(db, enquiry_id: int) -> int:
     with db.sessions() as s:
         return int(
             s.scalar(
@@ -36,7 +36,7 @@ def _decisions(db, enquiry_id: int) -> int:  # type: ignore[no-untyped-def]
         )
 
 
-def _routed_events(db, enquiry_id: int) -> int:  # type: ignore[no-untyped-def]
+def _routed_events(db, enquiry_id: int) -> int:
     with db.sessions() as s:
         return int(
             s.scalar(
@@ -49,7 +49,7 @@ def _routed_events(db, enquiry_id: int) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProcess]:  # type: ignore[no-untyped-def]
+def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProcess]:
     # Earlier tests published route tasks nobody consumed: the worker starts on an empty broker.
     broker = Redis.from_url(hub_env["HUB_REDIS_URL"])
     broker.delete(*(str(queue) for queue in Queue), "unacked", "unacked_index")
@@ -59,7 +59,7 @@ def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProces
     proc.stop()
 
 
-def test_posted_enquiry_is_routed_to_the_authority_for_its_postcode(client, db, worker) -> None:  # type: ignore[no-untyped-def]
+def test_posted_enquiry_is_routed_to_the_authority_for_its_postcode(client, db, worker) -> None:
     reference = client.post("/v1/enquiries", json=enquiry_body(postcode="ME14 1XQ")).get_json()[
         "reference"
     ]
@@ -75,7 +75,7 @@ def test_posted_enquiry_is_routed_to_the_authority_for_its_postcode(client, db, 
     assert status["status"] == "routed"
 
 
-def test_the_request_id_follows_the_enquiry_into_the_worker_log(client, db, worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_request_id_follows_the_enquiry_into_the_worker_log(client, db, worker) -> None:
     response = client.post(
         "/v1/enquiries", json=enquiry_body(), headers={"X-Request-ID": "trace-e2e-7f3a"}
     )

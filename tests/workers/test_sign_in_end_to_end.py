@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProcess]:  # type: ignore[no-untyped-def]
+def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProcess]:
     # Earlier tests published tasks nobody consumed: the worker starts on an empty broker.
     broker = Redis.from_url(hub_env["HUB_REDIS_URL"])
     broker.delete(*(str(queue) for queue in Queue), "unacked", "unacked_index")
@@ -38,7 +38,7 @@ def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProces
     proc.stop()
 
 
-def _open_sign_in_tasks(db) -> int:  # type: ignore[no-untyped-def]
+def _open_sign_in_tasks(db) -> int:
     with db.sessions() as s:
         return int(
             s.scalar(
@@ -53,7 +53,7 @@ def _open_sign_in_tasks(db) -> int:  # type: ignore[no-untyped-def]
         )
 
 
-def test_the_worker_e_mails_the_link_a_known_address_asked_for(client, db, worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_worker_e_mails_the_link_a_known_address_asked_for(client, db, worker) -> None:
     known, stranger = new_address(), new_address()
     invite(known, council="Kent")
     own_address(client)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProcess]:  # type: ignore[no-untyped-def]
+def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProcess]:
     broker = Redis.from_url(hub_env["HUB_REDIS_URL"])
     broker.delete(*(str(queue) for queue in Queue), "unacked", "unacked_index")
     proc = CeleryProcess("worker", hub_env, tmp_path / "worker.log")
@@ -29,12 +29,12 @@ def worker(hub_env: dict[str, str], tmp_path: Path, db) -> Iterator[CeleryProces
     proc.stop()
 
 
-def _count(db, model) -> int:  # type: ignore[no-untyped-def]
+def _count(db, model) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_sweeps_run_in_the_worker_and_a_second_run_creates_nothing(  # type: ignore[no-untyped-def]
+def test_sweeps_run_in_the_worker_and_a_second_run_creates_nothing(
     client, db, worker, hub_settings
 ) -> None:
     from celery import Celery

@@ -31,9 +31,10 @@ from hub.platform.extensions import get_db
 from hub.platform.metrics import ENQUIRIES_REJECTED
 from hub.platform.models import utcnow
 from hub.platform.rate_limit import form_page_limit, intake_limit
+from hub.rules import get_active_rules
 from hub.web.carer.confirmation import REFRESH_SECONDS, find_confirmation
 from hub.web.carer.drafts import load_answers, save_answers
-from hub.web.carer.privacy import load_privacy_notice
+from hub.web.carer.privacy import load_privacy_notice, with_retention
 from hub.web.carer.questions import (
     FIELD_PAGE,
     PAGE_BY_SLUG,
@@ -279,4 +280,5 @@ def confirmation() -> Any:
 @bp.get("/privacy")
 def privacy_notice() -> str:
     """The privacy notice (text from config/pages/privacy_notice.yaml)."""
-    return render_template("privacy.html", notice=load_privacy_notice())
+    retention = get_active_rules().tracking.retention
+    return render_template("privacy.html", notice=with_retention(load_privacy_notice(), retention))

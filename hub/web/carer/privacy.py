@@ -1,4 +1,9 @@
-"""The privacy notice, its text read from configuration (``config/pages/privacy_notice.yaml``)."""
+"""The privacy notice, its text read from configuration (``config/pages/privacy_notice.yaml``).
+
+How long the hub keeps an enquiry is not written in the notice: its ``{no_application_years}``,
+``{withdrawn_years}`` and ``{approved_years}`` are filled from the rules file's retention
+periods, the ones the retention job applies.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 import yaml
 
 import config
+from hub.rules.tracking_policy import RetentionPeriods
 
 PRIVACY_NOTICE_PATH = Path(config.__file__).parent / "pages" / "privacy_notice.yaml"
 REQUIRED = ("title", "summary", "sections")
@@ -27,4 +33,21 @@ def load_privacy_notice(path: Path = PRIVACY_NOTICE_PATH) -> dict[str, Any]:
     for section in notice["sections"]:
         if not isinstance(section, dict) or "heading" not in section:
             raise PrivacyNoticeError(f"{path}: every section needs a heading")
+    return notice
+
+
+def with_retention(notice: Any, periods: RetentionPeriods) -> Any:
+    """The notice with the retention periods written into its text."""
+    if isinstance(notice, str):
+        return notice.format_map(
+            {
+                "no_application_years": periods.no_application_years,
+                "withdrawn_years": periods.withdrawn_years,
+                "approved_years": periods.approved_years,
+            }
+        )
+    if isinstance(notice, dict):
+        return {key: with_retention(value, periods) for key, value in notice.items()}
+    if isinstance(notice, list):
+        return [with_retention(value, periods) for value in notice]
     return notice

@@ -24,13 +24,13 @@ from tests.web.journey import (
 )
 
 
-def _enquiries(db) -> int:  # type: ignore[no-untyped-def]
+def _enquiries(db) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(Enquiry)) or 0)
 
 
 @pytest.mark.parametrize("slug", [page.slug for page in PAGES])
-def test_every_question_page_labels_every_input(client, slug: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_question_page_labels_every_input(client, slug: str) -> None:
     page = client.get(f"/enquire/{slug}").get_data(as_text=True)
     ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', page))
     labelled = set(re.findall(r'<label[^>]*\sfor="([^"]+)"', page))
@@ -41,7 +41,7 @@ def test_every_question_page_labels_every_input(client, slug: str) -> None:  # t
 
 def test_a_complete_journey_stores_one_enquiry_and_redirects_to_its_confirmation(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     token = answer_everything(client)
     response = send(client, token, submission_token(client))
     assert response.status_code == 303
@@ -54,7 +54,7 @@ def test_a_complete_journey_stores_one_enquiry_and_redirects_to_its_confirmation
     assert enquiry.reference in page
 
 
-def test_sending_the_same_submission_again_stores_nothing_more(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_sending_the_same_submission_again_stores_nothing_more(client, db) -> None:
     token = answer_everything(client)
     submission = submission_token(client)
     first = send(client, token, submission)
@@ -64,7 +64,7 @@ def test_sending_the_same_submission_again_stores_nothing_more(client, db) -> No
     assert _enquiries(db) == 1
 
 
-def test_back_to_check_answers_after_sending_shows_the_confirmation(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_back_to_check_answers_after_sending_shows_the_confirmation(client, db) -> None:
     token = answer_everything(client)
     send(client, token, submission_token(client))
     response = client.get("/enquire/check-answers", headers=BROWSER)
@@ -73,7 +73,7 @@ def test_back_to_check_answers_after_sending_shows_the_confirmation(client, db) 
     assert _enquiries(db) == 1
 
 
-def test_a_submission_token_of_another_session_sends_nothing(app, client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_submission_token_of_another_session_sends_nothing(app, client, db) -> None:
     token = answer_everything(client)
     submission = submission_token(client)
     other = app.test_client()
@@ -84,7 +84,7 @@ def test_a_submission_token_of_another_session_sends_nothing(app, client, db) ->
     assert _enquiries(db) == 1
 
 
-def test_the_confirmation_is_found_by_the_session_receipt_only(app, client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_confirmation_is_found_by_the_session_receipt_only(app, client, db) -> None:
     token = answer_everything(client)
     send(client, token, submission_token(client))
     with db.sessions() as s:
@@ -96,7 +96,7 @@ def test_the_confirmation_is_found_by_the_session_receipt_only(app, client, db) 
     assert reference not in response.headers.get("Location", "")
 
 
-def test_problems_are_summarised_and_linked_to_their_fields(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_problems_are_summarised_and_linked_to_their_fields(client, db) -> None:
     token = csrf_token(client)
     response = post_page(client, "where-you-live", {"postcode": "not a postcode"}, token)
     page = response.get_data(as_text=True)
@@ -112,7 +112,7 @@ def test_problems_are_summarised_and_linked_to_their_fields(client, db) -> None:
 
 
 @pytest.mark.parametrize("adults", ["²", "9" * 5000, "\uff12", "-1", "1e3", " "])
-def test_odd_numbers_of_adults_are_a_422_page_never_a_5xx(client, db, adults: str) -> None:  # type: ignore[no-untyped-def]
+def test_odd_numbers_of_adults_are_a_422_page_never_a_5xx(client, db, adults: str) -> None:
     token = csrf_token(client)
     response = post_page(client, "household", {**ANSWERS["household"], "adults": adults}, token)
     assert response.status_code == 422
@@ -121,7 +121,7 @@ def test_odd_numbers_of_adults_are_a_422_page_never_a_5xx(client, db, adults: st
     assert response.mimetype == "text/html"
 
 
-def test_the_phone_example_in_the_hint_is_accepted(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_phone_example_in_the_hint_is_accepted(client) -> None:
     page = client.get("/enquire/contact").get_data(as_text=True)
     example = re.search(r"For example, ([0-9 ]+)", page)
     assert example
@@ -130,7 +130,7 @@ def test_the_phone_example_in_the_hint_is_accepted(client) -> None:  # type: ign
     assert post_page(client, "contact", answers, token).status_code == 303
 
 
-def test_change_links_come_back_to_check_answers(client) -> None:  # type: ignore[no-untyped-def]
+def test_change_links_come_back_to_check_answers(client) -> None:
     token = answer_everything(client)
     page = client.get("/enquire/check-answers").get_data(as_text=True)
     assert 'href="/enquire/where-you-live?change=1#postcode"' in page
@@ -143,14 +143,14 @@ def test_change_links_come_back_to_check_answers(client) -> None:  # type: ignor
     assert "CF10 1EP" in client.get("/enquire/check-answers").get_data(as_text=True)
 
 
-def test_check_answers_sends_an_unfinished_form_back_to_its_first_gap(client) -> None:  # type: ignore[no-untyped-def]
+def test_check_answers_sends_an_unfinished_form_back_to_its_first_gap(client) -> None:
     token = csrf_token(client)
     post_page(client, "your-name", ANSWERS["your-name"], token)
     response = client.get("/enquire/check-answers")
     assert response.status_code == 303 and response.headers["Location"].endswith("/contact")
 
 
-def test_draft_answers_are_encrypted_at_rest_and_emptied_once_sent(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_draft_answers_are_encrypted_at_rest_and_emptied_once_sent(client, db) -> None:
     token = answer_everything(client, **{"your-name": {"family_name": "Zebedee-Quist"}})
     with db.sessions() as s:
         raw = s.execute(text("SELECT answers, token_hash FROM web_form_drafts")).one()
@@ -163,7 +163,7 @@ def test_draft_answers_are_encrypted_at_rest_and_emptied_once_sent(client, db) -
     assert draft.answers == {} and draft.enquiry_id is not None
 
 
-def test_expired_drafts_are_purged_and_live_ones_kept(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_expired_drafts_are_purged_and_live_ones_kept(client, db) -> None:
     answer_everything(client)
     assert purge_expired_drafts(db) == 0
     assert purge_expired_drafts(db, now=utcnow() + DRAFT_IDLE + timedelta(seconds=1)) == 1
@@ -171,7 +171,7 @@ def test_expired_drafts_are_purged_and_live_ones_kept(client, db) -> None:  # ty
         assert s.scalar(select(func.count()).select_from(FormDraft)) == 0
 
 
-def test_opening_the_send_address_goes_to_the_first_question(client) -> None:  # type: ignore[no-untyped-def]
+def test_opening_the_send_address_goes_to_the_first_question(client) -> None:
     response = client.get("/enquire", headers=BROWSER)
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/enquire/your-name")

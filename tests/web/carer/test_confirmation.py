@@ -22,20 +22,20 @@ from tests.web.journey import BROWSER, answer_everything, send, submission_token
 REFRESH = f'<meta http-equiv="refresh" content="{outcome.REFRESH_SECONDS}">'
 
 
-def _send_from(client, db, postcode: str) -> str:  # type: ignore[no-untyped-def]
+def _send_from(client, db, postcode: str) -> str:
     token = answer_everything(client, **{"where-you-live": {"postcode": postcode}})
     assert send(client, token, submission_token(client)).status_code == 303
     with db.sessions() as s:
         return s.scalars(select(Enquiry.reference)).one()
 
 
-def _route(db) -> None:  # type: ignore[no-untyped-def]
+def _route(db) -> None:
     with db.sessions() as s:
         enquiry_id = s.scalars(select(Enquiry.id)).one()
     route_enquiry(db, enquiry_id)
 
 
-def _sent_ago(db, ago: timedelta) -> None:  # type: ignore[no-untyped-def]
+def _sent_ago(db, ago: timedelta) -> None:
     """Move the receipt's sending time ``ago`` into the past."""
     with db.transaction() as s:
         draft = s.scalars(select(FormDraft).where(FormDraft.enquiry_id.is_not(None))).one()
@@ -43,7 +43,7 @@ def _sent_ago(db, ago: timedelta) -> None:  # type: ignore[no-untyped-def]
         draft.submitted_at -= ago
 
 
-def _confirmation(client, path: str = "/enquire/confirmation") -> str:  # type: ignore[no-untyped-def]
+def _confirmation(client, path: str = "/enquire/confirmation") -> str:
     response = client.get(path, headers=BROWSER)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -52,16 +52,16 @@ def _confirmation(client, path: str = "/enquire/confirmation") -> str:  # type: 
 
 def test_before_routing_it_answers_at_once_with_one_read_and_no_wait(
     client, db, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _send_from(client, db, "ME14 1XQ")  # no worker: routing cannot happen
 
     def no_sleep(seconds: float) -> None:
         raise AssertionError(f"the confirmation page slept {seconds} s")
 
     reads: list[Any] = []
-    real_find = outcome.find_enquirer_outcome
+    real_find = outcome.find_enquirer_outcome  # type: ignore[attr-defined]
 
-    def counted(session, enquiry):  # type: ignore[no-untyped-def]
+    def counted(session, enquiry):
         reads.append(enquiry.id)
         return real_find(session, enquiry)
 
@@ -72,7 +72,7 @@ def test_before_routing_it_answers_at_once_with_one_read_and_no_wait(
     assert REFRESH in page
 
 
-def test_before_routing_it_says_it_is_finding_the_council_and_promises_nothing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_before_routing_it_says_it_is_finding_the_council_and_promises_nothing(client, db) -> None:
     reference = _send_from(client, db, "ME14 1XQ")
     page = _confirmation(client)
     assert f'<strong class="hub-reference">{reference}</strong>' in page
@@ -84,7 +84,7 @@ def test_before_routing_it_says_it_is_finding_the_council_and_promises_nothing(c
     assert "autofocus" not in page
 
 
-def test_routed_shows_the_council_and_stops_refreshing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_routed_shows_the_council_and_stops_refreshing(client, db) -> None:
     _send_from(client, db, "ME14 1XQ")
     assert REFRESH in _confirmation(client)
     _route(db)
@@ -93,7 +93,7 @@ def test_routed_shows_the_council_and_stops_refreshing(client, db) -> None:  # t
     assert 'http-equiv="refresh"' not in page and "update in a few seconds" not in page
 
 
-def test_after_a_minute_unrouted_it_stops_refreshing_and_says_it_is_stored(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_after_a_minute_unrouted_it_stops_refreshing_and_says_it_is_stored(client, db) -> None:
     reference = _send_from(client, db, "ME14 1XQ")
     _sent_ago(db, outcome.REFRESH_FOR - timedelta(seconds=5))
     assert REFRESH in _confirmation(client)  # still within the bound
@@ -106,7 +106,7 @@ def test_after_a_minute_unrouted_it_stops_refreshing_and_says_it_is_stored(clien
     assert "working day" not in page and "Kent" not in page
 
 
-def test_a_late_decision_is_still_shown_after_the_refreshing_stopped(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_late_decision_is_still_shown_after_the_refreshing_stopped(client, db) -> None:
     _send_from(client, db, "ME14 1XQ")
     _sent_ago(db, outcome.REFRESH_FOR)
     assert "safely stored" in _confirmation(client)
@@ -116,7 +116,7 @@ def test_a_late_decision_is_still_shown_after_the_refreshing_stopped(client, db)
     assert 'http-equiv="refresh"' not in page
 
 
-def test_the_person_can_turn_refreshing_off(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_person_can_turn_refreshing_off(client, db) -> None:
     _send_from(client, db, "ME14 1XQ")
     page = _confirmation(client, "/enquire/confirmation?updates=off")
     assert 'http-equiv="refresh"' not in page
@@ -124,7 +124,7 @@ def test_the_person_can_turn_refreshing_off(client, db) -> None:  # type: ignore
     assert 'href="/enquire/confirmation?updates=off"' in page  # Check again keeps it off
 
 
-def test_routed_names_the_council_the_target_and_the_hub_phone(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_routed_names_the_council_the_target_and_the_hub_phone(client, db) -> None:
     reference = _send_from(client, db, "ME14 1XQ")  # Maidstone: Kent County Council
     _route(db)
     page = _confirmation(client)
@@ -143,7 +143,7 @@ def test_routed_names_the_council_the_target_and_the_hub_phone(client, db) -> No
 )
 def test_signposted_says_where_to_go_instead_and_promises_no_contact(
     client, db, postcode: str, country: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _send_from(client, db, postcode)
     _route(db)
     page = _confirmation(client)
@@ -155,7 +155,7 @@ def test_signposted_says_where_to_go_instead_and_promises_no_contact(
     assert "Enquiry sent" not in page and "working day" not in page
 
 
-def test_triage_says_the_hub_will_check_and_names_no_council(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_triage_says_the_hub_will_check_and_names_no_council(client, db) -> None:
     _send_from(client, db, "ZZ9 9ZZ")  # a postcode that does not exist
     _route(db)
     page = _confirmation(client)
@@ -163,7 +163,7 @@ def test_triage_says_the_hub_will_check_and_names_no_council(client, db) -> None
     assert "working day" not in page and "Kent" not in page
 
 
-def test_it_says_an_email_is_on_its_way_only_once_one_is(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_it_says_an_email_is_on_its_way_only_once_one_is(client, db) -> None:
     _send_from(client, db, "ME14 1XQ")
     assert 'id="emailed"' not in _confirmation(client)  # not decided: no e-mail written yet
     _route(db)
@@ -171,7 +171,7 @@ def test_it_says_an_email_is_on_its_way_only_once_one_is(client, db) -> None:  #
     assert "sending your reference and what happens next to the email address you gave" in page
 
 
-def test_no_email_line_when_operators_turned_the_enquirer_mail_off(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_no_email_line_when_operators_turned_the_enquirer_mail_off(client, db) -> None:
     with db.transaction() as s:
         sub = find_or_add_enquirer_subscription(s, ENQUIRER_TARGET)
         sub.status = str(SubscriptionStatus.DISABLED)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from hub.web.carer.privacy import load_privacy_notice
+from hub.rules.tracking_policy import RetentionPeriods
+from hub.web.carer.privacy import load_privacy_notice, with_retention
 
 
-def test_the_privacy_notice_says_what_the_law_asks(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_privacy_notice_says_what_the_law_asks(client) -> None:
     page = client.get("/privacy").get_data(as_text=True)
     notice = load_privacy_notice()
     assert notice["title"] in page
@@ -24,12 +25,12 @@ def test_the_privacy_notice_says_what_the_law_asks(client) -> None:  # type: ign
         assert words in page, words
 
 
-def test_the_form_links_the_privacy_notice_where_it_asks_for_consent(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_links_the_privacy_notice_where_it_asks_for_consent(client) -> None:
     page = client.get("/enquire/your-information").get_data(as_text=True)
     assert 'href="/privacy"' in page and "I have read the privacy notice" in page
 
 
-def test_docs_serve_swagger_ui_from_the_package(client) -> None:  # type: ignore[no-untyped-def]
+def test_docs_serve_swagger_ui_from_the_package(client) -> None:
     page = client.get("/docs").get_data(as_text=True)
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert sources and all(source.startswith("/") for source in sources), sources
@@ -39,7 +40,7 @@ def test_docs_serve_swagger_ui_from_the_package(client) -> None:  # type: ignore
     assert "validatorUrl: null" in init
 
 
-def test_pages_load_no_asset_from_another_origin(client) -> None:  # type: ignore[no-untyped-def]
+def test_pages_load_no_asset_from_another_origin(client) -> None:
     for path in ("/", "/enquire/contact", "/privacy"):
         page = client.get(path).get_data(as_text=True)
         for source in re.findall(r'(?:src|href)="([^"]+)"', page):
@@ -48,3 +49,17 @@ def test_pages_load_no_asset_from_another_origin(client) -> None:  # type: ignor
         for asset in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page):
             assert asset.startswith("/"), asset
             assert client.get(asset).status_code == 200, asset
+
+
+def test_the_notice_states_the_periods_the_retention_job_applies() -> None:
+    periods = RetentionPeriods(no_application_years=2, withdrawn_years=4, approved_years=12)
+    items = next(
+        section["items"]
+        for section in with_retention(load_privacy_notice(), periods)["sections"]
+        if section["heading"] == "How long we keep it"
+    )
+    assert items == [
+        "if you do not go on to apply: 2 years after your last contact with us",
+        "if you apply and withdraw, or your application is refused: 4 years",
+        "if you are approved as a foster carer: 12 years after your approval ends",
+    ]

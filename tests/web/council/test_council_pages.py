@@ -32,14 +32,14 @@ from tests.tracking.support import london
 from tests.web.staff_support import BROWSER, csrf_from, own_address, sign_in
 
 
-def _signed_in(client: FlaskClient, db) -> FlaskClient:  # type: ignore[no-untyped-def]
+def _signed_in(client: FlaskClient, db) -> FlaskClient:
     own_address(client)
     sign_in(client, db, council="Kent")
     return client
 
 
 @pytest.fixture
-def kent(client: FlaskClient, db) -> FlaskClient:  # type: ignore[no-untyped-def]
+def kent(client: FlaskClient, db) -> FlaskClient:
     """The test client signed in as a member of Kent's fostering team."""
     return _signed_in(client, db)
 
@@ -50,7 +50,7 @@ def _page(client: FlaskClient, path: str) -> str:
     return response.get_data(as_text=True)
 
 
-def _post(client: FlaskClient, page_path: str, action: str, **form: str):  # type: ignore[no-untyped-def]
+def _post(client: FlaskClient, page_path: str, action: str, **form: str):
     token = csrf_from(_page(client, page_path))
     return client.post(action, data={"csrf_token": token, **form}, headers=BROWSER)
 
@@ -59,11 +59,11 @@ def _references(page: str) -> list[str]:
     return re.findall(r'href="/council/referrals/(FE-[A-Z0-9]+)"', page)
 
 
-def _user_actor(db) -> str:  # type: ignore[no-untyped-def]
+def _user_actor(db) -> str:
     return [row.actor for row in audit_rows(db, action="sign_in")][-1]
 
 
-def test_the_list_shows_the_councils_referrals_newest_first_and_is_audited(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_shows_the_councils_referrals_newest_first_and_is_audited(kent, db) -> None:
     with time_machine.travel(utcnow() + timedelta(minutes=1), tick=False) as traveller:
         older = routed(kent, db)
         traveller.shift(timedelta(minutes=5))
@@ -76,7 +76,7 @@ def test_the_list_shows_the_councils_referrals_newest_first_and_is_audited(kent,
     assert row.detail["references"] == [newer, older]
 
 
-def test_the_list_filters_by_status(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_filters_by_status(kent, db) -> None:
     new = routed(kent, db)
     seen = routed(kent, db)
     _post(kent, f"/council/referrals/{seen}", f"/council/referrals/{seen}/acknowledge")
@@ -84,7 +84,7 @@ def test_the_list_filters_by_status(kent, db) -> None:  # type: ignore[no-untype
     assert _references(_page(kent, "/council/?status=acknowledged")) == [seen]
 
 
-def test_clock_badges_say_due_today_then_breached(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_clock_badges_say_due_today_then_breached(client, db) -> None:
     # (Signed in within the travel: a session cookie signed in the future is refused.)
     with time_machine.travel(london(2026, 3, 2, 9, 0), tick=False) as traveller:  # a Monday
         kent = _signed_in(client, db)
@@ -99,7 +99,7 @@ def test_clock_badges_say_due_today_then_breached(client, db) -> None:  # type: 
         assert "Breached" in page and reference in page
 
 
-def test_another_councils_referral_is_the_404_page_and_audited_as_denied(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_another_councils_referral_is_the_404_page_and_audited_as_denied(kent, db) -> None:
     medway = routed(kent, db, postcode="ME4 4TR")
     response = kent.get(f"/council/referrals/{medway}", headers=BROWSER)
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
@@ -112,7 +112,7 @@ def test_another_councils_referral_is_the_404_page_and_audited_as_denied(kent, d
     assert get_enquiry(db, medway).status == "routed"
 
 
-def test_the_referral_page_shows_details_decision_and_journey_audited(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_referral_page_shows_details_decision_and_journey_audited(kent, db) -> None:
     reference = routed(kent, db)
     enquiry = get_enquiry(db, reference)
     response = kent.get(f"/council/referrals/{reference}", headers=BROWSER)
@@ -125,7 +125,7 @@ def test_the_referral_page_shows_details_decision_and_journey_audited(kent, db) 
     assert {("read_referral", "ok"), ("read_journey", "ok")} <= actions
 
 
-def test_the_referral_page_shows_the_running_clock_right_after_routing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_referral_page_shows_the_running_clock_right_after_routing(client, db) -> None:
     with time_machine.travel(london(2026, 3, 2, 9, 0), tick=False):  # a Monday
         kent = _signed_in(client, db)
         reference = routed(kent, db)  # no sweep: routing starts the clock
@@ -138,7 +138,7 @@ def test_the_referral_page_shows_the_running_clock_right_after_routing(client, d
     ), deadlines
 
 
-def test_acknowledge_then_record_first_contact(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_acknowledge_then_record_first_contact(kent, db) -> None:
     reference = routed(kent, db)
     path = f"/council/referrals/{reference}"
     response = _post(kent, path, f"{path}/acknowledge")
@@ -153,7 +153,7 @@ def test_acknowledge_then_record_first_contact(kent, db) -> None:  # type: ignor
     assert get_enquiry(db, reference).status == "acknowledged"
 
 
-def test_a_stage_that_needs_a_reason_shows_the_error_summary(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stage_that_needs_a_reason_shows_the_error_summary(kent, db) -> None:
     reference = routed(kent, db)
     path = f"/council/referrals/{reference}"
     response = _post(kent, path, f"{path}/progress", stage="withdrawn")
@@ -162,7 +162,7 @@ def test_a_stage_that_needs_a_reason_shows_the_error_summary(kent, db) -> None: 
     assert 'href="#reason"' in page and "withdrawn needs a reason" in page
 
 
-def test_return_to_the_hub_needs_a_reason_code(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_return_to_the_hub_needs_a_reason_code(kent, db) -> None:
     reference = routed(kent, db)
     path = f"/council/referrals/{reference}"
     response = _post(kent, path, f"{path}/return", note="")
@@ -175,7 +175,7 @@ def test_return_to_the_hub_needs_a_reason_code(kent, db) -> None:  # type: ignor
     assert reference not in _references(_page(kent, "/council/"))
 
 
-def test_transfer_to_another_council(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_to_another_council(kent, db) -> None:
     reference = routed(kent, db)
     path = f"/council/referrals/{reference}"
     response = _post(kent, path, f"{path}/transfer", authority="Atlantis", reason="Lives there now")
@@ -186,14 +186,14 @@ def test_transfer_to_another_council(kent, db) -> None:  # type: ignore[no-untyp
     assert kent.get(path, headers=BROWSER).status_code == 404
 
 
-def test_every_form_needs_its_token(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_every_form_needs_its_token(kent, db) -> None:
     reference = routed(kent, db)
     response = kent.post(f"/council/referrals/{reference}/acknowledge", headers=BROWSER)
     assert response.status_code == 400
     assert get_enquiry(db, reference).status == "routed"
 
 
-def test_follow_ups_due_are_listed_and_an_outcome_recorded(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_follow_ups_due_are_listed_and_an_outcome_recorded(client, db) -> None:
     with time_machine.travel(london(2025, 12, 19, 10, 0), tick=False):
         kent = _signed_in(client, db)
         reference = routed(kent, db)
@@ -213,7 +213,7 @@ def test_follow_ups_due_are_listed_and_an_outcome_recorded(client, db) -> None: 
     assert "No follow-ups are due" in _page(kent, "/council/follow-ups")
 
 
-def test_notices_list_residents_who_went_elsewhere(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_notices_list_residents_who_went_elsewhere(kent, db) -> None:
     reference = routed(kent, db, postcode="ME4 4TR", preferred_authority="Kent")
     assert reference in _page(kent, "/council/")  # Kent took Medway's resident
     other = routed(kent, db, postcode="ME14 1XQ", preferred_authority="Medway")
@@ -222,14 +222,14 @@ def test_notices_list_residents_who_went_elsewhere(kent, db) -> None:  # type: i
     assert audit_rows(db, action="list_notices")[-1].actor == _user_actor(db)
 
 
-def test_the_notifications_page_shows_own_subscriptions_and_their_log(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_notifications_page_shows_own_subscriptions_and_their_log(kent, db) -> None:
     add_mailbox(db, resolve_token_scope("Kent", hub_operator=False), "team@kent.example", ())
     add_mailbox(db, resolve_token_scope("Medway", hub_operator=False), "team@medway.example", ())
     page = _page(kent, "/council/deliveries")
     assert "team@kent.example" in page and "team@medway.example" not in page
 
 
-def test_the_notifications_page_says_when_the_councils_webhook_answers_slowly(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_notifications_page_says_when_the_councils_webhook_answers_slowly(kent, db) -> None:
     made = add_webhook(db, resolve_token_scope("Kent", hub_operator=False), "http://127.0.0.1:9/h")
     assert "Answering slowly" not in _page(kent, "/council/deliveries")
     with db.transaction() as session:
@@ -242,7 +242,7 @@ def test_the_notifications_page_says_when_the_councils_webhook_answers_slowly(ke
     assert "Answering slowly" in page and "one referral at a time" in page
 
 
-def test_a_delivery_body_sees_all_its_councils(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_delivery_body_sees_all_its_councils(client, db) -> None:
     kingston = routed(client, db, postcode="KT1 1EU")
     richmond = routed(client, db, postcode="TW9 1DN")
     kent_ref = routed(client, db)
@@ -253,7 +253,7 @@ def test_a_delivery_body_sees_all_its_councils(client, db) -> None:  # type: ign
     assert client.get(f"/council/referrals/{kent_ref}", headers=BROWSER).status_code == 404
 
 
-def test_an_operator_gets_the_404_page_on_council_pages(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_operator_gets_the_404_page_on_council_pages(client, db) -> None:
     own_address(client)
     sign_in(client, db, hub_operator=True)
     assert client.get("/council/", headers=BROWSER).status_code == 404
@@ -261,7 +261,7 @@ def test_an_operator_gets_the_404_page_on_council_pages(client, db) -> None:  # 
     assert (row.outcome, row.detail["path"]) == ("denied", "/council/")
 
 
-def test_operator_required_refuses_council_staff_with_the_404_page(app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+def test_operator_required_refuses_council_staff_with_the_404_page(app: Flask, db) -> None:
     @app.route("/ops-test-page")
     @operator_required
     def ops_test_page() -> str:
@@ -271,7 +271,7 @@ def test_operator_required_refuses_council_staff_with_the_404_page(app: Flask, d
     assert council.get("/ops-test-page", headers=BROWSER).status_code == 303
     for who, kwargs in ((council, {"council": KENT}), (operator, {"hub_operator": True})):
         own_address(who)
-        sign_in(who, db, **kwargs)  # type: ignore[arg-type]
+        sign_in(who, db, **kwargs)
     assert council.get("/ops-test-page", headers=BROWSER).status_code == 404
     assert operator.get("/ops-test-page", headers=BROWSER).get_data(as_text=True) == (
         "operators only"
@@ -279,7 +279,7 @@ def test_operator_required_refuses_council_staff_with_the_404_page(app: Flask, d
     assert [row.outcome for row in audit_rows(db, action="open_page")] == ["denied"]
 
 
-def test_a_stage_the_journey_refuses_is_shown_as_an_error_not_recorded(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stage_the_journey_refuses_is_shown_as_an_error_not_recorded(kent, db) -> None:
     reference = routed(kent, db)
     path = f"/council/referrals/{reference}"
     response = _post(kent, path, f"{path}/progress", stage="resumed")
@@ -290,14 +290,14 @@ def test_a_stage_the_journey_refuses_is_shown_as_an_error_not_recorded(kent, db)
     assert [r.outcome for r in audit_rows(db, action="record_progress")] == ["refused"]
 
 
-def _past_routing(kent, db, days_ago: int, hour: int) -> tuple[str, date]:  # type: ignore[no-untyped-def]
+def _past_routing(kent, db, days_ago: int, hour: int) -> tuple[str, date]:
     """A referral routed ``days_ago`` days ago at ``hour`` o'clock in England."""
     day = local_day(utcnow()) - timedelta(days=days_ago)
     with time_machine.travel(london(day.year, day.month, day.day, hour, 30), tick=False):
         return routed(kent, db), day
 
 
-def _occurred(db, reference: str) -> list[datetime]:  # type: ignore[no-untyped-def]
+def _occurred(db, reference: str) -> list[datetime]:
     with db.sessions() as session:
         return list(
             session.scalars(
@@ -316,7 +316,7 @@ def _on(day: date) -> dict[str, str]:
     }
 
 
-def test_a_stage_on_an_earlier_day_is_recorded_at_midday_that_day(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stage_on_an_earlier_day_is_recorded_at_midday_that_day(kent, db) -> None:
     reference, routed_on = _past_routing(kent, db, days_ago=5, hour=9)
     path = f"/council/referrals/{reference}"
     contact_day = routed_on + timedelta(days=1)
@@ -327,7 +327,7 @@ def test_a_stage_on_an_earlier_day_is_recorded_at_midday_that_day(kent, db) -> N
     assert f"Recorded: first contact, {contact_day.day} {contact_day:%B %Y}" in page
 
 
-def test_a_stage_on_the_day_the_referral_arrived_is_not_before_it(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stage_on_the_day_the_referral_arrived_is_not_before_it(kent, db) -> None:
     reference, routed_on = _past_routing(kent, db, days_ago=5, hour=15)
     path = f"/council/referrals/{reference}"
     response = _post(kent, path, f"{path}/progress", stage="first_contact", **_on(routed_on))
@@ -337,7 +337,7 @@ def test_a_stage_on_the_day_the_referral_arrived_is_not_before_it(kent, db) -> N
     assert local_day(occurred) == routed_on
 
 
-def test_a_stage_before_the_referral_arrived_is_refused_in_words(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stage_before_the_referral_arrived_is_refused_in_words(kent, db) -> None:
     reference, routed_on = _past_routing(kent, db, days_ago=5, hour=9)
     path = f"/council/referrals/{reference}"
     before = routed_on - timedelta(days=1)
@@ -361,7 +361,7 @@ def test_a_stage_before_the_referral_arrived_is_refused_in_words(kent, db) -> No
         (None, "today or in the past"),
     ],
 )
-def test_a_stage_date_that_cannot_be_used_is_an_error_on_the_date(kent, db, boxes, words) -> None:  # type: ignore[no-untyped-def]
+def test_a_stage_date_that_cannot_be_used_is_an_error_on_the_date(kent, db, boxes, words) -> None:
     reference = routed(kent, db)
     path = f"/council/referrals/{reference}"
     boxes = boxes or _on(local_day(utcnow()) + timedelta(days=1))
@@ -371,7 +371,7 @@ def test_a_stage_date_that_cannot_be_used_is_an_error_on_the_date(kent, db, boxe
     assert _occurred(db, reference) == []
 
 
-def test_staff_pages_are_titled_with_the_staff_service_not_the_carers(kent, db) -> None:  # type: ignore[no-untyped-def]
+def test_staff_pages_are_titled_with_the_staff_service_not_the_carers(kent, db) -> None:
     page = _page(kent, "/council/")
     title = re.search(r"<title>(.*?)</title>", page, re.S)
     assert title is not None

@@ -15,7 +15,7 @@ OPS_PAGES = ["/ops/", "/ops/triage", "/ops/deliveries", "/ops/reports"]
 
 
 @pytest.mark.parametrize("path", OPS_PAGES)
-def test_signed_out_visitors_are_sent_to_sign_in(client, db, path) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_visitors_are_sent_to_sign_in(client, db, path) -> None:
     response = client.get(path, headers=BROWSER)
     assert response.status_code in (302, 303)
     location = urlsplit(response.headers["Location"])
@@ -24,7 +24,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, db, path) -> None:  # t
 
 
 @pytest.mark.parametrize("path", OPS_PAGES)
-def test_council_staff_get_the_404_page_and_the_attempt_is_audited(client, db, path) -> None:  # type: ignore[no-untyped-def]
+def test_council_staff_get_the_404_page_and_the_attempt_is_audited(client, db, path) -> None:
     sign_in(client, db, council=KENT)
     response = client.get(path, headers=BROWSER)
     assert response.status_code == 404
@@ -39,7 +39,7 @@ def test_council_staff_get_the_404_page_and_the_attempt_is_audited(client, db, p
     assert KENT in denied[0].actor_scope
 
 
-def test_council_staff_cannot_route_by_hand_either(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_council_staff_cannot_route_by_hand_either(client, db) -> None:
     reference = in_triage(client, db)
     sign_in(client, db, council=KENT)
     response = client.post(

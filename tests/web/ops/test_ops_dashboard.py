@@ -24,7 +24,7 @@ from tests.web.staff_support import sign_in
 
 
 @pytest.fixture
-def client(db, settings, geography):  # type: ignore[no-untyped-def]
+def client(db, settings, geography):
     """The app with a 10-minute outbox stale time, so nothing turns stale while a test runs."""
     app = create_app(replace(settings, outbox_stale_seconds=600), db=db)
     app.config["TESTING"] = True
@@ -32,7 +32,7 @@ def client(db, settings, geography):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def broker(hub_env: dict[str, str]) -> Iterator[Redis]:  # type: ignore[type-arg]
+def broker(hub_env: dict[str, str]) -> Iterator[Redis]:
     """The session's Redis with the hub's queues emptied before and after."""
     client = Redis.from_url(hub_env["HUB_REDIS_URL"])
     keys = [key for queue in Queue for key in queue_keys(str(queue))]
@@ -42,7 +42,7 @@ def broker(hub_env: dict[str, str]) -> Iterator[Redis]:  # type: ignore[type-arg
     client.close()
 
 
-def _gauges(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:  # type: ignore[no-untyped-def]
+def _gauges(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     text = client.get("/metrics").get_data(as_text=True)
     return {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value
@@ -51,7 +51,7 @@ def _gauges(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:  # 
     }
 
 
-def _breached_clock(db, enquiry_id: int) -> None:  # type: ignore[no-untyped-def]
+def _breached_clock(db, enquiry_id: int) -> None:
     now = utcnow()
     with db.transaction() as s:
         s.add(
@@ -67,7 +67,7 @@ def _breached_clock(db, enquiry_id: int) -> None:  # type: ignore[no-untyped-def
         )
 
 
-def _unpublished_outbox_row(db, age: timedelta) -> None:  # type: ignore[no-untyped-def]
+def _unpublished_outbox_row(db, age: timedelta) -> None:
     with db.transaction() as s:
         s.add(
             OutboxMessage(
@@ -79,7 +79,7 @@ def _unpublished_outbox_row(db, age: timedelta) -> None:  # type: ignore[no-unty
         )
 
 
-def test_the_dashboard_shows_what_waits_where(client, db, broker, hub_settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_shows_what_waits_where(client, db, broker, hub_settings) -> None:
     old = EnquiryFactory(db=db, created_at=utcnow() - timedelta(minutes=42))
     submitted(client)  # stored and published (routing: 1), no worker takes it
     # Two more real messages on the routing queue, published as the hub does (kombu's lists).
@@ -108,7 +108,7 @@ def test_the_dashboard_shows_what_waits_where(client, db, broker, hub_settings) 
     assert figure(html, "deliveries-dead") == "0"
 
 
-def test_the_gauges_on_metrics_match_the_dashboard(client, db, broker, hub_settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_gauges_on_metrics_match_the_dashboard(client, db, broker, hub_settings) -> None:
     EnquiryFactory(db=db, created_at=utcnow() - timedelta(hours=3))
     _unpublished_outbox_row(db, timedelta(hours=1))
     publish(TaskName.SEND_DELIVERY, 7, 8, settings=hub_settings)
@@ -144,7 +144,7 @@ def test_the_gauges_on_metrics_match_the_dashboard(client, db, broker, hub_setti
     )
 
 
-def test_the_dashboard_says_when_redis_does_not_answer(db, settings, geography) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_says_when_redis_does_not_answer(db, settings, geography) -> None:
     app = create_app(replace(settings, redis_url="redis://127.0.0.1:1/0"), db=db)
     client = app.test_client()
     sign_in(client, db, hub_operator=True)
@@ -155,7 +155,7 @@ def test_the_dashboard_says_when_redis_does_not_answer(db, settings, geography) 
 
 def test_the_gauges_are_exported_when_gunicorn_sums_its_workers(
     client, db, broker, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Under gunicorn /metrics reads every worker's files into a fresh registry; collectors
     # that read the database at scrape time must be added to it (they were missing before).
     in_triage(client, db)

@@ -16,7 +16,7 @@ from tests.web.ops_support import BROWSER, csrf_from
 from tests.web.staff_support import sign_in
 
 
-def _dead_delivery(db, hub_env) -> None:  # type: ignore[no-untyped-def]
+def _dead_delivery(db, hub_env) -> None:
     """A webhook delivery that failed its one allowed attempt (a 500): dead."""
     env = {**hub_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1", "HUB_DELIVERY_RETRY_SCALE": "0"}
     with running_receiver() as receiver, db_settings(db, load_settings(env)):
@@ -39,7 +39,7 @@ def _dead_id(html: str) -> int:
     return int(match.group(1))
 
 
-def test_dead_deliveries_are_listed_and_replayed_from_the_page(client, db, hub_env) -> None:  # type: ignore[no-untyped-def]
+def test_dead_deliveries_are_listed_and_replayed_from_the_page(client, db, hub_env) -> None:
     _dead_delivery(db, hub_env)
     sign_in(client, db, hub_operator=True)
 
@@ -66,7 +66,7 @@ def test_dead_deliveries_are_listed_and_replayed_from_the_page(client, db, hub_e
     assert 'id="deliveries-empty"' in after  # no dead ones left
 
 
-def test_a_pending_delivery_cannot_be_replayed_and_the_page_says_so(client, db, hub_env) -> None:  # type: ignore[no-untyped-def]
+def test_a_pending_delivery_cannot_be_replayed_and_the_page_says_so(client, db, hub_env) -> None:
     _dead_delivery(db, hub_env)
     sign_in(client, db, hub_operator=True)
     html = client.get("/ops/deliveries?status=dead", headers=BROWSER).get_data(as_text=True)
@@ -84,7 +84,7 @@ def test_a_pending_delivery_cannot_be_replayed_and_the_page_says_so(client, db, 
     assert delivery(db, delivery_id).replays == 1
 
 
-def test_each_status_lists_and_an_unknown_one_is_not_found(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_each_status_lists_and_an_unknown_one_is_not_found(client, db) -> None:
     sign_in(client, db, hub_operator=True)
     for status in ("dead", "failing", "failed", "pending"):
         assert client.get(f"/ops/deliveries?status={status}", headers=BROWSER).status_code == 200

@@ -11,7 +11,7 @@ from tests.web.ops_support import BROWSER
 from tests.web.staff_support import sign_in
 
 
-def _query(day_from, day_to, **more: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _query(day_from, day_to, **more: str) -> dict[str, str]:
     return {
         "from-day": str(day_from.day),
         "from-month": str(day_from.month),
@@ -29,7 +29,7 @@ def _cells(html: str, column: str) -> list[str]:
 
 def test_the_funnel_by_council_shows_a_chart_and_a_table_with_small_counts_hidden(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for _ in range(6):
         routed(client, db)  # Kent
     for _ in range(2):
@@ -53,7 +53,7 @@ def test_the_funnel_by_council_shows_a_chart_and_a_table_with_small_counts_hidde
     assert [r.detail["report"] for r in audit_rows(db, action="read_report")] == ["funnel"]
 
 
-def test_the_default_is_the_last_90_days_by_council(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_is_the_last_90_days_by_council(client, db) -> None:
     sign_in(client, db, hub_operator=True)
     response = client.get("/ops/reports", headers=BROWSER)
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_the_default_is_the_last_90_days_by_council(client, db) -> None:  # type
     assert 'id="report-empty"' in html
 
 
-def test_clocks_and_retention_reports_render(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_clocks_and_retention_reports_render(client, db) -> None:
     for _ in range(5):
         routed(client, db)
     sign_in(client, db, hub_operator=True)
@@ -77,7 +77,7 @@ def test_clocks_and_retention_reports_render(client, db) -> None:  # type: ignor
         assert response.status_code == 200, name
 
 
-def test_a_date_that_is_not_real_is_shown_in_the_error_summary(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_date_that_is_not_real_is_shown_in_the_error_summary(client, db) -> None:
     sign_in(client, db, hub_operator=True)
     today = utcnow().date()
     query = _query(today, today, report="funnel", by="month")
@@ -89,7 +89,7 @@ def test_a_date_that_is_not_real_is_shown_in_the_error_summary(client, db) -> No
     assert audit_rows(db, action="read_report") == []
 
 
-def test_the_last_day_before_the_first_is_refused(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_day_before_the_first_is_refused(client, db) -> None:
     sign_in(client, db, hub_operator=True)
     today = utcnow().date()
     response = client.get(

@@ -8,7 +8,7 @@ from tests.web.ops_support import BROWSER, SPLIT_SECTOR, UNKNOWN_POSTCODE, csrf_
 from tests.web.staff_support import sign_in
 
 
-def _case_page(client, reference: str) -> str:  # type: ignore[no-untyped-def]
+def _case_page(client, reference: str) -> str:
     response = client.get(f"/ops/triage/{reference}", headers=BROWSER)
     assert response.status_code == 200
     return str(response.get_data(as_text=True))
@@ -16,7 +16,7 @@ def _case_page(client, reference: str) -> str:  # type: ignore[no-untyped-def]
 
 def test_the_list_shows_district_candidates_reason_and_preference_never_contact_details(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     unknown = in_triage(client, db, given_name="Zebedee", email="zeb@example.org")
     split = in_triage(client, db, postcode=SPLIT_SECTOR, preferred_authority="Medway")
     sign_in(client, db, hub_operator=True)
@@ -35,7 +35,7 @@ def test_the_list_shows_district_candidates_reason_and_preference_never_contact_
     assert [r.outcome for r in audit_rows(db, action="list_triage")] == ["ok"]
 
 
-def test_contact_details_are_shown_on_request_and_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_contact_details_are_shown_on_request_and_audited(client, db) -> None:
     reference = in_triage(client, db, given_name="Zebedee", email="zeb@example.org")
     sign_in(client, db, hub_operator=True)
     assert "zeb@example.org" not in _case_page(client, reference)
@@ -56,7 +56,7 @@ def test_contact_details_are_shown_on_request_and_audited(client, db) -> None:  
     assert rows[0].request_id == response.headers["X-Request-ID"]
 
 
-def test_contact_details_of_an_enquiry_not_in_triage_are_not_shown(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_contact_details_of_an_enquiry_not_in_triage_are_not_shown(client, db) -> None:
     from tests.support.council import routed
 
     reference = routed(client, db)  # Kent
@@ -66,7 +66,7 @@ def test_contact_details_of_an_enquiry_not_in_triage_are_not_shown(client, db) -
     assert [r.outcome for r in audit_rows(db, action="read_contact_details")] == ["denied"]
 
 
-def test_an_operator_routes_by_hand_with_a_reason(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_operator_routes_by_hand_with_a_reason(client, db) -> None:
     reference = in_triage(client, db, postcode=SPLIT_SECTOR)
     sign_in(client, db, hub_operator=True)
     page = _case_page(client, reference)
@@ -92,7 +92,7 @@ def test_an_operator_routes_by_hand_with_a_reason(client, db) -> None:  # type: 
     assert "Nothing is waiting in triage" in after
 
 
-def test_another_council_can_be_named_by_name(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_another_council_can_be_named_by_name(client, db) -> None:
     reference = in_triage(client, db)
     sign_in(client, db, hub_operator=True)
     page = _case_page(client, reference)
@@ -110,7 +110,7 @@ def test_another_council_can_be_named_by_name(client, db) -> None:  # type: igno
     assert get_enquiry(db, reference).authority_code == KENT
 
 
-def test_a_route_without_a_reason_is_refused_with_the_error_summary(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_route_without_a_reason_is_refused_with_the_error_summary(client, db) -> None:
     reference = in_triage(client, db, postcode=SPLIT_SECTOR)
     sign_in(client, db, hub_operator=True)
     page = _case_page(client, reference)
@@ -125,7 +125,7 @@ def test_a_route_without_a_reason_is_refused_with_the_error_summary(client, db) 
     assert get_enquiry(db, reference).status == "triage"
 
 
-def test_an_unknown_council_is_refused_and_changes_nothing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_council_is_refused_and_changes_nothing(client, db) -> None:
     reference = in_triage(client, db)
     sign_in(client, db, hub_operator=True)
     page = _case_page(client, reference)
@@ -144,7 +144,7 @@ def test_an_unknown_council_is_refused_and_changes_nothing(client, db) -> None: 
     assert get_enquiry(db, reference).status == "triage"
 
 
-def test_a_route_without_the_form_token_is_the_expired_page(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_route_without_the_form_token_is_the_expired_page(client, db) -> None:
     reference = in_triage(client, db)
     sign_in(client, db, hub_operator=True)
     response = client.post(
@@ -156,7 +156,7 @@ def test_a_route_without_the_form_token_is_the_expired_page(client, db) -> None:
     assert get_enquiry(db, reference).status == "triage"
 
 
-def test_a_case_routed_meanwhile_is_refused_with_the_reason_and_audited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_routed_meanwhile_is_refused_with_the_reason_and_audited(client, db) -> None:
     reference = in_triage(client, db, postcode=SPLIT_SECTOR)
     sign_in(client, db, hub_operator=True)
     form = {"csrf_token": csrf_from(_case_page(client, reference)), "reason": "Phoned twice"}

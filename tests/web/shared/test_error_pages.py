@@ -17,18 +17,18 @@ def _rejected(code: str) -> float:
     return REGISTRY.get_sample_value("hub_enquiries_rejected_total", {"code": code}) or 0.0
 
 
-def _is_page(response) -> bool:  # type: ignore[no-untyped-def]
+def _is_page(response) -> bool:
     page = response.get_data(as_text=True)
     return response.mimetype == "text/html" and "govuk-template" in page and "Skip to main" in page
 
 
-def test_an_unknown_page_is_a_404_page_for_a_browser(client) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_page_is_a_404_page_for_a_browser(client) -> None:
     response = client.get("/no-such-page", headers=BROWSER)
     assert response.status_code == 404 and _is_page(response)
     assert "Page not found" in response.get_data(as_text=True)
 
 
-def test_the_api_and_clients_without_html_keep_problem_json(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_and_clients_without_html_keep_problem_json(client) -> None:
     assert client.get("/v1/nope", headers=BROWSER).mimetype == "application/problem+json"
     assert client.get("/no-such-page").mimetype == "application/problem+json"
     assert (
@@ -39,7 +39,7 @@ def test_the_api_and_clients_without_html_keep_problem_json(client) -> None:  # 
     assert api.status_code == 400 and api.mimetype == "application/problem+json"
 
 
-def test_a_form_without_its_token_is_an_expired_page_and_counted(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_without_its_token_is_an_expired_page_and_counted(client, db) -> None:
     before = _rejected("csrf_failed")
     response = client.post("/enquire/your-name", data=ANSWERS["your-name"], headers=BROWSER)
     assert response.status_code == 400 and _is_page(response)
@@ -47,7 +47,7 @@ def test_a_form_without_its_token_is_an_expired_page_and_counted(client, db) -> 
     assert _rejected("csrf_failed") == before + 1
 
 
-def test_a_form_token_older_than_an_hour_shows_the_expired_page(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_token_older_than_an_hour_shows_the_expired_page(client, db) -> None:
     with time_machine.travel(0, tick=True) as traveller:
         token = csrf_token(client)
         assert post_page(client, "your-name", ANSWERS["your-name"], token).status_code == 303
@@ -57,7 +57,7 @@ def test_a_form_token_older_than_an_hour_shows_the_expired_page(client, db) -> N
     assert "this page has expired" in response.get_data(as_text=True)
 
 
-def test_a_page_with_errors_counts_as_a_form_rejection(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_with_errors_counts_as_a_form_rejection(client, db) -> None:
     before = _rejected("validation_failed")
     token = csrf_token(client)
     household = {**ANSWERS["household"], "adults": "²"}
@@ -65,14 +65,14 @@ def test_a_page_with_errors_counts_as_a_form_rejection(client, db) -> None:  # t
     assert _rejected("validation_failed") == before + 1
 
 
-def test_a_body_over_the_limit_is_a_413_page(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_over_the_limit_is_a_413_page(client, db) -> None:
     token = csrf_token(client)
     response = post_page(client, "anything-else", {"message": "x" * 40_000}, token)
     assert response.status_code == 413 and _is_page(response)
     assert "too long" in response.get_data(as_text=True)
 
 
-def test_too_many_sends_is_a_429_page_with_retry_after(hub_env, db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_too_many_sends_is_a_429_page_with_retry_after(hub_env, db, geography) -> None:
     settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "1/hour"})
     app = create_app(settings, db=db)
     client = app.test_client()
@@ -92,7 +92,7 @@ def test_too_many_sends_is_a_429_page_with_retry_after(hub_env, db, geography) -
     assert "too many attempts" in page and "Wait " in page and "minute" in page
 
 
-def test_saving_pages_too_fast_is_a_429_page_and_the_intake_bucket_is_untouched(  # type: ignore[no-untyped-def]
+def test_saving_pages_too_fast_is_a_429_page_and_the_intake_bucket_is_untouched(
     hub_env, db, geography
 ) -> None:
     settings = load_settings({**hub_env, "HUB_FORM_RATE_LIMIT": "2/hour"})

@@ -22,20 +22,20 @@ def _saved_name_page(client: FlaskClient) -> str:
     return client.get("/enquire/your-name", headers=BROWSER).get_data(as_text=True)
 
 
-def test_percent_encoded_bytes_that_are_not_utf8_are_a_400_page(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]
+def test_percent_encoded_bytes_that_are_not_utf8_are_a_400_page(client: FlaskClient, db) -> None:
     response = _post_name(client, b"Zo%EB")  # "Zoë" in Latin-1
     assert response.status_code == 400 and response.mimetype == "text/html"
     assert "could not be read" in response.get_data(as_text=True)
     assert "Zo%EB" not in _saved_name_page(client)
 
 
-def test_raw_bytes_that_are_not_utf8_are_a_400_page(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]
+def test_raw_bytes_that_are_not_utf8_are_a_400_page(client: FlaskClient, db) -> None:
     response = _post_name(client, b"Zo\xeb")
     assert response.status_code == 400
     assert "could not be read" in response.get_data(as_text=True)
 
 
-def test_utf8_answers_are_kept_exactly(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]
+def test_utf8_answers_are_kept_exactly(client: FlaskClient, db) -> None:
     response = _post_name(client, quote("Zoë").encode())
     assert response.status_code == 303
     assert "Zoë" in _saved_name_page(client)

@@ -7,7 +7,7 @@ from hub.app import create_app
 from tests.web.journey import ANSWERS, BROWSER, csrf_token, post_page
 
 
-def test_pages_have_a_strict_csp_and_the_other_headers(client) -> None:  # type: ignore[no-untyped-def]
+def test_pages_have_a_strict_csp_and_the_other_headers(client) -> None:
     for path in ("/", "/enquire/your-name", "/privacy", "/docs", "/no-such-page"):
         headers = client.get(path, headers=BROWSER).headers
         csp = headers["Content-Security-Policy"]
@@ -18,13 +18,13 @@ def test_pages_have_a_strict_csp_and_the_other_headers(client) -> None:  # type:
         assert "Strict-Transport-Security" not in headers  # development: plain HTTP works
 
 
-def test_the_session_cookie_is_samesite_lax_and_not_secure_in_development(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_session_cookie_is_samesite_lax_and_not_secure_in_development(client, db) -> None:
     token = csrf_token(client)
     cookie = post_page(client, "your-name", ANSWERS["your-name"], token).headers["Set-Cookie"]
     assert "SameSite=Lax" in cookie and "HttpOnly" in cookie and "Secure" not in cookie
 
 
-def test_production_adds_hsts_and_a_secure_cookie(hub_env, db, geography) -> None:  # type: ignore[no-untyped-def]
+def test_production_adds_hsts_and_a_secure_cookie(hub_env, db, geography) -> None:
     settings = load_settings(
         {
             **hub_env,
@@ -42,7 +42,7 @@ def test_production_adds_hsts_and_a_secure_cookie(hub_env, db, geography) -> Non
     assert "Secure" in cookie and "SameSite=Lax" in cookie
 
 
-def test_the_api_answers_as_before(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_answers_as_before(client) -> None:
     response = client.get("/v1/enquiries/FE-AAAAAAAA")
     assert response.mimetype == "application/problem+json"
     assert "Content-Security-Policy" not in response.headers

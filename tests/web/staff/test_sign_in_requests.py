@@ -36,18 +36,18 @@ from tests.web.staff_support import (
 )
 
 
-def _ask_for_link(client, email: str):  # type: ignore[no-untyped-def]
+def _ask_for_link(client, email: str):
     own_address(client)
     token = csrf_from(client.get("/sign-in", headers=BROWSER).get_data(as_text=True))
     return client.post("/sign-in", data={"csrf_token": token, "email": email}, headers=BROWSER)
 
 
-def _count(db, model, *where) -> int:  # type: ignore[no-untyped-def]
+def _count(db, model, *where) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
-def _work_done(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _work_done(db) -> dict[str, int]:
     folder = mail_dir(db.settings)
     return {
         "outbox messages": _count(
@@ -59,7 +59,7 @@ def _work_done(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
     }
 
 
-def test_asking_for_a_link_does_the_same_work_whether_or_not_the_address_has_an_account(  # type: ignore[no-untyped-def]
+def test_asking_for_a_link_does_the_same_work_whether_or_not_the_address_has_an_account(
     client, db
 ) -> None:
     known = new_address()
@@ -74,7 +74,7 @@ def test_asking_for_a_link_does_the_same_work_whether_or_not_the_address_has_an_
     assert added == {"known": expected, "unknown": expected}
 
 
-def test_the_request_its_outbox_row_and_its_task_message_carry_no_address(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_request_its_outbox_row_and_its_task_message_carry_no_address(client, db) -> None:
     address = new_address(domain="quillfeather.example")
     invite(address, council="Kent")
     broker = Redis.from_url(db.settings.redis_url)
@@ -98,9 +98,7 @@ def test_the_request_its_outbox_row_and_its_task_message_carry_no_address(client
         assert local_part not in found and "quillfeather" not in found
 
 
-def test_the_worker_e_mails_a_known_address_and_does_nothing_for_an_unknown_one(  # type: ignore[no-untyped-def]
-    client, db
-) -> None:
+def test_the_worker_e_mails_a_known_address_and_does_nothing_for_an_unknown_one(client, db) -> None:
     known, stranger = new_address(), new_address()
     invite(known, council="Kent")
     _ask_for_link(client, known)
@@ -112,7 +110,7 @@ def test_the_worker_e_mails_a_known_address_and_does_nothing_for_an_unknown_one(
     assert use_link(client, link_path(known)).status_code == 303
 
 
-def test_a_request_whose_task_runs_twice_sends_one_link(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_request_whose_task_runs_twice_sends_one_link(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     _ask_for_link(client, email)
@@ -122,7 +120,7 @@ def test_a_request_whose_task_runs_twice_sends_one_link(client, db) -> None:  # 
     assert len(mails_to(email)) == 2  # the invitation and one sign-in link
 
 
-def test_a_request_that_waited_longer_than_a_link_lives_sends_nothing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_request_that_waited_longer_than_a_link_lives_sends_nothing(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     with time_machine.travel(utcnow(), tick=False) as traveller:
@@ -132,7 +130,7 @@ def test_a_request_that_waited_longer_than_a_link_lives_sends_nothing(client, db
     assert len(mails_to(email)) == 1 and _count(db, SignInRequest) == 0
 
 
-def test_an_account_is_sent_at_most_three_links_in_a_link_life(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_account_is_sent_at_most_three_links_in_a_link_life(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     for _ in range(4):
@@ -141,7 +139,7 @@ def test_an_account_is_sent_at_most_three_links_in_a_link_life(client, db) -> No
     assert len(mails_to(email)) == 4  # the invitation and three sign-in links
 
 
-def test_a_request_whose_message_was_lost_is_dropped_once_it_is_past_a_link_life(  # type: ignore[no-untyped-def]
+def test_a_request_whose_message_was_lost_is_dropped_once_it_is_past_a_link_life(
     client, db
 ) -> None:
     with time_machine.travel(utcnow(), tick=False) as traveller:

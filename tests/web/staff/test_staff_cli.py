@@ -14,9 +14,7 @@ from tests.support.settings import use_test_settings
 from tests.web.staff_support import invite, new_address
 
 
-def test_users_rekey_re_encrypts_every_address_with_the_first_key(  # type: ignore[no-untyped-def]
-    db, settings: Settings
-) -> None:
+def test_users_rekey_re_encrypts_every_address_with_the_first_key(db, settings: Settings) -> None:
     invite(new_address(), council="Kent")
     invite(new_address(), hub_operator=True)
     new_key = f"k2:{Fernet.generate_key().decode()}"

@@ -42,11 +42,11 @@ HEADER_BREAKING = ["/\n/x", "/%0a/x", "/council/\r\nSet-Cookie: x=1"]
 
 
 @pytest.fixture(autouse=True)
-def _own_address(client) -> None:  # type: ignore[no-untyped-def]
+def _own_address(client) -> None:
     own_address(client)
 
 
-def _via_link(client, db, next_path: str):  # type: ignore[no-untyped-def]
+def _via_link(client, db, next_path: str):
     """Ask for a sign-in link with ``next_path`` as the page to return to, and use it."""
     email = new_address()
     invite(email, council="Kent")
@@ -61,7 +61,7 @@ def _via_link(client, db, next_path: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("next_path", OFF_SITE + HEADER_BREAKING)
-def test_a_signed_in_next_off_the_site_goes_home(client, db, next_path: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_signed_in_next_off_the_site_goes_home(client, db, next_path: str) -> None:
     sign_in(client, db, council="Kent")
     response = client.get("/sign-in", query_string={"next": next_path}, headers=BROWSER)
     assert response.status_code == 303
@@ -69,26 +69,26 @@ def test_a_signed_in_next_off_the_site_goes_home(client, db, next_path: str) -> 
 
 
 @pytest.mark.parametrize("next_path", OFF_SITE + HEADER_BREAKING)
-def test_an_emailed_link_with_a_next_off_the_site_goes_home(client, db, next_path: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_emailed_link_with_a_next_off_the_site_goes_home(client, db, next_path: str) -> None:
     response = _via_link(client, db, next_path)
     assert response.status_code == 303
     assert response.headers["Location"] == "/council/"
 
 
 @pytest.mark.parametrize("next_path", OFF_SITE + HEADER_BREAKING)
-def test_the_sign_in_form_does_not_carry_a_next_off_the_site(client, db, next_path: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_sign_in_form_does_not_carry_a_next_off_the_site(client, db, next_path: str) -> None:
     page = client.get("/sign-in", query_string={"next": next_path}, headers=BROWSER)
     assert page.status_code == 200
     assert 'name="next" value=""' in page.get_data(as_text=True)
 
 
-def test_a_next_the_hub_does_not_route_goes_home(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_next_the_hub_does_not_route_goes_home(client, db) -> None:
     sign_in(client, db, council="Kent")
     response = client.get("/sign-in?next=/no-such-page", headers=BROWSER)
     assert response.headers["Location"] == "/council/"
 
 
-def test_a_next_page_with_its_query_is_kept(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_next_page_with_its_query_is_kept(client, db) -> None:
     response = _via_link(client, db, "/council/?status=routed")
     assert response.status_code == 303
     assert response.headers["Location"] == "/council/?status=routed"

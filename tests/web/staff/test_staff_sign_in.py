@@ -30,21 +30,21 @@ from tests.web.staff_support import (
 
 
 @pytest.fixture(autouse=True)
-def _own_address(client) -> None:  # type: ignore[no-untyped-def]
+def _own_address(client) -> None:
     own_address(client)
 
 
-def _ask_for_link(client, email: str):  # type: ignore[no-untyped-def]
+def _ask_for_link(client, email: str):
     token = csrf_from(client.get("/sign-in", headers=BROWSER).get_data(as_text=True))
     return client.post("/sign-in", data={"csrf_token": token, "email": email}, headers=BROWSER)
 
 
-def _user(db, email: str) -> StaffUser:  # type: ignore[no-untyped-def]
+def _user(db, email: str) -> StaffUser:
     with db.sessions() as s:
         return s.scalars(select(StaffUser).where(StaffUser.with_email(email))).one()
 
 
-def test_an_invitation_link_signs_in_once_and_lands_on_the_council_pages(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_invitation_link_signs_in_once_and_lands_on_the_council_pages(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     path = link_path(email)
@@ -59,7 +59,7 @@ def test_an_invitation_link_signs_in_once_and_lands_on_the_council_pages(client,
     assert [row.actor for row in audit_rows(db, action="sign_in")][-1] == f"user:{user.id}"
 
 
-def test_opening_a_link_does_not_use_it_up(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_link_does_not_use_it_up(client, db) -> None:
     """A mail scanner that follows the link (GET) must not sign in or spend the link."""
     email = new_address()
     invite(email, council="Kent")
@@ -69,7 +69,7 @@ def test_opening_a_link_does_not_use_it_up(client, db) -> None:  # type: ignore[
     assert use_link(client, path).status_code == 303
 
 
-def test_only_a_hash_of_the_link_is_stored(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_only_a_hash_of_the_link_is_stored(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     secret = link_path(email).rsplit("/", 1)[1]
@@ -78,7 +78,7 @@ def test_only_a_hash_of_the_link_is_stored(client, db) -> None:  # type: ignore[
     assert stored is not None and secret not in stored.token_hash and len(stored.token_hash) == 64
 
 
-def test_the_invitation_names_no_one_but_its_reader(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_invitation_names_no_one_but_its_reader(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     (text,) = mails_to(email)
@@ -86,7 +86,7 @@ def test_the_invitation_names_no_one_but_its_reader(client, db) -> None:  # type
     assert "/sign-in/link/" in text
 
 
-def test_a_sign_in_link_works_for_15_minutes(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_sign_in_link_works_for_15_minutes(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     with time_machine.travel(utcnow(), tick=False) as traveller:
@@ -105,7 +105,7 @@ def test_a_sign_in_link_works_for_15_minutes(client, db) -> None:  # type: ignor
         assert use_link(client, path).status_code == 303
 
 
-def test_known_and_unknown_addresses_get_the_same_answer(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_known_and_unknown_addresses_get_the_same_answer(client, db) -> None:
     known = new_address()
     invite(known, council="Kent")
     stranger = new_address()
@@ -119,7 +119,7 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, db) -> None:  #
     assert len(mails_to(known)) == 2 and mails_to(stranger) == []
 
 
-def test_a_disabled_account_gets_no_link_and_its_session_ends(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_disabled_account_gets_no_link_and_its_session_ends(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     assert use_link(client, link_path(email)).status_code == 303
@@ -132,18 +132,18 @@ def test_a_disabled_account_gets_no_link_and_its_session_ends(client, db) -> Non
     assert len(mails_to(email)) == 1  # the invitation only
 
 
-def test_the_sign_in_form_is_rate_limited(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_sign_in_form_is_rate_limited(client, db) -> None:
     statuses = [_ask_for_link(client, new_address()).status_code for _ in range(11)]
     assert statuses[:10] == [303] * 10 and statuses[10] == 429
 
 
-def test_a_malformed_address_is_an_error_on_the_page(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_address_is_an_error_on_the_page(client, db) -> None:
     response = _ask_for_link(client, "not an address")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "There is a problem" in page and 'href="#email"' in page
 
 
-def test_signing_in_needs_the_form_token(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_signing_in_needs_the_form_token(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     response = client.post(link_path(email), data={}, headers=BROWSER)
@@ -152,7 +152,7 @@ def test_signing_in_needs_the_form_token(client, db) -> None:  # type: ignore[no
     )
 
 
-def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None:
     response = client.get("/council/follow-ups", headers=BROWSER)
     assert response.status_code == 303
     assert response.headers["Location"] == "/sign-in?next=%2Fcouncil%2Ffollow-ups"
@@ -170,12 +170,12 @@ def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None: 
     assert use_link(client, link_path(email)).headers["Location"] == "/council/follow-ups"
 
 
-def test_next_never_leaves_the_site(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_next_never_leaves_the_site(client, db) -> None:
     page = client.get("/sign-in?next=//evil.example/x", headers=BROWSER).get_data(as_text=True)
     assert "evil.example" not in page
 
 
-def test_a_session_ends_after_30_idle_minutes(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_ends_after_30_idle_minutes(client, db) -> None:
     with time_machine.travel(utcnow(), tick=False) as traveller:
         sign_in(client, db, council=KENT)
         traveller.shift(timedelta(minutes=29))
@@ -189,7 +189,7 @@ def test_a_session_ends_after_30_idle_minutes(client, db) -> None:  # type: igno
         assert "You were signed out" in page
 
 
-def test_a_session_ends_after_12_hours_however_busy(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_ends_after_12_hours_however_busy(client, db) -> None:
     with time_machine.travel(utcnow(), tick=False) as traveller:
         sign_in(client, db, council=KENT)
         for _ in range(24):
@@ -199,7 +199,7 @@ def test_a_session_ends_after_12_hours_however_busy(client, db) -> None:  # type
         assert client.get("/council/notices", headers=BROWSER).status_code == 303
 
 
-def test_sign_out_ends_the_session_and_any_copy_of_its_cookie(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_ends_the_session_and_any_copy_of_its_cookie(client, db) -> None:
     sign_in(client, db, council=KENT)
     cookie = client.get_cookie("session")
     assert cookie is not None
@@ -212,13 +212,13 @@ def test_sign_out_ends_the_session_and_any_copy_of_its_cookie(client, db) -> Non
     assert thief.get("/council/", headers=BROWSER).status_code == 303
 
 
-def test_sign_out_needs_the_form_token(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_needs_the_form_token(client, db) -> None:
     sign_in(client, db, council=KENT)
     assert client.post("/sign-out", data={}, headers=BROWSER).status_code == 400
     assert client.get("/council/", headers=BROWSER).status_code == 200
 
 
-def test_users_list_and_invite_errors(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_users_list_and_invite_errors(client, db) -> None:
     email = new_address()
     invite(email, delivery_body="achieving for children")
     listed = CliRunner().invoke(main, ["users", "list"])
@@ -235,7 +235,7 @@ def test_users_list_and_invite_errors(client, db) -> None:  # type: ignore[no-un
     assert CliRunner().invoke(main, ["users", "disable", "999999"]).exit_code == 1
 
 
-def test_an_invitation_link_starts_with_the_given_base_url(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_invitation_link_starts_with_the_given_base_url(client, db) -> None:
     email = new_address()
     result = CliRunner().invoke(
         main,
@@ -245,7 +245,7 @@ def test_an_invitation_link_starts_with_the_given_base_url(client, db) -> None: 
     assert "http://127.0.0.1:5731/sign-in/link/" in mails_to(email)[0]
 
 
-def test_signing_in_and_out_leaves_the_address_in_no_audit_row_or_log(  # type: ignore[no-untyped-def]
+def test_signing_in_and_out_leaves_the_address_in_no_audit_row_or_log(
     client, db, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)

@@ -33,7 +33,7 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture
-def sso_app(provider: str, hub_env, db, geography) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def sso_app(provider: str, hub_env, db, geography) -> Iterator[Flask]:
     settings = load_settings(
         {
             **hub_env,
@@ -50,7 +50,7 @@ def sso_app(provider: str, hub_env, db, geography) -> Iterator[Flask]:  # type: 
         yield app
 
 
-def _through_provider(client: FlaskClient, sub: str, start: str = "/sign-in/sso"):  # type: ignore[no-untyped-def]
+def _through_provider(client: FlaskClient, sub: str, start: str = "/sign-in/sso"):
     """Start single sign-on, choose ``sub`` at the provider, and come back with its code."""
     response = client.get(start, headers=BROWSER)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
@@ -66,7 +66,7 @@ def test_the_sign_in_page_offers_single_sign_on(sso_app: Flask) -> None:
     assert 'href="/sign-in/sso"' in page
 
 
-def test_a_listed_domain_signs_in_to_its_council(sso_app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_listed_domain_signs_in_to_its_council(sso_app: Flask, db) -> None:
     client = sso_app.test_client()
     kent = routed(client, db)
     response = _through_provider(client, "alex")
@@ -77,37 +77,37 @@ def test_a_listed_domain_signs_in_to_its_council(sso_app: Flask, db) -> None:  #
     assert row.detail == {"method": "oidc"} and row.actor.startswith("user:")
 
 
-def test_next_survives_the_round_trip(sso_app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+def test_next_survives_the_round_trip(sso_app: Flask, db) -> None:
     client = sso_app.test_client()
     response = _through_provider(client, "alex", "/sign-in/sso?next=/council/notices")
     assert response.headers["Location"] == "/council/notices"
 
 
 @pytest.mark.parametrize("next_path", ["/%09/evil.example", "/%0a/x"])
-def test_a_next_off_the_site_comes_back_home(sso_app: Flask, db, next_path: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_next_off_the_site_comes_back_home(sso_app: Flask, db, next_path: str) -> None:
     client = sso_app.test_client()
     response = _through_provider(client, "alex", f"/sign-in/sso?next={next_path}")
     assert response.status_code == 303 and response.headers["Location"] == "/council/"
 
 
-def test_an_unlisted_domain_without_an_account_is_refused(sso_app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_unlisted_domain_without_an_account_is_refused(sso_app: Flask, db) -> None:
     client = sso_app.test_client()
     response = _through_provider(client, "sam")
     assert response.status_code == 403
     assert client.get("/council/", headers=BROWSER).status_code == 303
 
 
-def test_an_unverified_address_is_refused(sso_app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_unverified_address_is_refused(sso_app: Flask, db) -> None:
     assert _through_provider(sso_app.test_client(), "kim").status_code == 403
 
 
-def test_an_invited_account_signs_in_with_its_own_scope(sso_app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_invited_account_signs_in_with_its_own_scope(sso_app: Flask, db) -> None:
     invite("ops@elsewhere.example", hub_operator=True)
     response = _through_provider(sso_app.test_client(), "ops")
     assert response.status_code == 303 and response.headers["Location"] == "/ops/"
 
 
-def test_a_forged_callback_is_refused(sso_app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_callback_is_refused(sso_app: Flask, db) -> None:
     client = sso_app.test_client()
     client.get("/sign-in/sso", headers=BROWSER)
     response = client.get("/sign-in/sso/callback?code=made-up&state=made-up", headers=BROWSER)
