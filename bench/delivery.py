@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.support import (  # noqa: E402
     bench_services,
+    bench_settings,
     celery,
     celery_worker,
     enquiry_body,
@@ -127,7 +128,7 @@ def run(args: argparse.Namespace, url: str, tmp: Path) -> None:
     from hub.delivery.manage_subscriptions import add_webhook
     from hub.platform.db import Database
 
-    db = Database(url)  # publishes after each commit, as the API does
+    db = Database(bench_settings(), url=url)  # publishes after each commit, as the API does
     receiver = BenchReceiver("whsec_" + "A" * 43 + "=")
     receiver.start()
     made = add_webhook(

@@ -18,9 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from config.settings import get_settings
 from hub.geo.build_default import postcode_files, read_postcode_file
 from hub.geo.resolver import loaded_geography, resolve_postcode
-from hub.geo.store import GeoStore
+from hub.geo.store import GeoStore, use_geo_dir
+from hub.process_settings import use_settings
 from hub.rules import get_active_rules
 
 
@@ -69,6 +71,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    use_settings(get_settings())  # this process's edge: its keys, rules file, geography
     share = get_active_rules().partial_postcode_share  # what the router passes
 
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
@@ -102,12 +105,7 @@ def main() -> None:
         after = rss_mb()
 
         # Without geo_dir the resolver takes its process-wide fast path, as the router does.
-        import os
-
-        from config.settings import get_settings
-
-        os.environ["HUB_GEO_DIR"] = str(geo_dir)
-        get_settings.cache_clear()
+        use_geo_dir(geo_dir)
         resolve_postcode("SW1A 1AA", min_share=share)
         started = time.perf_counter()
         matched = 0

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from redis import Redis
 
-from config.settings import get_settings
-from workers.celery_app import celery
+from workers.celery_app import celery, worker_settings
 
 _client: Redis | None = None
 
@@ -15,5 +14,5 @@ def noop(n: int) -> None:
     """Count one delivery, nothing else: the broker and worker overhead alone."""
     global _client
     if _client is None:
-        _client = Redis.from_url(get_settings().redis_url)
+        _client = Redis.from_url(worker_settings().redis_url)
     _client.incr("bench:noop")

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.support import bench_services, celery_worker, enquiry_body, stop, wait  # noqa: E402
+from bench.support import bench_services, bench_settings, celery_worker, enquiry_body, stop, wait  # noqa: E402
 
 POSTCODES = [
     "RG1 1AF",
@@ -62,9 +62,11 @@ def run(args: argparse.Namespace, url: str, redis_url: str) -> None:
     from hub.platform.db import Database
     from hub.platform.outbox import OutboxEntry, publish_entry
 
-    db = Database(url)  # publishes after each commit, as the API does
+    db = Database(bench_settings(), url=url)  # publishes after each commit, as the API does
     held: list[OutboxEntry] = []
-    storing_db = Database(url, publisher=held.append)  # stores now, publishes in the burst
+    storing_db = Database(
+        bench_settings(), url=url, publisher=held.append
+    )  # stores now, publishes in the burst
     broker = Redis.from_url(redis_url)
     worker = celery_worker(include=("bench.noop_tasks",))
     try:
@@ -108,7 +110,7 @@ def run(args: argparse.Namespace, url: str, redis_url: str) -> None:
             target = routed_so_far + args.burst
             started = time.perf_counter()
             for entry in held:
-                publish_entry(entry)
+                publish_entry(entry, settings=bench_settings())
             held.clear()
             wait(lambda target=target: routed() >= target, 600)  # type: ignore[misc]
             route_rates.append(args.burst / (time.perf_counter() - started))

@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.support import bench_services  # noqa: E402
+from bench.support import bench_services, bench_settings  # noqa: E402
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -45,7 +45,7 @@ def run(requests: int, warmup: int, backend: str) -> None:
         from hub.app import create_app
         from hub.platform.db import Database
 
-        db = Database(services.url)
+        db = Database(bench_settings(), url=services.url)
         operators = resolve_token_scope(None, hub_operator=True)
         known = [f"bench-{uuid.uuid4().hex[:12]}@hub.example" for _ in range(warmup + requests)]
         for address in known:

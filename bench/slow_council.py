@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.support import (  # noqa: E402
     bench_services,
+    bench_settings,
     celery,
     celery_worker,
     delivery_worker,
@@ -284,7 +285,7 @@ def run(args: argparse.Namespace, url: str, redis_url: str, tmp: Path) -> None:
     from hub.delivery.manage_subscriptions import add_webhook
     from hub.platform.db import Database
 
-    db = Database(url)  # publishes after each commit, as the API does
+    db = Database(bench_settings(), url=url)  # publishes after each commit, as the API does
     receivers: list[BenchReceiver] = []
     for council in COUNCILS:
         receiver = BenchReceiver("whsec_" + "A" * 43 + "=")

@@ -9,6 +9,11 @@ condition holds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+
 import os
 import secrets
 import subprocess
@@ -118,6 +123,7 @@ def bench_services(
         from hub.geo import ensure_default_geography
         from hub.platform.migrate import upgrade
 
+        bench_settings()
         ensure_default_geography()
         upgrade(url)
         yield BenchServices(tmp=tmp, url=url, redis_url=redis.url)
@@ -125,6 +131,15 @@ def bench_services(
         redis.stop()
         if drop is not None:
             drop()
+
+
+def bench_settings() -> Settings:
+    """The bench process's settings, read once from its environment and installed (keys, rules
+    file, geography), as a hub process's edge does."""
+    from config.settings import get_settings
+    from hub.process_settings import use_settings
+
+    return use_settings(get_settings())
 
 
 def celery(*args: str, output: IO[bytes] | int = subprocess.DEVNULL) -> subprocess.Popen[bytes]:

@@ -281,8 +281,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
+    from config.settings import get_settings
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
+    from hub.process_settings import use_settings
     from hub.rules import get_active_rules
     from hub.tracking.create_follow_ups import create_follow_ups
     from hub.tracking.report_queries import GroupBy
@@ -290,6 +292,7 @@ def main() -> int:
     from hub.tracking.send_digest import send_follow_up_digest
     from hub.tracking.sweep_clocks import sweep_clocks
 
+    settings = use_settings(get_settings())  # this process's edge
     rules = get_active_rules()
     now = datetime.now(UTC)
     failures: list[str] = []
@@ -300,7 +303,7 @@ def main() -> int:
         print(f"generated {args.enquiries:,} enquiries in {time.perf_counter() - started:.1f} s:")
         for table, spent in seconds.items():
             print(f"  {table:<20} {spent:7.1f} s")
-        db = Database(url)
+        db = Database(settings, url=url)
         with psycopg.connect(url) as conn:
             for table in BIG_TABLES:
                 count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()

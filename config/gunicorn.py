@@ -9,19 +9,28 @@ directory is emptied when gunicorn starts, and a worker that exits is marked dea
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
+
+from config.settings import SettingsError, get_settings
+
+# gunicorn's edge: a malformed setting is one line and exit 1, before any worker starts (the
+# app factory reads the same settings in each worker).
+try:
+    settings = get_settings()
+except SettingsError as error:
+    sys.exit(f"hub: {error}")
 
 # Set before any worker imports prometheus_client: it picks its value store at import time.
 MULTIPROC_DIR = Path(
     os.environ.setdefault(
-        "PROMETHEUS_MULTIPROC_DIR",
-        str((Path(os.environ.get("HUB_DATA_DIR", "var")) / "prometheus").resolve()),
+        "PROMETHEUS_MULTIPROC_DIR", str((settings.data_dir / "prometheus").resolve())
     )
 )
 
-workers = int(os.environ.get("HUB_API_WORKERS", "2"))
-threads = int(os.environ.get("HUB_API_THREADS", "4"))
+workers = settings.api_workers
+threads = settings.api_threads
 timeout = 30
 graceful_timeout = 20
 # What gunicorn refuses itself, before the app runs, as its own small text/html page (it

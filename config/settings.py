@@ -1,17 +1,27 @@
-"""Typed settings, read from the environment once, with embedded defaults for development.
+"""Typed settings, read from the environment once per process, with embedded defaults.
 
-Every setting is an environment variable prefixed ``HUB_``. The README lists them all.
-Production (``HUB_ENV=production``) refuses to start without its secrets.
+Every setting is a field of :class:`Settings` and the environment variable ``HUB_`` + its name
+in capitals (``delivery_concurrency`` is ``HUB_DELIVERY_CONCURRENCY``). The field's default is
+the one default; :func:`load_settings` finds the variable, and the parser for the field's type,
+from the dataclass itself. The README lists them all. A malformed value, or production
+(``HUB_ENV=production``) without its secrets, is a :class:`SettingsError` whose message names
+the variable: the process must not start.
+
+Each process builds its Settings once, at its edge (the app factory, the worker's Celery app,
+the ``hub`` command group, gunicorn's configuration), and hands them to the code it calls.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
@@ -19,19 +29,11 @@ DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
 # out of the box. Production must set HUB_ENCRYPTION_KEYS.
 DEV_ENCRYPTION_KEY = "dev1:ZGV2LW9ubHkta2V5LWZvci1sb2NhbC11c2UtMzJiISE="
 
+ENV_PREFIX = "HUB_"
+
 
 class SettingsError(RuntimeError):
     """A setting is missing or malformed; the process must not start."""
-
-
-def _bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _count(name: str, value: str) -> int:
-    if not value.strip().isdecimal() or not value.strip().isascii():
-        raise SettingsError(f"{name} must be a whole number (0 or more), not {value!r}")
-    return int(value)
 
 
 def _check_public_base_url(url: str) -> None:
@@ -40,7 +42,7 @@ def _check_public_base_url(url: str) -> None:
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
         raise SettingsError(
             f"HUB_PUBLIC_BASE_URL must be an absolute http(s) URL like "
-            f"https://enquiries.example.org, not {url!r}"
+            f"https://enquiries.example.org, got {url!r}"
         )
 
 
@@ -54,7 +56,8 @@ class Settings:
     redis_url: str = ""
     secret_key: str = DEV_SECRET_KEY
     encryption_keys: str = DEV_ENCRYPTION_KEY
-    geo_dir: Path = field(default_factory=lambda: Path("var/geo"))
+    # Empty: the data directory's geo/ (resolved_geo_dir).
+    geo_dir: str = ""
     rules_path: Path = field(
         default_factory=lambda: Path(__file__).parent / "rules" / "england.yaml"
     )
@@ -79,7 +82,9 @@ class Settings:
     worker_heartbeat_seconds: float = 5.0
     # Work waiting this long with no task started by any worker: the worker is stalled.
     worker_stall_seconds: float = 120.0
+    # gunicorn's worker processes and threads per process (config/gunicorn.py).
     api_workers: int = 2
+    api_threads: int = 4
     # `hub run`'s worker processes: routing (and beat's maintenance jobs) never waits behind
     # deliveries, which have their own pool.
     routing_concurrency: int = 2
@@ -129,82 +134,90 @@ class Settings:
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'hub.db').resolve()}"
 
+    @property
+    def resolved_geo_dir(self) -> Path:
+        return Path(self.geo_dir) if self.geo_dir else self.data_dir / "geo"
+
+
+def env_var(name: str) -> str:
+    """The environment variable of the setting ``name`` (a field of Settings)."""
+    return ENV_PREFIX + name.upper()
+
+
+_TRUE = {"1", "true", "yes", "on"}
+# An empty boolean is false, as it always was (``HUB_LOG_JSON=`` in a compose file).
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def parse_bool(name: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {value!r}")
+
+
+def parse_whole_number(name: str, value: str) -> int:
+    text = value.strip()
+    if not (text.isascii() and text.isdecimal()):
+        raise SettingsError(f"{name} must be a whole number, got {value!r}")
+    return int(text)
+
+
+def parse_number(name: str, value: str) -> float:
+    """A finite number, 0 or more (the float settings are durations and scales)."""
+    unit = " of seconds" if name.endswith("_SECONDS") else ""
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise SettingsError(f"{name} must be a number{unit} (0 or more), got {value!r}")
+    return number
+
+
+def parse_text(name: str, value: str) -> str:
+    return value
+
+
+def parse_path(name: str, value: str) -> Path:
+    return Path(value)
+
+
+# Settings' field types (as written in the class, which has postponed annotations) -> parser.
+PARSERS: dict[str, Callable[[str, str], Any]] = {
+    "bool": parse_bool,
+    "int": parse_whole_number,
+    "float": parse_number,
+    "str": parse_text,
+    "Path": parse_path,
+}
+
+# Variables a hub no longer reads, and what to do instead: set, they stop the process.
+RETIRED = {
+    # A routing policy belongs to the rules file, which has the one value.
+    "HUB_PARTIAL_POSTCODE_SHARE": "set partial_postcode_share in the rules file "
+    "(HUB_RULES_PATH) instead",
+}
+
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Build settings from an environment mapping (``os.environ`` by default)."""
+    """Build settings from an environment mapping (``os.environ`` by default).
+
+    A variable that is not set takes the field's default; one that is set is parsed by its
+    field's type, and a malformed value is a SettingsError naming the variable.
+    """
     env = os.environ if environ is None else environ
-    get = env.get
-    data_dir = Path(get("HUB_DATA_DIR", "var"))
-    settings = Settings(
-        env=get("HUB_ENV", "development"),
-        data_dir=data_dir,
-        database_url=get("HUB_DATABASE_URL", ""),
-        redis_url=get("HUB_REDIS_URL", ""),
-        secret_key=get("HUB_SECRET_KEY", DEV_SECRET_KEY),
-        encryption_keys=get("HUB_ENCRYPTION_KEYS", DEV_ENCRYPTION_KEY),
-        geo_dir=Path(get("HUB_GEO_DIR", str(data_dir / "geo"))),
-        rules_path=Path(
-            get("HUB_RULES_PATH", str(Path(__file__).parent / "rules" / "england.yaml"))
-        ),
-        intake_rate_limit=get("HUB_INTAKE_RATE_LIMIT", "60/minute"),
-        form_rate_limit=get("HUB_FORM_RATE_LIMIT", "300/minute"),
-        max_body_bytes=int(get("HUB_MAX_BODY_BYTES", str(32 * 1024))),
-        idempotency_ttl_hours=int(get("HUB_IDEMPOTENCY_TTL_HOURS", "24")),
-        outbox_sweep_seconds=float(get("HUB_OUTBOX_SWEEP_SECONDS", "10")),
-        outbox_stale_seconds=float(get("HUB_OUTBOX_STALE_SECONDS", "30")),
-        task_soft_time_limit=int(get("HUB_TASK_SOFT_TIME_LIMIT", "60")),
-        task_time_limit=int(get("HUB_TASK_TIME_LIMIT", "90")),
-        visibility_timeout=int(get("HUB_VISIBILITY_TIMEOUT", "300")),
-        log_json=_bool(get("HUB_LOG_JSON", "false")),
-        public_base_url=get("HUB_PUBLIC_BASE_URL", ""),
-        trusted_proxies=_count("HUB_TRUSTED_PROXIES", get("HUB_TRUSTED_PROXIES", "0")),
-        # Readiness and supervision: worker heartbeat and stall time, the API's workers.
-        worker_heartbeat_seconds=float(get("HUB_WORKER_HEARTBEAT_SECONDS", "5")),
-        worker_stall_seconds=float(get("HUB_WORKER_STALL_SECONDS", "120")),
-        api_workers=int(get("HUB_API_WORKERS", "2")),
-        routing_concurrency=_count("HUB_ROUTING_CONCURRENCY", get("HUB_ROUTING_CONCURRENCY", "2")),
-        delivery_concurrency=_count(
-            "HUB_DELIVERY_CONCURRENCY", get("HUB_DELIVERY_CONCURRENCY", "4")
-        ),
-        routing_lag_seconds=float(get("HUB_ROUTING_LAG_SECONDS", "60")),
-        # Delivery (hub/delivery).
-        webhook_allow_private=_bool(get("HUB_WEBHOOK_ALLOW_PRIVATE", "false")),
-        webhook_connect_timeout=float(get("HUB_WEBHOOK_CONNECT_TIMEOUT", "5")),
-        webhook_read_timeout=float(get("HUB_WEBHOOK_READ_TIMEOUT", "10")),
-        delivery_sweep_seconds=float(get("HUB_DELIVERY_SWEEP_SECONDS", "5")),
-        delivery_lease_seconds=float(get("HUB_DELIVERY_LEASE_SECONDS", "120")),
-        delivery_retry_scale=float(get("HUB_DELIVERY_RETRY_SCALE", "1")),
-        delivery_max_attempts=int(get("HUB_DELIVERY_MAX_ATTEMPTS", "15")),
-        delivery_failing_after=int(get("HUB_DELIVERY_FAILING_AFTER", "10")),
-        delivery_probe_seconds=float(get("HUB_DELIVERY_PROBE_SECONDS", "60")),
-        delivery_subscriber_concurrency=_count(
-            "HUB_DELIVERY_SUBSCRIBER_CONCURRENCY", get("HUB_DELIVERY_SUBSCRIBER_CONCURRENCY", "2")
-        ),
-        delivery_slow_seconds=float(get("HUB_DELIVERY_SLOW_SECONDS", "4")),
-        mail_transport=get("HUB_MAIL_TRANSPORT", "file"),
-        mail_from=get("HUB_MAIL_FROM", "fostering-hub@localhost"),
-        smtp_host=get("HUB_SMTP_HOST", ""),
-        smtp_port=int(get("HUB_SMTP_PORT", "587")),
-        smtp_username=get("HUB_SMTP_USERNAME", ""),
-        smtp_password=get("HUB_SMTP_PASSWORD", ""),
-        smtp_starttls=_bool(get("HUB_SMTP_STARTTLS", "true")),
-        smtp_ca_file=get("HUB_SMTP_CA_FILE", ""),
-        notify_api_key=get("HUB_NOTIFY_API_KEY", ""),
-        notify_base_url=get("HUB_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
-        notify_template_id=get("HUB_NOTIFY_TEMPLATE_ID", ""),
-        # Staff single sign-on (OpenID Connect)
-        oidc_issuer=get("HUB_OIDC_ISSUER", ""),
-        oidc_client_id=get("HUB_OIDC_CLIENT_ID", ""),
-        oidc_client_secret=get("HUB_OIDC_CLIENT_SECRET", ""),
-        oidc_domains=get("HUB_OIDC_DOMAINS", ""),
-        oidc_label=get("HUB_OIDC_LABEL", "your council account"),
-    )
-    if "HUB_PARTIAL_POSTCODE_SHARE" in env:
-        # Retired: a routing policy belongs to the rules file, which has the one value.
-        raise SettingsError(
-            "HUB_PARTIAL_POSTCODE_SHARE is no longer read: set partial_postcode_share "
-            "in the rules file (HUB_RULES_PATH) instead"
-        )
+    for name, instead in RETIRED.items():
+        if name in env:
+            raise SettingsError(f"{name} is no longer read: {instead}")
+    given: dict[str, Any] = {}
+    for setting in dataclasses.fields(Settings):
+        name = env_var(setting.name)
+        if name in env:
+            given[setting.name] = PARSERS[str(setting.type)](name, env[name])
+    settings = Settings(**given)
     _check(settings)
     return settings
 
@@ -212,7 +225,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def _check(settings: Settings) -> None:
     if settings.env not in {"development", "test", "production"}:
         raise SettingsError(
-            f"HUB_ENV must be development, test or production, not {settings.env!r}"
+            f"HUB_ENV must be development, test or production, got {settings.env!r}"
         )
     if settings.task_time_limit >= settings.visibility_timeout:
         raise SettingsError("HUB_TASK_TIME_LIMIT must be under HUB_VISIBILITY_TIMEOUT")
@@ -252,7 +265,7 @@ def _check(settings: Settings) -> None:
 def _check_delivery(settings: Settings) -> None:
     if settings.mail_transport not in {"file", "smtp", "notify"}:
         raise SettingsError(
-            f"HUB_MAIL_TRANSPORT must be file, smtp or notify, not {settings.mail_transport!r}"
+            f"HUB_MAIL_TRANSPORT must be file, smtp or notify, got {settings.mail_transport!r}"
         )
     if settings.mail_transport == "smtp" and not settings.smtp_host:
         raise SettingsError("HUB_MAIL_TRANSPORT=smtp needs HUB_SMTP_HOST")
@@ -262,13 +275,16 @@ def _check_delivery(settings: Settings) -> None:
         raise SettingsError(
             "HUB_MAIL_TRANSPORT=notify needs HUB_NOTIFY_API_KEY and HUB_NOTIFY_TEMPLATE_ID"
         )
-    for name, value in (
-        ("HUB_ROUTING_CONCURRENCY", settings.routing_concurrency),
-        ("HUB_DELIVERY_CONCURRENCY", settings.delivery_concurrency),
-        ("HUB_DELIVERY_SUBSCRIBER_CONCURRENCY", settings.delivery_subscriber_concurrency),
+    for name in (
+        "routing_concurrency",
+        "delivery_concurrency",
+        "delivery_subscriber_concurrency",
+        "api_workers",
+        "api_threads",
     ):
+        value = getattr(settings, name)
         if value < 1:
-            raise SettingsError(f"{name} must be 1 or more")
+            raise SettingsError(f"{env_var(name)} must be 1 or more, got {value}")
     if settings.delivery_lease_seconds <= settings.webhook_connect_timeout + (
         settings.webhook_read_timeout
     ):
@@ -277,23 +293,28 @@ def _check_delivery(settings: Settings) -> None:
         )
 
 
-# Settings installed by override_settings(); None means "read the environment".
-_override: Settings | None = None
-
-
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once (or the ones override_settings installed)."""
+    """The process's settings, read from the environment once.
+
+    For a process's edges only (the app factory's default, the worker's Celery app, the
+    ``hub`` command group, gunicorn's configuration): the code they call is handed the
+    Settings they built.
+    """
     return _override if _override is not None else load_settings()
+
+
+# Settings installed by override_settings(); None means "read the environment".
+_override: Settings | None = None
 
 
 @contextmanager
 def override_settings(settings: Settings) -> Iterator[Settings]:
     """Make ``get_settings()`` return ``settings`` inside the block, then what it did before.
 
-    For tests (and tools) that build an explicit Settings with ``load_settings({...})``
-    instead of changing ``os.environ``. Blocks nest; the process-wide cache is cleared on
-    entry and exit, so code outside the block reads the environment again.
+    For tests that start an edge (``create_app()`` without settings, the Celery app) with an
+    explicit Settings built by ``load_settings({...})`` instead of changing ``os.environ``.
+    Blocks nest; the cache is cleared on entry and exit.
     """
     global _override
     previous = _override

@@ -26,6 +26,7 @@ from hub.platform.metrics import register_request_metrics
 from hub.platform.outbox import publisher_for
 from hub.platform.rate_limit import limiter, register_trusted_proxies
 from hub.platform.request_limits import register_request_limits
+from hub.process_settings import use_settings
 from hub.referrals.api import blp as council_blp
 from hub.tracking.api import council_blp as tracking_council_blp
 from hub.tracking.api import ops_blp as tracking_ops_blp
@@ -36,8 +37,13 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Flask:
-    """Build the hub's Flask app: only register_* calls."""
-    settings = settings or get_settings()
+    """Build the hub's Flask app: only register_* calls.
+
+    ``settings`` are the process's (read from the environment when none are given, as under
+    gunicorn: a malformed one raises ``SettingsError`` naming its variable); the app keeps them
+    (``app_settings()``) and installs their process-wide parts (``use_settings``).
+    """
+    settings = use_settings(settings or get_settings())
     app = Flask(__name__)
     register_request_metrics(app)  # first, so every other hook's time is counted
     register_config(app, settings)
@@ -91,9 +97,7 @@ def register_logging(app: Flask, settings: Settings) -> None:
 
 
 def register_database(app: Flask, settings: Settings, db: Database | None) -> None:
-    app.extensions["hub_db"] = db or Database(
-        settings.resolved_database_url, publisher=publisher_for(settings.redis_url)
-    )
+    app.extensions["hub_db"] = db or Database(settings, publisher=publisher_for(settings))
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:

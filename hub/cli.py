@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from alembic.util import CommandError
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from config.settings import SettingsError, get_settings
+from config.settings import Settings, SettingsError, get_settings
 from hub.access.cli import councils
 from hub.access.manage_tokens import UnknownScopeError
 from hub.delivery.cli import deliveries, mail, mailbox, webhook
@@ -20,23 +21,32 @@ from hub.people.cli import enquiries
 from hub.platform.cli_options import (
     ExpectedFailuresGroup,
     add_data_dir_option,
+    command_settings,
     data_dir_option,
+    one_line,
     require_hub_data_dir,
 )
 from hub.platform.crypto import KeyConfigError
 from hub.platform.db import DatabaseUnavailableError, sqlite_path
 from hub.platform.migrate import upgrade
+from hub.process_settings import use_settings
 from hub.rules import RulesError, get_active_rules
 from hub.rules.cli import rules
 from hub.tracking.cli import report, retention
 from hub.web.staff.cli import users
 
 
+class SettingsFailure(click.ClickException):
+    """A setting stops the command: ``hub: <what is wrong with which variable>``, exit 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"hub: {self.format_message()}", err=True)
+
+
 class HubGroup(ExpectedFailuresGroup):
     """The ``hub`` group: an expected failure is one line on stderr and exit status 1."""
 
     expected = (
-        SettingsError,  # production without its secrets, a malformed setting
         KeyConfigError,
         DatabaseUnavailableError,  # no hub (database file, directory) where --data-dir points
         OperationalError,  # the database cannot be opened or reached
@@ -50,11 +60,22 @@ class HubGroup(ExpectedFailuresGroup):
         FileExistsError,
     )
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as error:  # a malformed setting, production without its secrets
+            raise SettingsFailure(one_line(error)) from None
+
 
 @click.group(cls=HubGroup)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Foster-carer enquiry routing hub."""
+    # The command's edge: its settings are read here, once, and every sub-command takes them
+    # from the context (``ctx.obj``; a caller such as a test may hand its own in).
+    if not isinstance(ctx.obj, Settings):
+        ctx.obj = get_settings()
+    use_settings(ctx.obj)
     if ctx.invoked_subcommand == "geo":
         # The geography library never reads the rules; the `hub` command gives `geo resolve`
         # the rules' partial-postcode share as its default, so it answers as the router does.
@@ -104,7 +125,7 @@ def db() -> None:
 @data_dir_option
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations to HUB_DATABASE_URL (default: the data directory's SQLite)."""
-    url = get_settings().resolved_database_url
+    url = command_settings().resolved_database_url
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,14 +136,14 @@ def db_upgrade(revision: str) -> None:
 def _exec_celery(kind: str, extra: tuple[str, ...], pool: str = "all") -> None:
     from hub.embedded.runner import celery_command  # start-up time, as in `run`
 
-    settings = get_settings()
+    settings = command_settings()
     require_hub_data_dir(settings)  # a mistyped --data-dir: one line, not a worker for nothing
     argv = celery_command(kind, settings.data_dir, pool=pool) + list(extra)
     # Celery reads its settings again: hand it the ones this command runs with (--data-dir).
     environ = {
         **os.environ,
         "HUB_DATA_DIR": str(settings.data_dir.resolve()),
-        "HUB_GEO_DIR": str(settings.geo_dir.resolve()),
+        "HUB_GEO_DIR": str(settings.resolved_geo_dir.resolve()),
     }
     sys.stdout.flush()
     os.execve(argv[0], argv, environ)  # noqa: S606 - replace this process, signals go to celery

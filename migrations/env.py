@@ -7,13 +7,19 @@ from alembic import context
 from config.settings import get_settings
 from hub.model_registry import Base
 from hub.platform.db import make_engine
+from hub.process_settings import use_settings
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.get_main_option("sqlalchemy.url") or get_settings().resolved_database_url
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return url  # the caller's (`hub db upgrade`, `hub run`, tests): it installed its settings
+    # Run by the `alembic` command itself: this process's edge reads and installs its settings
+    # (the data migrations encrypt with the hub's keys).
+    return use_settings(get_settings()).resolved_database_url
 
 
 def run_migrations_offline() -> None:

@@ -1,9 +1,12 @@
 """Shared fixtures: one migrated database and one Redis per session, real worker processes.
 
 Settings are explicit: ``hub_env`` is the session's HUB_* variables as a dict (never written
-to ``os.environ``), ``hub_settings`` is ``load_settings(hub_env)``, and the ``settings``
-fixture installs it as what ``get_settings()`` returns for one test (every test that asks for
-``db``, ``app`` or ``client`` gets it). Worker processes get ``hub_env`` as their environment.
+to ``os.environ``), ``hub_settings`` is ``load_settings(hub_env)``. Code is handed them: the
+``db`` carries them (``Database(settings)``), the ``app`` is built with them. The ``settings``
+fixture also installs their process-wide parts (keys, rules file, geography: ``use_settings``)
+and makes them what the edges' ``get_settings()`` returns, for one test (every test that asks
+for ``db``, ``app`` or ``client`` gets it). Worker processes get ``hub_env`` as their
+environment.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from flask.testing import FlaskClient
 from redis import Redis
 from sqlalchemy import delete
 
-from config.settings import Settings, load_settings, override_settings
+from config.settings import Settings, load_settings
 from hub.platform.queued_marks import QUEUED_PREFIX
 from tests.support.backends import Backend, session_backend
+from tests.support.settings import use_test_settings
 
 REPO = Path(__file__).resolve().parent.parent
 GEO_CACHE = Path(os.environ.get("HUB_TEST_GEO_DIR", REPO / ".cache" / "geo"))
@@ -87,8 +91,8 @@ def hub_settings(hub_env: dict[str, str]) -> Settings:
 
 @pytest.fixture
 def settings(hub_settings: Settings) -> Iterator[Settings]:
-    """``hub_settings`` installed as what ``get_settings()`` returns, for this test."""
-    with override_settings(hub_settings):
+    """``hub_settings`` installed in this process (and for the edges), for this test."""
+    with use_test_settings(hub_settings):
         yield hub_settings
 
 
@@ -97,8 +101,8 @@ def geography_version(hub_settings: Settings) -> str:
     """The default geography in the session's geo directory, built once if missing."""
     from hub.geo import ensure_default_geography
 
-    with override_settings(hub_settings):
-        return ensure_default_geography(hub_settings.geo_dir)
+    with use_test_settings(hub_settings):
+        return ensure_default_geography(hub_settings.resolved_geo_dir)
 
 
 @pytest.fixture
@@ -112,16 +116,16 @@ def database(hub_settings: Settings):
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
 
-    with override_settings(hub_settings):
+    with use_test_settings(hub_settings):
         upgrade(hub_settings.database_url)
-        db = Database(hub_settings.database_url)
+        db = Database(hub_settings)
     yield db
     db.dispose()
 
 
 @pytest.fixture
 def db(database, settings: Settings):
-    """The session database, emptied before each test (with the session's settings)."""
+    """The session database, emptied before each test, handing on the test's ``settings``."""
     from hub.model_registry import Base
 
     with database.transaction() as session:
@@ -133,7 +137,10 @@ def db(database, settings: Settings):
         marks = list(broker.scan_iter(match=f"{QUEUED_PREFIX}*", count=1000))
         if marks:
             broker.delete(*marks)
-    return database
+    before = database.settings
+    database.settings = settings
+    yield database
+    database.settings = before
 
 
 @pytest.fixture

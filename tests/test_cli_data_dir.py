@@ -34,7 +34,7 @@ def test_a_token_made_from_another_directory_works_on_the_data_dirs_hub(
     # The hub that runs on that data directory (as `hub run --data-dir` configures it).
     settings = load_settings({**hub_env, "HUB_DATA_DIR": str(data_dir), "HUB_DATABASE_URL": ""})
     assert settings.resolved_database_url == f"sqlite:///{(data_dir / 'hub.db').resolve()}"
-    db = Database(settings.resolved_database_url)
+    db = Database(settings)
     try:
         with override_settings(settings):
             app: Flask = create_app(settings, db=db)

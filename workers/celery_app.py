@@ -17,12 +17,13 @@ from celery.signals import (
     worker_shutdown,
 )
 
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 from hub.platform.broker import celery_config
 from hub.platform.db import Database
 from hub.platform.heartbeat import ConsumptionRecorder, Heartbeat
 from hub.platform.logging import configure_logging
 from hub.platform.queues import Queue, TaskName
+from hub.process_settings import use_settings
 
 
 def _job(task: TaskName, schedule: timedelta | crontab, *, expires: int) -> dict[str, Any]:
@@ -34,9 +35,16 @@ def _job(task: TaskName, schedule: timedelta | crontab, *, expires: int) -> dict
     }
 
 
-def make_celery() -> Celery:
-    settings = get_settings()
-    app = Celery("hub", include=["workers.tasks"])
+class HubCelery(Celery):
+    """The worker's Celery app, holding the settings the worker started with."""
+
+    def __init__(self, settings: Settings, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hub_settings = settings
+
+
+def make_celery(settings: Settings) -> HubCelery:
+    app = HubCelery(settings, "hub", include=["workers.tasks"])
     app.conf.update(celery_config(settings))
     app.conf.task_queues = None
     app.conf.task_create_missing_queues = True
@@ -64,7 +72,14 @@ def make_celery() -> Celery:
     return app
 
 
-celery = make_celery()
+# The worker's edge: its settings are read here, once, when the worker (or beat) starts, and
+# every task is handed them (``worker_settings()``, and the worker's Database carries them).
+celery = make_celery(use_settings(get_settings()))
+
+
+def worker_settings() -> Settings:
+    """The settings this worker process started with."""
+    return celery.hub_settings
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +87,7 @@ def get_worker_db() -> Database:
     """The worker process's database (one engine per process, created after fork)."""
     # No pre-ping round trip per task: a dropped connection raises OperationalError, which the
     # tasks retry with backoff, and the pool replaces the connection.
-    return Database(get_settings().resolved_database_url, pool_pre_ping=False)
+    return Database(worker_settings(), pool_pre_ping=False)
 
 
 @worker_process_init.connect
@@ -91,7 +106,7 @@ def _bind_request_id(task: Task | None = None, task_id: str | None = None, **_: 
 
 @lru_cache(maxsize=1)
 def _recorder() -> ConsumptionRecorder:
-    return ConsumptionRecorder(get_settings().redis_url)
+    return ConsumptionRecorder(worker_settings().redis_url)
 
 
 @task_received.connect
@@ -120,7 +135,7 @@ _heartbeat: list[Heartbeat] = []
 
 @worker_ready.connect
 def _start_heartbeat(sender: object = None, **_: object) -> None:
-    settings = get_settings()
+    settings = worker_settings()
     name = str(getattr(sender, "hostname", "worker"))
     heartbeat = Heartbeat(settings.redis_url, name, settings.worker_heartbeat_seconds)
     heartbeat.start()

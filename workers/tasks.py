@@ -8,7 +8,6 @@ from typing import Any
 from celery import Task
 from sqlalchemy.exc import OperationalError
 
-from config.settings import get_settings
 from hub.delivery.send_delivery import send_delivery
 from hub.delivery.sweep_deliveries import sweep_deliveries
 from hub.intake.purge_keys import purge_idempotency_keys
@@ -21,7 +20,7 @@ from hub.tracking.send_digest import send_follow_up_digest
 from hub.tracking.sweep_clocks import sweep_clocks
 from hub.web.carer.drafts import purge_expired_drafts
 from hub.web.staff.send_sign_in_link import send_sign_in_link
-from workers.celery_app import celery, get_worker_db
+from workers.celery_app import celery, get_worker_db, worker_settings
 
 # A dropped or refused database connection is transient: retried with jittered backoff.
 RETRY_DATABASE_ERRORS: dict[str, Any] = {
@@ -47,7 +46,7 @@ def route_enquiry_task(self: Task, enquiry_id: int, outbox_id: int | None = None
 @celery.task(name=str(TaskName.SWEEP_OUTBOX))
 def sweep_outbox_task() -> dict[str, int]:
     """Publish outbox rows that were not published, or not finished, in time."""
-    stale = timedelta(seconds=get_settings().outbox_stale_seconds)
+    stale = timedelta(seconds=worker_settings().outbox_stale_seconds)
     result = sweep_outbox(get_worker_db(), stale_after=stale)
     return {
         "published": result.published,

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import click
 
-from config.settings import get_settings
 from hub.access.manage_tokens import (
     create_api_token,
     list_api_tokens,
@@ -14,13 +13,13 @@ from hub.access.manage_tokens import (
     resolve_token_scope,
     revoke_api_token,
 )
-from hub.platform.cli_options import data_dir_option
+from hub.platform.cli_options import command_settings, data_dir_option
 from hub.platform.db import Database, open_existing_database
 from hub.platform.models import utcnow
 
 
 def _db() -> Database:
-    return open_existing_database(get_settings().resolved_database_url)
+    return open_existing_database(command_settings())
 
 
 class Lifetime(click.ParamType[timedelta]):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from config.settings import get_settings
 from hub.access.caller import RequestContext, command_line_actor
 from hub.access.manage_tokens import TokenScopeChoice, UnknownScopeError, resolve_token_scope
 from hub.delivery.events import EventType
@@ -21,14 +20,14 @@ from hub.delivery.models import DeliveryStatus, SubscriberKind
 from hub.delivery.queries import FAILING
 from hub.delivery.read_deliveries import list_deliveries_for_ops
 from hub.delivery.replay import ReplayRefusedError, replay_dead_for_subscriber, replay_delivery
-from hub.platform.cli_options import data_dir_option, require_hub_data_dir
+from hub.platform.cli_options import command_settings, data_dir_option, require_hub_data_dir
 from hub.platform.db import Database, open_existing_database
 
 EVENT_CHOICE = click.Choice([str(e) for e in EventType])
 
 
 def _db() -> Database:
-    return open_existing_database(get_settings().resolved_database_url)
+    return open_existing_database(command_settings())
 
 
 def _owner(code: str | None, hub_operator: bool) -> TokenScopeChoice:
@@ -258,7 +257,7 @@ def mail() -> None:
 @data_dir_option
 def mail_list() -> None:
     """id, written, to, subject; oldest first."""
-    settings = get_settings()
+    settings = command_settings()
     require_hub_data_dir(settings)
     click.echo("id\twritten\tto\tsubject")
     for item in list_mail(settings):
@@ -270,7 +269,7 @@ def mail_list() -> None:
 @data_dir_option
 def mail_show(mail_id: str) -> None:
     """Print message ID (headers and text)."""
-    settings = get_settings()
+    settings = command_settings()
     require_hub_data_dir(settings)
     text = read_mail(settings, mail_id)
     if text is None:

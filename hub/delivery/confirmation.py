@@ -20,6 +20,7 @@ from hub.delivery.queries import find_or_add_enquirer_subscription
 from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
 from hub.enquiries.models import Enquiry
 from hub.enquiries.queries import find_enquiry_by_reference
+from hub.platform.db import settings_of
 from hub.platform.models import utcnow
 
 # What the enquirer subscription shows as its target (lists, the operators' pages).
@@ -64,7 +65,7 @@ def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutco
         "data": {
             "reference": enquiry.reference,
             "authority_code": enquiry.authority_code,
-            "url": public_url("/privacy"),
+            "url": public_url(settings_of(session), "/privacy"),
             "outcome": outcome.to_data(),
         },
     }

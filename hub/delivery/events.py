@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
-from config.settings import get_settings
+from config.settings import Settings
 from hub.delivery.fair_share import count_occupied, share_of
 from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
 from hub.delivery.queries import dialect_insert, list_subscriptions_for_event
+from hub.platform.db import settings_of
 from hub.platform.models import table_of, utcnow
 from hub.platform.outbox import publish_after_commit
 from hub.platform.queues import TaskName
@@ -79,7 +80,7 @@ def emit_event(
     body: dict[str, str | int | None] = {
         "reference": reference,
         "authority_code": authority_code,
-        "url": _url(url_path, reference, to_operators),
+        "url": _url(settings_of(session), url_path, reference, to_operators),
     }
     body.update(data or {})
     payload = {"type": str(event_type), "timestamp": now.isoformat(), "data": body}
@@ -110,7 +111,7 @@ def write_deliveries(
     subscriber whose share of the pool is taken gets its row without a message (it waits).
     """
     now = utcnow()
-    settings = get_settings()
+    settings = settings_of(session)
     insert = dialect_insert(session, Delivery)
     lease = timedelta(seconds=settings.delivery_lease_seconds)
     occupied = count_occupied(session, (sub.id for sub in subscriptions), now, lease)
@@ -159,7 +160,9 @@ def unpublish(delivery_id: int, conn: Connection) -> None:
     )
 
 
-def _url(url_path: str | None, reference: str | None, to_operators: bool) -> str:
+def _url(
+    settings: Settings, url_path: str | None, reference: str | None, to_operators: bool
+) -> str:
     if url_path is None:
         if reference and not to_operators:
             url_path = f"/v1/council/referrals/{reference}"
@@ -167,10 +170,10 @@ def _url(url_path: str | None, reference: str | None, to_operators: bool) -> str
             url_path = f"/v1/ops/enquiries/{reference}/decisions"
         else:
             url_path = "/"
-    return public_url(url_path)
+    return public_url(settings, url_path)
 
 
-def public_url(path: str) -> str:
+def public_url(settings: Settings, path: str) -> str:
     """``path`` on the hub's public base URL (the path alone when none is set)."""
-    base = get_settings().public_base_url.rstrip("/")
+    base = settings.public_base_url.rstrip("/")
     return f"{base}{path}" if base else path

@@ -10,7 +10,6 @@ from marshmallow import ValidationError
 from marshmallow.validate import Email
 from sqlalchemy.orm import Session
 
-from config.settings import get_settings
 from hub.access.caller import RequestContext
 from hub.access.manage_tokens import TokenScopeChoice
 from hub.audit.models import AuditAction, AuditOutcome
@@ -79,7 +78,7 @@ def add_webhook(
     With ``ctx`` (who asks), the change is audited in its own transaction; so are the other
     changes below.
     """
-    settings = get_settings()
+    settings = db.settings
     try:
         check_target(
             url, production=settings.is_production, allow_private=settings.webhook_allow_private

@@ -16,7 +16,7 @@ from typing import Any
 
 import structlog
 
-from config.settings import Settings, get_settings
+from config.settings import Settings
 from hub.delivery.attempts import AttemptOutcome, AttemptResult
 from hub.delivery.confirmation import find_enquirer_address
 from hub.delivery.confirmation_mail import compose_confirmation
@@ -38,7 +38,7 @@ from hub.delivery.subscriber_health import (
     record_success,
     tell_operators_refused,
 )
-from hub.delivery.sweep_deliveries import SendPublisher, offer_due, publish_send
+from hub.delivery.sweep_deliveries import SendPublisher, offer_due
 from hub.delivery.targets import Resolver, system_resolver
 from hub.delivery.webhook_sender import send_webhook
 from hub.platform.db import Database
@@ -83,11 +83,11 @@ def send_delivery(
     *,
     now: datetime | None = None,
     resolver: Resolver = system_resolver,
-    publisher: SendPublisher = publish_send,
+    publisher: SendPublisher | None = None,
 ) -> SendOutcome:
     """Make one attempt at a due delivery (an outbox message or beat's sweep asked), then
     offer the subscriber's next waiting delivery through ``publisher``."""
-    settings = get_settings()
+    settings = db.settings
     claim = _claim(db, settings, delivery_id, outbox_id, now or utcnow())
     if claim is None:
         return SendOutcome.SKIPPED

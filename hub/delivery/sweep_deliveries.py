@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import structlog
 from sqlalchemy import func, or_, select, update
 
-from config.settings import Settings, get_settings
+from config.settings import Settings
 from hub.delivery.fair_share import count_occupied, may_probe, share_of
 from hub.delivery.models import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
 from hub.platform import broker
@@ -31,8 +32,13 @@ log = structlog.get_logger(__name__)
 SendPublisher = Callable[[int], None]
 
 
-def publish_send(delivery_id: int) -> None:
-    broker.publish(TaskName.SEND_DELIVERY, delivery_id)
+def publish_send(settings: Settings, delivery_id: int) -> None:
+    broker.publish(TaskName.SEND_DELIVERY, delivery_id, settings=settings)
+
+
+def send_publisher(db: Database) -> SendPublisher:
+    """Publish send tasks to the broker of ``db``'s settings."""
+    return partial(publish_send, db.settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +50,7 @@ class DeliverySweep:
 def sweep_deliveries(
     db: Database,
     *,
-    publisher: SendPublisher = publish_send,
+    publisher: SendPublisher | None = None,
     now: datetime | None = None,
     limit: int = 1000,
 ) -> DeliverySweep:
@@ -56,14 +62,15 @@ def sweep_deliveries(
 def offer_due(
     db: Database,
     *,
-    publisher: SendPublisher = publish_send,
+    publisher: SendPublisher | None = None,
     now: datetime | None = None,
     limit: int = 1000,
     subscription_id: int | None = None,
 ) -> DeliverySweep:
     """Publish the due deliveries that fit in their subscribers' free places (of one
     subscriber only, with ``subscription_id``)."""
-    settings = get_settings()
+    settings = db.settings
+    publisher = publisher or send_publisher(db)
     now = now or utcnow()
     chosen = _choose(db, settings, now, limit, subscription_id)
     published: list[int] = []

@@ -27,7 +27,7 @@ from types import FrameType
 import click
 import structlog
 
-from config.settings import Settings, get_settings
+from config.settings import Settings, load_settings
 from hub.embedded.redis_server import EmbeddedRedis, private_dir
 from hub.embedded.supervisor import Child, Probe, ProcessChild, RedisChild, Supervisor
 from hub.geo import ensure_default_geography
@@ -35,6 +35,7 @@ from hub.platform.heartbeat import quick_client, read_consumption, stalled_words
 from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
 from hub.platform.queues import WORKER_POOLS
+from hub.process_settings import use_settings
 from hub.rules import get_active_rules
 
 log = structlog.get_logger(__name__)
@@ -198,8 +199,7 @@ def _run_embedded(host: str, api_socket: socket.socket, data_dir: Path) -> None:
     os.environ.setdefault("HUB_GEO_DIR", str((data_dir / "geo").resolve()))
     # Links in webhooks and e-mails (written by the worker) point at this hub.
     os.environ.setdefault("HUB_PUBLIC_BASE_URL", f"http://{host}:{port}")
-    get_settings.cache_clear()
-    configure_logging(json_logs=get_settings().log_json)
+    configure_logging(json_logs=load_settings().log_json)
 
     stopping = threading.Event()
 
@@ -218,8 +218,9 @@ def _run_embedded(host: str, api_socket: socket.socket, data_dir: Path) -> None:
             supervisor.start_all()
             os.environ["HUB_REDIS_URL"] = redis.redis.url
             click.echo(f"embedded redis on {redis.redis.display_url}", err=True)
-            get_settings.cache_clear()
-        settings = get_settings()
+        # The run's settings, read once its environment (which the children inherit) is
+        # complete, and installed in this process.
+        settings = use_settings(load_settings())
 
         upgrade(settings.resolved_database_url)
         if settings.resolved_database_url.startswith("sqlite:///"):

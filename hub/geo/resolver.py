@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import monotonic as _monotonic
 
-from config.settings import Settings, get_settings
 from hub.geo.build_default import build_default_geography
 from hub.geo.geography import Geography
 from hub.geo.result import GeoResult
@@ -41,9 +40,9 @@ _MAX_ROOTS = 4
 _lock = threading.Lock()
 _by_root: dict[Path, _Loaded] = {}
 _default: _Loaded | None = None
-# The settings object the default was resolved from: tests that change HUB_GEO_DIR clear the
-# settings cache, which makes a new object, so a changed directory is noticed at once.
-_default_settings: Settings | None = None
+# The directory the default was loaded from: when the process's directory changes
+# (``use_geo_dir``, as tests do) the change is noticed at once.
+_default_root: Path | None = None
 
 
 def ensure_default_geography(geo_dir: Path | None = None, *, quiet: bool = False) -> str:
@@ -90,13 +89,12 @@ def loaded_geography(geo_dir: Path | None = None) -> Geography:
     is looked at no more than every RECHECK_SECONDS; an explicit ``geo_dir`` is checked on every
     call, so a CLI or test that switches versions sees the switch at once.
     """
-    global _default, _default_settings
-    settings = get_settings()
+    global _default, _default_root
     if geo_dir is None:
         current = _default
         if (
             current is not None
-            and settings is _default_settings
+            and _default_root == default_geo_dir()
             and _monotonic() < current.next_check
         ):
             return current.geography
@@ -108,7 +106,7 @@ def loaded_geography(geo_dir: Path | None = None) -> Geography:
             current = _load(store, _by_root.get(root))
     current.next_check = _monotonic() + RECHECK_SECONDS
     if geo_dir is None:
-        _default, _default_settings = current, settings
+        _default, _default_root = current, root
     return current.geography
 
 
@@ -141,13 +139,12 @@ def resolve_postcode(text: str, *, min_share: float, geo_dir: Path | None = None
     """
     if not 0 < min_share <= 1:
         raise ValueError("min_share must be in (0, 1]")
-    settings = get_settings()
     current = _default
     # Inlined fast path of loaded_geography(): this runs once per enquiry and per CLI line.
     if (
         geo_dir is None
         and current is not None
-        and settings is _default_settings
+        and _default_root == default_geo_dir()
         and _monotonic() < current.next_check
     ):
         return current.geography.resolve(text, min_share)
@@ -156,7 +153,7 @@ def resolve_postcode(text: str, *, min_share: float, geo_dir: Path | None = None
 
 def _reset_for_tests() -> None:
     """Forget the loaded geography (tests switch geo_dir between cases)."""
-    global _default, _default_settings
+    global _default, _default_root
     with _lock:
-        _default, _default_settings = None, None
+        _default, _default_root = None, None
         _by_root.clear()

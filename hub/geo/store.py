@@ -32,7 +32,7 @@ import numpy as np
 from hub.geo.districts import DistrictMapping, area_countries
 from hub.geo.table import BuiltTable
 
-__all__ = ["GeoStore", "StoreError", "VersionInfo", "default_geo_dir"]
+__all__ = ["GeoStore", "StoreError", "VersionInfo", "default_geo_dir", "use_geo_dir"]
 
 FORMAT = 1
 
@@ -41,11 +41,21 @@ class StoreError(RuntimeError):
     """The store cannot do what was asked (unknown version, nothing built)."""
 
 
-def default_geo_dir() -> Path:
-    """The configured geography directory (``HUB_GEO_DIR``)."""
-    from config.settings import get_settings
+# The process's geography directory (``HUB_GEO_DIR``), installed by its edge (use_geo_dir).
+_default_dir: Path | None = None
 
-    return Path(get_settings().geo_dir)
+
+def use_geo_dir(geo_dir: Path) -> None:
+    """Make ``geo_dir`` the directory a store or resolver uses when given none."""
+    global _default_dir
+    _default_dir = Path(geo_dir).absolute()
+
+
+def default_geo_dir() -> Path:
+    """The process's geography directory (``HUB_GEO_DIR``, as its edge installed it)."""
+    if _default_dir is None:
+        raise StoreError("no geography directory installed in this process (use_geo_dir)")
+    return _default_dir
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from config.settings import get_settings
 from hub.people.reindex import reindex_enquiries
-from hub.platform.cli_options import data_dir_option
+from hub.platform.cli_options import command_settings, data_dir_option
 from hub.platform.db import open_existing_database
 
 
@@ -23,7 +22,7 @@ def reindex() -> None:
     Run it once after upgrading to the version with search (enquiries stored before it are
     not found until then), and after changing HUB_SECRET_KEY. Safe to run again.
     """
-    db = open_existing_database(get_settings().resolved_database_url)
+    db = open_existing_database(command_settings())
     try:
         result = reindex_enquiries(db)
     finally:

@@ -10,7 +10,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import before_task_publish
 
-from config.settings import Settings, get_settings
+from config.settings import Settings
 from hub.platform.queued_marks import mark_queued
 from hub.platform.queues import PUBLISHED_AT_HEADER, TASK_QUEUES, TaskName
 
@@ -68,8 +68,7 @@ FAIL_FAST_CONNECTION_TIMEOUT = 0.5
 
 
 @lru_cache(maxsize=8)
-def _sender(redis_url: str, fail_fast: bool = False) -> Celery:
-    settings = get_settings()
+def _sender(settings: Settings, redis_url: str, fail_fast: bool = False) -> Celery:
     app = Celery("hub-publisher", set_as_current=False)
     app.conf.update(celery_config(settings))
     app.conf.broker_url = redis_url
@@ -115,6 +114,7 @@ REQUEST_PATH_GATE = BrokerGate()
 def publish(
     task: TaskName,
     *args: int | str,
+    settings: Settings,
     redis_url: str | None = None,
     request_id: str | None = None,
     outbox_id: int | None = None,
@@ -129,7 +129,6 @@ def publish(
     lines can be followed from the request to the worker; so does the outbox row's id, so the
     worker can clear the row's queued mark (``hub.platform.queued_marks``) when it starts.
     """
-    settings = get_settings()
     url = redis_url or settings.redis_url
     headers: dict[str, str | int] = {}
     if request_id:
@@ -147,7 +146,7 @@ def publish(
             REQUEST_PATH_GATE.failed(url)
             raise PublishError("broker unavailable: the queued mark was not written")
     try:
-        _sender(url, fail_fast).send_task(
+        _sender(settings, url, fail_fast).send_task(
             str(task), args=list(args), retry=False, headers=headers or None
         )
     except Exception as exc:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import click
 
-from config.settings import Settings, load_settings, override_settings
+from config.settings import Settings
+from hub.geo.store import use_geo_dir
 from hub.platform.db import DatabaseUnavailableError, require_existing_database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,14 +31,24 @@ def _data_dir_param() -> click.Option:
     return click.Option(["--data-dir", "data_dir"], **_DATA_DIR)
 
 
+def command_settings() -> Settings:
+    """The running ``hub`` command's settings: ``ctx.obj``, built once by the ``hub`` group."""
+    settings = click.get_current_context().find_object(Settings)
+    if settings is None:
+        raise RuntimeError("no settings in the click context: run it under the `hub` group")
+    return settings
+
+
 def _in_data_dir(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, data_dir: Path | None, **kwargs: Any) -> Any:
-        if data_dir is None:
-            return command(*args, **kwargs)
-        environ = {**os.environ, "HUB_DATA_DIR": str(data_dir)}
-        with override_settings(load_settings(environ)):
-            return command(*args, **kwargs)
+        if data_dir is not None:
+            # The settings as if HUB_DATA_DIR were D: the database, the mail folder and (unless
+            # HUB_GEO_DIR is set) the geography follow the data directory.
+            ctx = click.get_current_context()
+            ctx.obj = settings = dataclasses.replace(command_settings(), data_dir=data_dir)
+            use_geo_dir(settings.resolved_geo_dir)
+        return command(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -45,7 +56,7 @@ def _in_data_dir(command: F) -> F:
 def data_dir_option(command: F) -> F:
     """Give a command ``--data-dir D``, with the same meaning as ``hub run --data-dir D``.
 
-    The command then runs with the settings it would read if ``HUB_DATA_DIR`` were ``D``, so a
+    The command then runs with the settings it would have if ``HUB_DATA_DIR`` were ``D``, so a
     token created from another directory lands in the database the running hub uses.
     """
     return click.option("--data-dir", "data_dir", **_DATA_DIR)(_in_data_dir(command))

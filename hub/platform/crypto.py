@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -12,11 +13,35 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from config.settings import get_settings
-
 
 class KeyConfigError(ValueError):
-    """The encryption key setting is malformed."""
+    """The encryption key setting is malformed (or the process installed no keys)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessKeys:
+    """The keys of this process: ``HUB_ENCRYPTION_KEYS`` and ``HUB_SECRET_KEY``."""
+
+    encryption_keys: str
+    secret_key: str
+
+
+# Installed once by the process's edge (``use_keys``): the column types that encrypt and the
+# blind index run inside SQLAlchemy and model hooks, where no argument can reach them.
+_keys: ProcessKeys | None = None
+
+
+def use_keys(encryption_keys: str, secret_key: str) -> None:
+    """Encrypt, decrypt and index with these keys in this process from now on."""
+    global _keys
+    cipher_for(encryption_keys)  # a malformed key stops the edge that installs it
+    _keys = ProcessKeys(encryption_keys, secret_key)
+
+
+def _process_keys() -> ProcessKeys:
+    if _keys is None:
+        raise KeyConfigError("no encryption keys installed in this process (use_keys)")
+    return _keys
 
 
 class Cipher:
@@ -69,8 +94,8 @@ def cipher_for(spec: str) -> Cipher:
 
 
 def get_cipher() -> Cipher:
-    """The process cipher, from settings."""
-    return cipher_for(get_settings().encryption_keys)
+    """The process cipher, from the keys its edge installed."""
+    return cipher_for(_process_keys().encryption_keys)
 
 
 @lru_cache(maxsize=8)
@@ -88,5 +113,5 @@ def blind_index(purpose: str, value: str) -> str:
     same value always gives the same index, and without the secret the index cannot be
     recomputed from a guessed value. Callers normalise ``value`` first.
     """
-    key = _index_key(get_settings().secret_key, purpose)
+    key = _index_key(_process_keys().secret_key, purpose)
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

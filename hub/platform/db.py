@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.settings import Settings
 from hub.platform.outbox import (
     DEFER_KEY,
+    OutboxEntry,
     Publisher,
     after_commit,
     discard_pending,
@@ -44,14 +46,14 @@ def require_existing_database(url: str) -> None:
         )
 
 
-def open_existing_database(url: str) -> Database:
+def open_existing_database(settings: Settings) -> Database:
     """A Database for a hub database that already exists; DatabaseUnavailableError if not.
 
     SQLite would otherwise create an empty file wherever the URL points (a mistyped
     ``--data-dir``), and the command would fail later on a missing table.
     """
-    require_existing_database(url)
-    return Database(url)
+    require_existing_database(settings.resolved_database_url)
+    return Database(settings)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -89,25 +91,40 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+DATABASE_KEY = "hub_database"
+
+
 class Database:
     """An engine and a session factory; use cases open transactions through it.
 
-    Every session publishes the outbox messages its transaction added, after the commit
-    (``publisher`` sends one; tests pass their own).
+    It is built from the process's settings (the database is theirs, ``url`` only points
+    elsewhere), and carries them to the use cases it is handed to: ``db.settings``, and in a
+    session ``settings_of(session)``. Every session publishes the outbox messages its
+    transaction added, after the commit (``publisher`` sends one, by default to the settings'
+    broker; tests pass their own).
     """
 
     def __init__(
-        self, url: str, *, publisher: Publisher = publish_entry, **engine_kwargs: Any
+        self,
+        settings: Settings,
+        *,
+        url: str | None = None,
+        publisher: Publisher | None = None,
+        **engine_kwargs: Any,
     ) -> None:
-        self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.publisher = publisher
+        self.settings = settings
+        self.url = url or settings.resolved_database_url
+        self.engine = make_engine(self.url, **engine_kwargs)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={DATABASE_KEY: self})
+        self.publisher = publisher or self._publish
         # SQLite allows one writer; threads of this process queue here rather than in
         # SQLite's busy handler, whose sleeps (up to 100 ms each) doubled intake's p99.
         self._sqlite_writer = threading.RLock() if self.is_sqlite else None
         event.listen(self.sessions, "after_commit", self._after_commit)
         event.listen(self.sessions, "after_rollback", discard_pending)
+
+    def _publish(self, entry: OutboxEntry) -> None:
+        publish_entry(entry, settings=self.settings)
 
     def _after_commit(self, session: Session) -> None:
         after_commit(session, self.engine, self.publisher)
@@ -131,3 +148,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def settings_of(session: Session) -> Settings:
+    """The settings of the Database that opened ``session``."""
+    db = session.info[DATABASE_KEY]
+    assert isinstance(db, Database)
+    return db.settings

@@ -20,6 +20,7 @@ import structlog
 from sqlalchemy import Connection, Engine, update
 from sqlalchemy.orm import Session
 
+from config.settings import Settings
 from hub.platform import broker
 from hub.platform.broker import PublishError
 from hub.platform.metrics import OUTBOX_PUBLISH_DEFERRED
@@ -55,7 +56,11 @@ Publisher = Callable[[OutboxEntry], None]
 
 
 def publish_entry(
-    entry: OutboxEntry, *, redis_url: str | None = None, fail_fast: bool = False
+    entry: OutboxEntry,
+    *,
+    settings: Settings,
+    redis_url: str | None = None,
+    fail_fast: bool = False,
 ) -> None:
     """Send the task with ids only (the API's request id in a header), and mark it queued.
 
@@ -67,6 +72,7 @@ def publish_entry(
     broker.publish(
         entry.task,
         *ids,
+        settings=settings,
         redis_url=redis_url,
         request_id=request_id,
         outbox_id=entry.outbox_id,
@@ -74,13 +80,13 @@ def publish_entry(
     )
 
 
-def publisher_for(redis_url: str | None) -> Publisher:
-    """The request path's publisher to one broker (the app's settings name it).
+def publisher_for(settings: Settings, redis_url: str | None = None) -> Publisher:
+    """The request path's publisher to the settings' broker (or to ``redis_url``).
 
     It tries once, quickly, and never retries: the row is committed, so while Redis is down
     a POST still answers within a second and the sweeper publishes the row later.
     """
-    return partial(publish_entry, redis_url=redis_url, fail_fast=True)
+    return partial(publish_entry, settings=settings, redis_url=redis_url, fail_fast=True)
 
 
 def add_outbox_message(

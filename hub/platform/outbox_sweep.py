@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import structlog
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
 
-from config.settings import get_settings
 from hub.platform.broker import PublishError
 from hub.platform.db import Database
 from hub.platform.models import utcnow
@@ -42,7 +42,7 @@ def sweep_outbox(
     db: Database,
     *,
     stale_after: timedelta,
-    publisher: Publisher = publish_entry,
+    publisher: Publisher | None = None,
     now: datetime | None = None,
     limit: int = 500,
     redis_url: str | None = None,
@@ -56,7 +56,8 @@ def sweep_outbox(
     exponentially, so a deep queue is not flooded with copies.
     """
     now = now or utcnow()
-    client = marks_client(redis_url or get_settings().redis_url)
+    publisher = publisher or partial(publish_entry, settings=db.settings)
+    client = marks_client(redis_url or db.settings.redis_url)
     cutoff = now - stale_after
     with db.sessions() as session:
         rows = (

@@ -1,11 +1,12 @@
 """The rule set a running hub uses: the configured file, reloaded when it changes.
 
-This is the only place (with the CLI) that wires the pure rules code to the geography and the
-settings. Like the geography, a process looks at the file at most every RECHECK_SECONDS: a
-changed, valid file replaces the rules in use; an invalid one is refused and logged, and the
-rules in use stay (each decision records the rules version it was made with). The first load,
-or a different configured path, must succeed: it raises ``RulesError``.
-``get_active_rules.cache_clear()`` forgets the loaded rules (tests).
+This is the only place (with the CLI) that wires the pure rules code to the geography. The
+file is ``HUB_RULES_PATH``, which the process's edge installs (``get_active_rules.use_file``)
+from the settings it built. Like the geography, a process looks at the file at most every
+RECHECK_SECONDS: a changed, valid file replaces the rules in use; an invalid one is refused
+and logged, and the rules in use stay (each decision records the rules version it was made
+with). The first load, or a different configured path, must succeed: it raises
+``RulesError``. ``get_active_rules.cache_clear()`` forgets the loaded rules (tests).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import monotonic
 
-from config.settings import Settings, get_settings
 from hub.geo import list_authorities
 from hub.rules.loader import load_rules
 from hub.rules.model import RuleSet
@@ -50,7 +50,6 @@ def _load(path: Path) -> RuleSet:
 class _Loaded:
     path: Path
     rules: RuleSet
-    settings: Settings
     stamp: _Stamp
     refused: _Stamp  # the last stamp whose file was refused: logged once, not every check
     next_check: float
@@ -62,37 +61,41 @@ class ActiveRules:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
+        self._path: Path | None = None
+
+    @property
+    def path(self) -> Path | None:
+        """The rules file in use (None until an edge installs one)."""
+        return self._path
+
+    def use_file(self, path: Path) -> None:
+        """Use the rules file at ``path`` (``HUB_RULES_PATH``, installed by the process's edge)."""
+        self._path = Path(path)
 
     def __call__(self) -> RuleSet:
         """The rules in use; raises ``RulesError`` when none could ever be loaded."""
-        settings = get_settings()
+        path = self._path
+        if path is None:
+            raise RuntimeError("no rules file installed in this process (use_file)")
         current = self._loaded
-        if (
-            current is not None
-            and current.settings is settings
-            and monotonic() < current.next_check
-        ):
+        if current is not None and current.path == path and monotonic() < current.next_check:
             return current.rules
         with self._lock:
-            return self._refresh(settings).rules
+            return self._refresh(path).rules
 
     def cache_clear(self) -> None:
         """Forget the loaded rules: the next call loads the configured file afresh."""
         with self._lock:
             self._loaded = None
 
-    def _refresh(self, settings: Settings) -> _Loaded:
+    def _refresh(self, path: Path) -> _Loaded:
         current = self._loaded
-        path = Path(settings.rules_path)
         stamp = _stamp(path)  # before reading: a write after this is seen at the next check
         if current is None or current.path != path:
             rules = _load(path)
-            loaded = _Loaded(
-                path, rules, settings, stamp, _NOTHING_REFUSED, monotonic() + RECHECK_SECONDS
-            )
+            loaded = _Loaded(path, rules, stamp, _NOTHING_REFUSED, monotonic() + RECHECK_SECONDS)
             self._loaded = loaded
             return loaded
-        current.settings = settings
         current.next_check = monotonic() + RECHECK_SECONDS
         if stamp in (current.stamp, current.refused):
             return current

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from config.settings import Settings
 from hub.rules.loader import read_rules_file
 from hub.rules.model import RuleSet
 
@@ -19,9 +20,11 @@ def known_authorities() -> dict[str, str]:
 
 
 def _default_path() -> Path:
-    from config.settings import get_settings
-
-    return get_settings().rules_path
+    """The rules file of the running command's settings (``HUB_RULES_PATH``)."""
+    settings = click.get_current_context().find_object(Settings)
+    if settings is None:
+        raise click.UsageError("give the rules file: no settings to find HUB_RULES_PATH in")
+    return settings.rules_path
 
 
 def _load(path: Path | None) -> tuple[Path, RuleSet | None, list[str]]:

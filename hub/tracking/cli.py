@@ -6,8 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from config.settings import get_settings
-from hub.platform.cli_options import data_dir_option
+from hub.platform.cli_options import command_settings, data_dir_option
 from hub.platform.db import open_existing_database
 from hub.tracking.anonymise import run_retention
 from hub.tracking.report_queries import GroupBy
@@ -33,7 +32,7 @@ def report(name: str, start: date, end: date, by: str, output: str) -> None:
     """Funnel, clocks or retention figures for the days FROM..TO (counts under 5 suppressed)."""
     if end < start:
         raise click.BadParameter("--to must not be before --from", param_hint="--to")
-    db = open_existing_database(get_settings().resolved_database_url)
+    db = open_existing_database(command_settings())
     try:
         figures = build_report(db, ReportName(name), start=start, end=end, by=GroupBy(by))
     finally:
@@ -51,7 +50,7 @@ def retention() -> None:
 @data_dir_option
 def retention_run(dry_run: bool) -> None:
     """Anonymise every enquiry past its retention period (as the daily beat job does)."""
-    db = open_existing_database(get_settings().resolved_database_url)
+    db = open_existing_database(command_settings())
     try:
         result = run_retention(db, dry_run=dry_run)
     finally:

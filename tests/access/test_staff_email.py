@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from config.settings import Settings, override_settings
+from config.settings import Settings
 from hub.access.manage_staff import (
     find_or_add_sso_user,
     invite_staff_user,
@@ -20,6 +20,7 @@ from hub.access.manage_staff import (
 from hub.access.manage_tokens import TokenScopeChoice
 from hub.access.models import StaffUser, TokenScope, staff_email_index
 from hub.access.sign_in_links import issue_link
+from tests.support.settings import db_settings, use_test_settings
 
 KENT = TokenScopeChoice(TokenScope.AUTHORITY, "E10000016")
 
@@ -84,7 +85,7 @@ def test_old_rows_are_found_and_read_after_a_new_key_is_put_first(db, settings: 
     old = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     new_key = f"k2:{Fernet.generate_key().decode()}"
     rotated = replace(settings, encryption_keys=f"{new_key},{settings.encryption_keys}")
-    with override_settings(rotated):
+    with db_settings(db, rotated):
         link = issue_link(db, "Sam.Jones@kent.gov.uk")
         newer = invite_staff_user(db, "alex.smith@kent.gov.uk", KENT)
         addresses = {user.id: user.email for user in list_staff_users(db)}
@@ -97,19 +98,19 @@ def test_old_rows_are_found_and_read_after_a_new_key_is_put_first(db, settings: 
 def test_rekey_moves_old_rows_to_the_new_primary_key(db, settings: Settings) -> None:
     user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
     new_key = f"k2:{Fernet.generate_key().decode()}"
-    with override_settings(
-        replace(settings, encryption_keys=f"{new_key},{settings.encryption_keys}")
+    with db_settings(
+        db, replace(settings, encryption_keys=f"{new_key},{settings.encryption_keys}")
     ):
         assert rekey_staff_emails(db) == 1
     assert _stored_ciphertext(db, user.id).startswith("k2:")
-    with override_settings(replace(settings, encryption_keys=new_key)):  # the old key retired
+    with db_settings(db, replace(settings, encryption_keys=new_key)):  # the old key retired
         link = issue_link(db, "sam.jones@kent.gov.uk")
     assert link is not None and link.email == "sam.jones@kent.gov.uk"
 
 
 def test_after_a_new_secret_key_rekey_makes_accounts_findable_again(db, settings: Settings) -> None:
     user = invite_staff_user(db, "sam.jones@kent.gov.uk", KENT)
-    with override_settings(replace(settings, secret_key="a-new-secret-key")):
+    with db_settings(db, replace(settings, secret_key="a-new-secret-key")):
         before = issue_link(db, "sam.jones@kent.gov.uk")
         rekey_staff_emails(db)
         after = issue_link(db, "sam.jones@kent.gov.uk")
@@ -120,7 +121,7 @@ def test_after_a_new_secret_key_rekey_makes_accounts_findable_again(db, settings
 def test_the_index_is_keyed_by_the_secret_not_a_plain_hash(settings: Settings) -> None:
     address = "sam.jones@kent.gov.uk"
     index = staff_email_index(address)
-    with override_settings(replace(settings, secret_key="another-secret")):
+    with use_test_settings(replace(settings, secret_key="another-secret")):
         other = staff_email_index(address)
     assert index != hashlib.sha256(address.encode()).hexdigest()
     assert other != index and len(index) == 64

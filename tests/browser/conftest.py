@@ -8,11 +8,12 @@ import pytest
 from redis import Redis
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from config.settings import Settings, override_settings
+from config.settings import Settings
 from hub.app import create_app
 from hub.platform.queues import Queue
 from tests.browser.support import LiveServer, live_server, new_driver, require_chromium
 from tests.support.processes import CeleryProcess
+from tests.support.settings import use_test_settings
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def worker(
 def server(
     worker: CeleryProcess, database, hub_settings: Settings, geography_version: str
 ) -> Iterator[LiveServer]:
-    with override_settings(hub_settings):
+    with use_test_settings(hub_settings):
         app = create_app(hub_settings, db=database)
         with live_server(app) as running:
             yield running

@@ -20,7 +20,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import select
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.access.tokens import hash_token
 from hub.app import create_app
 from hub.enquiries.models import Enquiry
@@ -48,6 +48,7 @@ from tests.browser.support import (
     wait_for_new_page,
 )
 from tests.enquiries.factories import EnquiryFactory
+from tests.support.settings import use_test_settings
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +75,7 @@ def _wait_for_decision(driver: WebDriver) -> str:
 def limited_server(hub_env, database, geography_version) -> Iterator[LiveServer]:
     """A second server whose intake allows one send an hour (for the 429 page)."""
     settings = load_settings({**hub_env, "HUB_INTAKE_RATE_LIMIT": "1/hour"})
-    with override_settings(settings), live_server(create_app(settings, db=database)) as running:
+    with use_test_settings(settings), live_server(create_app(settings, db=database)) as running:
         yield running
 
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from config.settings import Settings, override_settings
+from config.settings import Settings
 from hub.app import create_app
 from tests.browser.support import (
     LiveServer,
@@ -23,6 +23,7 @@ from tests.browser.support import (
     new_driver,
 )
 from tests.support.council import MEDWAY, get_enquiry, routed
+from tests.support.settings import use_test_settings
 from tests.web.ops_support import SPLIT_SECTOR
 from tests.web.staff_support import sign_in
 
@@ -34,7 +35,7 @@ def ops_server(
     chromium: None, database, hub_settings: Settings, geography_version: str
 ) -> Iterator[LiveServer]:
     """The hub on a loopback server; no worker (the pages only read what waits)."""
-    with override_settings(hub_settings):
+    with use_test_settings(hub_settings):
         app = create_app(hub_settings, db=database)
         with live_server(app) as running:
             yield running
@@ -65,7 +66,7 @@ def _seed(app: Flask, db) -> tuple[str, str]:
 def test_every_ops_page_passes_axe_at_both_widths(
     browser: WebDriver, ops_server: LiveServer, db
 ) -> None:
-    with override_settings(ops_server.app.config["HUB_SETTINGS"]):
+    with use_test_settings(ops_server.app.config["HUB_SETTINGS"]):
         split, _ = _seed(ops_server.app, db)
         _sign_in_browser(browser, ops_server, db)
     audit = PageAudit()
@@ -104,11 +105,11 @@ def test_every_ops_page_passes_axe_at_both_widths(
 def test_an_operator_routes_a_case_by_hand_with_javascript_off(
     chromium: None, ops_server: LiveServer, db
 ) -> None:
-    with override_settings(ops_server.app.config["HUB_SETTINGS"]):
+    with use_test_settings(ops_server.app.config["HUB_SETTINGS"]):
         split, _ = _seed(ops_server.app, db)
     driver = new_driver(javascript=False)
     try:
-        with override_settings(ops_server.app.config["HUB_SETTINGS"]):
+        with use_test_settings(ops_server.app.config["HUB_SETTINGS"]):
             _sign_in_browser(driver, ops_server, db)
         driver.get(ops_server.url + f"/ops/triage/{split}")
         driver.find_element(By.CSS_SELECTOR, f"label[for='{_radio_for(driver, MEDWAY)}']").click()

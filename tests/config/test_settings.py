@@ -1,11 +1,24 @@
-"""Settings: embedded defaults for development, fail fast in production."""
+"""Settings: embedded defaults for development, fail fast in production, one line for a bad
+value."""
 
 from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 
-from config.settings import SettingsError, get_settings, load_settings, override_settings
+from config.settings import (
+    PARSERS,
+    Settings,
+    SettingsError,
+    env_var,
+    get_settings,
+    load_settings,
+    override_settings,
+)
+from hub.app import create_app
 
 
 def test_development_defaults_to_an_embedded_sqlite_file() -> None:
@@ -73,3 +86,103 @@ def test_production_keeps_the_stall_time_above_the_longest_task() -> None:
     with pytest.raises(SettingsError, match="HUB_WORKER_STALL_SECONDS"):
         load_settings({**production, "HUB_WORKER_STALL_SECONDS": "90"})
     assert load_settings({"HUB_WORKER_STALL_SECONDS": "1"}).worker_stall_seconds == 1  # dev
+
+
+def test_every_setting_is_read_from_its_variable_with_the_field_default_when_unset() -> None:
+    """One default per setting: the dataclass field's; the reader finds the rest itself."""
+    assert load_settings({}) == Settings()
+    for setting in dataclasses.fields(Settings):
+        assert str(setting.type) in PARSERS, setting.name
+        assert env_var(setting.name) == "HUB_" + setting.name.upper()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "field", "expected"),
+    [
+        ("HUB_DELIVERY_CONCURRENCY", " 8 ", "delivery_concurrency", 8),
+        ("HUB_LOG_JSON", "Yes", "log_json", True),
+        ("HUB_SMTP_STARTTLS", "off", "smtp_starttls", False),
+        ("HUB_SMTP_STARTTLS", "", "smtp_starttls", False),
+        ("HUB_OUTBOX_SWEEP_SECONDS", "2.5", "outbox_sweep_seconds", 2.5),
+        ("HUB_DELIVERY_RETRY_SCALE", "0", "delivery_retry_scale", 0.0),
+        ("HUB_GEO_DIR", "/srv/geo", "geo_dir", "/srv/geo"),
+        ("HUB_DATA_DIR", "/srv/hub", "data_dir", Path("/srv/hub")),
+    ],
+)
+def test_a_set_variable_is_parsed_by_its_field_type(
+    name: str, value: str, field: str, expected: object
+) -> None:
+    assert getattr(load_settings({name: value}), field) == expected
+
+
+def test_the_geography_follows_the_data_directory_unless_it_is_set() -> None:
+    assert load_settings({"HUB_DATA_DIR": "/srv/hub"}).resolved_geo_dir == Path("/srv/hub/geo")
+    settings = load_settings({"HUB_DATA_DIR": "/srv/hub", "HUB_GEO_DIR": "/srv/geo"})
+    assert settings.resolved_geo_dir == Path("/srv/geo")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "HUB_DELIVERY_CONCURRENCY",
+            "abc",
+            "HUB_DELIVERY_CONCURRENCY must be a whole number, got 'abc'",
+        ),
+        ("HUB_MAX_BODY_BYTES", "32k", "HUB_MAX_BODY_BYTES must be a whole number, got '32k'"),
+        ("HUB_SMTP_PORT", "-1", "HUB_SMTP_PORT must be a whole number, got '-1'"),
+        ("HUB_API_WORKERS", "", "HUB_API_WORKERS must be a whole number, got ''"),
+        ("HUB_LOG_JSON", "maybe", "HUB_LOG_JSON must be true or false, got 'maybe'"),
+        (
+            "HUB_WEBHOOK_ALLOW_PRIVATE",
+            "2",
+            "HUB_WEBHOOK_ALLOW_PRIVATE must be true or false, got '2'",
+        ),
+        (
+            "HUB_OUTBOX_SWEEP_SECONDS",
+            "10s",
+            "HUB_OUTBOX_SWEEP_SECONDS must be a number of seconds (0 or more), got '10s'",
+        ),
+        (
+            "HUB_WORKER_STALL_SECONDS",
+            "-5",
+            "HUB_WORKER_STALL_SECONDS must be a number of seconds (0 or more), got '-5'",
+        ),
+        (
+            "HUB_WEBHOOK_READ_TIMEOUT",
+            "inf",
+            "HUB_WEBHOOK_READ_TIMEOUT must be a number (0 or more), got 'inf'",
+        ),
+        (
+            "HUB_DELIVERY_RETRY_SCALE",
+            "nan",
+            "HUB_DELIVERY_RETRY_SCALE must be a number (0 or more), got 'nan'",
+        ),
+        ("HUB_ROUTING_CONCURRENCY", "0", "HUB_ROUTING_CONCURRENCY must be 1 or more, got 0"),
+        ("HUB_ENV", "prod", "HUB_ENV must be development, test or production, got 'prod'"),
+    ],
+)
+def test_a_malformed_value_is_one_message_naming_its_variable(
+    name: str, value: str, message: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({name: value})
+    assert str(raised.value) == message
+
+
+def test_a_retired_variable_says_what_to_do_instead() -> None:
+    with pytest.raises(SettingsError, match="HUB_PARTIAL_POSTCODE_SHARE is no longer read"):
+        load_settings({"HUB_PARTIAL_POSTCODE_SHARE": "0.8"})
+
+
+def test_create_app_without_settings_refuses_a_malformed_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under gunicorn the app factory reads the settings: a bad one stops it, named."""
+    monkeypatch.setenv("HUB_DELIVERY_CONCURRENCY", "abc")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SettingsError, match="HUB_DELIVERY_CONCURRENCY must be a whole"):
+            create_app()
+    finally:
+        get_settings.cache_clear()

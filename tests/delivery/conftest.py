@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import Settings, load_settings, override_settings
+from config.settings import Settings, load_settings
 from tests.delivery.capture import leaks, record_mail
 from tests.delivery.receiver import Receiver, running_receiver
 from tests.delivery.smtp_sink import SmtpSink, running_smtp_sink
+from tests.support.settings import use_test_settings
 
 # Retries at once (scale 0) unless a test says otherwise; a short lease for the drills.
 DELIVERY_ENV = {
@@ -29,7 +30,7 @@ def delivery_env(hub_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def settings(delivery_env: dict[str, str]) -> Iterator[Settings]:
     """The session's settings with the delivery settings above, for this test."""
-    with override_settings(load_settings(delivery_env)) as installed:
+    with use_test_settings(load_settings(delivery_env)) as installed:
         yield installed
 
 

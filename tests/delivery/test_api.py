@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.audit import record as audit_record
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.receiver import Reply
 from tests.delivery.support import attempt_due, deliveries, webhook
 from tests.support.council import AFC, KENT, KINGSTON, MEDWAY, audit_rows, bearer, token_for
+from tests.support.settings import db_settings
 
 
 def _emit(db, code: str, key: str) -> None:
@@ -68,7 +69,7 @@ def test_a_delivery_body_sees_its_subscription_not_its_councils_own(client, db, 
 
 def test_operators_list_dead_deliveries_and_replay_one(client, db, delivery_env, receiver) -> None:
     ops = bearer(token_for(db, hub=True))
-    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
+    with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
         webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)]
         _emit(db, KENT, "k")
@@ -91,7 +92,7 @@ def test_a_replay_whose_audit_row_fails_is_not_made(
     client, db, delivery_env, receiver, monkeypatch
 ) -> None:
     ops = bearer(token_for(db, hub=True))
-    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
+    with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
         webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)]
         _emit(db, KENT, "k")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 from standardwebhooks.webhooks import Webhook
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.cli import main
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.manage_subscriptions import all_subscriptions
@@ -14,6 +14,7 @@ from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.receiver import Reply
 from tests.delivery.support import attempt_due, deliveries, mailbox, subscription, webhook
 from tests.support.council import AFC, KENT, audit_rows
+from tests.support.settings import db_settings
 
 URL = "http://127.0.0.1:9/hook"
 
@@ -67,7 +68,7 @@ def test_mailbox_add_for_a_council_and_the_operators(db, settings) -> None:
 
 
 def test_replay_by_id_and_every_dead_delivery_of_a_subscriber(db, delivery_env, receiver) -> None:
-    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
+    with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1"})):
         made = webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(200), Reply(500)]
         with db.transaction() as session:

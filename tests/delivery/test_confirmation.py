@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from config.settings import Settings, load_settings, override_settings
+from config.settings import Settings, load_settings
 from hub.delivery.confirmation import EnquirerEvent
 from hub.delivery.confirmation_mail import SUBJECT_START
 from hub.delivery.models import Delivery, Subscription
@@ -27,6 +27,7 @@ from hub.referrals.route_enquiry import route_enquiry
 from tests.delivery.support import attempt_due, deliveries, mailbox, person
 from tests.enquiries.factories import EnquiryFactory
 from tests.support.council import KINGSTON, bearer, enquiry_id_of, token_for
+from tests.support.settings import db_settings
 
 CONFIRMATIONS = Delivery.event_type == str(EnquirerEvent.CONFIRMED)
 UNKNOWN_POSTCODE = "ZZ9 9ZZ"  # well-formed, not in the directory: triage
@@ -144,7 +145,7 @@ def test_a_transport_failure_is_retried_and_the_email_arrives_once(
     db, client, delivery_env, smtp
 ) -> None:
     sink, port = smtp
-    with override_settings(_smtp_settings(delivery_env, port)):
+    with db_settings(db, _smtp_settings(delivery_env, port)):
         reference, body = _enquire(client, db)
         sink.refuse_with = "451 Try again later"
         assert attempt_due(db) == [SendOutcome.RETRY]
@@ -164,7 +165,7 @@ def test_a_refused_address_is_not_retried_and_operators_are_told_what_it_means(
     db, client, delivery_env, smtp
 ) -> None:
     sink, port = smtp
-    with override_settings(_smtp_settings(delivery_env, port)):
+    with db_settings(db, _smtp_settings(delivery_env, port)):
         ops = mailbox(db, None, "ops@hub.example.gov.uk")
         _enquire(client, db)
         sink.refuse_with = "550 No such user here"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from config.settings import get_settings, load_settings
+from config.settings import load_settings
 from hub.app import create_app
 from hub.embedded.redis_server import EmbeddedRedis
 from hub.platform.db import Database
@@ -125,7 +125,7 @@ def test_a_worker_killed_mid_send_delivers_once_more_with_the_same_webhook_id(
 
 
 def client_for(db):
-    return create_app(get_settings(), db=db).test_client()
+    return create_app(db.settings, db=db).test_client()
 
 
 def _route_kent(client, db) -> str:
@@ -161,7 +161,7 @@ def test_redis_down_while_a_referral_is_routed_is_delivered_when_it_is_back(
         redis.stop()
         # Route it here, publishing to the Redis that is down: the delivery row commits and
         # its send task waits for the sweepers.
-        routing_db = Database(settings.resolved_database_url, publisher=publisher_for(redis.url))
+        routing_db = Database(settings, publisher=publisher_for(settings))
         try:
             route_enquiry(routing_db, enquiry_id_of(db, reference))
         finally:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from config.settings import Settings, load_settings, override_settings
+from config.settings import Settings, load_settings
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.models import Delivery
 from hub.delivery.send_delivery import SendOutcome, send_delivery
@@ -16,12 +16,13 @@ from hub.platform.models import utcnow
 from tests.delivery.receiver import Reply
 from tests.delivery.support import attempt_due, deliveries, mailbox, subscription, webhook
 from tests.support.council import KENT
+from tests.support.settings import use_test_settings
 
 
 @pytest.fixture
 def settings(delivery_env: dict[str, str]) -> Iterator[Settings]:
     env = {**delivery_env, "HUB_DELIVERY_FAILING_AFTER": "3", "HUB_DELIVERY_PROBE_SECONDS": "60"}
-    with override_settings(load_settings(env)) as installed:
+    with use_test_settings(load_settings(env)) as installed:
         yield installed
 
 

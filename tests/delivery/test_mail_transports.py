@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.messages import compose_message, page_link
 from hub.delivery.send_delivery import SendOutcome
@@ -30,6 +30,7 @@ from tests.delivery.capture import record_notify_request
 from tests.delivery.smtp_sink import SmtpSink, authenticator, free_port
 from tests.delivery.support import attempt_due, deliveries, mailbox
 from tests.support.council import KENT
+from tests.support.settings import db_settings
 
 
 def _event(db) -> None:
@@ -55,7 +56,7 @@ def test_smtp_sends_a_message_with_only_the_reference_and_a_link(db, delivery_en
         "HUB_SMTP_PASSWORD": "s3cret",
         "HUB_PUBLIC_BASE_URL": "https://hub.example.gov.uk",
     }
-    with override_settings(load_settings(env)):
+    with db_settings(db, load_settings(env)):
         mailbox(db, KENT, "fostering@kent.example.gov.uk")
         _event(db)
         assert attempt_due(db) == [SendOutcome.DELIVERED]
@@ -76,7 +77,7 @@ def test_smtp_permanent_refusal_fails_and_a_temporary_one_retries(db, delivery_e
         "HUB_SMTP_PORT": str(port),
         "HUB_SMTP_STARTTLS": "false",
     }
-    with override_settings(load_settings(env)):
+    with db_settings(db, load_settings(env)):
         mailbox(db, KENT, "fostering@kent.example.gov.uk")
         _event(db)
         sink.refuse_with = "451 Try again later"
@@ -141,12 +142,12 @@ def test_smtp_upgrades_with_starttls_and_verifies_the_relay(db, delivery_env, tm
         "HUB_SMTP_PASSWORD": "s3cret",
     }
     try:
-        with override_settings(load_settings({**env, "HUB_SMTP_CA_FILE": str(cert)})):
+        with db_settings(db, load_settings({**env, "HUB_SMTP_CA_FILE": str(cert)})):
             mailbox(db, KENT, "fostering@kent.example.gov.uk")
             _event(db)
             assert attempt_due(db) == [SendOutcome.DELIVERED]
         assert len(sink.messages) == 1
-        with override_settings(load_settings(env)):  # the system CAs do not know this relay
+        with db_settings(db, load_settings(env)):  # the system CAs do not know this relay
             with db.transaction() as session:
                 emit_event(session, EventType.REFERRAL_ROUTED, event_key="e2", authority_code=KENT)
             assert attempt_due(db) == [SendOutcome.RETRY]
@@ -210,7 +211,7 @@ def test_notify_sends_through_the_template_with_subject_and_body(db, delivery_en
         "HUB_NOTIFY_BASE_URL": notify.url,
         "HUB_NOTIFY_TEMPLATE_ID": template,
     }
-    with override_settings(load_settings(env)):
+    with db_settings(db, load_settings(env)):
         mailbox(db, KENT, "fostering@kent.example.gov.uk")
         _event(db)
         assert attempt_due(db) == [SendOutcome.DELIVERED]
@@ -236,7 +237,7 @@ def test_notify_server_errors_are_retried_and_client_errors_are_not(
         "HUB_NOTIFY_BASE_URL": notify.url,
         "HUB_NOTIFY_TEMPLATE_ID": str(uuid.uuid4()),
     }
-    with override_settings(load_settings(env)):
+    with db_settings(db, load_settings(env)):
         mailbox(db, KENT, "fostering@kent.example.gov.uk")
         _event(db)
         notify.status = 500
@@ -254,7 +255,7 @@ def test_a_notify_refusal_is_logged_without_its_words(db, delivery_env, notify, 
         "HUB_NOTIFY_TEMPLATE_ID": str(uuid.uuid4()),
     }
     address = "fostering@kent.example.gov.uk"
-    with override_settings(load_settings(env)):
+    with db_settings(db, load_settings(env)):
         mailbox(db, KENT, address)
         _event(db)
         notify.status = 400

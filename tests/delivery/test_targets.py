@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.delivery.attempts import AttemptOutcome
 from hub.delivery.manage_subscriptions import SubscriptionError
 from hub.delivery.targets import UnsafeTargetError, check_target
@@ -13,6 +13,7 @@ from hub.delivery.webhook_sender import send_webhook
 from hub.platform.models import utcnow
 from tests.delivery.support import webhook
 from tests.support.council import KENT
+from tests.support.settings import db_settings
 
 
 def _prod(**extra: str):
@@ -110,6 +111,6 @@ def test_the_sender_refuses_without_connecting_in_production(receiver) -> None:
 
 
 def test_subscribing_an_unsafe_url_is_refused_in_production(db, settings) -> None:
-    with override_settings(_prod(HUB_DATABASE_URL=settings.resolved_database_url)):
+    with db_settings(db, _prod(HUB_DATABASE_URL=settings.resolved_database_url)):
         with pytest.raises(SubscriptionError, match="loopback"):
             webhook(db, KENT, "https://127.0.0.1/hook")

@@ -9,7 +9,7 @@ import pytest
 from prometheus_client import REGISTRY
 from standardwebhooks.webhooks import Webhook
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.manage_subscriptions import rotate_secret
 from hub.delivery.replay import ReplayRefusedError, replay_dead_for_subscriber, replay_delivery
@@ -25,6 +25,7 @@ from tests.delivery.support import (
     webhook,
 )
 from tests.support.council import KENT
+from tests.support.settings import db_settings
 
 
 def _event(db, key: str = "e1", reference: str = "FE-7K3M9Q2D") -> int:
@@ -72,7 +73,7 @@ def test_fails_twice_then_succeeds_with_the_same_webhook_id_each_time(
 
 
 def test_a_retry_waits_a_backed_off_time_with_jitter(db, hub_env, delivery_env, receiver) -> None:
-    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_RETRY_SCALE": "1"})):
+    with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_RETRY_SCALE": "1"})):
         webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)]
         delivery_id = _event(db)
@@ -162,7 +163,7 @@ def _event_count_after(db) -> int:
 def test_the_last_failed_attempt_makes_it_dead_and_replay_delivers_the_same_id(
     db, delivery_env, receiver
 ) -> None:
-    with override_settings(load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "3"})):
+    with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "3"})):
         made = webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)] * 3
         delivery_id = _event(db)

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import get_settings
 from hub.geo import ensure_default_geography
 from hub.geo.build_default import build_default_geography
 from hub.geo.resolver import _reset_for_tests
-from hub.geo.store import GeoStore
+from hub.geo.store import GeoStore, use_geo_dir
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "geo"
 
@@ -30,7 +29,7 @@ def geo_dir(
         build_default_geography(store, activate=True)
     previous = os.environ.get("HUB_GEO_DIR")
     os.environ["HUB_GEO_DIR"] = str(root)
-    get_settings.cache_clear()
+    use_geo_dir(root)  # as an edge installs HUB_GEO_DIR
     _reset_for_tests()
     ensure_default_geography()
     yield root
@@ -38,7 +37,6 @@ def geo_dir(
         os.environ.pop("HUB_GEO_DIR", None)
     else:
         os.environ["HUB_GEO_DIR"] = previous
-    get_settings.cache_clear()
     _reset_for_tests()
 
 

@@ -6,13 +6,10 @@ import os
 import threading
 from pathlib import Path
 
-import pytest
-
-from config.settings import get_settings
 from hub.geo import Outcome
 from hub.geo.onspd_import import import_directory
 from hub.geo.resolver import _reset_for_tests
-from hub.geo.store import GeoStore
+from hub.geo.store import GeoStore, use_geo_dir
 from tests.geo.helpers import resolve
 
 
@@ -29,17 +26,15 @@ def test_activating_another_version_is_seen_by_the_resolver(
 
 
 def test_changing_geo_dir_setting_is_seen_at_once(
-    geo_dir: Path, fixtures: Path, empty_geo_dir: Path, monkeypatch: pytest.MonkeyPatch
+    geo_dir: Path, fixtures: Path, empty_geo_dir: Path
 ) -> None:
     report = import_directory(GeoStore(empty_geo_dir), fixtures / "onspd_2025_layout.csv")
     default_version = resolve("ME14 1XQ").geography_version
-    monkeypatch.setenv("HUB_GEO_DIR", str(empty_geo_dir))
-    get_settings.cache_clear()
+    use_geo_dir(empty_geo_dir)  # as an edge installs a changed HUB_GEO_DIR
     try:
         assert resolve("ME14 1AA").geography_version == report.version_id
     finally:
-        monkeypatch.setenv("HUB_GEO_DIR", str(geo_dir))
-        get_settings.cache_clear()
+        use_geo_dir(geo_dir)
     assert resolve("ME14 1XQ").geography_version == default_version
 
 

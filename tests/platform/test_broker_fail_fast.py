@@ -51,20 +51,24 @@ def closing_broker(settings) -> Iterator[ClosingBroker]:
 ENTRY = OutboxEntry(1, TaskName.ROUTE_ENQUIRY, 1)
 
 
-def test_the_request_path_tries_the_broker_once_and_does_not_retry(closing_broker) -> None:
+def test_the_request_path_tries_the_broker_once_and_does_not_retry(
+    closing_broker, settings
+) -> None:
     with pytest.raises(PublishError):
-        publisher_for(closing_broker.url)(ENTRY)
+        publisher_for(settings, closing_broker.url)(ENTRY)
     assert closing_broker.accepted == 1
 
 
-def test_worker_side_publishing_still_retries_the_broker(closing_broker) -> None:
+def test_worker_side_publishing_still_retries_the_broker(closing_broker, settings) -> None:
     with pytest.raises(PublishError):
-        publish_entry(ENTRY, redis_url=closing_broker.url)
+        publish_entry(ENTRY, settings=settings, redis_url=closing_broker.url)
     assert closing_broker.accepted >= 2
 
 
-def test_after_a_failure_the_request_path_skips_the_broker_a_while(closing_broker) -> None:
-    publish = publisher_for(closing_broker.url)
+def test_after_a_failure_the_request_path_skips_the_broker_a_while(
+    closing_broker, settings
+) -> None:
+    publish = publisher_for(settings, closing_broker.url)
     for _ in range(3):
         with pytest.raises(PublishError):
             publish(ENTRY)

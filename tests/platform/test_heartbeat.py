@@ -62,7 +62,7 @@ def test_a_message_that_just_arrived_in_a_long_quiet_queue_is_not_stalled_work(
     """Idle for an hour, then one enquiry: the worker has not failed, it has not had a turn."""
     now = time.time()
     record_consumed(broker, now - 3600, [str(Queue.ROUTING)])
-    publish(TaskName.ROUTE_ENQUIRY, 1, 2, redis_url=hub_settings.redis_url)
+    publish(TaskName.ROUTE_ENQUIRY, 1, 2, settings=hub_settings)
     fresh = read_consumption(broker, time.time(), [str(Queue.ROUTING)])
     assert fresh.waiting == 1 and fresh.oldest_seconds is not None and fresh.oldest_seconds < 5
     assert not fresh.stalled(limit=120)

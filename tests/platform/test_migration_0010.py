@@ -87,9 +87,11 @@ def test_the_address_is_encrypted_and_the_plain_column_is_gone(
     assert stored.startswith("dev1:") and get_cipher().decrypt(stored).decode() == ADDRESS
 
 
-def test_a_migrated_account_is_found_by_its_address(scratch_url: str, at_0009: sa.Engine) -> None:
+def test_a_migrated_account_is_found_by_its_address(
+    scratch_url: str, at_0009: sa.Engine, settings: Settings
+) -> None:
     upgrade(scratch_url)
-    db = Database(scratch_url)
+    db = Database(settings, url=scratch_url)
     try:
         link = issue_link(db, "Priya.Sharma@Kent.gov.uk")
     finally:

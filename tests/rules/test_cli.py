@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 import hub.rules.cli as rules_cli
+from config.settings import Settings
 from tests.rules.builders import FIXTURES, SMALL_AUTHORITIES
 
 
@@ -21,18 +21,13 @@ pytestmark = pytest.mark.usefixtures("small_geography")
 
 
 @pytest.fixture
-def settings_rules_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    from config.settings import get_settings
-
-    path = FIXTURES / "valid.yaml"
-    monkeypatch.setenv("HUB_RULES_PATH", str(path))
-    get_settings.cache_clear()
-    yield path
-    get_settings.cache_clear()
+def settings_rules_path() -> Path:
+    return FIXTURES / "valid.yaml"
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(rules_cli.rules, list(args))
+def run(*args: str, settings: Settings | None = None) -> Result:
+    """``rules ARGS`` with the settings the ``hub`` group would hand it (``ctx.obj``)."""
+    return CliRunner().invoke(rules_cli.rules, list(args), obj=settings or Settings())
 
 
 def test_check_of_a_valid_file_exits_zero_with_a_summary() -> None:
@@ -57,7 +52,7 @@ def test_check_reports_malformed_yaml() -> None:
 
 
 def test_check_defaults_to_the_configured_rules_path(settings_rules_path: Path) -> None:
-    result = run("check")
+    result = run("check", settings=Settings(rules_path=settings_rules_path))
     assert result.exit_code == 0 and str(settings_rules_path) in result.output
 
 

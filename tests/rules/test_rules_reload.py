@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import Settings, load_settings, override_settings
+from config.settings import Settings, load_settings
 from hub.rules import get_active_rules
 from hub.rules.active import RECHECK_SECONDS
 from tests.support.processes import wait_for
+from tests.support.settings import use_test_settings
 
 ENGLAND = Path(__file__).resolve().parents[2] / "config" / "rules" / "england.yaml"
 ORIGINAL = ENGLAND.read_text(encoding="utf-8")
@@ -37,7 +38,7 @@ def rules_file(tmp_path: Path, hub_env: dict[str, str]) -> Iterator[Path]:
     path.write_text(ORIGINAL, encoding="utf-8")
     settings: Settings = load_settings({**hub_env, "HUB_RULES_PATH": str(path)})
     get_active_rules.cache_clear()
-    with override_settings(settings):
+    with use_test_settings(settings):
         yield path
     get_active_rules.cache_clear()
 

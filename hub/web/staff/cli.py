@@ -12,7 +12,6 @@ from contextlib import contextmanager
 
 import click
 
-from config.settings import get_settings
 from hub.access.manage_staff import (
     StaffAccountError,
     disable_staff_user,
@@ -22,7 +21,7 @@ from hub.access.manage_staff import (
 )
 from hub.access.manage_tokens import UnknownScopeError, resolve_token_scope
 from hub.access.sign_in_links import LinkPurpose, issue_link
-from hub.platform.cli_options import data_dir_option
+from hub.platform.cli_options import command_settings, data_dir_option
 from hub.platform.db import Database, open_existing_database
 from hub.web.staff.sign_in_mail import DEFAULT_BASE_URL, send_sign_in_mail
 
@@ -31,7 +30,7 @@ from hub.web.staff.sign_in_mail import DEFAULT_BASE_URL, send_sign_in_mail
 def _db() -> Iterator[Database]:
     """The hub's database for one command, closed when it is done (each engine holds a pool
     of connections: left open, every command run in one process keeps one)."""
-    db = open_existing_database(get_settings().resolved_database_url)
+    db = open_existing_database(command_settings())
     try:
         yield db
     finally:
@@ -73,7 +72,7 @@ def invite(
         raise click.ClickException(f"{delivery_body!r} is not a delivery body in the rules")
     if council is not None and choice.scope != "authority":
         raise click.ClickException(f"{council!r} is not a council; use --delivery-body")
-    settings = get_settings()
+    settings = command_settings()
     with _db() as db:
         try:
             user = invite_staff_user(db, email, choice)

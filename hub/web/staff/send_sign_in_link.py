@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import structlog
 
-from config.settings import Settings, get_settings
 from hub.access.sign_in_links import LinkPurpose
 from hub.access.sign_in_requests import issue_requested_link
 from hub.platform.db import Database
@@ -24,15 +23,13 @@ def send_sign_in_link(
     db: Database,
     request_id: int,
     outbox_id: int | None = None,
-    *,
-    settings: Settings | None = None,
 ) -> bool:
     """Send the link a request asked for, if it names a live account; True when one went.
 
     The link starts with ``HUB_PUBLIC_BASE_URL`` (required in production), never with a
     request's Host header.
     """
-    settings = settings or get_settings()
+    settings = db.settings
     link = issue_requested_link(db, request_id, outbox_id)
     if link is None:
         return False

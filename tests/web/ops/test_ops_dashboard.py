@@ -83,8 +83,8 @@ def test_the_dashboard_shows_what_waits_where(client, db, broker, hub_settings) 
     old = EnquiryFactory(db=db, created_at=utcnow() - timedelta(minutes=42))
     submitted(client)  # stored and published (routing: 1), no worker takes it
     # Two more real messages on the routing queue, published as the hub does (kombu's lists).
-    publish(TaskName.ROUTE_ENQUIRY, old.id, 1, redis_url=hub_settings.redis_url)
-    publish(TaskName.ROUTE_ENQUIRY, old.id, 2, redis_url=hub_settings.redis_url)
+    publish(TaskName.ROUTE_ENQUIRY, old.id, 1, settings=hub_settings)
+    publish(TaskName.ROUTE_ENQUIRY, old.id, 2, settings=hub_settings)
     triaged = in_triage(client, db)  # published (routing: 4), then routed here to triage
     _unpublished_outbox_row(db, timedelta(minutes=15))
     _breached_clock(db, enquiry_id_of(db, triaged))
@@ -111,7 +111,7 @@ def test_the_dashboard_shows_what_waits_where(client, db, broker, hub_settings) 
 def test_the_gauges_on_metrics_match_the_dashboard(client, db, broker, hub_settings) -> None:
     EnquiryFactory(db=db, created_at=utcnow() - timedelta(hours=3))
     _unpublished_outbox_row(db, timedelta(hours=1))
-    publish(TaskName.SEND_DELIVERY, 7, 8, redis_url=hub_settings.redis_url)
+    publish(TaskName.SEND_DELIVERY, 7, 8, settings=hub_settings)
     in_triage(client, db)
     in_triage(client, db)
     sign_in(client, db, hub_operator=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.receiver import Reply, running_receiver
 from tests.delivery.support import attempt_due, delivery, webhook
 from tests.support.council import KENT, audit_rows
+from tests.support.settings import db_settings
 from tests.web.journey import csrf_token as csrf_from_any
 from tests.web.ops_support import BROWSER, csrf_from
 from tests.web.staff_support import sign_in
@@ -18,7 +19,7 @@ from tests.web.staff_support import sign_in
 def _dead_delivery(db, hub_env) -> None:
     """A webhook delivery that failed its one allowed attempt (a 500): dead."""
     env = {**hub_env, "HUB_DELIVERY_MAX_ATTEMPTS": "1", "HUB_DELIVERY_RETRY_SCALE": "0"}
-    with running_receiver() as receiver, override_settings(load_settings(env)):
+    with running_receiver() as receiver, db_settings(db, load_settings(env)):
         webhook(db, KENT, receiver.url, receiver=receiver)
         receiver.script = [Reply(500)]
         with db.transaction() as session:

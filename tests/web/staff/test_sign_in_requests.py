@@ -15,7 +15,6 @@ import time_machine
 from redis import Redis
 from sqlalchemy import func, select, text, update
 
-from config.settings import get_settings
 from hub.access.models import SignInLink, SignInRequest
 from hub.access.sign_in_links import SIGN_IN_LINK_LIFE
 from hub.delivery.mail_transports import mail_dir
@@ -49,7 +48,7 @@ def _count(db, model, *where) -> int:
 
 
 def _work_done(db) -> dict[str, int]:
-    folder = mail_dir(get_settings())
+    folder = mail_dir(db.settings)
     return {
         "outbox messages": _count(
             db, OutboxMessage, OutboxMessage.task_name == str(TaskName.SEND_SIGN_IN_LINK)
@@ -78,7 +77,7 @@ def test_asking_for_a_link_does_the_same_work_whether_or_not_the_address_has_an_
 def test_the_request_its_outbox_row_and_its_task_message_carry_no_address(client, db) -> None:
     address = new_address(domain="quillfeather.example")
     invite(address, council="Kent")
-    broker = Redis.from_url(get_settings().redis_url)
+    broker = Redis.from_url(db.settings.redis_url)
     broker.delete(str(Queue.DELIVERY))
     _ask_for_link(client, address)
     local_part = address.split("@")[0]

@@ -8,8 +8,9 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from config.settings import Settings, override_settings
+from config.settings import Settings
 from hub.cli import main
+from tests.support.settings import use_test_settings
 from tests.web.staff_support import invite, new_address
 
 
@@ -17,7 +18,7 @@ def test_users_rekey_re_encrypts_every_address_with_the_first_key(db, settings: 
     invite(new_address(), council="Kent")
     invite(new_address(), hub_operator=True)
     new_key = f"k2:{Fernet.generate_key().decode()}"
-    with override_settings(
+    with use_test_settings(
         replace(settings, encryption_keys=f"{new_key},{settings.encryption_keys}")
     ):
         result = CliRunner().invoke(main, ["users", "rekey"])

@@ -11,10 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from oidc_provider_mock import User, run_server_in_thread
 
-from config.settings import load_settings, override_settings
+from config.settings import load_settings
 from hub.app import create_app
 from hub.web.staff.oidc_sign_in import OidcConfigError, parse_domains
 from tests.support.council import audit_rows, routed
+from tests.support.settings import use_test_settings
 from tests.web.staff_support import BROWSER, invite
 
 PEOPLE = [
@@ -43,7 +44,7 @@ def sso_app(provider: str, hub_env, db, geography) -> Iterator[Flask]:
             "HUB_OIDC_LABEL": "your council's Microsoft account",
         }
     )
-    with override_settings(settings):
+    with use_test_settings(settings):
         app = create_app(settings, db=db)
         app.config["TESTING"] = True
         yield app
