@@ -72,7 +72,7 @@ def emit_event(
         for sub in list_subscriptions_for_event(
             session, str(event_type), authority_code=authority_code, to_operators=to_operators
         )
-        if SubscriberKind(sub.kind) in kinds and sub.id != exclude_subscription
+        if sub.kind in kinds and sub.id != exclude_subscription
     ]
     if not subscriptions:
         return 0
@@ -127,7 +127,7 @@ def write_deliveries(
                 payload=payload,
                 reference=reference,
                 authority_code=authority_code,
-                status=str(DeliveryStatus.PENDING),
+                status=DeliveryStatus.PENDING,
                 attempts=0,
                 replays=0,
                 created_at=now,
@@ -154,7 +154,7 @@ def unpublish(delivery_id: int, conn: Connection) -> None:
     """The broker refused this delivery's send: beat's delivery sweep offers it instead."""
     conn.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == str(DeliveryStatus.PENDING))
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
         .values(published_at=None)
     )
 

@@ -43,7 +43,7 @@ def record_success(session: Session, sub: Subscription, now: datetime) -> None:
             update(Delivery)
             .where(
                 Delivery.subscription_id == sub.id,
-                Delivery.status == str(DeliveryStatus.PENDING),
+                Delivery.status == DeliveryStatus.PENDING,
                 Delivery.locked_until.is_(None),
             )
             .values(next_attempt_at=now, published_at=None)
@@ -54,7 +54,7 @@ def _tell_once(session: Session, sub: Subscription, now: datetime) -> None:
     key = f"delivery.failing:{sub.id}:{now.isoformat()}"
     data: dict[str, str | int] = {"subscription_id": sub.id, "kind": sub.kind}
     path = "/v1/ops/deliveries?status=failing"
-    if sub.scope == str(TokenScope.AUTHORITY) and sub.scope_value:
+    if sub.scope == TokenScope.AUTHORITY and sub.scope_value:
         emit_event(
             session,
             EventType.DELIVERY_FAILING,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
 
 
 class EnquiryStatus(StrEnum):
@@ -44,7 +44,9 @@ class Enquiry(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    status: Mapped[str] = mapped_column(String(32), default=EnquiryStatus.RECEIVED, index=True)
+    status: Mapped[EnquiryStatus] = mapped_column(
+        enum_column(EnquiryStatus, 32), default=EnquiryStatus.RECEIVED, index=True
+    )
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Personal data, encrypted at rest. Special-category answers are kept apart.
@@ -74,8 +76,7 @@ class Enquiry(Base):
 
     def move_to(self, status: EnquiryStatus, at: datetime) -> None:
         """Change status, refusing a change the journey does not allow."""
-        current = EnquiryStatus(self.status)
-        if status not in ALLOWED_TRANSITIONS[current]:
-            raise InvalidTransitionError(f"an enquiry cannot go from {current} to {status}")
+        if status not in ALLOWED_TRANSITIONS[self.status]:
+            raise InvalidTransitionError(f"an enquiry cannot go from {self.status} to {status}")
         self.status = status
         self.status_changed_at = at

@@ -73,7 +73,7 @@ def record_routing(
         enquiry_id=enquiry.id,
         decided_at=ctx.now,
         decided_by=ctx.caller.actor,
-        outcome=str(decision.outcome),
+        outcome=decision.outcome,
         authority_code=enquiry.authority_code,
         cluster=enquiry.cluster,
         reason_code=handover.reason_code,
@@ -102,7 +102,7 @@ def record_routing(
     session.add(
         JourneyEvent(
             enquiry_id=enquiry.id,
-            event=str(handover.event),
+            event=handover.event,
             at=ctx.now,
             actor=ctx.caller.actor,
             detail={

@@ -88,8 +88,8 @@ def list_clocks_for_operators(
     if state == ClockState.BREACHED:
         # Running clocks past due are breached even before the sweep has come round.
         query = query.where(
-            (JourneyClock.state == str(ClockState.BREACHED))
-            | ((JourneyClock.state == str(ClockState.RUNNING)) & (JourneyClock.due_at <= ctx.now))
+            (JourneyClock.state == ClockState.BREACHED)
+            | ((JourneyClock.state == ClockState.RUNNING) & (JourneyClock.due_at <= ctx.now))
         )
     else:
         query = query.where(JourneyClock.state == state)

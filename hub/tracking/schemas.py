@@ -8,8 +8,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.platform.fields import CleanString, StrictSchema
-from hub.tracking.models import ClockState, FollowUpKind, FollowUpStatus
-from hub.tracking.record_outcome import FollowUpOutcome, SupportNeeded
+from hub.tracking.models import ClockState, FollowUpKind, FollowUpOutcome, FollowUpStatus
+from hub.tracking.record_outcome import SupportNeeded
 from hub.tracking.stages import REASONS, DeregistrationReason, Stage
 
 

@@ -39,9 +39,9 @@ def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str
         # (the holder now), in chunks: no scan of the enquiries however many there are.
         due = session.scalars(
             select(FollowUp.enquiry_id).where(
-                FollowUp.status == str(FollowUpStatus.DUE),
+                FollowUp.status == FollowUpStatus.DUE,
                 FollowUp.due_on <= today,
-                FollowUp.owner == str(FollowUpOwner.COUNCIL),
+                FollowUp.owner == FollowUpOwner.COUNCIL,
             )
         ).all()
         per_enquiry = Counter(due)

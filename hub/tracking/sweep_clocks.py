@@ -100,7 +100,7 @@ def mark_breaches(session: Session, now: datetime, batch: int) -> int:
     # primary key) rather than one join the planner may answer with a scan of enquiries.
     clocks = session.scalars(
         select(JourneyClock)
-        .where(JourneyClock.state == str(ClockState.RUNNING), JourneyClock.due_at <= now)
+        .where(JourneyClock.state == ClockState.RUNNING, JourneyClock.due_at <= now)
         .order_by(JourneyClock.due_at)
         .limit(batch)
         .with_for_update(skip_locked=True)
@@ -119,7 +119,7 @@ def mark_breaches(session: Session, now: datetime, batch: int) -> int:
     )
     for clock in clocks:
         reference, holder = holders[clock.enquiry_id]
-        clock.state = str(ClockState.BREACHED)
+        clock.state = ClockState.BREACHED
         clock.breached_at = clock.due_at
         clock.breach_notified_at = now
         # To the council holding the referral and to the operators: one event key, so each

@@ -10,9 +10,9 @@ from hub.delivery.read_deliveries import list_deliveries_for_council, list_subsc
 from hub.platform.errors import HubError, NotFoundError
 from hub.platform.extensions import get_db
 from hub.referrals.notices import list_home_council_notices
-from hub.tracking.models import FollowUpStatus
+from hub.tracking.models import FollowUpOutcome, FollowUpStatus
 from hub.tracking.read_journey import list_follow_ups
-from hub.tracking.record_outcome import FollowUpOutcome, SupportNeeded, record_follow_up_outcome
+from hub.tracking.record_outcome import SupportNeeded, record_follow_up_outcome
 from hub.tracking.schemas import OutcomeInSchema
 from hub.tracking.stages import DeregistrationReason
 from hub.web.staff.forms import FormResult, read_form, refusal_errors
@@ -24,7 +24,7 @@ bp = Blueprint("council_more_pages", __name__, url_prefix="/council")
 def _render_follow_ups(
     *, follow_up_id: int | None = None, result: FormResult | None = None, status: int = 200
 ) -> tuple[str, int]:
-    found = list_follow_ups(get_db(), staff_request_context(), status=str(FollowUpStatus.DUE))
+    found = list_follow_ups(get_db(), staff_request_context(), status=FollowUpStatus.DUE)
     page = render_template(
         "council/follow_ups.html",
         items=found["items"],

@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 
 from config.settings import Settings
-from hub.access.sign_in_links import INVITE_LINK_LIFE, SIGN_IN_LINK_LIFE, IssuedLink, LinkPurpose
+from hub.access.models import LinkPurpose
+from hub.access.sign_in_links import INVITE_LINK_LIFE, SIGN_IN_LINK_LIFE, IssuedLink
 from hub.delivery.attempts import AttemptOutcome
 from hub.delivery.mail_transports import send_mail
 from hub.delivery.messages import MailMessage
