@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import get_settings
 from hub.delivery.fair_share import count_occupied, share_of
+from hub.delivery.links import api_path, page_path, public_url
 from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
 from hub.delivery.queries import dialect_insert, list_subscriptions_for_event
 from hub.platform.models import table_of, utcnow
@@ -162,15 +163,9 @@ def unpublish(delivery_id: int, conn: Connection) -> None:
 def _url(url_path: str | None, reference: str | None, to_operators: bool) -> str:
     if url_path is None:
         if reference and not to_operators:
-            url_path = f"/v1/council/referrals/{reference}"
+            url_path = api_path("council.referral", reference=reference)
         elif reference:
-            url_path = f"/v1/ops/enquiries/{reference}/decisions"
+            url_path = api_path("ops.decisions", reference=reference)
         else:
-            url_path = "/"
+            url_path = page_path("carer.start")
     return public_url(url_path)
-
-
-def public_url(path: str) -> str:
-    """``path`` on the hub's public base URL (the path alone when none is set)."""
-    base = get_settings().public_base_url.rstrip("/")
-    return f"{base}{path}" if base else path

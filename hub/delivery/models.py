@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.access.models import TokenScope
 from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
 
 
@@ -57,8 +56,9 @@ class Subscription(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     kind: Mapped[SubscriberKind] = mapped_column(enum_column(SubscriberKind, 10))
-    # The same scopes as API tokens: authority, delivery_body, hub.
-    scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope, 20), index=True)
+    # The same scopes as API tokens (hub.access.models.TokenScope): authority, delivery_body, hub;
+    # the enquirers' one subscription has its kind, ``enquirer``, as its scope.
+    scope: Mapped[str] = mapped_column(String(20), index=True)
     scope_value: Mapped[str | None] = mapped_column(String(120))
     # A webhook URL or a team mailbox's address (a council's, never an enquirer's: the
     # enquirer subscription's target only says where the address is read from).

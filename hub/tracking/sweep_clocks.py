@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.delivery.events import EventType, emit_event
+from hub.delivery.links import api_path
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
@@ -133,9 +134,9 @@ def mark_breaches(session: Session, now: datetime, batch: int) -> int:
                 authority_code=holder or clock.authority_code,
                 to_operators=to_operators,
                 url_path=(
-                    "/v1/ops/clocks?state=breached"
+                    api_path("ops_tracking.clocks", state=ClockState.BREACHED)
                     if to_operators
-                    else f"/v1/council/referrals/{reference}/journey"
+                    else api_path("council_tracking.journey", reference=reference)
                 ),
             )
     return len(clocks)

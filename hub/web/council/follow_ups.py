@@ -3,7 +3,7 @@ council's own subscriptions with their delivery log. Each read is the API's use 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from hub.delivery.read_deliveries import list_deliveries_for_council, list_subscriptions_for_council
@@ -58,7 +58,7 @@ def follow_up_outcome(follow_up_id: int) -> BaseResponse | tuple[str, int]:
         refused = refusal_errors(error, f"{prefix}outcome")
         return _render_follow_ups(follow_up_id=follow_up_id, result=refused, status=error.status)
     flash("Follow-up outcome recorded")
-    return redirect("/council/follow-ups", 303)
+    return redirect(url_for("council_more_pages.follow_ups"), 303)
 
 
 @bp.route("/notices", methods=["GET"])
