@@ -48,7 +48,7 @@ def invite_staff_user(
         if user is None:
             user = StaffUser(email=address, created_at=now)
             session.add(user)
-        user.scope = str(choice.scope)
+        user.scope = choice.scope
         user.scope_value = choice.value
         try:
             session.flush()
@@ -126,7 +126,7 @@ def find_or_add_sso_user(
         user = session.scalars(select(StaffUser).where(StaffUser.with_email(address))).first()
         if user is None and choice is not None:
             user = StaffUser(
-                email=address, scope=str(choice.scope), scope_value=choice.value, created_at=now
+                email=address, scope=choice.scope, scope_value=choice.value, created_at=now
             )
             session.add(user)
         if user is None or user.disabled_at is not None:

@@ -80,7 +80,7 @@ def create_api_token(
                 row = ApiToken(
                     prefix=fresh.prefix,
                     secret_hash=fresh.secret_hash,
-                    scope=str(choice.scope),
+                    scope=choice.scope,
                     scope_value=choice.value,
                     label=label,
                     created_at=created_at,

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from hub.platform.crypto import blind_index
-from hub.platform.models import Base, BigId, EncryptedText, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, EncryptedText, UTCDateTime, enum_column, utcnow
 
 # The blind index's purpose: its own derived key, so it matches no other index.
 STAFF_EMAIL_INDEX = "staff-email"
@@ -32,6 +32,11 @@ class TokenScope(StrEnum):
     HUB = "hub"  # a hub operator: triage and decisions, no council inbox
 
 
+class LinkPurpose(StrEnum):
+    INVITE = "invite"
+    SIGN_IN = "sign_in"
+
+
 def label_for_scope(scope: str, value: str | None) -> str:
     """``authority:E10000016``, ``delivery_body:Achieving for Children`` or ``hub``."""
     return str(scope) if not value else f"{scope}:{value}"
@@ -43,7 +48,7 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
-    scope: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope, 20))
     # The GSS code or delivery body name; empty for hub operators.
     scope_value: Mapped[str | None] = mapped_column(String(120))
     label: Mapped[str | None] = mapped_column(String(200))
@@ -77,7 +82,7 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     email: Mapped[str] = mapped_column("email_encrypted", EncryptedText())
     email_index: Mapped[str] = mapped_column(String(64), unique=True)
-    scope: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope, 20))
     scope_value: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -124,7 +129,7 @@ class SignInLink(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("staff_users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    purpose: Mapped[str] = mapped_column(String(20))  # "invite" or "sign_in"
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose, 20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -41,6 +41,5 @@ def scope_authorities(scope: TokenScope, value: str | None, at: datetime) -> fro
 
 
 def caller_for(token: ApiToken, at: datetime) -> Caller:
-    scope = TokenScope(token.scope)
-    codes = scope_authorities(scope, token.scope_value, at)
-    return Caller(token.id, scope, token.scope_value, codes)
+    codes = scope_authorities(token.scope, token.scope_value, at)
+    return Caller(token.id, token.scope, token.scope_value, codes)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hub.access.manage_staff import normalise_email
-from hub.access.models import SignInLink, StaffUser
+from hub.access.models import LinkPurpose, SignInLink, StaffUser
 from hub.access.tokens import hash_token
 from hub.platform.db import Database
 from hub.platform.models import utcnow
@@ -27,11 +26,6 @@ INVITE_LINK_LIFE = timedelta(hours=24)
 # At most this many sign-in links per account in one link lifetime; more are not sent (the
 # person is told the same thing), so nobody can fill a colleague's mailbox.
 MAX_LINKS_PER_LIFE = 3
-
-
-class LinkPurpose(StrEnum):
-    INVITE = "invite"
-    SIGN_IN = "sign_in"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +70,7 @@ def add_link(
             .select_from(SignInLink)
             .where(
                 SignInLink.user_id == user.id,
-                SignInLink.purpose == str(LinkPurpose.SIGN_IN),
+                SignInLink.purpose == LinkPurpose.SIGN_IN,
                 SignInLink.created_at > now - SIGN_IN_LINK_LIFE,
             )
         )
@@ -87,7 +81,7 @@ def add_link(
         SignInLink(
             user_id=user.id,
             token_hash=hash_token(token),
-            purpose=str(purpose),
+            purpose=purpose,
             created_at=now,
             expires_at=now + life,
         )

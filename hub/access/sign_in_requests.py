@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from hub.access.models import SignInRequest, StaffUser, staff_email_index
-from hub.access.sign_in_links import SIGN_IN_LINK_LIFE, IssuedLink, LinkPurpose, add_link
+from hub.access.models import LinkPurpose, SignInRequest, StaffUser, staff_email_index
+from hub.access.sign_in_links import SIGN_IN_LINK_LIFE, IssuedLink, add_link
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.platform.outbox import add_outbox_message, complete_outbox_message

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.platform.models import Base, BigId, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, UTCDateTime, enum_column, utcnow
 
 
 class AuditAction(StrEnum):
@@ -75,8 +75,8 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(80), index=True)
     actor_scope: Mapped[str] = mapped_column(String(160))
-    action: Mapped[str] = mapped_column(String(40))
-    outcome: Mapped[str] = mapped_column(String(20))
+    action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction, 40))
+    outcome: Mapped[AuditOutcome] = mapped_column(enum_column(AuditOutcome, 20))
     # No foreign key: the log outlives retention purges and records references that were
     # asked for but do not exist.
     enquiry_id: Mapped[int | None] = mapped_column(BigId, index=True)

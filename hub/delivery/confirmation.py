@@ -14,7 +14,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.delivery.events import public_url, write_deliveries
+from hub.delivery.events import write_deliveries
+from hub.delivery.links import page_path, public_url
 from hub.delivery.models import Delivery, SubscriptionStatus
 from hub.delivery.queries import find_or_add_enquirer_subscription
 from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
@@ -65,7 +66,9 @@ def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutco
         "data": {
             "reference": enquiry.reference,
             "authority_code": enquiry.authority_code,
-            "url": public_url(settings_of(session), "/privacy"),
+            "url": public_url(
+                settings_of(session).public_base_url, page_path("carer.privacy_notice")
+            ),
             "outcome": outcome.to_data(),
         },
     }

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from hub.delivery.fair_share import count_occupied, share_of
+from hub.delivery.links import api_path, page_path, public_url
 from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
 from hub.delivery.queries import dialect_insert, list_subscriptions_for_event
 from hub.platform.db import settings_of
@@ -73,7 +74,7 @@ def emit_event(
         for sub in list_subscriptions_for_event(
             session, str(event_type), authority_code=authority_code, to_operators=to_operators
         )
-        if SubscriberKind(sub.kind) in kinds and sub.id != exclude_subscription
+        if sub.kind in kinds and sub.id != exclude_subscription
     ]
     if not subscriptions:
         return 0
@@ -128,7 +129,7 @@ def write_deliveries(
                 payload=payload,
                 reference=reference,
                 authority_code=authority_code,
-                status=str(DeliveryStatus.PENDING),
+                status=DeliveryStatus.PENDING,
                 attempts=0,
                 replays=0,
                 created_at=now,
@@ -155,7 +156,7 @@ def unpublish(delivery_id: int, conn: Connection) -> None:
     """The broker refused this delivery's send: beat's delivery sweep offers it instead."""
     conn.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == str(DeliveryStatus.PENDING))
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
         .values(published_at=None)
     )
 
@@ -165,15 +166,9 @@ def _url(
 ) -> str:
     if url_path is None:
         if reference and not to_operators:
-            url_path = f"/v1/council/referrals/{reference}"
+            url_path = api_path("council.referral", reference=reference)
         elif reference:
-            url_path = f"/v1/ops/enquiries/{reference}/decisions"
+            url_path = api_path("ops.decisions", reference=reference)
         else:
-            url_path = "/"
-    return public_url(settings, url_path)
-
-
-def public_url(settings: Settings, path: str) -> str:
-    """``path`` on the hub's public base URL (the path alone when none is set)."""
-    base = settings.public_base_url.rstrip("/")
-    return f"{base}{path}" if base else path
+            url_path = page_path("carer.start")
+    return public_url(settings.public_base_url, url_path)

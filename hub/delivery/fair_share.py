@@ -47,7 +47,7 @@ def share_of(sub: Subscription, settings: Settings) -> int:
 def occupying(now: datetime, lease: timedelta) -> ColumnElement[bool]:
     """A pending delivery holds a place in its subscriber's share: an attempt is in flight
     (its lease runs), or its send task was published within the lease."""
-    return (Delivery.status == str(DeliveryStatus.PENDING)) & or_(
+    return (Delivery.status == DeliveryStatus.PENDING) & or_(
         Delivery.locked_until > now, Delivery.published_at > now - lease
     )
 
@@ -76,7 +76,7 @@ def count_in_flight(session: Session, subscription_id: int, now: datetime, exclu
             .select_from(Delivery)
             .where(
                 Delivery.subscription_id == subscription_id,
-                Delivery.status == str(DeliveryStatus.PENDING),
+                Delivery.status == DeliveryStatus.PENDING,
                 Delivery.locked_until > now,
                 Delivery.id != exclude,
             )

@@ -120,13 +120,13 @@ def _add_subscription(
     """Store an active subscription of ``kind`` for ``owner`` (unknown events refused)."""
     with db.transaction() as session:
         sub = Subscription(
-            kind=str(kind),
-            scope=str(owner.scope),
+            kind=kind,
+            scope=owner.scope,
             scope_value=owner.value,
             target=target,
             events=_events(events),
             secret=secret,
-            status=str(SubscriptionStatus.ACTIVE),
+            status=SubscriptionStatus.ACTIVE,
             created_at=utcnow(),
             consecutive_failures=0,
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
+from hub.delivery.links import page_link
 from hub.geo import find_authority_name
 
 
@@ -20,27 +19,6 @@ class MailMessage:
 
 def _council(code: Any) -> str:
     return find_authority_name(code) or (str(code) if code else "the hub")
-
-
-# People open the hub's pages, programs its API: an e-mail links the page that shows what the
-# event's API link returns (a webhook keeps the API link).
-_PAGES = (
-    (re.compile(r"/v1/council/referrals/([A-Z0-9-]+)(/journey)?"), r"/council/referrals/\1"),
-    (re.compile(r"/v1/council/(follow-ups|notices|deliveries)"), r"/council/\1"),
-    (re.compile(r"/v1/ops/enquiries/([A-Z0-9-]+)/decisions"), r"/ops/triage/\1"),
-    (re.compile(r"/v1/ops/deliveries"), "/ops/deliveries"),
-    (re.compile(r"/v1/ops/clocks"), "/ops/"),
-)
-
-
-def page_link(url: str) -> str:
-    """The page for an API link (same host), or the link itself when no page shows it."""
-    parts = urlsplit(url)
-    for pattern, page in _PAGES:
-        if pattern.fullmatch(parts.path):
-            base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-            return base + pattern.sub(page, parts.path)
-    return url
 
 
 # (subject, what to do) for a problem with the enquirers' confirmation e-mails.
@@ -64,6 +42,8 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
     data: dict[str, Any] = payload.get("data", {})
     reference = data.get("reference") or ""
     council = _council(data.get("authority_code"))
+    # People open the hub's pages, programs its API: an e-mail links the page that shows what
+    # the event's API link returns (a webhook keeps the API link).
     url = page_link(str(data.get("url") or ""))
     subjects = {
         "referral.routed": f"New fostering enquiry {reference} for {council}",

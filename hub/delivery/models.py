@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
 
 
 class SubscriberKind(StrEnum):
@@ -55,8 +55,9 @@ class Subscription(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    # The same scopes as API tokens (hub.access.models.TokenScope): authority, delivery_body, hub.
+    kind: Mapped[SubscriberKind] = mapped_column(enum_column(SubscriberKind, 10))
+    # The same scopes as API tokens (hub.access.models.TokenScope): authority, delivery_body, hub;
+    # the enquirers' one subscription has its kind, ``enquirer``, as its scope.
     scope: Mapped[str] = mapped_column(String(20), index=True)
     scope_value: Mapped[str | None] = mapped_column(String(120))
     # A webhook URL or a team mailbox's address (a council's, never an enquirer's: the
@@ -69,7 +70,9 @@ class Subscription(Base):
     secret: Mapped[str | None] = mapped_column(EncryptedJSON())
     previous_secret: Mapped[str | None] = mapped_column(EncryptedJSON())
     previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(10), default=SubscriptionStatus.ACTIVE)
+    status: Mapped[SubscriptionStatus] = mapped_column(
+        enum_column(SubscriptionStatus, 10), default=SubscriptionStatus.ACTIVE
+    )
     disabled_reason: Mapped[str | None] = mapped_column(String(80))
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -88,7 +91,7 @@ class Subscription(Base):
 
     def disable(self, now: datetime, reason: str) -> None:
         """Stop sending to this subscriber: its pending deliveries fail when next claimed."""
-        self.status = str(SubscriptionStatus.DISABLED)
+        self.status = SubscriptionStatus.DISABLED
         self.disabled_at = now
         self.disabled_reason = reason
 
@@ -114,7 +117,9 @@ class Delivery(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     reference: Mapped[str | None] = mapped_column(String(20))
     authority_code: Mapped[str | None] = mapped_column(String(9))
-    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING, index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        enum_column(DeliveryStatus, 10), default=DeliveryStatus.PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     replays: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

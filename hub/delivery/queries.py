@@ -45,15 +45,15 @@ def list_subscriptions_for_event(
     """Active subscriptions that receive this event: the operators', or the council's own
     and its delivery body's."""
     if to_operators:
-        owner = Subscription.scope == str(TokenScope.HUB)
+        owner = Subscription.scope == TokenScope.HUB
     elif authority_code:
         owner = or_(
             and_(
-                Subscription.scope == str(TokenScope.AUTHORITY),
+                Subscription.scope == TokenScope.AUTHORITY,
                 Subscription.scope_value == authority_code,
             ),
             and_(
-                Subscription.scope == str(TokenScope.DELIVERY_BODY),
+                Subscription.scope == TokenScope.DELIVERY_BODY,
                 Subscription.scope_value.in_(delivery_bodies_of(authority_code, utcnow())),
             ),
         )
@@ -61,7 +61,7 @@ def list_subscriptions_for_event(
         return []
     rows = session.scalars(
         select(Subscription)
-        .where(Subscription.status == str(SubscriptionStatus.ACTIVE), owner)
+        .where(Subscription.status == SubscriptionStatus.ACTIVE, owner)
         .order_by(Subscription.id)
     )
     return [sub for sub in rows if not sub.events or event_type in sub.events]
@@ -146,7 +146,7 @@ def list_deliveries(
     if failing:
         query = query.where(
             Subscription.failing_since.is_not(None),
-            Delivery.status == str(DeliveryStatus.PENDING),
+            Delivery.status == DeliveryStatus.PENDING,
         )
     if subscription_id is not None:
         query = query.where(Delivery.subscription_id == subscription_id)
@@ -174,7 +174,7 @@ def find_delivery_and_subscription(
 
 def oldest_pending_created_at(session: Session) -> datetime | None:
     return session.scalar(
-        select(func.min(Delivery.created_at)).where(Delivery.status == str(DeliveryStatus.PENDING))
+        select(func.min(Delivery.created_at)).where(Delivery.status == DeliveryStatus.PENDING)
     )
 
 
@@ -194,7 +194,7 @@ def list_owned_subscriptions(
 def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscription:
     """The one subscription for e-mails to enquirers, made on first use (a unique index
     keeps it one when two transactions make it at once)."""
-    enquirer = str(SubscriberKind.ENQUIRER)
+    enquirer = SubscriberKind.ENQUIRER
     found = session.scalar(select(Subscription).where(Subscription.kind == enquirer))
     if found is not None:
         return found
@@ -206,7 +206,7 @@ def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscrip
             scope_value=None,
             target=target,
             events=[],
-            status=str(SubscriptionStatus.ACTIVE),
+            status=SubscriptionStatus.ACTIVE,
             created_at=utcnow(),
             consecutive_failures=0,
         )

@@ -31,7 +31,7 @@ def _replay(session: Session, delivery: Delivery) -> None:
     if delivery.status == DeliveryStatus.PENDING:
         raise ReplayRefusedError(f"delivery {delivery.id} is still pending")
     now = utcnow()
-    delivery.status = str(DeliveryStatus.PENDING)
+    delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.replays += 1
     delivery.next_attempt_at = now
@@ -92,7 +92,7 @@ def replay_dead_for_subscriber(
             select(Delivery)
             .where(
                 Delivery.subscription_id == subscription_id,
-                Delivery.status == str(DeliveryStatus.DEAD),
+                Delivery.status == DeliveryStatus.DEAD,
             )
             .order_by(Delivery.id)
             .with_for_update()

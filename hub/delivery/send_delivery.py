@@ -156,7 +156,7 @@ def _claim(
             delivery.id,
             sub.id,
             delivery.attempts,
-            SubscriberKind(sub.kind),
+            sub.kind,
             target,
             signing_secrets(sub, now),
             delivery.webhook_id,
@@ -185,7 +185,7 @@ def _attempt(settings: Settings, claim: _Claim, now: datetime, resolver: Resolve
 def _finish(
     delivery: Delivery, status: DeliveryStatus, now: datetime, *, error: str | None = None
 ) -> None:
-    delivery.status = str(status)
+    delivery.status = status
     delivery.locked_until = None
     delivery.published_at = None
     if error is not None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from hub.access.models import TokenScope
 from hub.delivery.events import EventType, emit_event
+from hub.delivery.links import api_path
 from hub.delivery.models import Delivery, DeliveryStatus, SubscriberKind, Subscription
 
 log = structlog.get_logger(__name__)
@@ -43,7 +44,7 @@ def record_success(session: Session, sub: Subscription, now: datetime) -> None:
             update(Delivery)
             .where(
                 Delivery.subscription_id == sub.id,
-                Delivery.status == str(DeliveryStatus.PENDING),
+                Delivery.status == DeliveryStatus.PENDING,
                 Delivery.locked_until.is_(None),
             )
             .values(next_attempt_at=now, published_at=None)
@@ -53,14 +54,14 @@ def record_success(session: Session, sub: Subscription, now: datetime) -> None:
 def _tell_once(session: Session, sub: Subscription, now: datetime) -> None:
     key = f"delivery.failing:{sub.id}:{now.isoformat()}"
     data: dict[str, str | int] = {"subscription_id": sub.id, "kind": sub.kind}
-    path = "/v1/ops/deliveries?status=failing"
-    if sub.scope == str(TokenScope.AUTHORITY) and sub.scope_value:
+    path = api_path("ops_deliveries.ops_deliveries", status="failing")
+    if sub.scope == TokenScope.AUTHORITY and sub.scope_value:
         emit_event(
             session,
             EventType.DELIVERY_FAILING,
             event_key=key,
             authority_code=sub.scope_value,
-            url_path="/v1/council/deliveries",
+            url_path=api_path("council_deliveries.council_deliveries"),
             data=data,
             kinds=MAILBOXES,
             exclude_subscription=sub.id,
@@ -84,7 +85,7 @@ def tell_operators_refused(session: Session, sub: Subscription, delivery_id: int
         EventType.DELIVERY_REFUSED,
         event_key=f"delivery.refused:{delivery_id}",
         to_operators=True,
-        url_path="/v1/ops/deliveries?status=failed",
+        url_path=api_path("ops_deliveries.ops_deliveries", status="failed"),
         data={"subscription_id": sub.id, "kind": sub.kind, "delivery_id": delivery_id},
         kinds=MAILBOXES,
         exclude_subscription=sub.id,

@@ -98,7 +98,7 @@ def _choose(
     probe = timedelta(seconds=settings.delivery_probe_seconds)
     widest = max(settings.delivery_subscriber_concurrency, settings.delivery_concurrency)
     conditions = [
-        Delivery.status == str(DeliveryStatus.PENDING),
+        Delivery.status == DeliveryStatus.PENDING,
         Delivery.next_attempt_at <= now,
         or_(Delivery.locked_until.is_(None), Delivery.locked_until <= now),
         or_(Delivery.published_at.is_(None), Delivery.published_at <= now - lease),
@@ -124,7 +124,7 @@ def _choose(
         rows = session.execute(
             select(due.c.id, Subscription)
             .join(Subscription, Subscription.id == due.c.subscription_id)
-            .where(due.c.rank <= widest, Subscription.status == str(SubscriptionStatus.ACTIVE))
+            .where(due.c.rank <= widest, Subscription.status == SubscriptionStatus.ACTIVE)
             # Round by round: every subscriber's oldest due row, then every second one, ...
             .order_by(due.c.rank, due.c.next_attempt_at, due.c.id)
             .limit(limit)

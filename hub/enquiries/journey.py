@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.platform.models import Base, BigId, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, UTCDateTime, enum_column, utcnow
 
 
 class JourneyEventName(StrEnum):
@@ -29,7 +29,7 @@ class JourneyEvent(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
-    event: Mapped[str] = mapped_column(String(40))
+    event: Mapped[JourneyEventName] = mapped_column(enum_column(JourneyEventName, 40))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(80), default="hub")
     # Never personal data: codes, versions and reasons only.

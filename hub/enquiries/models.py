@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Unique
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from hub.enquiries.search_keys import INDEX_COLUMNS, search_keys_of
-from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
 
 
 class EnquiryStatus(StrEnum):
@@ -45,7 +45,9 @@ class Enquiry(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    status: Mapped[str] = mapped_column(String(32), default=EnquiryStatus.RECEIVED, index=True)
+    status: Mapped[EnquiryStatus] = mapped_column(
+        enum_column(EnquiryStatus, 32), default=EnquiryStatus.RECEIVED, index=True
+    )
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Personal data, encrypted at rest. Special-category answers are kept apart.
@@ -98,9 +100,8 @@ class Enquiry(Base):
 
     def move_to(self, status: EnquiryStatus, at: datetime) -> None:
         """Change status, refusing a change the journey does not allow."""
-        current = EnquiryStatus(self.status)
-        if status not in ALLOWED_TRANSITIONS[current]:
-            raise InvalidTransitionError(f"an enquiry cannot go from {current} to {status}")
+        if status not in ALLOWED_TRANSITIONS[self.status]:
+            raise InvalidTransitionError(f"an enquiry cannot go from {self.status} to {status}")
         self.status = status
         self.status_changed_at = at
 

@@ -43,7 +43,7 @@ class RoutingBacklog:
 
 def read_routing_backlog(session: Session, now: datetime, lag: timedelta) -> RoutingBacklog:
     """One read of the enquiries still ``received`` (the status index finds them)."""
-    received = Enquiry.status == str(EnquiryStatus.RECEIVED)
+    received = Enquiry.status == EnquiryStatus.RECEIVED
     late_before = now - lag
     waiting, late, oldest = session.execute(
         select(

@@ -82,7 +82,7 @@ def submit_enquiry(
         reference = new_reference()
         body = {
             "reference": reference,
-            "status": str(EnquiryStatus.RECEIVED),
+            "status": EnquiryStatus.RECEIVED,
             "status_url": status_url_for(reference),
         }
         try:
@@ -113,7 +113,7 @@ def submit_enquiry(
                     _INSERT_EVENT,
                     {
                         "enquiry_id": enquiry_id,
-                        "event": str(JourneyEventName.RECEIVED),
+                        "event": JourneyEventName.RECEIVED,
                         "at": now,
                         "actor": ENQUIRER.actor,
                         "detail": {"interest": data["interest"]},
@@ -152,7 +152,7 @@ def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict
     heard_from = campaign.pop("heard_from", None) or None
     return dict(
         reference=reference,
-        status=str(EnquiryStatus.RECEIVED),
+        status=EnquiryStatus.RECEIVED,
         status_changed_at=now,
         created_at=now,
         personal=personal,

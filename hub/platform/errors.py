@@ -14,9 +14,14 @@ from hub.platform.rate_limit import limiter
 PROBLEM_TYPE_BASE = "https://fostering-hub.example/problems/"
 PROBLEM_MIMETYPE = "application/problem+json"
 
-# Paths that always answer problem+json, whatever the client accepts: the API and the
-# machine endpoints. Any other path is a page, and a browser there gets an HTML error page.
-MACHINE_PATHS = ("/v1/", "/openapi.json", "/healthz", "/readyz", "/metrics")
+# The API (everything under /v1/) and the machine endpoints: they always answer problem+json,
+# whatever the client accepts, and carry no cookies. Any other path is a page, whose errors
+# follow the request's Accept header (``wants_html_error``).
+API_PATH_PREFIX = "/v1/"
+MACHINE_PATHS = frozenset({"/openapi.json", "/healthz", "/readyz", "/metrics"})
+# What an error on a page may be, most preferred first: a tie (``*/*``, or JSON and HTML
+# ranked the same) goes to JSON, so only a client that prefers HTML gets a page.
+ERROR_MIMETYPES = (PROBLEM_MIMETYPE, "application/json", "text/html")
 # app.extensions key: a callable (status, code, title, detail, headers) -> Response that the
 # web room installs to render error pages in the pages' own style.
 ERROR_PAGE_EXTENSION = "hub_error_page"
@@ -195,19 +200,24 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     return out
 
 
+def is_api_path(path: str) -> bool:
+    """True for the API's and the machine endpoints' paths, false for pages."""
+    return path.startswith(API_PATH_PREFIX) or path in MACHINE_PATHS
+
+
 def wants_html_error() -> bool:
     """Whether this request's error should be an HTML page rather than problem+json.
 
-    The API and machine endpoints always get problem+json (unchanged). Elsewhere, a client
-    that prefers text/html to JSON (a browser) gets a page; curl's ``*/*`` and clients that
-    send no Accept still get problem+json.
+    Chosen by the request's Accept header, not by where the path seems to lead: a client
+    that ranks text/html above every JSON type (a browser: ``text/html,...,*/*;q=0.8``) gets
+    a page; one that asks for JSON (``application/json``, ``application/problem+json``), sends
+    no Accept, or accepts anything (curl's ``*/*``) gets problem+json. The API's paths answer
+    problem+json whatever is accepted: their clients are programs, and their errors are part
+    of the API's contract.
     """
-    if request.path.startswith(MACHINE_PATHS):
+    if is_api_path(request.path):
         return False
-    best = request.accept_mimetypes.best_match(
-        ["application/problem+json", "application/json", "text/html"]
-    )
-    return best == "text/html"
+    return request.accept_mimetypes.best_match(ERROR_MIMETYPES) == "text/html"
 
 
 def error_response(

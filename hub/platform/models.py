@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Table, Text, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, Table, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -21,6 +22,24 @@ NAMING = {
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def enum_column(enum: type[StrEnum], length: int) -> Enum:
+    """A state column typed by its ``StrEnum``, stored as the member's value in a VARCHAR.
+
+    The same ``VARCHAR(length)`` as a plain ``String(length)`` column, with no database enum
+    type and no CHECK constraint, so existing rows read unchanged on every backend and the
+    schema needs no migration. Rows read back as members; a member or its value may be
+    written, and any other string is refused before it reaches the database.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        values_callable=lambda members: [member.value for member in members],
+        length=length,
+        validate_strings=True,
+    )
 
 
 def utcnow() -> datetime:

@@ -36,7 +36,7 @@ def acknowledge_referral(db: Database, ctx: RequestContext, reference: str) -> d
                     session.add(
                         JourneyEvent(
                             enquiry_id=enquiry.id,
-                            event=str(JourneyEventName.ACKNOWLEDGED),
+                            event=JourneyEventName.ACKNOWLEDGED,
                             at=ctx.now,
                             actor=ctx.caller.actor,
                             detail={"authority_code": enquiry.authority_code},

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
+from hub.rules import DecisionOutcome
 
 
 class RoutingDecisionRecord(Base):
@@ -19,7 +20,7 @@ class RoutingDecisionRecord(Base):
     # Indexed: the clock sweep reads the decisions made since its last run.
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     decided_by: Mapped[str] = mapped_column(String(80))
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[DecisionOutcome] = mapped_column(enum_column(DecisionOutcome, 20))
     authority_code: Mapped[str | None] = mapped_column(String(9))
     cluster: Mapped[str | None] = mapped_column(String(120))
     reason_code: Mapped[str | None] = mapped_column(String(60))

@@ -54,7 +54,7 @@ def list_home_council_notices(
                 .join(Enquiry, Enquiry.id == RoutingDecisionRecord.enquiry_id)
                 .where(
                     RoutingDecisionRecord.home_council_code.in_(codes),
-                    RoutingDecisionRecord.outcome == str(DecisionOutcome.ROUTED),
+                    RoutingDecisionRecord.outcome == DecisionOutcome.ROUTED,
                     RoutingDecisionRecord.authority_code.is_not(None),
                     RoutingDecisionRecord.authority_code != RoutingDecisionRecord.home_council_code,
                     RoutingDecisionRecord.id == latest,

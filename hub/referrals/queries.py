@@ -18,7 +18,7 @@ from hub.platform.errors import NotFoundError
 from hub.referrals.models import RoutingDecisionRecord
 
 # What a council inbox holds: routed to it, and anything later in the journey.
-REFERRAL_STATUSES = (str(EnquiryStatus.ROUTED), str(EnquiryStatus.ACKNOWLEDGED))
+REFERRAL_STATUSES = (EnquiryStatus.ROUTED, EnquiryStatus.ACKNOWLEDGED)
 
 
 def referral_not_found() -> NotFoundError:
@@ -71,7 +71,7 @@ def routed_at_column() -> Any:
         select(func.max(RoutingDecisionRecord.decided_at))
         .where(
             RoutingDecisionRecord.enquiry_id == Enquiry.id,
-            RoutingDecisionRecord.outcome == str(EnquiryStatus.ROUTED),
+            RoutingDecisionRecord.outcome == EnquiryStatus.ROUTED,
         )
         .correlate(Enquiry)
         .scalar_subquery()

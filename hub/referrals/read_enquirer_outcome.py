@@ -32,13 +32,13 @@ def cluster_phone(cluster: str | None) -> str | None:
 
 def outcome_of(enquiry: Enquiry, decision: RoutingDecisionRecord | None) -> EnquirerOutcome:
     """What the enquirer may be told, given the enquiry and its latest decision."""
-    status = EnquiryStatus(enquiry.status)
-    if status is EnquiryStatus.RECEIVED:
+    status = enquiry.status
+    if status == EnquiryStatus.RECEIVED:
         return EnquirerOutcome(enquiry.reference, OutcomeStatus.RECEIVED)
-    if status is EnquiryStatus.TRIAGE:
+    if status == EnquiryStatus.TRIAGE:
         return EnquirerOutcome(enquiry.reference, OutcomeStatus.TRIAGE)
     detail = dict(decision.detail) if decision is not None else {}
-    if status is EnquiryStatus.SIGNPOSTED:
+    if status == EnquiryStatus.SIGNPOSTED:
         signpost = detail.get("signpost") or None
         return EnquirerOutcome(enquiry.reference, OutcomeStatus.SIGNPOSTED, signpost=signpost)
     # Routed or acknowledged: a council has it.

@@ -22,6 +22,7 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.delivery.confirmation import emit_confirmation
 from hub.delivery.events import EventType, emit_event
+from hub.delivery.links import api_path
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.referrals.models import RoutingDecisionRecord
@@ -73,7 +74,7 @@ def record_routing(
         enquiry_id=enquiry.id,
         decided_at=ctx.now,
         decided_by=ctx.caller.actor,
-        outcome=str(decision.outcome),
+        outcome=decision.outcome,
         authority_code=enquiry.authority_code,
         cluster=enquiry.cluster,
         reason_code=handover.reason_code,
@@ -102,7 +103,7 @@ def record_routing(
     session.add(
         JourneyEvent(
             enquiry_id=enquiry.id,
-            event=str(handover.event),
+            event=handover.event,
             at=ctx.now,
             actor=ctx.caller.actor,
             detail={
@@ -145,7 +146,7 @@ def _emit_events(
             event_key=f"referral.routed:{record.id}",
             reference=reference,
             authority_code=enquiry.authority_code,
-            url_path=f"/v1/council/referrals/{reference}",
+            url_path=api_path("council.referral", reference=reference),
         )
         home = record.home_council_code
         # A council that hands its own resident over (a transfer) knows already.
@@ -156,7 +157,7 @@ def _emit_events(
                 event_key=f"home_council.notice:{record.id}",
                 reference=reference,
                 authority_code=home,
-                url_path="/v1/council/notices",
+                url_path=api_path("council.notices"),
             )
     elif record.outcome == DecisionOutcome.TRIAGE:
         returned = handover.event is JourneyEventName.RETURNED
@@ -167,5 +168,5 @@ def _emit_events(
             reference=reference,
             authority_code=previous if returned else None,
             to_operators=True,
-            url_path=f"/v1/ops/enquiries/{reference}/decisions",
+            url_path=api_path("ops.decisions", reference=reference),
         )

@@ -33,7 +33,7 @@ def clock_badges(
         .join(JourneyClock, JourneyClock.enquiry_id == Enquiry.id)
         .where(
             Enquiry.reference.in_(sorted(references)),
-            JourneyClock.state.in_([str(ClockState.RUNNING), str(ClockState.BREACHED)]),
+            JourneyClock.state.in_([ClockState.RUNNING, ClockState.BREACHED]),
             JourneyClock.met_at.is_(None),
         )
     ).all()

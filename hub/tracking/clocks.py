@@ -36,7 +36,7 @@ STARTED_BY: dict[Stage, tuple[ClockKind, ...]] = {
     Stage.FIRST_CONTACT: (ClockKind.INITIAL_VISIT,),
     Stage.APPLICATION: (ClockKind.STAGE_ONE, ClockKind.PANEL),
 }
-_OPEN = (str(ClockState.RUNNING), str(ClockState.PAUSED))
+_OPEN = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 def target_of(kind: ClockKind, targets: ClockTargets) -> tuple[int, str]:
@@ -72,13 +72,13 @@ def new_clock(
     length, unit = target_of(kind, targets)
     return JourneyClock(
         enquiry_id=enquiry_id,
-        kind=str(kind),
+        kind=kind,
         authority_code=authority_code,
         cluster=cluster,
         target=f"{length} {unit}",
         started_at=started_at,
         due_at=due_time(kind, started_at, targets, calendar),
-        state=str(ClockState.RUNNING),
+        state=ClockState.RUNNING,
     )
 
 
@@ -88,21 +88,20 @@ def apply_stage(
     """Meet, pause, resume or stop ``clocks`` (the enquiry's) for ``stage`` at ``at``."""
     position = position_of(stage)
     for clock in clocks:
-        kind = ClockKind(clock.kind)
-        if position and position >= position_of(MET_BY[kind]):
+        if position and position >= position_of(MET_BY[clock.kind]):
             if clock.met_at is None and clock.state != ClockState.STOPPED:
                 clock.met_at = at
                 if clock.state in _OPEN and at >= clock.due_at:
                     # Met, but late: it breached before the sweep noticed.
-                    clock.state = str(ClockState.BREACHED)
+                    clock.state = ClockState.BREACHED
                     clock.breached_at = clock.due_at
                 elif clock.state in _OPEN:
-                    clock.state = str(ClockState.MET)
+                    clock.state = ClockState.MET
         elif stage in (Stage.WITHDRAWN, Stage.NOT_PROGRESSED) and clock.state in _OPEN:
-            clock.state = str(ClockState.STOPPED)
+            clock.state = ClockState.STOPPED
             clock.stopped_at = at
         elif stage is Stage.ON_HOLD and clock.state == ClockState.RUNNING:
-            clock.state = str(ClockState.PAUSED)
+            clock.state = ClockState.PAUSED
             clock.paused_at = at
         elif stage is Stage.RESUMED and clock.state == ClockState.PAUSED:
             resume(clock, at, calendar)
@@ -117,7 +116,7 @@ def resume(clock: JourneyClock, at: datetime, calendar: WorkingCalendar) -> None
         last_day = local_day(clock.due_at - timedelta(microseconds=1))
         extra = calendar.working_days_between(local_day(paused_at), local_day(at))
         clock.due_at = end_of_day(calendar.add_working_days(last_day, extra))
-    clock.state = str(ClockState.RUNNING)
+    clock.state = ClockState.RUNNING
     clock.paused_at = None
 
 
@@ -125,7 +124,7 @@ def clock_view(clock: JourneyClock, now: datetime) -> dict[str, object]:
     """A clock as the API shows it (``state`` says breached once the due time has passed)."""
     state = clock.state
     if state == ClockState.RUNNING and clock.due_at <= now:
-        state = str(ClockState.BREACHED)
+        state = ClockState.BREACHED
     return {
         "id": clock.id,
         "kind": clock.kind,

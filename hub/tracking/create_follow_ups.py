@@ -78,10 +78,10 @@ def _yearly_check_ins(
         select(FollowUp.enquiry_id, FollowUp.occurrence, Journey.approved_at)
         .join(Journey, Journey.enquiry_id == FollowUp.enquiry_id)
         .where(
-            FollowUp.kind == str(FollowUpKind.RETENTION_CHECK_IN),
+            FollowUp.kind == FollowUpKind.RETENTION_CHECK_IN,
             FollowUp.due_on <= local_day(now),
             FollowUp.occurrence >= last,
-            Journey.stage == str(Stage.APPROVED),
+            Journey.stage == Stage.APPROVED,
         )
     )
     if mark is not None:
@@ -93,5 +93,5 @@ def _yearly_check_ins(
         months = occurrence + YEARLY_MONTHS
         due = add_months(local_day(approved_at), months)
         kind = FollowUpKind.RETENTION_CHECK_IN
-        found[(enquiry_id, str(kind), months)] = Planned(kind, months, due)
+        found[(enquiry_id, kind, months)] = Planned(kind, months, due)
     return found

@@ -39,7 +39,7 @@ OWNERS: dict[FollowUpKind, FollowUpOwner] = {
 # How many keys one read checks (an IN list of row values, kept well under any bind limit).
 _CHUNK = 500
 
-FollowUpKey = tuple[int, str, int]  # (enquiry id, kind, occurrence): the unique key
+FollowUpKey = tuple[int, FollowUpKind, int]  # (enquiry id, kind, occurrence): the unique key
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,28 +55,28 @@ def planned_for(
 ) -> list[Planned]:
     """The follow-ups the journey's current stage calls for (before any de-duplication)."""
     day = local_day(journey.stage_at)
-    stage = Stage(journey.stage)
-    if stage is Stage.FIRST_CONTACT:
+    stage = journey.stage
+    if stage == Stage.FIRST_CONTACT:
         due = calendar.add_working_days(day, policy.stalled_enquiry_working_days)
         return [Planned(FollowUpKind.STALLED_ENQUIRY, 0, due)]
-    if stage is Stage.WITHDRAWN and consent:
+    if stage == Stage.WITHDRAWN and consent:
         return [
             Planned(FollowUpKind.RE_ENGAGEMENT, months, add_months(day, months), True)
             for months in policy.re_engagement_months
         ]
-    if stage is Stage.APPROVED:
+    if stage == Stage.APPROVED:
         return [
             Planned(FollowUpKind.RETENTION_CHECK_IN, months, add_months(day, months))
             for months in policy.retention_check_in_months
         ]
-    if stage is Stage.DEREGISTERED:
+    if stage == Stage.DEREGISTERED:
         due = calendar.add_working_days(day, policy.exit_conversation_working_days)
         return [Planned(FollowUpKind.EXIT_CONVERSATION, 0, due)]
     return []
 
 
 def keyed(enquiry_id: int, planned: list[Planned]) -> dict[FollowUpKey, Planned]:
-    return {(enquiry_id, str(item.kind), item.occurrence): item for item in planned}
+    return {(enquiry_id, item.kind, item.occurrence): item for item in planned}
 
 
 def add_missing_follow_ups(
@@ -104,11 +104,11 @@ def add_missing_follow_ups(
         session.add(
             FollowUp(
                 enquiry_id=key[0],
-                kind=str(item.kind),
+                kind=item.kind,
                 occurrence=item.occurrence,
                 due_on=item.due_on,
-                owner=str(OWNERS[item.kind]),
-                status=str(FollowUpStatus.DUE),
+                owner=OWNERS[item.kind],
+                status=FollowUpStatus.DUE,
                 needs_consent=item.needs_consent,
                 created_at=now,
                 outcome_detail={},

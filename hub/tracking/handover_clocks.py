@@ -24,7 +24,7 @@ from hub.tracking.clocks import new_clock
 from hub.tracking.models import ClockKind, ClockState, Journey, JourneyClock
 from hub.tracking.policy import calendar_for
 
-_OPEN = (str(ClockState.RUNNING), str(ClockState.PAUSED))
+_OPEN = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 def apply_handover(
@@ -48,14 +48,14 @@ def apply_handover(
         session.scalars(
             select(JourneyClock).where(
                 JourneyClock.enquiry_id == enquiry_id,
-                JourneyClock.kind == str(ClockKind.FIRST_CONTACT),
+                JourneyClock.kind == ClockKind.FIRST_CONTACT,
             )
         )
     )
     stopped = 0
     for clock in clocks:
         if clock.started_at < decided_at and clock.state in _OPEN:
-            clock.state = str(ClockState.STOPPED)
+            clock.state = ClockState.STOPPED
             clock.stopped_at = decided_at
             stopped += 1
     if outcome != EnquiryStatus.ROUTED or any(c.started_at == decided_at for c in clocks):
@@ -78,7 +78,7 @@ def apply_handover(
         # opens the clocks of decisions recorded before the event path existed).
         clock.met_at = first_contact_at
         late = clock.met_at >= clock.due_at
-        clock.state = str(ClockState.BREACHED if late else ClockState.MET)
+        clock.state = ClockState.BREACHED if late else ClockState.MET
         clock.breached_at = clock.due_at if late else None
     session.add(clock)
     return 1, stopped

@@ -11,7 +11,7 @@ from hub.enquiries.models import Enquiry
 from hub.tracking.clocks import clock_view
 from hub.tracking.models import FollowUp
 from hub.tracking.queries import find_journey, list_clocks, list_follow_ups_of, list_stages
-from hub.tracking.stages import JourneyState, Stage
+from hub.tracking.stages import JourneyState
 
 
 def follow_up_view(follow_up: FollowUp, reference: str) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def follow_up_view(follow_up: FollowUp, reference: str) -> dict[str, Any]:
 def journey_view(session: Session, enquiry: Enquiry, now: datetime) -> dict[str, Any]:
     journey = find_journey(session, enquiry.id)
     state = JourneyState(
-        Stage(journey.stage) if journey is not None else None,
+        journey.stage if journey is not None else None,
         journey.position if journey is not None else 0,
     )
     return {

@@ -23,7 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, utcnow
+from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
+from hub.rules.tracking_policy import FollowUpOwner
+from hub.tracking.stages import Stage
 
 
 class ClockKind(StrEnum):
@@ -54,13 +56,25 @@ class FollowUpStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class FollowUpOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    RE_ENGAGED = "re_engaged"
+    NOT_INTERESTED = "not_interested"
+    CONTINUING = "continuing"
+    NEEDS_SUPPORT = "needs_support"
+    CONSIDERING_LEAVING = "considering_leaving"
+    DEREGISTERED = "deregistered"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
 class Journey(Base):
     """Where one enquiry's journey stands (the latest of its stages, kept for the sweeps)."""
 
     __tablename__ = "journeys"
 
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), primary_key=True)
-    stage: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 32))
     position: Mapped[int] = mapped_column(Integer, default=0)
     stage_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When the journey last changed (recorded, not occurred): the follow-up sweep's cursor.
@@ -80,7 +94,7 @@ class JourneyStage(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 32))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     authority_code: Mapped[str | None] = mapped_column(String(9))  # the holder who recorded it
@@ -106,13 +120,15 @@ class JourneyClock(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ClockKind] = mapped_column(enum_column(ClockKind, 20))
     authority_code: Mapped[str | None] = mapped_column(String(9))  # the holder when started
     cluster: Mapped[str | None] = mapped_column(String(120))
     target: Mapped[str] = mapped_column(String(40))  # e.g. "1 working day", "8 months"
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    state: Mapped[str] = mapped_column(String(12), default=ClockState.RUNNING)
+    state: Mapped[ClockState] = mapped_column(
+        enum_column(ClockState, 12), default=ClockState.RUNNING
+    )
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -138,15 +154,17 @@ class FollowUp(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[FollowUpKind] = mapped_column(enum_column(FollowUpKind, 24))
     # Months after the stage for re-engagements and check-ins; 0 for one-off kinds.
     occurrence: Mapped[int] = mapped_column(Integer, default=0)
     due_on: Mapped[date] = mapped_column(Date)
-    owner: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(10), default=FollowUpStatus.DUE)
+    owner: Mapped[FollowUpOwner] = mapped_column(enum_column(FollowUpOwner, 10))
+    status: Mapped[FollowUpStatus] = mapped_column(
+        enum_column(FollowUpStatus, 10), default=FollowUpStatus.DUE
+    )
     needs_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    outcome: Mapped[str | None] = mapped_column(String(24))
+    outcome: Mapped[FollowUpOutcome | None] = mapped_column(enum_column(FollowUpOutcome, 24))
     # Codes only (the support named, a deregistration reason, why it was cancelled).
     outcome_detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -72,13 +72,13 @@ def scoped_follow_ups(caller: Caller | SystemActor) -> Select[Enquiry, FollowUp]
         return (
             select(Enquiry, FollowUp)
             .join(FollowUp, FollowUp.enquiry_id == Enquiry.id)
-            .where(FollowUp.owner == str(FollowUpOwner.HUB))
+            .where(FollowUp.owner == FollowUpOwner.HUB)
         )
     return (
         scoped_referrals(caller)
         .add_columns(FollowUp)
         .join(FollowUp, FollowUp.enquiry_id == Enquiry.id)
-        .where(FollowUp.owner == str(FollowUpOwner.COUNCIL))
+        .where(FollowUp.owner == FollowUpOwner.COUNCIL)
     )
 
 
@@ -98,7 +98,7 @@ def list_open_follow_ups(
     session: Session, enquiry_id: int, *, needs_consent: bool | None = None
 ) -> list[FollowUp]:
     query = select(FollowUp).where(
-        FollowUp.enquiry_id == enquiry_id, FollowUp.status == str(FollowUpStatus.DUE)
+        FollowUp.enquiry_id == enquiry_id, FollowUp.status == FollowUpStatus.DUE
     )
     if needs_consent is not None:
         query = query.where(FollowUp.needs_consent.is_(needs_consent))

@@ -24,7 +24,7 @@ from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.rules import get_active_rules
 from hub.tracking.errors import FollowUpClosedError, StageNotAllowedError, follow_up_not_found
 from hub.tracking.journey_view import follow_up_view
-from hub.tracking.models import FollowUp, FollowUpStatus
+from hub.tracking.models import FollowUp, FollowUpOutcome, FollowUpStatus
 from hub.tracking.queries import (
     find_follow_up_reference,
     find_journey,
@@ -33,18 +33,6 @@ from hub.tracking.queries import (
 )
 from hub.tracking.record_stage import add_stage, cancel_follow_up
 from hub.tracking.stages import Stage
-
-
-class FollowUpOutcome(StrEnum):
-    REACHED = "reached"
-    NO_ANSWER = "no_answer"
-    RE_ENGAGED = "re_engaged"
-    NOT_INTERESTED = "not_interested"
-    CONTINUING = "continuing"
-    NEEDS_SUPPORT = "needs_support"
-    CONSIDERING_LEAVING = "considering_leaving"
-    DEREGISTERED = "deregistered"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
 class SupportNeeded(StrEnum):
@@ -147,8 +135,8 @@ def _close(
 ) -> None:
     """Mark the follow-up done with its outcome (withdrawn consent cancels every open one that
     needs it) and audit it."""
-    follow_up.status = str(FollowUpStatus.DONE)
-    follow_up.outcome = str(chosen)
+    follow_up.status = FollowUpStatus.DONE
+    follow_up.outcome = chosen
     follow_up.outcome_detail = {
         key: value for key, value in (("support", support), ("reason", reason)) if value is not None
     }
@@ -158,7 +146,7 @@ def _close(
     if chosen is FollowUpOutcome.CONSENT_WITHDRAWN:
         enquiry.consent_keep_in_touch = False
         for other in list_open_follow_ups(session, enquiry.id, needs_consent=True):
-            cancel_follow_up(other, ctx, cancelled_by=str(chosen))
+            cancel_follow_up(other, ctx, cancelled_by=chosen)
     add_audit_event(
         session,
         ctx,

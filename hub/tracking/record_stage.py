@@ -139,7 +139,7 @@ def add_stage(
     """
     journey = find_journey(session, enquiry.id)
     state = JourneyState(
-        Stage(journey.stage) if journey is not None else None,
+        journey.stage if journey is not None else None,
         journey.position if journey is not None else 0,
     )
     try:
@@ -153,7 +153,7 @@ def add_stage(
     session.add(
         JourneyStage(
             enquiry_id=enquiry.id,
-            stage=str(stage),
+            stage=stage,
             occurred_at=at,
             recorded_at=ctx.now,
             authority_code=enquiry.authority_code,
@@ -163,7 +163,7 @@ def add_stage(
         )
     )
     if journey is None:
-        journey = Journey(enquiry_id=enquiry.id, stage=str(stage), position=0, stage_at=at)
+        journey = Journey(enquiry_id=enquiry.id, stage=stage, position=0, stage_at=at)
         session.add(journey)
     _move_journey(journey, stage, after, at, ctx.now)
     calendar = calendar_for(rules, enquiry.authority_code)
@@ -172,7 +172,7 @@ def add_stage(
     targets = rules.clock_targets_for(enquiry.authority_code, local_day(at))
     started = {(clock.kind, clock.started_at) for clock in clocks}
     for kind in STARTED_BY.get(stage, ()):
-        if (str(kind), at) not in started:
+        if (kind, at) not in started:
             session.add(
                 new_clock(
                     enquiry.id,
@@ -252,7 +252,7 @@ def _move_journey(
         journey.ended_at = None
     if stage is Stage.DEREGISTERED:
         journey.deregistered_at = at
-    journey.stage = str(stage)
+    journey.stage = stage
     journey.position = after.position
     journey.stage_at = at
     journey.changed_at = now
@@ -264,12 +264,12 @@ def _cancel_follow_ups(
     kinds = CANCELLED_BY.get(stage, (FollowUpKind.STALLED_ENQUIRY,))
     for follow_up in list_open_follow_ups(session, enquiry_id):
         if follow_up.kind in kinds:
-            cancel_follow_up(follow_up, ctx, cancelled_by=str(stage))
+            cancel_follow_up(follow_up, ctx, cancelled_by=stage)
 
 
 def cancel_follow_up(follow_up: FollowUp, ctx: RequestContext, *, cancelled_by: str) -> None:
     """Close an open follow-up made pointless by ``cancelled_by`` (a stage or an outcome)."""
-    follow_up.status = str(FollowUpStatus.CANCELLED)
+    follow_up.status = FollowUpStatus.CANCELLED
     follow_up.completed_at = ctx.now
     follow_up.completed_by = ctx.caller.actor
     follow_up.outcome_detail = {"cancelled_by": cancelled_by}

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Date, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from hub.enquiries.models import Enquiry
-from hub.tracking.models import FollowUp, Journey, JourneyClock, JourneyStage
+from hub.tracking.models import ClockState, FollowUp, Journey, JourneyClock, JourneyStage
 from hub.tracking.stages import PROGRESS, Stage, position_of
 
 
@@ -172,14 +172,14 @@ def clock_rows(
     late, breached and still open, ...); with ``with_days`` also per (day started, day met)."""
     key = clock_key(session, by)
     met = JourneyClock.met_at.is_not(None)
-    running = JourneyClock.state == "running"
+    running = JourneyClock.state == ClockState.RUNNING
     bucket = case(
         (met & (JourneyClock.met_at < JourneyClock.due_at), "met_on_time"),
         (met, "met_late"),
-        (JourneyClock.state == "breached", "breached_open"),
+        (JourneyClock.state == ClockState.BREACHED, "breached_open"),
         (running & (JourneyClock.due_at <= literal(now)), "overdue_running"),
         (running, "running"),
-        (JourneyClock.state == "paused", "paused"),
+        (JourneyClock.state == ClockState.PAUSED, "paused"),
         else_="stopped",
     )
     columns: list[Any] = [key.label("key"), JourneyClock.kind.label("kind"), bucket.label("bucket")]

@@ -9,8 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from hub.platform.fields import CleanString, StrictSchema
 from hub.platform.openapi import ProblemSchema
-from hub.tracking.models import ClockState, FollowUpKind, FollowUpStatus
-from hub.tracking.record_outcome import FollowUpOutcome, SupportNeeded
+from hub.tracking.models import ClockState, FollowUpKind, FollowUpOutcome, FollowUpStatus
+from hub.tracking.record_outcome import SupportNeeded
 from hub.tracking.stages import REASONS, DeregistrationReason, Stage
 
 

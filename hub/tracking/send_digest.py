@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hub.delivery.events import EventType, emit_event
+from hub.delivery.links import api_path
 from hub.delivery.subscriber_health import MAILBOXES
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
@@ -39,9 +40,9 @@ def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str
         # (the holder now), in chunks: no scan of the enquiries however many there are.
         due = session.scalars(
             select(FollowUp.enquiry_id).where(
-                FollowUp.status == str(FollowUpStatus.DUE),
+                FollowUp.status == FollowUpStatus.DUE,
                 FollowUp.due_on <= today,
-                FollowUp.owner == str(FollowUpOwner.COUNCIL),
+                FollowUp.owner == FollowUpOwner.COUNCIL,
             )
         ).all()
         per_enquiry = Counter(due)
@@ -63,7 +64,11 @@ def send_follow_up_digest(db: Database, now: datetime | None = None) -> dict[str
                 EventType.FOLLOW_UP_DUE,
                 event_key=f"follow_up.due:{code}:{today.isoformat()}",
                 authority_code=code,
-                url_path=f"/v1/council/follow-ups?status=due&due_before={today.isoformat()}",
+                url_path=api_path(
+                    "council_tracking.council_follow_ups",
+                    status="due",
+                    due_before=today.isoformat(),
+                ),
                 data={"count": counts[code]},
                 kinds=MAILBOXES,  # for people: the mailboxes, not the webhooks
             )

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.delivery.events import EventType, emit_event
+from hub.delivery.links import api_path
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.models import utcnow
@@ -100,7 +101,7 @@ def mark_breaches(session: Session, now: datetime, batch: int) -> int:
     # primary key) rather than one join the planner may answer with a scan of enquiries.
     clocks = session.scalars(
         select(JourneyClock)
-        .where(JourneyClock.state == str(ClockState.RUNNING), JourneyClock.due_at <= now)
+        .where(JourneyClock.state == ClockState.RUNNING, JourneyClock.due_at <= now)
         .order_by(JourneyClock.due_at)
         .limit(batch)
         .with_for_update(skip_locked=True)
@@ -119,7 +120,7 @@ def mark_breaches(session: Session, now: datetime, batch: int) -> int:
     )
     for clock in clocks:
         reference, holder = holders[clock.enquiry_id]
-        clock.state = str(ClockState.BREACHED)
+        clock.state = ClockState.BREACHED
         clock.breached_at = clock.due_at
         clock.breach_notified_at = now
         # To the council holding the referral and to the operators: one event key, so each
@@ -133,9 +134,9 @@ def mark_breaches(session: Session, now: datetime, batch: int) -> int:
                 authority_code=holder or clock.authority_code,
                 to_operators=to_operators,
                 url_path=(
-                    "/v1/ops/clocks?state=breached"
+                    api_path("ops_tracking.clocks", state=ClockState.BREACHED)
                     if to_operators
-                    else f"/v1/council/referrals/{reference}/journey"
+                    else api_path("council_tracking.journey", reference=reference)
                 ),
             )
     return len(clocks)

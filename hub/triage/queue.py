@@ -33,7 +33,7 @@ def list_triage(db: Database, *, limit: int = 25, cursor: str | None = None) -> 
     reason = _latest_reason_code().label("reason_code")
     query = (
         select(Enquiry, reason)
-        .where(Enquiry.status == str(EnquiryStatus.TRIAGE))
+        .where(Enquiry.status == EnquiryStatus.TRIAGE)
         .order_by(Enquiry.created_at, Enquiry.id)
         .limit(limit + 1)
     )

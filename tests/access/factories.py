@@ -39,15 +39,15 @@ class ApiTokenFactory(factory.Factory):
         model = ApiToken
 
     class Params:
-        hub_operator = factory.Trait(scope=str(TokenScope.HUB), scope_value=None)
+        hub_operator = factory.Trait(scope=TokenScope.HUB, scope_value=None)
         delivery_body = factory.Trait(
-            scope=str(TokenScope.DELIVERY_BODY), scope_value="Achieving for Children"
+            scope=TokenScope.DELIVERY_BODY, scope_value="Achieving for Children"
         )
 
     fresh = factory.LazyFunction(new_token)
     prefix = factory.LazyAttribute(lambda o: o.fresh.prefix)
     secret_hash = factory.LazyAttribute(lambda o: o.fresh.secret_hash)
-    scope = str(TokenScope.AUTHORITY)
+    scope = TokenScope.AUTHORITY
     scope_value: str | None = KENT
     label: str | None = None
     created_at = factory.LazyFunction(utcnow)

@@ -28,7 +28,7 @@ AT = datetime(2026, 6, 1, 12, tzinfo=UTC)
 def test_token_and_staff_user_of_one_scope_see_the_same_councils(
     geography: str, scope: TokenScope, value: str | None, codes: set[str]
 ) -> None:
-    token = caller_for(ApiToken(id=7, scope=str(scope), scope_value=value), AT)
-    user = caller_for_user(StaffUser(id=9, scope=str(scope), scope_value=value), AT)
+    token = caller_for(ApiToken(id=7, scope=scope, scope_value=value), AT)
+    user = caller_for_user(StaffUser(id=9, scope=scope, scope_value=value), AT)
     assert token.authority_codes == user.authority_codes == frozenset(codes)
     assert (token.actor, user.actor) == ("token:7", "user:9")

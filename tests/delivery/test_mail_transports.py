@@ -24,7 +24,8 @@ from cryptography.x509.oid import NameOID
 
 from config.settings import load_settings
 from hub.delivery.events import EventType, emit_event
-from hub.delivery.messages import compose_message, page_link
+from hub.delivery.links import page_link
+from hub.delivery.messages import compose_message
 from hub.delivery.send_delivery import SendOutcome
 from tests.delivery.capture import record_notify_request
 from tests.delivery.smtp_sink import SmtpSink, authenticator, free_port

@@ -50,7 +50,7 @@ def token_for(db: Database, target: str | None = None, *, hub: bool = False) -> 
     choice = resolve_token_scope(target, hub_operator=hub)
     issued = ApiTokenFactory(
         db=db,
-        scope=str(choice.scope),
+        scope=choice.scope,
         scope_value=choice.value,
         expires_at=utcnow() + timedelta(days=5 * 365),
     )

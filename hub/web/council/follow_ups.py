@@ -3,16 +3,16 @@ council's own subscriptions with their delivery log. Each read is the API's use 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from hub.delivery.read_deliveries import list_deliveries_for_council, list_subscriptions_for_council
 from hub.platform.errors import HubError, NotFoundError
 from hub.platform.extensions import get_db
 from hub.referrals.notices import list_home_council_notices
-from hub.tracking.models import FollowUpStatus
+from hub.tracking.models import FollowUpOutcome, FollowUpStatus
 from hub.tracking.read_journey import list_follow_ups
-from hub.tracking.record_outcome import FollowUpOutcome, SupportNeeded, record_follow_up_outcome
+from hub.tracking.record_outcome import SupportNeeded, record_follow_up_outcome
 from hub.tracking.schemas import OutcomeInSchema
 from hub.tracking.stages import DeregistrationReason
 from hub.web.staff.forms import FormResult, read_form, refusal_errors
@@ -24,7 +24,7 @@ bp = Blueprint("council_more_pages", __name__, url_prefix="/council")
 def _render_follow_ups(
     *, follow_up_id: int | None = None, result: FormResult | None = None, status: int = 200
 ) -> tuple[str, int]:
-    found = list_follow_ups(get_db(), staff_request_context(), status=str(FollowUpStatus.DUE))
+    found = list_follow_ups(get_db(), staff_request_context(), status=FollowUpStatus.DUE)
     page = render_template(
         "council/follow_ups.html",
         items=found["items"],
@@ -58,7 +58,7 @@ def follow_up_outcome(follow_up_id: int) -> BaseResponse | tuple[str, int]:
         refused = refusal_errors(error, f"{prefix}outcome")
         return _render_follow_ups(follow_up_id=follow_up_id, result=refused, status=error.status)
     flash("Follow-up outcome recorded")
-    return redirect("/council/follow-ups", 303)
+    return redirect(url_for("council_more_pages.follow_ups"), 303)
 
 
 @bp.route("/notices", methods=["GET"])

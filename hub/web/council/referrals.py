@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from hub.people.mark_duplicate import mark_duplicate, unmark_duplicate
@@ -124,7 +124,7 @@ def referral(reference: str) -> tuple[str, int]:
 
 def _done(reference: str, message: str) -> BaseResponse:
     flash(message)
-    return redirect(f"/council/referrals/{reference}", 303)
+    return redirect(url_for("council_pages.referral", reference=reference), 303)
 
 
 def _refused(reference: str, form: str, error: HubError) -> tuple[str, int]:
@@ -185,7 +185,7 @@ def return_to_hub(reference: str) -> BaseResponse | tuple[str, int]:
     except HubError as error:
         return _refused(reference, "return", error)
     flash(f"Referral {reference} returned to the hub")
-    return redirect("/council/", 303)
+    return redirect(url_for("council_pages.referrals"), 303)
 
 
 @bp.route("/referrals/<string:reference>/transfer", methods=["POST"])
@@ -211,7 +211,7 @@ def transfer(reference: str) -> BaseResponse | tuple[str, int]:
     flash(
         f"Referral {reference} transferred to {outcome.get('authority_code') or 'another council'}"
     )
-    return redirect("/council/", 303)
+    return redirect(url_for("council_pages.referrals"), 303)
 
 
 @bp.route("/referrals/<string:reference>/duplicate", methods=["POST"])

@@ -137,11 +137,11 @@ def read_queue_health(
         dead = _count(session, OutboxMessage, OutboxMessage.dead_at.is_not(None))
         deliveries = count_deliveries_by_status(session)
         oldest_pending = oldest_pending_created_at(session)
-        active = Subscription.status == str(SubscriptionStatus.ACTIVE)
+        active = Subscription.status == SubscriptionStatus.ACTIVE
         failing = _count(session, Subscription, Subscription.failing_since.is_not(None), active)
         slow = _count(session, Subscription, Subscription.slow_since.is_not(None), active)
         breached = count_breached_open(session, now)
-        triage = _count(session, Enquiry, Enquiry.status == str(EnquiryStatus.TRIAGE))
+        triage = _count(session, Enquiry, Enquiry.status == EnquiryStatus.TRIAGE)
     return QueueHealth(
         at=now,
         broker=broker,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from swagger_ui_bundle import swagger_ui_path
 
 # The package's files (swagger-ui-bundle.js, swagger-ui.css, ...) at /docs/static/.
@@ -14,4 +14,4 @@ swagger_ui = Blueprint(
 @swagger_ui.get("/docs")
 def api_docs() -> str:
     """The interactive API documentation, reading /openapi.json."""
-    return render_template("docs.html", spec_url="/openapi.json")
+    return render_template("docs.html", spec_url=url_for("api-docs.openapi_json"))

@@ -1,6 +1,7 @@
 """Error pages for browsers, in the pages' own style (the API keeps problem+json).
 
-``hub.platform.errors`` decides, by path and Accept, whether an error is a page; this module
+``hub.platform.errors`` decides, by the request's Accept header (the API's paths always answer
+problem+json), whether an error is a page; this module
 is the renderer it calls, and the handler for an expired or missing form token.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, Response, g, make_response, render_template
+from flask import Flask, Response, g, make_response, render_template, url_for
 from flask_wtf.csrf import CSRFError
 
 from hub.platform.errors import ERROR_PAGE_EXTENSION
@@ -19,10 +20,10 @@ class ErrorPage:
     heading: str
     paragraphs: tuple[str, ...]
     link_text: str = "Go to the start of the service"
-    link_href: str = "/"
+    link_endpoint: str = "carer.start"  # built with url_for when the page is drawn
 
 
-RESUME = "/enquire/resume"
+RESUME = "carer.resume"
 PAGES = {
     "csrf_failed": ErrorPage(
         "Sorry, this page has expired",
@@ -114,7 +115,7 @@ def render_error_page(
                 f"Nothing was sent or saved this time. Wait {wait}, then try again.",
             ),
             page.link_text,
-            page.link_href,
+            page.link_endpoint,
         )
     g.rejection_code = code
     response = make_response(
@@ -122,7 +123,7 @@ def render_error_page(
             "error.html",
             heading=page.heading,
             paragraphs=page.paragraphs,
-            link={"text": page.link_text, "href": page.link_href},
+            link={"text": page.link_text, "href": url_for(page.link_endpoint)},
             status=status,
             request_id=getattr(g, "request_id", None),
         ),

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, request
 
-from hub.platform.errors import MACHINE_PATHS, HubError
+from hub.platform.errors import HubError, is_api_path
 
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
 
@@ -40,7 +40,7 @@ def register_form_encoding_guard(app: Flask) -> None:
     def _refuse_forms_that_are_not_utf8() -> None:
         # Only urlencoded, on pages: the pages' forms send nothing else (no file uploads), and
         # the API reads only JSON (415 for anything else).
-        if request.mimetype != FORM_MIMETYPE or request.path.startswith(MACHINE_PATHS):
+        if request.mimetype != FORM_MIMETYPE or is_api_path(request.path):
             return
         # Cached: the form parser then reads this same copy.
         if not is_utf8_form(request.get_data(cache=True)):

@@ -11,7 +11,7 @@ from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 
 from config.settings import Settings
-from hub.platform.errors import MACHINE_PATHS
+from hub.platform.errors import is_api_path
 
 csrf = CSRFProtect()
 
@@ -36,7 +36,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def is_page_path(path: str) -> bool:
-    return not path.startswith(MACHINE_PATHS)
+    return not is_api_path(path)
 
 
 def register_security(app: Flask, settings: Settings) -> None:

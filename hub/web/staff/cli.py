@@ -20,7 +20,8 @@ from hub.access.manage_staff import (
     rekey_staff_emails,
 )
 from hub.access.manage_tokens import UnknownScopeError, resolve_token_scope
-from hub.access.sign_in_links import LinkPurpose, issue_link
+from hub.access.models import LinkPurpose
+from hub.access.sign_in_links import issue_link
 from hub.platform.cli_options import command_settings, data_dir_option
 from hub.platform.db import Database, open_existing_database
 from hub.web.staff.sign_in_mail import DEFAULT_BASE_URL, send_sign_in_mail

@@ -87,8 +87,11 @@ def start() -> BaseResponse:
         session[NEXT_KEY] = wanted
     settings = current_app.config["HUB_SETTINGS"]
     base = settings.public_base_url.rstrip("/")
+    # The provider sends the browser back to the public address, never to the request's Host.
     callback = (
-        base + "/sign-in/sso/callback" if base else url_for("staff_oidc.callback", _external=True)
+        base + url_for("staff_oidc.callback")
+        if base
+        else url_for("staff_oidc.callback", _external=True)
     )
     response: BaseResponse = client.authorize_redirect(callback)
     return response

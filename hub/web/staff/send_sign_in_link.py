@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import structlog
 
-from hub.access.sign_in_links import LinkPurpose
+from hub.access.models import LinkPurpose
 from hub.access.sign_in_requests import issue_requested_link
 from hub.platform.db import Database
 from hub.web.staff.sign_in_mail import DEFAULT_BASE_URL, send_sign_in_mail

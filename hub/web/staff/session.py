@@ -13,9 +13,8 @@ import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlencode
 
-from flask import Flask, Response, g, redirect, request, session
+from flask import Flask, Response, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from hub.access.caller import Caller, RequestContext
@@ -73,7 +72,9 @@ def end_staff_session(notice: str | None = None) -> None:
 
 
 def home_for(caller: Caller) -> str:
-    return "/ops/" if caller.scope is TokenScope.HUB else "/council/"
+    if caller.scope is TokenScope.HUB:
+        return url_for("ops_pages.dashboard")
+    return url_for("council_pages.referrals")
 
 
 def _session_user(now: datetime) -> StaffUser | None:
@@ -115,7 +116,7 @@ def load_staff_caller() -> Caller | None:
 
 def _sign_in_redirect() -> BaseResponse:
     path = request.full_path.rstrip("?") if request.method == "GET" else request.path
-    return redirect("/sign-in?" + urlencode({"next": path}), 303)
+    return redirect(url_for("staff_sign_in.sign_in", next=path), 303)
 
 
 def staff_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:

@@ -9,7 +9,16 @@ a mail scanner that follows links cannot use one up.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from config.settings import Settings
@@ -88,7 +97,7 @@ def request_link() -> str | BaseResponse:
     request_sign_in_link(get_db(), address)
     if wanted:
         session[NEXT_KEY] = wanted
-    return redirect("/sign-in/check-your-email", 303)
+    return redirect(url_for("staff_sign_in.check_your_email"), 303)
 
 
 @bp.route("/sign-in/check-your-email", methods=["GET"])
@@ -124,4 +133,4 @@ def sign_out() -> BaseResponse:
                 AuditOutcome.OK,
             )
     end_staff_session("signed_out")
-    return redirect("/sign-in", 303)
+    return redirect(url_for("staff_sign_in.sign_in"), 303)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import uuid
 
 from config.settings import Settings
-from hub.access.sign_in_links import INVITE_LINK_LIFE, SIGN_IN_LINK_LIFE, IssuedLink, LinkPurpose
+from hub.access.models import LinkPurpose
+from hub.access.sign_in_links import INVITE_LINK_LIFE, SIGN_IN_LINK_LIFE, IssuedLink
 from hub.delivery.attempts import AttemptOutcome
+from hub.delivery.links import page_path, public_url
 from hub.delivery.mail_transports import send_mail
 from hub.delivery.messages import MailMessage
 
@@ -20,7 +22,9 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def link_url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/sign-in/link/{token}"
+    # Sent by the worker or by `hub users invite`: no request, so the link is built from the
+    # route's endpoint by hub.delivery.links rather than by url_for.
+    return public_url(base_url, page_path("staff_sign_in.open_link", token=token))
 
 
 def _life_words(purpose: LinkPurpose) -> str:
@@ -31,6 +35,7 @@ def _life_words(purpose: LinkPurpose) -> str:
 
 def compose_sign_in_mail(link: IssuedLink, purpose: LinkPurpose, base_url: str) -> MailMessage:
     url = link_url(base_url, link.token)
+    sign_in_url = public_url(base_url, page_path("staff_sign_in.sign_in"))
     if purpose is LinkPurpose.INVITE:
         subject = "You have been given access to the fostering enquiry hub"
         opening = "You have been given an account on the fostering enquiry hub."
@@ -40,7 +45,7 @@ def compose_sign_in_mail(link: IssuedLink, purpose: LinkPurpose, base_url: str) 
     body = (
         f"{opening}\n\n"
         f"Open this link to sign in. It works once, for {_life_words(purpose)}:\n\n{url}\n\n"
-        f"When it has expired, ask for a new one at {base_url.rstrip('/')}/sign-in\n\n"
+        f"When it has expired, ask for a new one at {sign_in_url}\n\n"
         "If you did not expect this e-mail, you can ignore it: nobody can sign in without "
         "the link.\n"
     )

@@ -174,7 +174,7 @@ def test_it_says_an_email_is_on_its_way_only_once_one_is(client, db) -> None:
 def test_no_email_line_when_operators_turned_the_enquirer_mail_off(client, db) -> None:
     with db.transaction() as s:
         sub = find_or_add_enquirer_subscription(s, ENQUIRER_TARGET)
-        sub.status = str(SubscriptionStatus.DISABLED)
+        sub.status = SubscriptionStatus.DISABLED
     _send_from(client, db, "ME14 1XQ")
     _route(db)
     page = _confirmation(client)

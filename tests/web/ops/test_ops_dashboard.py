@@ -62,7 +62,7 @@ def _breached_clock(db, enquiry_id: int) -> None:
                 target="1 working day",
                 started_at=now - timedelta(days=5),
                 due_at=now - timedelta(days=4),
-                state=str(ClockState.RUNNING),
+                state=ClockState.RUNNING,
             )
         )
 

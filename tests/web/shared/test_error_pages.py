@@ -39,6 +39,27 @@ def test_the_api_and_clients_without_html_keep_problem_json(client) -> None:
     assert api.status_code == 400 and api.mimetype == "application/problem+json"
 
 
+def test_a_page_404_follows_the_accept_header(client) -> None:
+    def mimetype(accept: str) -> str:
+        response = client.get("/no-such-page", headers={"Accept": accept})
+        assert response.status_code == 404
+        return str(response.mimetype)
+
+    assert mimetype("application/json") == "application/problem+json"
+    assert mimetype("application/problem+json") == "application/problem+json"
+    assert mimetype("text/html, application/json") == "application/problem+json"  # a tie: JSON
+    assert mimetype(BROWSER["Accept"]) == "text/html"
+    assert mimetype("text/html") == "text/html"
+    assert mimetype("application/json;q=0.5, text/html") == "text/html"
+
+
+def test_the_api_answers_problem_json_to_a_browser(client) -> None:
+    for path in ("/v1/council/referrals/FE-NOPE", "/v1/no-such-thing"):
+        response = client.get(path, headers=BROWSER)
+        assert response.mimetype == "application/problem+json", path
+    assert client.get("/openapi.json", headers=BROWSER).mimetype == "application/json"
+
+
 def test_a_form_without_its_token_is_an_expired_page_and_counted(client, db) -> None:
     before = _rejected("csrf_failed")
     response = client.post("/enquire/your-name", data=ANSWERS["your-name"], headers=BROWSER)

@@ -155,7 +155,7 @@ def test_signing_in_needs_the_form_token(client, db) -> None:
 def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None:
     response = client.get("/council/follow-ups", headers=BROWSER)
     assert response.status_code == 303
-    assert response.headers["Location"] == "/sign-in?next=%2Fcouncil%2Ffollow-ups"
+    assert response.headers["Location"] == "/sign-in?next=/council/follow-ups"
     email = new_address()
     invite(email, council="Kent")
     token = csrf_from(
