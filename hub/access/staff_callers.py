@@ -12,4 +12,5 @@ from hub.access.scopes import scope_authorities
 def caller_for_user(user: StaffUser, at: datetime) -> Caller:
     scope = TokenScope(user.scope)
     codes = scope_authorities(scope, user.scope_value, at)
-    return Caller(None, scope, user.scope_value, codes, user_id=user.id)
+    manages = scope is not TokenScope.HUB and user.is_manager
+    return Caller(None, scope, user.scope_value, codes, user_id=user.id, can_manage=manages)

@@ -46,6 +46,14 @@ def add_webhook(
     db: Database, owner: TokenScopeChoice, url: str, events: Sequence[str] = ()
 ) -> NewWebhook:
     """Subscribe ``owner`` to ``events`` (all when empty); the secret is returned once."""
+    checked_webhook_url(url)
+    secret = new_signing_secret()
+    sub = _add_subscription(db, SubscriberKind.WEBHOOK, owner, url, events, secret=secret)
+    return NewWebhook(sub, secret)
+
+
+def checked_webhook_url(url: str) -> str:
+    """The URL, when the safe-target rules allow sending to it; SubscriptionError if not."""
     settings = get_settings()
     try:
         check_target(
@@ -53,21 +61,55 @@ def add_webhook(
         )
     except UnsafeTargetError as exc:
         raise SubscriptionError(str(exc)) from exc
-    secret = new_signing_secret()
-    sub = _add_subscription(db, SubscriberKind.WEBHOOK, owner, url, events, secret=secret)
-    return NewWebhook(sub, secret)
+    return url
 
 
-def add_mailbox(
-    db: Database, owner: TokenScopeChoice, address: str, events: Sequence[str] = ()
-) -> Subscription:
-    """E-mail ``owner``'s team mailbox when its events happen (all when ``events`` is empty)."""
+def checked_mailbox_address(address: str) -> str:
+    """The address trimmed, when it is one; SubscriptionError if not."""
     normalised = address.strip()
     try:
         Email()(normalised)
     except ValidationError as exc:
         raise SubscriptionError(f"{address!r} is not an e-mail address") from exc
-    return _add_subscription(db, SubscriberKind.MAILBOX, owner, normalised, events)
+    return normalised
+
+
+def add_mailbox(
+    db: Database, owner: TokenScopeChoice, address: str, events: Sequence[str] = ()
+) -> Subscription:
+    """E-mail ``owner``'s team mailbox when its events happen (all when ``events`` is empty).
+
+    An operator adds it, so it counts as verified (a council's own goes through a link)."""
+    target = checked_mailbox_address(address)
+    now = utcnow()
+    with db.transaction() as session:
+        sub = new_subscription(SubscriberKind.MAILBOX, owner, target, events, now=now)
+        sub.verified_at = now
+        session.add(sub)
+    return sub
+
+
+def new_subscription(
+    kind: SubscriberKind,
+    owner: TokenScopeChoice,
+    target: str,
+    events: Sequence[str],
+    *,
+    now: datetime,
+    secret: str | None = None,
+) -> Subscription:
+    """An active subscription of ``kind`` for ``owner``, not yet added (unknown events refused)."""
+    return Subscription(
+        kind=str(kind),
+        scope=str(owner.scope),
+        scope_value=owner.value,
+        target=target,
+        events=_events(events),
+        secret=secret,
+        status=str(SubscriptionStatus.ACTIVE),
+        created_at=now,
+        consecutive_failures=0,
+    )
 
 
 def _add_subscription(
@@ -81,17 +123,7 @@ def _add_subscription(
 ) -> Subscription:
     """Store an active subscription of ``kind`` for ``owner`` (unknown events refused)."""
     with db.transaction() as session:
-        sub = Subscription(
-            kind=str(kind),
-            scope=str(owner.scope),
-            scope_value=owner.value,
-            target=target,
-            events=_events(events),
-            secret=secret,
-            status=str(SubscriptionStatus.ACTIVE),
-            created_at=utcnow(),
-            consecutive_failures=0,
-        )
+        sub = new_subscription(kind, owner, target, events, now=utcnow(), secret=secret)
         session.add(sub)
     return sub
 
@@ -118,8 +150,13 @@ def rotate_secret(db: Database, subscription_id: int, *, now: datetime | None = 
         sub = find_subscription(session, subscription_id, for_update=True)
         if sub is None or sub.kind != SubscriberKind.WEBHOOK:
             raise SubscriptionError(f"no webhook subscription has id {subscription_id}")
-        secret = new_signing_secret()
-        sub.previous_secret = sub.secret
-        sub.previous_secret_until = now + ROTATION_OVERLAP
-        sub.secret = secret
-        return secret
+        return replace_secret(sub, now)
+
+
+def replace_secret(sub: Subscription, now: datetime) -> str:
+    """Give a webhook a new secret, the old one signing too for ``ROTATION_OVERLAP``."""
+    secret = new_signing_secret()
+    sub.previous_secret = sub.secret
+    sub.previous_secret_until = now + ROTATION_OVERLAP
+    sub.secret = secret
+    return secret
