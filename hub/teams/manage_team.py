@@ -28,6 +28,7 @@ from hub.platform.errors import NotFoundError, ValidationFailedError
 from hub.teams.queries import find_member, list_members, lock_active_managers
 
 TEAM_ROLES = (StaffRole.MANAGER, StaffRole.OFFICER)
+INVALID_ADDRESS = "Enter an e-mail address in the correct format, like name@council.gov.uk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,8 @@ def invite_to_team(db: Database, ctx: RequestContext, email: str, role: str) -> 
     caller = require_manager(ctx)
     team = TokenScopeChoice(caller.scope, caller.scope_value)
     try:
+        if normalise_email(email) is None:
+            raise _Refused("email", INVALID_ADDRESS)
         wanted = role_from(role)
         with db.transaction() as session:
             return _add_member(session, ctx, team, email, wanted)
