@@ -174,3 +174,14 @@ def browser_uses_link(driver: WebDriver, base_url: str, email: str) -> None:
             and d.execute_script("return document.readyState === 'complete'")
         )
     )
+
+
+def field_error(page: str, field: str) -> str:
+    """The GOV.UK error message shown on the field with id ``field`` (asserted present)."""
+    pattern = (
+        rf'id="{re.escape(field)}-error"[^>]*>\s*'
+        r'<span class="govuk-visually-hidden">Error:</span>\s*([^<]+)'
+    )
+    match = re.search(pattern, page)
+    assert match, f"no error on {field}"
+    return " ".join(match.group(1).split())

@@ -4,8 +4,6 @@ first manager. Every change and refusal is audited."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
@@ -17,6 +15,7 @@ from tests.support.council import KENT, MEDWAY, audit_rows
 from tests.web.staff_support import (
     BROWSER,
     csrf_from,
+    field_error,
     invite,
     link_path,
     mails_to,
@@ -44,15 +43,6 @@ def _post(client: FlaskClient, page: str, action: str, **form: str):  # type: ig
     return client.post(action, data={"csrf_token": token, **form}, headers=BROWSER)
 
 
-def _field_error(page: str, field: str) -> str:
-    match = re.search(
-        rf'id="{re.escape(field)}-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:</span>\s*([^<]+)',
-        page,
-    )
-    assert match, f"no error on {field}"
-    return " ".join(match.group(1).split())
-
-
 @pytest.fixture
 def manager(client: FlaskClient, db) -> FlaskClient:  # type: ignore[no-untyped-def]
     _manager(client, db)
@@ -78,7 +68,7 @@ def test_a_duplicate_invitation_is_refused_on_the_field_and_changes_nothing(mana
     _post(manager, "/council/team", "/council/team/invite", email=email, role="officer")
     again = _post(manager, "/council/team", "/council/team/invite", email=email, role="manager")
     assert again.status_code == 422
-    assert "already on this team" in _field_error(again.get_data(as_text=True), "email")
+    assert "already on this team" in field_error(again.get_data(as_text=True), "email")
     assert _user(db, email).role == "officer"  # type: ignore[union-attr]
     assert len(mails_to(email)) == 1
     assert audit_rows(db, action="invite_staff", outcome="refused")
@@ -89,14 +79,14 @@ def test_an_address_on_another_councils_team_is_refused(manager, db) -> None:  #
     invite(email, council="Medway")
     response = _post(manager, "/council/team", "/council/team/invite", email=email, role="officer")
     assert response.status_code == 422
-    assert "another team" in _field_error(response.get_data(as_text=True), "email")
+    assert "another team" in field_error(response.get_data(as_text=True), "email")
     assert _user(db, email).scope_value == MEDWAY  # type: ignore[union-attr]
 
 
 def test_an_address_that_is_not_one_is_refused_on_the_field(manager, db) -> None:  # type: ignore[no-untyped-def]
     response = _post(manager, "/council/team", "/council/team/invite", email="not-an-address")
     assert response.status_code == 422
-    assert "correct format" in _field_error(response.get_data(as_text=True), "email")
+    assert "correct format" in field_error(response.get_data(as_text=True), "email")
 
 
 def test_the_last_manager_can_neither_demote_nor_disable_themselves(client, db) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +95,7 @@ def test_the_last_manager_can_neither_demote_nor_disable_themselves(client, db) 
     assert me is not None
     demote = _post(client, "/council/team", f"/council/team/{me.id}/role", role="officer")
     assert demote.status_code == 422
-    assert "at least one manager" in _field_error(demote.get_data(as_text=True), f"m{me.id}-role")
+    assert "at least one manager" in field_error(demote.get_data(as_text=True), f"m{me.id}-role")
     disable = _post(client, "/council/team", f"/council/team/{me.id}/disable")
     assert disable.status_code == 422
     assert _user(db, email).role == "manager"  # type: ignore[union-attr]
@@ -193,7 +183,7 @@ def test_an_operator_naming_an_unknown_council_is_told_on_the_field(client, db) 
         client, "/ops/invitations", "/ops/invitations", council="E99999999", email=email
     )
     assert response.status_code == 422
-    assert "No council" in _field_error(response.get_data(as_text=True), "council")
+    assert "No council" in field_error(response.get_data(as_text=True), "council")
     assert _user(db, email) is None
     assert not mails_to(email)
 
