@@ -47,8 +47,9 @@ def token_for(
 ) -> str:
     """A stored token for a council or delivery body (code or name), or a hub operator.
 
-    ``manage``: with the ``council:manage`` permission. It lasts five years (the longest `--expires-in` allows), so tests that travel a year or
-    more ahead (follow-ups, retention) can still call the API with it.
+    ``manage``: with the ``council:manage`` permission. It lasts five years (the longest
+    `--expires-in` allows), so tests that travel a year or more ahead (follow-ups,
+    retention) can still call the API with it.
     """
     choice = resolve_token_scope(target, hub_operator=hub)
     issued = ApiTokenFactory(
