@@ -117,8 +117,8 @@ def list_users() -> None:
             user.last_signed_in_at.isoformat(timespec="seconds") if user.last_signed_in_at else "-"
         )
         click.echo(
-            f"{user.id}\t{user.email}\t{user.scope_label}\t{user.role}\t{state}\t"
-            f"last sign-in {last}"
+            f"{user.id}\t{user.email}\t{user.scope_label}\t{state}\tlast sign-in {last}\t"
+            f"{user.role}"
         )
 
 
