@@ -23,6 +23,7 @@ from hub.access.models import StaffRole, StaffUser, TokenScope
 from hub.access.sign_in_links import IssuedLink, LinkPurpose, add_link
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
+from hub.geo import find_authority_name
 from hub.platform.db import Database
 from hub.platform.errors import NotFoundError, ValidationFailedError
 from hub.teams.queries import find_member, list_members, lock_active_managers
@@ -38,6 +39,19 @@ class Invitation:
     role: StaffRole
     team: TokenScopeChoice
     link: IssuedLink  # for the invitation e-mail: its secret is never stored
+
+    @property
+    def team_name(self) -> str:
+        """The team as people call it: Medway, not E06000035."""
+        if self.team.scope is TokenScope.AUTHORITY:
+            return find_authority_name(self.team.value or "") or (self.team.value or "")
+        return self.team.value or ""
+
+    @property
+    def invited_as(self) -> str:
+        """``a manager for Medway``: for the e-mail and the page's message."""
+        who = "a manager" if self.role is StaffRole.MANAGER else "an officer"
+        return f"{who} for {self.team_name}"
 
 
 class _Refused(Exception):

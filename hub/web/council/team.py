@@ -59,7 +59,14 @@ def invite() -> BaseResponse | tuple[str, int]:
         )
     except ValidationFailedError as error:
         return _render(validation_errors(error, main="email"), status=422)
-    if send_sign_in_mail(get_settings(), invitation.link, LinkPurpose.INVITE, links_base_url()):
+    sent = send_sign_in_mail(
+        get_settings(),
+        invitation.link,
+        LinkPurpose.INVITE,
+        links_base_url(),
+        invited_as=invitation.invited_as,
+    )
+    if sent:
         flash(f"Invitation e-mailed to {invitation.email} ({invitation.role})")
     else:
         flash(

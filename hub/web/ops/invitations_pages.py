@@ -50,13 +50,19 @@ def invite() -> Response | tuple[str, int]:
         )
     except ValidationFailedError as error:
         return _render(validation_errors(error, main="email"), 422)
-    team = invitation.team.value
-    if send_sign_in_mail(get_settings(), invitation.link, LinkPurpose.INVITE, links_base_url()):
-        flash(f"Invitation e-mailed to {invitation.email}, manager for {team}")
+    sent = send_sign_in_mail(
+        get_settings(),
+        invitation.link,
+        LinkPurpose.INVITE,
+        links_base_url(),
+        invited_as=invitation.invited_as,
+    )
+    if sent:
+        flash(f"Invitation e-mailed to {invitation.email}, {invitation.invited_as}")
     else:
         flash(
-            f"{invitation.email} is now a manager for {team}, but the e-mail could not be sent: "
-            "they can ask for a sign-in link at /sign-in",
+            f"{invitation.email} is now {invitation.invited_as}, but the e-mail could not be "
+            "sent: they can ask for a sign-in link at /sign-in",
             "error",
         )
     return redirect("/ops/invitations", 303)

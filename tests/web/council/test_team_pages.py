@@ -170,6 +170,7 @@ def test_an_operator_invites_a_councils_first_manager(client, db, app) -> None: 
     assert response.status_code == 303
     user = _user(db, email)
     assert user is not None and (user.scope_value, user.role) == (MEDWAY, "manager")
+    assert "as a manager for Medway." in mails_to(email)[-1]
     manager = app.test_client()
     use_link(manager, link_path(email))
     assert manager.get("/council/team", headers=BROWSER).status_code == 200
