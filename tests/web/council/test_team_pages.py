@@ -208,3 +208,35 @@ def test_the_users_command_invites_a_manager_with_role_manager(db) -> None:  # t
         main, ["users", "invite", new_address(), "--hub-operator", "--role", "manager"]
     )
     assert refused.exit_code != 0
+
+
+def test_a_delivery_bodys_manager_runs_its_own_team_the_same_way(client, db) -> None:  # type: ignore[no-untyped-def]
+    own_address(client)
+    sign_in(client, db, delivery_body="Achieving for Children", role="manager")
+    email = new_address()
+    response = _post(client, "/council/team", "/council/team/invite", email=email, role="officer")
+    assert response.status_code == 303
+    user = _user(db, email)
+    assert user is not None
+    assert (user.scope, user.scope_value, user.role) == (
+        "delivery_body",
+        "Achieving for Children",
+        "officer",
+    )
+    assert "as an officer for Achieving for Children." in mails_to(email)[-1]
+
+
+def test_a_disabled_member_invited_again_comes_back_without_old_sessions(manager, db, app) -> None:  # type: ignore[no-untyped-def]
+    email = new_address()
+    _post(manager, "/council/team", "/council/team/invite", email=email, role="officer")
+    old = app.test_client()
+    use_link(old, link_path(email))
+    user = _user(db, email)
+    assert user is not None
+    _post(manager, "/council/team", f"/council/team/{user.id}/disable")
+    again = _post(manager, "/council/team", "/council/team/invite", email=email, role="officer")
+    assert again.status_code == 303
+    assert _user(db, email).disabled_at is None  # type: ignore[union-attr]
+    assert old.get("/council/", headers=BROWSER).status_code == 303  # the old session stays ended
+    fresh = app.test_client()
+    assert use_link(fresh, link_path(email)).status_code == 303
