@@ -13,6 +13,7 @@ from hub.access.guard import register_bearer_scheme
 from hub.delivery.api import council_blp as council_deliveries_blp
 from hub.delivery.api import ops_blp as ops_deliveries_blp
 from hub.delivery.metrics import watch_backlog
+from hub.delivery.subscriptions_api import blp as council_subscriptions_blp
 from hub.health.probes import bp as health_bp
 from hub.intake.api import blp as intake_blp
 from hub.people.api import council_blp as people_council_blp
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(tracking_ops_blp)
     # Delivery (hub/delivery)
     api.register_blueprint(council_deliveries_blp)
+    api.register_blueprint(council_subscriptions_blp)
     api.register_blueprint(ops_deliveries_blp)
     # People (hub/people): repeat enquiries and duplicate marks
     api.register_blueprint(people_council_blp)

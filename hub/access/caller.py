@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hub.access.models import TokenScope, label_for_scope
+from hub.platform.errors import HubError
 from hub.platform.models import utcnow
+
+
+class ManagerOnlyError(HubError):
+    """Only a team's manager (or a token with ``council:manage``) may do this."""
+
+    status = 403
+    code = "manager_only"
+    title = "Only a team's manager can do this"
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +25,8 @@ class Caller:
     """Who is calling: an API token or a signed-in staff user, and what it may see.
 
     Exactly one of ``token_id`` (the API) and ``user_id`` (the staff pages) is set; both kinds
-    see the same referrals for the same scope.
+    see the same referrals for the same scope. ``can_manage``: a team's manager, or a token
+    with the ``council:manage`` permission (the team, webhooks and mailboxes).
     """
 
     token_id: int | None
@@ -24,6 +34,7 @@ class Caller:
     scope_value: str | None
     authority_codes: frozenset[str]
     user_id: int | None = None
+    can_manage: bool = False
 
     @property
     def actor(self) -> str:
@@ -74,3 +85,11 @@ class RequestContext:
     caller: Caller | SystemActor
     request_id: str | None = None
     now: datetime = field(default_factory=utcnow)
+
+
+def require_manager(ctx: RequestContext) -> Caller:
+    """The caller, when it manages a council's or delivery body's team; else ManagerOnlyError."""
+    caller = ctx.caller
+    if not isinstance(caller, Caller) or not caller.can_manage or caller.scope is TokenScope.HUB:
+        raise ManagerOnlyError("Ask your team's manager: only a manager can change this.")
+    return caller

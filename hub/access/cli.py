@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 import click
 
 from hub.access.manage_tokens import (
+    UnknownScopeError,
     create_api_token,
     list_api_tokens,
     parse_lifetime,
     resolve_token_scope,
     revoke_api_token,
 )
+from hub.access.models import TokenScope
 from hub.platform.cli_options import command_settings, data_dir_option
 from hub.platform.db import Database, open_existing_database
 from hub.platform.models import utcnow
@@ -59,23 +61,35 @@ def token() -> None:
     show_default=True,
     help="How long the token works: a number and h (hours), d (days), w (weeks) or y (years).",
 )
+@click.option(
+    "--manage",
+    is_flag=True,
+    help="Also manage the council's own webhooks and mailboxes (/v1/council/subscriptions), "
+    "as a manager does on the pages (permission council:manage).",
+)
 @data_dir_option
 def token_create(
-    code: str | None, label: str | None, hub_operator: bool, expires_in: timedelta
+    code: str | None, label: str | None, hub_operator: bool, expires_in: timedelta, manage: bool
 ) -> None:
     """Create a token for CODE (a council's GSS code or name, or a delivery body).
 
     Prints the token alone on standard output: it cannot be shown again.
     """
-    choice = resolve_token_scope(code, hub_operator=hub_operator)
+    try:
+        choice = resolve_token_scope(code, hub_operator=hub_operator)
+        if manage and choice.scope is TokenScope.HUB:
+            raise UnknownScopeError("--manage is for a council's or delivery body's token")
+    except UnknownScopeError as exc:
+        raise click.ClickException(str(exc)) from None
     db = _db()
     try:
-        row, secret = create_api_token(db, choice, label=label, lifetime=expires_in)
+        row, secret = create_api_token(db, choice, label=label, lifetime=expires_in, manage=manage)
     finally:
         db.dispose()
     click.echo(secret)
+    can = " (may manage its webhooks and mailboxes)" if manage else ""
     click.echo(
-        f"token {row.id} created for {row.scope_label}, expires {_when(row.expires_at)}",
+        f"token {row.id} created for {row.scope_label}{can}, expires {_when(row.expires_at)}",
         err=True,
     )
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from hub.access.manage_tokens import TokenScopeChoice
-from hub.access.models import StaffUser, staff_email_index
+from hub.access.models import StaffRole, StaffUser, TokenScope, staff_email_index
 from hub.platform.db import Database
 from hub.platform.models import utcnow
 
@@ -33,10 +33,25 @@ def normalise_email(text: str) -> str | None:
     return address
 
 
+def role_for(choice: TokenScopeChoice, role: StaffRole | None) -> StaffRole:
+    """A hub operator's role is ``operator``; a team's account is an officer unless told."""
+    if choice.scope is TokenScope.HUB:
+        return StaffRole.OPERATOR
+    if role is None or role is StaffRole.OPERATOR:
+        return StaffRole.OFFICER
+    return role
+
+
 def invite_staff_user(
-    db: Database, email: str, choice: TokenScopeChoice, *, now: datetime | None = None
+    db: Database,
+    email: str,
+    choice: TokenScopeChoice,
+    *,
+    role: StaffRole | None = None,
+    now: datetime | None = None,
 ) -> StaffUser:
-    """The account for ``email`` with this scope: made, or (re-invited) given the scope."""
+    """The account for ``email`` with this scope and role (an officer unless told): made, or
+    (re-invited) given the scope and role."""
     address = normalise_email(email)
     if address is None:
         raise StaffAccountError(f"{email!r} is not an e-mail address")
@@ -48,8 +63,12 @@ def invite_staff_user(
         if user is None:
             user = StaffUser(email=address, created_at=now)
             session.add(user)
+        same_team = user.scope == choice.scope and user.scope_value == choice.value
+        if role is None and same_team and user.role is not None:
+            role = StaffRole(user.role)  # invited again without a role: it keeps its own
         user.scope = choice.scope
         user.scope_value = choice.value
+        user.role = str(role_for(choice, role))
         try:
             session.flush()
         except IntegrityError as exc:  # the same address invited at the same moment
@@ -126,7 +145,11 @@ def find_or_add_sso_user(
         user = session.scalars(select(StaffUser).where(StaffUser.with_email(address))).first()
         if user is None and choice is not None:
             user = StaffUser(
-                email=address, scope=choice.scope, scope_value=choice.value, created_at=now
+                email=address,
+                scope=choice.scope,
+                scope_value=choice.value,
+                role=str(role_for(choice, None)),
+                created_at=now,
             )
             session.add(user)
         if user is None or user.disabled_at is not None:

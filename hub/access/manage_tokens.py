@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from hub.access.models import ApiToken, TokenScope
+from hub.access.models import MANAGE_PERMISSION, ApiToken, TokenScope
 from hub.access.scopes import find_delivery_body_name
 from hub.access.tokens import new_token
 from hub.geo import find_authority
@@ -69,9 +69,15 @@ def create_api_token(
     *,
     label: str | None = None,
     lifetime: timedelta = DEFAULT_TOKEN_LIFETIME,
+    manage: bool = False,
     now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Store a new token's hash; return the row and the token (shown once, never stored)."""
+    """Store a new token's hash; return the row and the token (shown once, never stored).
+
+    ``manage``: the token may also manage its council's (or delivery body's) webhooks and
+    mailboxes (the ``council:manage`` permission); never for a hub operator's token."""
+    if manage and choice.scope is TokenScope.HUB:
+        raise UnknownScopeError("--manage is for a council's or delivery body's token")
     created_at = now or utcnow()
     for _ in range(5):
         fresh = new_token()
@@ -83,6 +89,7 @@ def create_api_token(
                     scope=choice.scope,
                     scope_value=choice.value,
                     label=label,
+                    permissions=[MANAGE_PERMISSION] if manage else [],
                     created_at=created_at,
                     expires_at=created_at + lifetime,
                 )

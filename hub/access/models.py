@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, ForeignKey, String
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from hub.platform.crypto import blind_index
@@ -37,6 +37,24 @@ class LinkPurpose(StrEnum):
     SIGN_IN = "sign_in"
 
 
+class StaffRole(StrEnum):
+    """What a staff member may do for their team.
+
+    A manager of a council (or a delivery body) also runs the team: invites, disables and
+    changes the role of its members, and adds, tests and changes its webhooks and mailboxes.
+    An officer works the referrals only. Hub operators have the one role, ``operator``.
+    """
+
+    MANAGER = "manager"
+    OFFICER = "officer"
+    OPERATOR = "operator"
+
+
+# The API token permission that lets a council's (or delivery body's) system manage its own
+# subscriptions (``/v1/council/subscriptions``), as a manager does on the pages.
+MANAGE_PERMISSION = "council:manage"
+
+
 def label_for_scope(scope: str, value: str | None) -> str:
     """``authority:E10000016``, ``delivery_body:Achieving for Children`` or ``hub``."""
     return str(scope) if not value else f"{scope}:{value}"
@@ -52,6 +70,8 @@ class ApiToken(Base):
     # The GSS code or delivery body name; empty for hub operators.
     scope_value: Mapped[str | None] = mapped_column(String(120))
     label: Mapped[str | None] = mapped_column(String(200))
+    # Beyond reading its scope's referrals: ["council:manage"] lets it manage subscriptions.
+    permissions: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when the token is made (a year unless told): an expired token is refused.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -84,6 +104,8 @@ class StaffUser(Base):
     email_index: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope, 20))
     scope_value: Mapped[str | None] = mapped_column(String(120))
+    # A StaffRole: manager or officer on a council's or delivery body's team, else operator.
+    role: Mapped[str] = mapped_column(String(10), default=StaffRole.OFFICER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -92,6 +114,10 @@ class StaffUser(Base):
     @property
     def scope_label(self) -> str:
         return label_for_scope(self.scope, self.scope_value)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == StaffRole.MANAGER
 
     @validates("email")
     def _index_email(self, _key: str, address: str) -> str:

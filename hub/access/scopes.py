@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hub.access.caller import Caller
-from hub.access.models import ApiToken, TokenScope
+from hub.access.models import MANAGE_PERMISSION, ApiToken, TokenScope
 from hub.rules import get_active_rules
 from hub.rules.engine import local_day
 
@@ -41,5 +41,7 @@ def scope_authorities(scope: TokenScope, value: str | None, at: datetime) -> fro
 
 
 def caller_for(token: ApiToken, at: datetime) -> Caller:
-    codes = scope_authorities(token.scope, token.scope_value, at)
-    return Caller(token.id, token.scope, token.scope_value, codes)
+    scope = TokenScope(token.scope)
+    codes = scope_authorities(scope, token.scope_value, at)
+    manages = scope is not TokenScope.HUB and MANAGE_PERMISSION in (token.permissions or [])
+    return Caller(token.id, scope, token.scope_value, codes, can_manage=manages)

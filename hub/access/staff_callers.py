@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from hub.access.caller import Caller
-from hub.access.models import StaffUser
+from hub.access.models import StaffUser, TokenScope
 from hub.access.scopes import scope_authorities
 
 
 def caller_for_user(user: StaffUser, at: datetime) -> Caller:
-    codes = scope_authorities(user.scope, user.scope_value, at)
-    return Caller(None, user.scope, user.scope_value, codes, user_id=user.id)
+    scope = TokenScope(user.scope)
+    codes = scope_authorities(scope, user.scope_value, at)
+    manages = scope is not TokenScope.HUB and user.is_manager
+    return Caller(None, scope, user.scope_value, codes, user_id=user.id, can_manage=manages)

@@ -53,6 +53,13 @@ class AuditAction(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
     LIST_SUBSCRIPTIONS = "list_subscriptions"
+    # A council running itself (hub/teams, hub/delivery/council_subscriptions.py)
+    LIST_TEAM = "list_team"
+    INVITE_STAFF = "invite_staff"
+    CHANGE_STAFF_ROLE = "change_staff_role"
+    DISABLE_STAFF = "disable_staff"
+    TEST_SUBSCRIPTION = "test_subscription"
+    VERIFY_MAILBOX = "verify_mailbox"
 
 
 class AuditOutcome(StrEnum):

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from marshmallow.validate import Email
 from sqlalchemy.orm import Session
 
+from config.settings import Settings
 from hub.access.caller import RequestContext
 from hub.access.manage_tokens import TokenScopeChoice
 from hub.audit.models import AuditAction, AuditOutcome
@@ -78,16 +79,31 @@ def add_webhook(
     With ``ctx`` (who asks), the change is audited in its own transaction; so are the other
     changes below.
     """
-    settings = db.settings
+    checked_webhook_url(db.settings, url)
+    secret = new_signing_secret()
+    sub = _add_subscription(db, SubscriberKind.WEBHOOK, owner, url, events, secret=secret, ctx=ctx)
+    return NewWebhook(sub, secret)
+
+
+def checked_webhook_url(settings: Settings, url: str) -> str:
+    """The URL, when the safe-target rules allow sending to it; SubscriptionError if not."""
     try:
         check_target(
             url, production=settings.is_production, allow_private=settings.webhook_allow_private
         )
     except UnsafeTargetError as exc:
         raise SubscriptionError(str(exc)) from exc
-    secret = new_signing_secret()
-    sub = _add_subscription(db, SubscriberKind.WEBHOOK, owner, url, events, secret=secret, ctx=ctx)
-    return NewWebhook(sub, secret)
+    return url
+
+
+def checked_mailbox_address(address: str) -> str:
+    """The address trimmed, when it is one; SubscriptionError if not."""
+    normalised = address.strip()
+    try:
+        Email()(normalised)
+    except ValidationError as exc:
+        raise SubscriptionError(f"{address!r} is not an e-mail address") from exc
+    return normalised
 
 
 def add_mailbox(
@@ -98,13 +114,35 @@ def add_mailbox(
     *,
     ctx: RequestContext | None = None,
 ) -> Subscription:
-    """E-mail ``owner``'s team mailbox when its events happen (all when ``events`` is empty)."""
-    normalised = address.strip()
-    try:
-        Email()(normalised)
-    except ValidationError as exc:
-        raise SubscriptionError(f"{address!r} is not an e-mail address") from exc
-    return _add_subscription(db, SubscriberKind.MAILBOX, owner, normalised, events, ctx=ctx)
+    """E-mail ``owner``'s team mailbox when its events happen (all when ``events`` is empty).
+
+    An operator adds it, so it counts as verified (a council's own goes through a link)."""
+    target = checked_mailbox_address(address)
+    sub = _add_subscription(db, SubscriberKind.MAILBOX, owner, target, events, ctx=ctx)
+    return sub
+
+
+def new_subscription(
+    kind: SubscriberKind,
+    owner: TokenScopeChoice,
+    target: str,
+    events: Sequence[str],
+    *,
+    now: datetime,
+    secret: str | None = None,
+) -> Subscription:
+    """An active subscription of ``kind`` for ``owner``, not yet added (unknown events refused)."""
+    return Subscription(
+        kind=kind,
+        scope=str(owner.scope),
+        scope_value=owner.value,
+        target=target,
+        events=_events(events),
+        secret=secret,
+        status=SubscriptionStatus.ACTIVE,
+        created_at=now,
+        consecutive_failures=0,
+    )
 
 
 def _add_subscription(
@@ -117,19 +155,15 @@ def _add_subscription(
     secret: str | None = None,
     ctx: RequestContext | None = None,
 ) -> Subscription:
-    """Store an active subscription of ``kind`` for ``owner`` (unknown events refused)."""
+    """Store an active subscription of ``kind`` for ``owner`` (unknown events refused).
+
+    A mailbox added here (by an operator or the command line) counts as verified; a council's
+    own goes through a confirmation link (``council_subscriptions``)."""
     with db.transaction() as session:
-        sub = Subscription(
-            kind=kind,
-            scope=owner.scope,
-            scope_value=owner.value,
-            target=target,
-            events=_events(events),
-            secret=secret,
-            status=SubscriptionStatus.ACTIVE,
-            created_at=utcnow(),
-            consecutive_failures=0,
-        )
+        now = utcnow()
+        sub = new_subscription(kind, owner, target, events, now=now, secret=secret)
+        if kind is SubscriberKind.MAILBOX:
+            sub.verified_at = now
         session.add(sub)
         session.flush()
         _audit(session, ctx, AuditAction.ADD_SUBSCRIPTION, sub)
@@ -171,9 +205,15 @@ def rotate_secret(
         sub = find_subscription(session, subscription_id, for_update=True)
         if sub is None or sub.kind != SubscriberKind.WEBHOOK:
             raise SubscriptionError(f"no webhook subscription has id {subscription_id}")
-        secret = new_signing_secret()
-        sub.previous_secret = sub.secret
-        sub.previous_secret_until = now + ROTATION_OVERLAP
-        sub.secret = secret
+        secret = replace_secret(sub, now)
         _audit(session, ctx, AuditAction.ROTATE_SUBSCRIPTION_SECRET, sub)
         return secret
+
+
+def replace_secret(sub: Subscription, now: datetime) -> str:
+    """Give a webhook a new secret, the old one signing too for ``ROTATION_OVERLAP``."""
+    secret = new_signing_secret()
+    sub.previous_secret = sub.secret
+    sub.previous_secret_until = now + ROTATION_OVERLAP
+    sub.secret = secret
+    return secret

@@ -84,6 +84,11 @@ class Subscription(Base):
     # HUB_DELIVERY_SLOW_SECONDS is marked slow and given one attempt in flight at a time.
     recent_attempt_seconds: Mapped[list[float] | None] = mapped_column(JSON)
     slow_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A mailbox receives nothing until it is verified: set when added by an operator, or when
+    # the confirmation link e-mailed to it is opened (only the link's SHA-256 is kept).
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verification_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    verification_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def owner_label(self) -> str:

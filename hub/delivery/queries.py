@@ -61,7 +61,15 @@ def list_subscriptions_for_event(
         return []
     rows = session.scalars(
         select(Subscription)
-        .where(Subscription.status == SubscriptionStatus.ACTIVE, owner)
+        .where(
+            Subscription.status == SubscriptionStatus.ACTIVE,
+            owner,
+            # A mailbox nobody has confirmed receives nothing.
+            or_(
+                Subscription.kind != SubscriberKind.MAILBOX,
+                Subscription.verified_at.is_not(None),
+            ),
+        )
         .order_by(Subscription.id)
     )
     return [sub for sub in rows if not sub.events or event_type in sub.events]
@@ -189,6 +197,54 @@ def list_owned_subscriptions(
     """One owner's subscriptions (a council's webhooks and mailboxes), oldest first."""
     query = select(Subscription).where(*owned_by(*owner))  # type: ignore[arg-type]
     return session.scalars(query.order_by(Subscription.id)).all()
+
+
+def find_owned_subscription(
+    session: Session, subscription_id: int, owner: tuple[str, str | None], *, for_update: bool
+) -> Subscription | None:
+    """One of this owner's subscriptions (locked when ``for_update``), or None."""
+    query = select(Subscription).where(Subscription.id == subscription_id, *owned_by(*owner))  # type: ignore[arg-type]
+    if for_update:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def find_mailbox_to_verify(session: Session, verification_hash: str) -> Subscription | None:
+    """The mailbox whose confirmation link has this hash (locked), or None."""
+    return session.scalar(
+        select(Subscription)
+        .where(
+            Subscription.verification_hash == verification_hash,
+            Subscription.kind == str(SubscriberKind.MAILBOX),
+        )
+        .with_for_update()
+    )
+
+
+def delivery_health(
+    session: Session, subscription_ids: Sequence[int]
+) -> dict[int, tuple[datetime | None, int]]:
+    """Per subscription: when a delivery last succeeded, and how many are dead letters."""
+    if not subscription_ids:
+        return {}
+    last = dict(
+        session.execute(
+            select(Delivery.subscription_id, func.max(Delivery.delivered_at))
+            .where(Delivery.subscription_id.in_(subscription_ids))
+            .group_by(Delivery.subscription_id)
+        ).all()
+    )
+    dead = dict(
+        session.execute(
+            select(Delivery.subscription_id, func.count())
+            .where(
+                Delivery.subscription_id.in_(subscription_ids),
+                Delivery.status == str(DeliveryStatus.DEAD),
+            )
+            .group_by(Delivery.subscription_id)
+        ).all()
+    )
+    return {sid: (last.get(sid), int(dead.get(sid, 0))) for sid in subscription_ids}
 
 
 def find_or_add_enquirer_subscription(session: Session, target: str) -> Subscription:

@@ -7,7 +7,7 @@ from typing import Any
 from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
-from hub.delivery.models import Delivery, Subscription
+from hub.delivery.models import Delivery, SubscriberKind, Subscription
 from hub.delivery.queries import (
     DELIVERIES_CURSOR,
     FAILING,
@@ -186,6 +186,7 @@ def list_subscriptions_for_council(db: Database, ctx: RequestContext) -> list[di
                 "target": sub.target,
                 "events": list(sub.events or []),
                 "status": sub.status,
+                "verified": sub.kind != SubscriberKind.MAILBOX or sub.verified_at is not None,
                 "failing_since": sub.failing_since,
                 "slow_since": sub.slow_since,
                 "disabled_reason": sub.disabled_reason,

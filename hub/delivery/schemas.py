@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
-from hub.delivery.models import DeliveryStatus
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from hub.delivery.events import EventType
+from hub.delivery.models import DeliveryStatus, SubscriberKind
 from hub.delivery.queries import DELIVERIES_CURSOR, FAILING, MAX_PAGE
 from hub.platform.fields import MAX_ROW_ID, StrictSchema
 from hub.platform.pagination import cursor_field
@@ -74,3 +77,84 @@ class DeliveryPageSchema(Schema):
         required=True,
         metadata={"description": "Deprecated: use next_cursor.", "deprecated": True},
     )
+
+
+EVENT_TYPES = tuple(str(event) for event in EventType)
+
+
+class SubscriptionInSchema(StrictSchema):
+    """A new webhook (``url``) or team mailbox (``address``) for the caller's own team."""
+
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf((str(SubscriberKind.WEBHOOK), str(SubscriberKind.MAILBOX))),
+    )
+    url = fields.String(
+        validate=validate.Length(1, 2000),
+        metadata={"description": "For a webhook: https in production, checked after DNS."},
+    )
+    address = fields.String(
+        validate=validate.Length(1, 254),
+        metadata={"description": "For a mailbox: it receives nothing until confirmed."},
+    )
+    events = fields.List(
+        fields.String(validate=validate.OneOf(EVENT_TYPES)),
+        load_default=list,
+        metadata={"description": "Event types to receive; empty means every type."},
+    )
+
+    @validates_schema
+    def _target_for_kind(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        wanted = "url" if data.get("kind") == SubscriberKind.WEBHOOK else "address"
+        other = "address" if wanted == "url" else "url"
+        if "kind" in data and not data.get(wanted):
+            raise ValidationError(f"A {data['kind']} needs its {wanted}.", field_name=wanted)
+        if data.get(other):
+            raise ValidationError(f"A {data.get('kind')} has no {other}.", field_name=other)
+
+
+class SubscriptionSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"example": "webhook"})
+    target = fields.String(required=True, metadata={"description": "The URL or the address."})
+    events = fields.List(fields.String(), required=True)
+    status = fields.String(required=True, metadata={"example": "active"})
+    verified = fields.Boolean(
+        required=True, metadata={"description": "A mailbox is sent nothing until confirmed."}
+    )
+    failing_since = fields.DateTime(allow_none=True)
+    slow_since = fields.DateTime(allow_none=True)
+    last_success_at = fields.DateTime(allow_none=True)
+    dead_letters = fields.Integer(required=True)
+    disabled_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class SubscriptionListSchema(Schema):
+    items = fields.List(fields.Nested(SubscriptionSchema), required=True)
+
+
+class NewSubscriptionSchema(Schema):
+    subscription = fields.Nested(SubscriptionSchema, required=True)
+    secret = fields.String(
+        allow_none=True,
+        metadata={"description": "A webhook's signing secret (whsec_...): shown this once."},
+    )
+    confirmation_sent = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "A mailbox: whether the confirmation link was e-mailed."},
+    )
+
+
+class RotatedSecretSchema(Schema):
+    id = fields.Integer(required=True)
+    secret = fields.String(required=True, metadata={"description": "Shown this once."})
+    previous_valid_until_hours = fields.Integer(required=True)
+
+
+class TestResultSchema(Schema):
+    delivered = fields.Boolean(required=True)
+    status_code = fields.Integer(allow_none=True)
+    seconds = fields.Float(required=True)
+    excerpt = fields.String(allow_none=True, metadata={"description": "The answer's start."})
+    message = fields.String(required=True)

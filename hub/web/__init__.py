@@ -22,6 +22,8 @@ from config.settings import Settings
 from hub.web.carer.pages import bp as carer_bp
 from hub.web.council.follow_ups import bp as council_more_bp
 from hub.web.council.referrals import bp as council_pages_bp
+from hub.web.council.subscriptions import bp as council_subscriptions_bp
+from hub.web.council.team import bp as council_team_bp
 from hub.web.ops import register_ops_pages
 from hub.web.shared import govuk_assets, web_shared
 from hub.web.shared.api_docs import swagger_ui
@@ -54,4 +56,6 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(sign_in_bp)
     app.register_blueprint(council_pages_bp)
     app.register_blueprint(council_more_bp)
+    app.register_blueprint(council_team_bp)
+    app.register_blueprint(council_subscriptions_bp)
     register_oidc(app, settings)

@@ -50,6 +50,7 @@ class ApiTokenFactory(factory.Factory):
     scope = TokenScope.AUTHORITY
     scope_value: str | None = KENT
     label: str | None = None
+    permissions: list[str] = factory.LazyFunction(list)
     created_at = factory.LazyFunction(utcnow)
     expires_at = factory.LazyAttribute(lambda o: o.created_at + DEFAULT_TOKEN_LIFETIME)
     revoked_at = None

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from hub.access.manage_tokens import resolve_token_scope
+from hub.access.models import MANAGE_PERMISSION
 from hub.audit.models import AuditEvent
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
@@ -41,17 +42,21 @@ __all__ = [
 ]
 
 
-def token_for(db: Database, target: str | None = None, *, hub: bool = False) -> str:
+def token_for(
+    db: Database, target: str | None = None, *, hub: bool = False, manage: bool = False
+) -> str:
     """A stored token for a council or delivery body (code or name), or a hub operator.
 
-    It lasts five years (the longest `--expires-in` allows), so tests that travel a year or
-    more ahead (follow-ups, retention) can still call the API with it.
+    ``manage``: with the ``council:manage`` permission. It lasts five years (the longest
+    `--expires-in` allows), so tests that travel a year or more ahead (follow-ups,
+    retention) can still call the API with it.
     """
     choice = resolve_token_scope(target, hub_operator=hub)
     issued = ApiTokenFactory(
         db=db,
         scope=choice.scope,
         scope_value=choice.value,
+        permissions=[MANAGE_PERMISSION] if manage else [],
         expires_at=utcnow() + timedelta(days=5 * 365),
     )
     return issued.token

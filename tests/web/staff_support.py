@@ -43,9 +43,13 @@ def invite(
     council: str | None = None,
     delivery_body: str | None = None,
     hub_operator: bool = False,
+    role: str | None = None,
 ) -> None:
-    """``hub users invite`` for ``email`` (exactly one of the three scopes)."""
+    """``hub users invite`` for ``email`` (exactly one of the three scopes; ``role`` manager
+    or officer, else the command's default, officer)."""
     args = ["users", "invite", email]
+    if role is not None:
+        args += ["--role", role]
     if council is not None:
         args += ["--council", council]
     if delivery_body is not None:
@@ -128,12 +132,17 @@ def sign_in(
     council: str | None = None,
     delivery_body: str | None = None,
     hub_operator: bool = False,
-) -> None:
-    """Invite a new staff member with this scope and sign ``client`` in by the e-mailed link."""
+    role: str | None = None,
+) -> str:
+    """Invite a new staff member with this scope and sign ``client`` in by the e-mailed link;
+    their address."""
     email = new_address()
-    invite(email, council=council, delivery_body=delivery_body, hub_operator=hub_operator)
+    invite(
+        email, council=council, delivery_body=delivery_body, hub_operator=hub_operator, role=role
+    )
     response = use_link(client, link_path(email))
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return email
 
 
 def signed_in_browser(
@@ -144,10 +153,18 @@ def signed_in_browser(
     council: str | None = None,
     delivery_body: str | None = None,
     hub_operator: bool = False,
+    role: str | None = None,
 ) -> None:
     """As ``sign_in``, in a real browser: open the e-mailed link and press Sign in."""
     email = new_address()
-    invite(email, council=council, delivery_body=delivery_body, hub_operator=hub_operator)
+    invite(
+        email, council=council, delivery_body=delivery_body, hub_operator=hub_operator, role=role
+    )
+    browser_uses_link(driver, base_url, email)
+
+
+def browser_uses_link(driver: WebDriver, base_url: str, email: str) -> None:
+    """Open the newest link e-mailed to ``email`` in the browser and press Sign in."""
     driver.get(base_url + link_path(email))
     driver.find_element(By.CSS_SELECTOR, "form button.govuk-button").click()
     # The sign-in POST answers with a redirect to the staff home.
@@ -157,3 +174,14 @@ def signed_in_browser(
             and d.execute_script("return document.readyState === 'complete'")
         )
     )
+
+
+def field_error(page: str, field: str) -> str:
+    """The GOV.UK error message shown on the field with id ``field`` (asserted present)."""
+    pattern = (
+        rf'id="{re.escape(field)}-error"[^>]*>\s*'
+        r'<span class="govuk-visually-hidden">Error:</span>\s*([^<]+)'
+    )
+    match = re.search(pattern, page)
+    assert match, f"no error on {field}"
+    return " ".join(match.group(1).split())

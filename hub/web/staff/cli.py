@@ -20,7 +20,7 @@ from hub.access.manage_staff import (
     rekey_staff_emails,
 )
 from hub.access.manage_tokens import UnknownScopeError, resolve_token_scope
-from hub.access.models import LinkPurpose
+from hub.access.models import LinkPurpose, StaffRole
 from hub.access.sign_in_links import issue_link
 from hub.platform.cli_options import command_settings, data_dir_option
 from hub.platform.db import Database, open_existing_database
@@ -49,6 +49,12 @@ def users() -> None:
 @click.option("--delivery-body", "delivery_body", metavar="NAME", help="A trust or company.")
 @click.option("--hub-operator", is_flag=True, help="A hub operator (triage, deliveries, reports).")
 @click.option(
+    "--role",
+    type=click.Choice([str(StaffRole.MANAGER), str(StaffRole.OFFICER)]),
+    help="On a council's or delivery body's team: manager (runs the team, webhooks and "
+    "mailboxes) or officer (works the referrals). Default: officer.",
+)
+@click.option(
     "--base-url",
     metavar="URL",
     help="The hub's address for the link; default $HUB_PUBLIC_BASE_URL, else "
@@ -60,11 +66,14 @@ def invite(
     council: str | None,
     delivery_body: str | None,
     hub_operator: bool,
+    role: str | None,
     base_url: str | None,
 ) -> None:
     """Give EMAIL an account and e-mail it a sign-in link (valid for 24 hours, once)."""
     if sum((council is not None, delivery_body is not None, hub_operator)) != 1:
         raise click.UsageError("give exactly one of --council, --delivery-body, --hub-operator")
+    if hub_operator and role is not None:
+        raise click.UsageError("--role is for a council's or delivery body's team")
     try:
         choice = resolve_token_scope(council or delivery_body, hub_operator=hub_operator)
     except UnknownScopeError as exc:
@@ -76,7 +85,9 @@ def invite(
     settings = command_settings()
     with _db() as db:
         try:
-            user = invite_staff_user(db, email, choice)
+            user = invite_staff_user(
+                db, email, choice, role=StaffRole(role) if role is not None else None
+            )
         except StaffAccountError as exc:
             raise click.ClickException(str(exc)) from None
         link = issue_link(db, user.email, LinkPurpose.INVITE)
@@ -87,7 +98,10 @@ def invite(
             f"user {user.id} ({user.email}) was made, but the e-mail could not be sent: "
             "they can ask for a link at /sign-in"
         )
-    click.echo(f"user {user.id} invited: {user.email} ({user.scope_label}); sign-in link e-mailed")
+    click.echo(
+        f"user {user.id} invited: {user.email} ({user.scope_label}, {user.role}); "
+        "sign-in link e-mailed"
+    )
 
 
 @users.command("list")
@@ -101,7 +115,10 @@ def list_users() -> None:
         last = (
             user.last_signed_in_at.isoformat(timespec="seconds") if user.last_signed_in_at else "-"
         )
-        click.echo(f"{user.id}\t{user.email}\t{user.scope_label}\t{state}\tlast sign-in {last}")
+        click.echo(
+            f"{user.id}\t{user.email}\t{user.scope_label}\t{state}\tlast sign-in {last}\t"
+            f"{user.role}"
+        )
 
 
 @users.command("disable")

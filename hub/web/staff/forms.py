@@ -9,7 +9,8 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from hub.platform.errors import HubError
+from hub.platform.errors import HubError, ValidationFailedError
+from hub.platform.extensions import app_settings
 
 
 @dataclass
@@ -57,3 +58,17 @@ def refusal_errors(error: HubError, field_id: str) -> FormResult:
     if error.errors:
         detail = "; ".join(item.get("message", "") for item in error.errors) or detail
     return FormResult(errors={field_id: detail})
+
+
+def validation_errors(
+    error: ValidationFailedError, prefix: str = "", *, main: str = ""
+) -> FormResult:
+    """A use case's refused input as GOV.UK errors on the fields it names (``prefix`` + field)."""
+    errors = {prefix + item["field"]: item["message"] for item in error.errors or []}
+    return FormResult(errors=errors or {prefix + main: error.detail})
+
+
+def links_base_url() -> str:
+    """Where links in e-mails sent from a page point: the hub's public address when set (it
+    must be in production), else the address this request came to (``hub run``)."""
+    return app_settings().public_base_url or request.url_root

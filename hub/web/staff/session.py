@@ -172,6 +172,22 @@ def council_staff_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse
     return _role_required(COUNCIL_SCOPES)(view)
 
 
+def council_manager_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
+    """As ``council_staff_required``, and the team's manager; an officer gets the 404 page
+    (audited), as for any page outside their role."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
+        caller = load_staff_caller()
+        if caller is None:
+            return _sign_in_redirect()
+        if caller.scope not in COUNCIL_SCOPES or not caller.can_manage:
+            raise _deny_page()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def current_staff_caller() -> Caller:
     caller = g.get("staff_caller")
     if not isinstance(caller, Caller):
@@ -187,11 +203,17 @@ def staff_request_context() -> RequestContext:
 def _staff_template_context() -> dict[str, Any]:
     caller = g.get("staff_caller")
     if not isinstance(caller, Caller):
-        return {"staff_caller": None, "staff_email": None, "staff_is_operator": False}
+        return {
+            "staff_caller": None,
+            "staff_email": None,
+            "staff_is_operator": False,
+            "staff_is_manager": False,
+        }
     return {
         "staff_caller": caller,
         "staff_email": g.get("staff_user_email"),
         "staff_is_operator": caller.scope is TokenScope.HUB,
+        "staff_is_manager": caller.can_manage and caller.scope is not TokenScope.HUB,
     }
 
 

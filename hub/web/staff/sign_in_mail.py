@@ -33,12 +33,16 @@ def _life_words(purpose: LinkPurpose) -> str:
     return f"{int(SIGN_IN_LINK_LIFE.total_seconds() // 60)} minutes"
 
 
-def compose_sign_in_mail(link: IssuedLink, purpose: LinkPurpose, base_url: str) -> MailMessage:
+def compose_sign_in_mail(
+    link: IssuedLink, purpose: LinkPurpose, base_url: str, *, invited_as: str | None = None
+) -> MailMessage:
+    """``invited_as`` (an invitation from a team's page): ``a manager for Medway``."""
     url = link_url(base_url, link.token)
     sign_in_url = public_url(base_url, page_path("staff_sign_in.sign_in"))
     if purpose is LinkPurpose.INVITE:
         subject = "You have been given access to the fostering enquiry hub"
-        opening = "You have been given an account on the fostering enquiry hub."
+        opening = "You have been given an account on the fostering enquiry hub"
+        opening += f", as {invited_as}." if invited_as else "."
     else:
         subject = "Your sign-in link for the fostering enquiry hub"
         opening = "Someone (we hope you) asked to sign in to the fostering enquiry hub."
@@ -53,8 +57,14 @@ def compose_sign_in_mail(link: IssuedLink, purpose: LinkPurpose, base_url: str) 
 
 
 def send_sign_in_mail(
-    settings: Settings, link: IssuedLink, purpose: LinkPurpose, base_url: str
+    settings: Settings,
+    link: IssuedLink,
+    purpose: LinkPurpose,
+    base_url: str,
+    *,
+    invited_as: str | None = None,
 ) -> bool:
     """Send it now (a sign-in link is wanted now, and expires); True when it went."""
-    result = send_mail(settings, compose_sign_in_mail(link, purpose, base_url))
+    message = compose_sign_in_mail(link, purpose, base_url, invited_as=invited_as)
+    result = send_mail(settings, message)
     return result.outcome is AttemptOutcome.DELIVERED
