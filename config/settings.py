@@ -58,6 +58,10 @@ class Settings:
     rules_path: Path = field(
         default_factory=lambda: Path(__file__).parent / "rules" / "england.yaml"
     )
+    # The directory of councils and hubs: public contacts, brand names, confirmed targets.
+    councils_path: Path = field(
+        default_factory=lambda: Path(__file__).parent / "councils" / "england.yaml"
+    )
     intake_rate_limit: str = "60/minute"
     form_rate_limit: str = "300/minute"
     max_body_bytes: int = 32 * 1024
@@ -145,6 +149,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         geo_dir=Path(get("HUB_GEO_DIR", str(data_dir / "geo"))),
         rules_path=Path(
             get("HUB_RULES_PATH", str(Path(__file__).parent / "rules" / "england.yaml"))
+        ),
+        councils_path=Path(
+            get("HUB_COUNCILS_PATH", str(Path(__file__).parent / "councils" / "england.yaml"))
         ),
         intake_rate_limit=get("HUB_INTAKE_RATE_LIMIT", "60/minute"),
         form_rate_limit=get("HUB_FORM_RATE_LIMIT", "300/minute"),
