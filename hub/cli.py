@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from config.settings import SettingsError, get_settings
 from hub.access.cli import councils
 from hub.access.manage_tokens import UnknownScopeError
+from hub.councils.cli import COMMANDS as COUNCIL_COMMANDS
 from hub.delivery.cli import deliveries, mail, mailbox, webhook
 from hub.geo.cli import geo
 from hub.geo.store import StoreError
@@ -185,6 +186,9 @@ main.add_command(users)
 # Delivery (hub/delivery)
 councils.add_command(webhook)
 councils.add_command(mailbox)
+# The directory and readiness (hub/councils)
+for _command in COUNCIL_COMMANDS:
+    councils.add_command(_command)
 main.add_command(deliveries)
 main.add_command(mail)
 # Every sub-command takes --data-dir (geo and rules may not import the platform to add it):
