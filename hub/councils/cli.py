@@ -48,7 +48,9 @@ def _loaded(path: Path | None = None) -> tuple[CouncilDirectory, RuleSet]:
     if directory is None or rules is None or problems:
         for problem in problems:
             click.echo(problem, err=True)
-        raise click.ClickException(f"{target}: {len(problems)} problem(s): run `hub councils check`")
+        raise click.ClickException(
+            f"{target}: {len(problems)} problem(s): run `hub councils check`"
+        )
     return directory, rules
 
 
@@ -117,7 +119,11 @@ def list_councils(not_ready: bool) -> None:
                     facts.hub_brand or "no hub",
                     "contact" if contact is not None else "no contact",
                     "confirmed target" if facts.confirmed_working_days else "target not confirmed",
-                    "ready" if found and found.ready else "unknown" if found is None else "not ready",
+                    "ready"
+                    if found and found.ready
+                    else "unknown"
+                    if found is None
+                    else "not ready",
                 ]
             )
         )
@@ -141,7 +147,13 @@ def show_council(code: str) -> None:
     lines = [
         f"{facts.code} {facts.name}",
         f"  hub: {facts.hub_brand or 'none'}"
-        + ("" if hub is None else " (routed through it)" if facts.routed_through_hub else " (listed; enquiries go to the council)"),
+        + (
+            ""
+            if hub is None
+            else " (routed through it)"
+            if facts.routed_through_hub
+            else " (listed; enquiries go to the council)"
+        ),
         f"  hub source: {facts.hub_source}",
         f"  delivery body: {facts.delivery_body or 'none (the council itself)'}",
         f"  public contact: {_contact_text(facts)}",
@@ -149,9 +161,13 @@ def show_council(code: str) -> None:
         f"  readiness: {_ready_text(found)}",
     ]
     if found is not None and found.last_signed_in_at is not None:
-        lines.append(f"  last staff sign-in: {found.last_signed_in_at.isoformat(timespec='minutes')}")
+        lines.append(
+            f"  last staff sign-in: {found.last_signed_in_at.isoformat(timespec='minutes')}"
+        )
     if address is not None:
-        invited = address.invited_at.isoformat(timespec="minutes") if address.invited_at else "not yet"
+        invited = (
+            address.invited_at.isoformat(timespec="minutes") if address.invited_at else "not yet"
+        )
         lines.append(f"  first manager's address on file (invited: {invited})")
     click.echo("\n".join(lines))
 
@@ -164,9 +180,13 @@ def check_councils(path: Path | None) -> None:
     if problems or directory is None or rules is None:
         for problem in problems:
             click.echo(problem, err=True)
-        raise click.ClickException(f"{target}: {len(problems)} problem(s); the hub will not load it")
+        raise click.ClickException(
+            f"{target}: {len(problems)} problem(s); the hub will not load it"
+        )
     gaps = directory_gaps(directory, rules, date.today())
-    click.echo(f"{target}: valid (version {directory.version}), {len(directory.councils)} councils.")
+    click.echo(
+        f"{target}: valid (version {directory.version}), {len(directory.councils)} councils."
+    )
     click.echo(f"Councils without a public contact ({len(gaps.without_contact)}):")
     for code in gaps.without_contact:
         click.echo(f"  {code} {directory.councils[code].name}")

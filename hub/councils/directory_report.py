@@ -29,9 +29,7 @@ class Completeness:
         )
 
 
-def all_council_facts(
-    directory: CouncilDirectory, rules: RuleSet, day: date
-) -> list[CouncilFacts]:
+def all_council_facts(directory: CouncilDirectory, rules: RuleSet, day: date) -> list[CouncilFacts]:
     return [council_facts(directory, rules, code, day) for code in sorted(directory.councils)]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.orm import Session
 
 from hub.councils.models import FirstManagerAddress
@@ -22,8 +22,8 @@ from hub.platform.queues import TaskName
 # An invitation is sent again at most this often while the council stays not ready.
 INVITE_AGAIN_AFTER = timedelta(days=1)
 
-# Operators' list of referrals held by councils that are not ready (the page links it).
-NOT_READY_PATH = "/v1/ops/councils/not-ready"
+# The operators' page listing referrals held by councils that are not ready.
+NOT_READY_PATH = "/ops/councils/not-ready"
 
 
 def note_not_ready_referral(
@@ -39,7 +39,7 @@ def note_not_ready_referral(
         to_operators=True,
         url_path=NOT_READY_PATH,
     )
-    claimed = session.execute(
+    result = session.execute(
         update(FirstManagerAddress)
         .where(
             FirstManagerAddress.authority_code == authority_code,
@@ -50,8 +50,8 @@ def note_not_ready_referral(
         )
         .values(invited_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
+    )
+    if not isinstance(result, CursorResult) or result.rowcount != 1:
         return False
     add_outbox_message(
         session,

@@ -48,6 +48,4 @@ def read_not_ready_backlog(session: Session, rules: RuleSet, now: datetime) -> N
     waiting = list_unacknowledged_referrals(session)
     readiness = read_readiness(session, rules, now, {w.authority_code for w in waiting})
     held = tuple(w for w in waiting if not readiness[w.authority_code].ready)
-    return NotReadyBacklog(
-        now, held, {w.authority_code: readiness[w.authority_code] for w in held}
-    )
+    return NotReadyBacklog(now, held, {w.authority_code: readiness[w.authority_code] for w in held})

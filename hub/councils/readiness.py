@@ -75,7 +75,9 @@ def read_readiness(
     )
     for scope, value, signed_in in users:
         for code in owners.get((scope, value or ""), ()):
-            if signed_in is not None and (code not in last_sign_in or signed_in > last_sign_in[code]):
+            if signed_in is not None and (
+                code not in last_sign_in or signed_in > last_sign_in[code]
+            ):
                 last_sign_in[code] = signed_in
             if signed_in is not None and signed_in >= now - SIGNED_IN_WITHIN:
                 found[code].add(Channel.STAFF)
@@ -120,6 +122,6 @@ def list_unacknowledged_referrals(
     if codes is not None:
         query = query.where(Enquiry.authority_code.in_(sorted(codes)))
     return [
-        WaitingReferral(reference, code, at)
+        WaitingReferral(reference, code or "", at)
         for reference, code, at in session.execute(query.order_by(Enquiry.status_changed_at))
     ]

@@ -2,8 +2,9 @@
 
 Plain and kind, for someone anxious reading on a phone: the reference, what happens next (and
 when, only where the council confirmed a time), who to call if nothing happens, and that
-asking commits them to nothing. ``routed_next_steps`` is also what the confirmation page says. The same facts as the
-confirmation page (``hub.enquiries.enquirer_outcome``), nothing else: no name, answers or address.
+asking commits them to nothing. ``routed_next_steps`` is also what the confirmation page says,
+from the same facts (``hub.enquiries.enquirer_outcome``), nothing else: no name, answers or
+address.
 Someone signposted (Wales, Scotland, Northern Ireland) is never promised a call.
 """
 
@@ -53,9 +54,7 @@ def routed_next_steps(outcome: EnquirerOutcome) -> list[str]:
         )
     paragraphs = [sent + "."]
     reach = _reach(outcome)
-    own_site = (
-        f"contact the fostering team of {council} through the council's own website"
-    )
+    own_site = f"contact the fostering team of {council} through the council's own website"
     if outcome.council_ready is False:
         paragraphs.append(
             f"The fostering team of {council} is not yet receiving enquiries through this "

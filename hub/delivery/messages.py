@@ -30,7 +30,6 @@ _PAGES = (
     (re.compile(r"/v1/ops/enquiries/([A-Z0-9-]+)/decisions"), r"/ops/triage/\1"),
     (re.compile(r"/v1/ops/deliveries"), "/ops/deliveries"),
     (re.compile(r"/v1/ops/clocks"), "/ops/"),
-    (re.compile(r"/v1/ops/councils/not-ready"), "/ops/councils/not-ready"),
 )
 
 

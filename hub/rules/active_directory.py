@@ -54,7 +54,12 @@ class ActiveDirectory:
         directory, problems = read_directory_file(path, known)
         if problems or directory is None:
             first = problems[0] if problems else "cannot be read"
-            log.warning("councils directory %s refused (%d problem(s), first: %s)", path, len(problems), first)
+            log.warning(
+                "councils directory %s refused (%d problem(s), first: %s)",
+                path,
+                len(problems),
+                first,
+            )
             return None
         return directory
 

@@ -98,7 +98,8 @@ class _Checker:
                 )
             elif known != council.name:
                 self.error(
-                    council.line, f"{code} is named {known!r} in the geography, not {council.name!r}"
+                    council.line,
+                    f"{code} is named {known!r} in the geography, not {council.name!r}",
                 )
             self.check_contact(council.contact, council.line, council.name)
             self.check_target(council.first_contact, council.line, council.name)
@@ -110,7 +111,9 @@ class _Checker:
         member_of: dict[str, HubEntry] = {}
         for hub in self.directory.hubs:
             if hub.name in seen:
-                self.error(hub.line, f"hub {hub.name!r} is listed twice (first at line {seen[hub.name]})")
+                self.error(
+                    hub.line, f"hub {hub.name!r} is listed twice (first at line {seen[hub.name]})"
+                )
             seen.setdefault(hub.name, hub.line)
             self.check_contact(hub.contact, hub.line, hub.name)
             self.check_target(hub.first_contact, hub.line, hub.name)
@@ -126,7 +129,9 @@ class _Checker:
                 if code not in self.authorities:
                     self.error(hub.line, f"unknown authority code {code!r} in hub {hub.name!r}")
             if hub.lead and hub.lead not in hub.members:
-                self.error(hub.line, f"the lead {self.label(hub.lead)} of {hub.name!r} is not a member")
+                self.error(
+                    hub.line, f"the lead {self.label(hub.lead)} of {hub.name!r} is not a member"
+                )
             for code in hub.members:
                 other = member_of.setdefault(code, hub)
                 if other is not hub:

@@ -1,4 +1,4 @@
-"""The hub operators' pages (``/ops/``): queue health, triage, deliveries and reports.
+"""The hub operators' pages (``/ops/``): queue health, triage, deliveries, reports, councils.
 
 Server-rendered on GOV.UK Frontend, working without JavaScript; every view needs a signed-in
 hub operator (``hub.web.staff.session.operator_required``) and calls the rooms' own use
@@ -12,11 +12,24 @@ from flask import Flask
 
 from config.settings import Settings
 from hub.platform.extensions import get_db
-from hub.web.ops import dashboard, deliveries_pages, reports_pages, triage_pages
+from hub.web.ops import (
+    councils_pages,
+    dashboard,
+    deliveries_pages,
+    reports_pages,
+    triage_pages,
+)
 from hub.web.ops.blueprint import bp
 from hub.web.ops.metrics import watch_queue_health
 
-__all__ = ["dashboard", "deliveries_pages", "register_ops_pages", "reports_pages", "triage_pages"]
+__all__ = [
+    "councils_pages",
+    "dashboard",
+    "deliveries_pages",
+    "register_ops_pages",
+    "reports_pages",
+    "triage_pages",
+]
 
 
 def register_ops_pages(app: Flask, settings: Settings) -> None:
