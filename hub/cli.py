@@ -165,6 +165,8 @@ def beat(celery_args: tuple[str, ...]) -> None:
                              safety net for follow-ups, which their stage creates at once
       follow-up digest       daily at 07:00: each council's follow-ups due, by e-mail
       retention              daily at 02:30: anonymise enquiries past their retention
+      council readiness      daily at 06:00: each council's readiness, for the report
+                             `hub councils readiness`
 
     Clocks and follow-ups start with the event that causes them, in its transaction; the
     sweeps are for time passing, and are idempotent with those events (they create nothing
