@@ -168,7 +168,8 @@ def test_a_confirmed_target_must_agree_with_the_rules_clock(rules) -> None:  # t
 def test_a_confirmation_without_its_source_is_no_confirmation() -> None:
     text = _with_council_line(
         "E10000016",
-        '  - code: E10000016\n    name: "Kent"\n    first_contact: {confirmed: true, working_days: 1}',
+        '  - code: E10000016\n    name: "Kent"\n'
+        "    first_contact: {confirmed: true, working_days: 1}",
     )
     assert any("needs working_days, source and as_of" in p for p in _problems(text))
 

@@ -17,10 +17,10 @@ from hub.delivery.queries import find_or_add_enquirer_subscription
 from hub.enquiries.models import Enquiry
 from hub.referrals.route_enquiry import route_enquiry
 from hub.rules import get_active_rules
-from tests.support.council import BIRMINGHAM, KENT
-from tests.support.readiness import directory_confirming, staff_signed_in
 from hub.web.carer import confirmation as outcome
 from hub.web.carer.models import FormDraft
+from tests.support.council import BIRMINGHAM, KENT
+from tests.support.readiness import directory_confirming, staff_signed_in
 from tests.web.journey import BROWSER, answer_everything, send, submission_token
 
 REFRESH = f'<meta http-equiv="refresh" content="{outcome.REFRESH_SECONDS}">'
@@ -144,8 +144,8 @@ def test_a_ready_council_with_a_confirmed_target_is_promised_with_its_time_and_h
     )
     assert "They aim to contact you within 1 working day (Monday to Friday" in page
     assert (
-        "If you have questions before then, call Local Authority Fostering South East on 0300 131 2797."
-        in page
+        "If you have questions before then, call Local Authority Fostering South East on "
+        "0300 131 2797." in page
     )
     assert "E10000016" not in page
 
@@ -182,8 +182,8 @@ def test_a_council_with_no_public_contact_is_reached_through_its_own_website(cli
     _route(db)
     page = _confirmation(client)
     assert (
-        "the fostering team of Birmingham council, whose children&#39;s services are run by Birmingham Children&#39;s Trust."
-        in page
+        "the fostering team of Birmingham council, whose children&#39;s services are run by "
+        "Birmingham Children&#39;s Trust." in page
     )
     assert "through the council&#39;s own website and give your reference" in page
     assert " on 0" not in page and "working day" not in page
