@@ -86,7 +86,7 @@ def routed_next_steps(outcome: EnquirerOutcome) -> list[str]:
 
 def _routed(outcome: EnquirerOutcome) -> tuple[str, list[str]]:
     council = f"{outcome.council} council" if outcome.council else "a council"
-    verb = "is being passed to" if outcome.council_ready is False else "has gone to"
+    verb = "is going to" if outcome.council_ready is False else "has gone to"
     return f"{SUBJECT_START} {outcome.reference} {verb} {council}", routed_next_steps(outcome)
 
 

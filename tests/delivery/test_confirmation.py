@@ -115,7 +115,7 @@ def test_a_council_that_is_not_ready_is_not_promised_in_the_email(client, db, se
     reference, body = _enquire(client, db)  # Kent with no live channel
     attempt_due(db)
     text = _one_confirmation(settings, body["email"])
-    assert f"Your fostering enquiry {reference} is being passed to Kent council" in text
+    assert f"Your fostering enquiry {reference} is going to Kent council" in text
     assert "not yet receiving enquiries through this service" in text
     assert "We cannot yet say when they will contact you." in text
     assert "working day" not in text and "will contact you to talk" not in text

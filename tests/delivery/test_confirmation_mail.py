@@ -47,7 +47,7 @@ def test_a_council_not_ready_is_never_said_to_call_even_with_a_confirmed_target(
         council_ready=False,
     )
     text = _words(outcome)
-    assert "is being passed to Birmingham council" in text
+    assert "is going to Birmingham council" in text
     assert "not yet receiving enquiries through this service" in text
     assert "aim to contact" not in text and "working day" not in text
 
