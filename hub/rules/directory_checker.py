@@ -198,6 +198,13 @@ class _Checker:
                     else rules.default_first_contact_working_days
                 )
                 self.check_clock(hub.first_contact, clock, hub.line, hub.name)
+        for cluster in rules.clusters:
+            if cluster.contact.phone or cluster.contact.email or cluster.contact.website:
+                self.error(
+                    0,
+                    f"the rules cluster {cluster.name!r} has a contact: keep contacts in the "
+                    "directory only (one source), with their source",
+                )
         described = {hub.name for hub in self.directory.hubs}
         for name in sorted(set(clusters) - described):
             self.error(

@@ -231,3 +231,10 @@ def test_no_email_line_when_operators_turned_the_enquirer_mail_off(client, db) -
     _route(db)
     page = _confirmation(client)
     assert "the fostering team of Kent council" in page and 'id="emailed"' not in page
+
+
+def test_the_privacy_notice_says_what_the_pages_do(client) -> None:  # type: ignore[no-untyped-def]
+    notice = client.get("/privacy", headers=BROWSER).get_data(as_text=True)
+    assert "the number shown when you send your enquiry" not in notice
+    assert "the page and the email that confirm your enquiry give it" in notice
+    assert "through the council&#39;s own website" in notice
