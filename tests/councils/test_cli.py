@@ -52,3 +52,9 @@ def test_readiness_records_today_and_reports_it(db, settings, geography) -> None
     out = _run("readiness", "--record")
     assert "153 councils recorded for today" in out
     assert f"{KENT}\tKent\t1\t1\t" in out
+
+
+def test_rules_check_says_what_the_directory_does_not_know_yet(settings, geography) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["rules", "check"])
+    assert result.exit_code == 0, result.output
+    assert "133 council(s) without a public contact, 7 hub(s) whose members" in result.output
