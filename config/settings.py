@@ -61,6 +61,10 @@ class Settings:
     rules_path: Path = field(
         default_factory=lambda: Path(__file__).parent / "rules" / "england.yaml"
     )
+    # The directory of councils and hubs: public contacts, brand names, confirmed targets.
+    councils_path: Path = field(
+        default_factory=lambda: Path(__file__).parent / "councils" / "england.yaml"
+    )
     intake_rate_limit: str = "60/minute"
     form_rate_limit: str = "300/minute"
     max_body_bytes: int = 32 * 1024

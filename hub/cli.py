@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from config.settings import Settings, SettingsError, get_settings
 from hub.access.cli import councils
 from hub.access.manage_tokens import UnknownScopeError
+from hub.councils.cli import COMMANDS as COUNCIL_COMMANDS
 from hub.delivery.cli import deliveries, mail, mailbox, webhook
 from hub.geo.cli import geo
 from hub.geo.store import StoreError
@@ -186,6 +187,8 @@ def beat(celery_args: tuple[str, ...]) -> None:
                              safety net for follow-ups, which their stage creates at once
       follow-up digest       daily at 07:00: each council's follow-ups due, by e-mail
       retention              daily at 02:30: anonymise enquiries past their retention
+      council readiness      daily at 06:00: each council's readiness, for the report
+                             `hub councils readiness`
 
     Clocks and follow-ups start with the event that causes them, in its transaction; the
     sweeps are for time passing, and are idempotent with those events (they create nothing
@@ -207,6 +210,9 @@ main.add_command(users)
 # Delivery (hub/delivery)
 councils.add_command(webhook)
 councils.add_command(mailbox)
+# The directory and readiness (hub/councils)
+for _command in COUNCIL_COMMANDS:
+    councils.add_command(_command)
 main.add_command(deliveries)
 main.add_command(enquiries)
 main.add_command(mail)

@@ -2,6 +2,7 @@
 
 from hub.access.models import ApiToken, SignInLink, SignInRequest, StaffUser
 from hub.audit.models import AuditEvent
+from hub.councils.models import CouncilReadinessDay, FirstManagerAddress
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
 from hub.enquiries.models import DuplicateMark, Enquiry, RepeatMatch
@@ -24,9 +25,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CouncilReadinessDay",
     "Delivery",
     "DuplicateMark",
     "Enquiry",
+    "FirstManagerAddress",
     "FollowUp",
     "FormDraft",
     "IdempotencyRecord",

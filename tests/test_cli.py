@@ -31,6 +31,7 @@ BEAT_HELP_NAMES = {
     "hub.create_follow_ups": "follow-up creation",
     "hub.send_follow_up_digest": "follow-up digest",
     "hub.run_retention": "retention",
+    "hub.record_readiness": "council readiness",
 }
 
 

@@ -66,6 +66,10 @@ def make_celery(settings: Settings) -> HubCelery:
             TaskName.SEND_FOLLOW_UP_DIGEST, crontab(hour=7, minute=0), expires=3600
         ),
         "run-retention": _job(TaskName.RUN_RETENTION, crontab(hour=2, minute=30), expires=3600),
+        # Councils (hub/councils): each council's readiness, once a day (a report over time).
+        "record-readiness": _job(
+            TaskName.RECORD_READINESS, crontab(hour=6, minute=0), expires=3600
+        ),
     }
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     configure_logging(json_logs=settings.log_json)

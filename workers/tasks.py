@@ -8,17 +8,20 @@ from typing import Any
 from celery import Task
 from sqlalchemy.exc import OperationalError
 
+from hub.councils.record_readiness import record_readiness
 from hub.delivery.send_delivery import send_delivery
 from hub.delivery.sweep_deliveries import sweep_deliveries
 from hub.intake.purge_keys import purge_idempotency_keys
 from hub.platform.outbox_sweep import sweep_outbox
 from hub.platform.queues import TaskName
 from hub.referrals.route_enquiry import route_enquiry
+from hub.rules import get_active_rules
 from hub.tracking.anonymise import run_retention
 from hub.tracking.create_follow_ups import create_follow_ups
 from hub.tracking.send_digest import send_follow_up_digest
 from hub.tracking.sweep_clocks import sweep_clocks
 from hub.web.carer.drafts import purge_expired_drafts
+from hub.web.staff.invite_first_manager import invite_first_manager
 from hub.web.staff.send_sign_in_link import send_sign_in_link
 from workers.celery_app import celery, get_worker_db, worker_settings
 
@@ -126,3 +129,21 @@ def send_sign_in_link_task(self: Task, request_id: int, outbox_id: int | None = 
     taken by a conditional delete)."""
     outbox = int(outbox_id) if outbox_id is not None else None
     return send_sign_in_link(get_worker_db(), int(request_id), outbox)
+
+
+# Councils (hub/councils)
+@celery.task(
+    name=str(TaskName.INVITE_FIRST_MANAGER),
+    bind=True,
+    **RETRY_DATABASE_ERRORS,
+)
+def invite_first_manager_task(self: Task, decision_id: int, outbox_id: int | None = None) -> bool:
+    """Invite the first manager of a not-ready council a referral was routed to."""
+    outbox = int(outbox_id) if outbox_id is not None else None
+    return invite_first_manager(get_worker_db(), int(decision_id), outbox)
+
+
+@celery.task(name=str(TaskName.RECORD_READINESS))
+def record_readiness_task() -> int:
+    """Write every council's readiness for today (the readiness report reads it)."""
+    return record_readiness(get_worker_db(), get_active_rules())

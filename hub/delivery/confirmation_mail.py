@@ -1,8 +1,10 @@
 """The words of the enquirer's confirmation e-mail, from the facts its delivery row holds.
 
-Plain and kind, for someone anxious reading on a phone: the reference, what happens next and
-when, who will contact them, and that asking commits them to nothing. The same facts as the
-confirmation page (``hub.enquiries.enquirer_outcome``), nothing else: no name, answers or address.
+Plain and kind, for someone anxious reading on a phone: the reference, what happens next (and
+when, only where the council confirmed a time), who to call if nothing happens, and that
+asking commits them to nothing. ``routed_next_steps`` is also what the confirmation page says,
+from the same facts (``hub.enquiries.enquirer_outcome``), nothing else: no name, answers or
+address.
 Someone signposted (Wales, Scotland, Northern Ireland) is never promised a call.
 """
 
@@ -22,30 +24,70 @@ def _days(days: int) -> str:
     return f"{days} working day{'' if days == 1 else 's'}"
 
 
-def _routed(outcome: EnquirerOutcome) -> tuple[str, list[str]]:
+def _reach(outcome: EnquirerOutcome) -> str | None:
+    """How to reach the council or its hub, from the directory's sourced contact, or None."""
+    who = outcome.contact_name or "the fostering team"
+    if outcome.phone and outcome.web:
+        return f"call {who} on {outcome.phone} or go to {outcome.web}"
+    if outcome.phone:
+        return f"call {who} on {outcome.phone}"
+    if outcome.web:
+        return f"go to {outcome.web} ({who})"
+    return None
+
+
+def routed_next_steps(outcome: EnquirerOutcome) -> list[str]:
+    """What happens next for a routed enquiry, in the words the page and the e-mail share.
+
+    A first-contact time only when the council (or its hub) confirmed it; no call promised by
+    a council that could not receive the referral when it was routed.
+    """
     council = f"{outcome.council} council" if outcome.council else "a council"
     sent = f"We have sent your enquiry to the fostering team of {council}"
     if outcome.delivery_body and outcome.delivery_body != outcome.council:
         sent += f", whose children's services are run by {outcome.delivery_body}"
-    if outcome.cluster:
-        sent += f", through {outcome.cluster}"
+    if outcome.hub:
+        sent += (
+            f", through {outcome.hub}"
+            if outcome.through_hub
+            else f", one of the councils of {outcome.hub}"
+        )
     paragraphs = [sent + "."]
-    if outcome.first_contact_days:
+    reach = _reach(outcome)
+    own_site = f"contact the fostering team of {council} through the council's own website"
+    if outcome.council_ready is False:
+        paragraphs.append(
+            f"The fostering team of {council} is not yet receiving enquiries through this "
+            "service, so our team at the fostering recruitment hub has been told and is making "
+            "sure they receive yours. We cannot yet say when they will contact you."
+        )
+        paragraphs.append(
+            f"If you have not heard from anyone within a week, {reach or own_site} and give "
+            "your reference."
+        )
+    elif outcome.first_contact_days:
         paragraphs.append(
             f"They aim to contact you within {_days(outcome.first_contact_days)} (Monday to "
             "Friday, not counting bank holidays) to talk about fostering and answer your "
             "questions."
         )
+        if reach:
+            paragraphs.append(f"If you have questions before then, {reach}.")
     else:
         paragraphs.append(
-            "They will contact you to talk about fostering and answer your questions."
+            "Their team will contact you to talk about fostering and answer your questions."
         )
-    if outcome.phone:
         paragraphs.append(
-            f"If you have questions before then, call {outcome.cluster or 'the team'} on "
-            f"{outcome.phone}."
+            f"If you have not heard from them within a week, {reach or own_site} and give "
+            "your reference."
         )
-    return f"{SUBJECT_START} {outcome.reference} has gone to {council}", paragraphs
+    return paragraphs
+
+
+def _routed(outcome: EnquirerOutcome) -> tuple[str, list[str]]:
+    council = f"{outcome.council} council" if outcome.council else "a council"
+    verb = "is going to" if outcome.council_ready is False else "has gone to"
+    return f"{SUBJECT_START} {outcome.reference} {verb} {council}", routed_next_steps(outcome)
 
 
 def _triage(outcome: EnquirerOutcome) -> tuple[str, list[str]]:

@@ -41,6 +41,8 @@ class EventType(StrEnum):
     FOLLOW_UP_DUE = "follow_up.due"
     DELIVERY_FAILING = "delivery.failing"
     DELIVERY_REFUSED = "delivery.refused"  # one delivery refused for good (a 4xx)
+    # To operators: a referral went to a council with no live channel (hub.councils).
+    COUNCIL_NOT_READY = "council.not_ready"
 
 
 def new_webhook_id() -> str:

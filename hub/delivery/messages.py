@@ -55,6 +55,9 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
         "triage.added": f"Fostering enquiry {reference} needs triage",
         "clock.breached": f"Fostering enquiry {reference} for {council} is past its deadline",
         "follow_up.due": f"{data.get('count', 0)} fostering follow-ups due for {council}",
+        "council.not_ready": (
+            f"Fostering enquiry {reference} went to {council}, which no one can receive yet"
+        ),
         "delivery.failing": (
             f"Notifications to subscription {data.get('subscription_id', '')} are failing"
         ),
@@ -67,6 +70,11 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
     subject = subjects.get(event_type, f"Fostering hub: {event_type}")
     # What the reader of a delivery problem should know; other events need only the link.
     explain = {
+        "council.not_ready": (
+            "The council has no live channel: no one of its team signed in within 30 days, "
+            "and it has no working webhook or mailbox. The first-contact clock is running. "
+            "Make sure the council receives the referral, and invite its team."
+        ),
         "delivery.failing": (
             "Deliveries are queued and nothing is lost; the hub retries one at a time until "
             "the receiver answers again. Check the webhook receiver or mailbox, and see the "

@@ -39,6 +39,9 @@ class TaskName(StrEnum):
     SWEEP_DELIVERIES = "hub.sweep_deliveries"
     # Staff sign-in (hub/web): the link asked for at /sign-in, made and e-mailed off the request.
     SEND_SIGN_IN_LINK = "hub.send_sign_in_link"
+    # Councils (hub/councils): a not-ready council's first manager invited; readiness by day.
+    INVITE_FIRST_MANAGER = "hub.invite_first_manager"
+    RECORD_READINESS = "hub.record_readiness"
 
 
 TASK_QUEUES: dict[TaskName, Queue] = {
@@ -55,6 +58,8 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.SWEEP_DELIVERIES: Queue.MAINTENANCE,
     # An e-mail, like a delivery: sent by the delivery pool, so routing never waits for it.
     TaskName.SEND_SIGN_IN_LINK: Queue.DELIVERY,
+    TaskName.INVITE_FIRST_MANAGER: Queue.DELIVERY,  # an e-mail, like a sign-in link
+    TaskName.RECORD_READINESS: Queue.MAINTENANCE,
 }
 
 

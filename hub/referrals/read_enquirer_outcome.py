@@ -1,33 +1,67 @@
 """The facts the enquirer is given, found in one place for the page and the e-mail.
 
 Read from the enquiry and a routing decision as recorded (so the enquirer is told what was
-decided, not what today's rules would say); the cluster's phone number comes from the rules
-file, as optional contact data.
+decided, not what today's rules would say). What may be said of the council (``CouncilPromise``:
+its hub's brand, a public phone or web page, a confirmed first-contact target, whether it
+could receive the referral) is read once, when the decision is recorded, from the councils
+directory and the council's readiness, and kept in the decision's detail.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
-from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
+from hub.councils.readiness import read_council_readiness
+from hub.enquiries.enquirer_outcome import CouncilPromise, EnquirerOutcome, OutcomeStatus
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.referrals.models import RoutingDecisionRecord
 from hub.referrals.queries import find_latest_decision
 from hub.rules import RulesError, get_active_rules
+from hub.rules.active_directory import get_active_directory
+from hub.rules.directory import council_facts
+
+# The key of the decision's detail that holds the CouncilPromise.
+PROMISE_KEY = "enquirer_told"
 
 
-def cluster_phone(cluster: str | None) -> str | None:
-    """The cluster's phone number from the rules file, when it gives one."""
-    if not cluster:
-        return None
+def directory_promise(code: str, at: datetime, *, ready: bool | None) -> CouncilPromise:
+    """What the directory lets the enquirer be told of council ``code`` on ``at``'s day."""
+    directory = get_active_directory()
     try:
         rules = get_active_rules()
     except RulesError:
-        return None
-    for found in rules.clusters:
-        if found.name == cluster:
-            return found.contact.phone
-    return None
+        return CouncilPromise(council_ready=ready)
+    if directory is None:
+        return CouncilPromise(council_ready=ready)
+    facts = council_facts(directory, rules, code, at.date())
+    contact = facts.public_contact
+    if contact is None:
+        contact_name = None
+    elif contact is facts.contact:
+        contact_name = f"{facts.name} council's fostering team"
+    else:
+        contact_name = facts.hub_brand
+    return CouncilPromise(
+        hub=facts.hub_brand,
+        through_hub=facts.routed_through_hub,
+        contact_name=contact_name,
+        phone=contact.phone if contact else None,
+        web=contact.web if contact else None,
+        confirmed_days=facts.confirmed_working_days,
+        council_ready=ready,
+    )
+
+
+def read_council_promise(session: Session, code: str, now: datetime) -> CouncilPromise:
+    """The promise for a referral routed to ``code`` now: the directory and its readiness."""
+    try:
+        rules = get_active_rules()
+    except RulesError:
+        return CouncilPromise()
+    ready = read_council_readiness(session, rules, code, now).ready
+    return directory_promise(code, now, ready=ready)
 
 
 def outcome_of(enquiry: Enquiry, decision: RoutingDecisionRecord | None) -> EnquirerOutcome:
@@ -42,15 +76,25 @@ def outcome_of(enquiry: Enquiry, decision: RoutingDecisionRecord | None) -> Enqu
         signpost = detail.get("signpost") or None
         return EnquirerOutcome(enquiry.reference, OutcomeStatus.SIGNPOSTED, signpost=signpost)
     # Routed or acknowledged: a council has it.
-    days = detail.get("service_level_days")
+    promise = CouncilPromise.from_data(detail.get(PROMISE_KEY))
+    if promise is None:
+        # Decided before promises were recorded: the directory today, readiness unknown.
+        at = decision.decided_at if decision is not None else enquiry.status_changed_at
+        code = enquiry.authority_code or ""
+        promise = directory_promise(code, at, ready=None) if code else CouncilPromise()
     return EnquirerOutcome(
         enquiry.reference,
         OutcomeStatus.ROUTED,
         council=enquiry.authority_name,
         delivery_body=enquiry.delivery_body,
         cluster=enquiry.cluster,
-        first_contact_days=days if isinstance(days, int) else None,
-        phone=cluster_phone(enquiry.cluster),
+        first_contact_days=promise.confirmed_days,
+        phone=promise.phone,
+        hub=promise.hub,
+        through_hub=promise.through_hub,
+        contact_name=promise.contact_name,
+        web=promise.web,
+        council_ready=promise.council_ready,
     )
 
 

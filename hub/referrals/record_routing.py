@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
+from hub.councils.not_ready import note_not_ready_referral
 from hub.delivery.confirmation import emit_confirmation
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.links import api_path
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.referrals.models import RoutingDecisionRecord
-from hub.referrals.read_enquirer_outcome import outcome_of
+from hub.referrals.read_enquirer_outcome import PROMISE_KEY, outcome_of, read_council_promise
 from hub.rules import DecisionOutcome, RoutingDecision, get_active_rules
 from hub.tracking.handover_clocks import apply_handover
 
@@ -70,6 +71,13 @@ def record_routing(
     # A new holder's first-contact clock starts again.
     enquiry.acknowledged_at = None
     notice = decision.home_council_notice
+    detail = decision.to_dict()
+    promise = None
+    if enquiry.authority_code is not None:
+        # What the enquirer may be told of this council, as it stands now (kept with the
+        # decision, so the page and the e-mail say the same thing, whenever they are read).
+        promise = read_council_promise(session, enquiry.authority_code, ctx.now)
+        detail[PROMISE_KEY] = promise.to_data()
     record = RoutingDecisionRecord(
         enquiry_id=enquiry.id,
         decided_at=ctx.now,
@@ -81,12 +89,20 @@ def record_routing(
         rules_version=decision.rules_version,
         geography_version=decision.geography_version,
         home_council_code=notice.authority.code if notice else None,
-        detail=decision.to_dict(),
+        detail=detail,
         explanation=decision.explain(),
     )
     session.add(record)
     session.flush()  # the record's id keys the events below
     _emit_events(session, enquiry, record, handover, previous)
+    if promise is not None and promise.council_ready is False and enquiry.authority_code:
+        note_not_ready_referral(
+            session,
+            decision_id=record.id,
+            reference=enquiry.reference,
+            authority_code=enquiry.authority_code,
+            now=ctx.now,
+        )
     apply_handover(
         session,
         enquiry.id,

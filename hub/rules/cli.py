@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from config.settings import Settings
+from hub.rules.directory_checker import directory_gaps
+from hub.rules.directory_loader import read_directory_file
 from hub.rules.loader import read_rules_file
 from hub.rules.model import RuleSet
 
@@ -60,6 +62,23 @@ def check(path: Path | None) -> None:
         f"{target}: valid (version {rule_set.version}): {len(rule_set.clusters)} cluster(s) "
         f"with {len(members)} member council(s), {len(rule_set.authorities)} authorities "
         f"covered, {len(rule_set.overrides)} override(s), {len(rule_set.pauses)} pause(s)."
+    )
+    _directory_summary(rule_set)
+
+
+def _directory_summary(rule_set: RuleSet) -> None:
+    """What the councils directory does not know yet, in one line (details: hub councils check)."""
+    settings = click.get_current_context().find_object(Settings)
+    path = settings.councils_path if settings is not None else Settings().councils_path
+    directory, problems = read_directory_file(path, rule_set.authorities, rule_set)
+    if directory is None or problems:
+        click.echo(f"{path}: {len(problems)} problem(s): run `hub councils check`", err=True)
+        return
+    gaps = directory_gaps(directory, rule_set, date.today())
+    click.echo(
+        f"{path}: {len(gaps.without_contact)} council(s) without a public contact, "
+        f"{len(gaps.incomplete_hubs)} hub(s) whose members are not all known "
+        "(`hub councils check` lists them)."
     )
 
 

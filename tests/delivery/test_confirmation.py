@@ -7,6 +7,7 @@ it; the suite's personal-data check (conftest) runs after each test as well.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -26,8 +27,9 @@ from hub.platform.outbox_model import OutboxMessage
 from hub.referrals.route_enquiry import route_enquiry
 from tests.delivery.support import attempt_due, deliveries, mailbox, person
 from tests.enquiries.factories import EnquiryFactory
-from tests.support.council import KINGSTON, bearer, enquiry_id_of, token_for
-from tests.support.settings import db_settings
+from tests.support.council import KENT, KINGSTON, bearer, enquiry_id_of, token_for
+from tests.support.readiness import directory_confirming, staff_signed_in
+from tests.support.settings import db_settings, use_test_settings
 
 CONFIRMATIONS = Delivery.event_type == str(EnquirerEvent.CONFIRMED)
 UNKNOWN_POSTCODE = "ZZ9 9ZZ"  # well-formed, not in the directory: triage
@@ -82,8 +84,13 @@ def _one_confirmation(settings: Settings, to: str) -> str:
     return _text(message)
 
 
-def test_a_routed_enquirer_is_told_their_council_when_and_the_phone(client, db, settings) -> None:
-    reference, body = _enquire(client, db)  # ME14 1XQ: Kent, in the South East cluster
+def test_a_routed_enquirer_is_told_their_council_when_and_the_phone(
+    client, db, settings, tmp_path
+) -> None:
+    staff_signed_in(db, KENT)  # a ready council that confirmed its target
+    confirmed = replace(settings, councils_path=directory_confirming(tmp_path, KENT, 1))
+    with use_test_settings(confirmed):
+        reference, body = _enquire(client, db)  # ME14 1XQ: Kent, in the South East cluster
     attempt_due(db)
     text = _one_confirmation(settings, body["email"])
     assert f"Your reference is {reference}." in text
@@ -92,6 +99,27 @@ def test_a_routed_enquirer_is_told_their_council_when_and_the_phone(client, db, 
     assert "within 1 working day (Monday to Friday, not counting bank holidays)" in text
     assert "call Local Authority Fostering South East on 0300 131 2797" in text
     assert "Asking about fostering does not commit you to anything." in text
+
+
+def test_a_ready_council_without_a_confirmed_target_is_given_no_time(client, db, settings) -> None:
+    staff_signed_in(db, KENT)
+    reference, body = _enquire(client, db)
+    attempt_due(db)
+    text = _one_confirmation(settings, body["email"])
+    assert f"Your fostering enquiry {reference} has gone to Kent council" in text
+    assert "working day" not in text
+    assert "Their team will contact you to talk about fostering" in text
+    assert "within a week, call Local Authority Fostering South East on 0300 131 2797" in text
+
+
+def test_a_council_that_is_not_ready_is_not_promised_in_the_email(client, db, settings) -> None:
+    reference, body = _enquire(client, db)  # Kent with no live channel
+    attempt_due(db)
+    text = _one_confirmation(settings, body["email"])
+    assert f"Your fostering enquiry {reference} is going to Kent council" in text
+    assert "not yet receiving enquiries through this service" in text
+    assert "We cannot yet say when they will contact you." in text
+    assert "working day" not in text and "will contact you to talk" not in text
 
 
 def test_an_enquirer_in_triage_is_told_our_team_will_find_the_council(client, db, settings) -> None:
@@ -166,7 +194,7 @@ def test_a_refused_address_is_not_retried_and_operators_are_told_what_it_means(
 ) -> None:
     sink, port = smtp
     with db_settings(db, _smtp_settings(delivery_env, port)):
-        ops = mailbox(db, None, "ops@hub.example.gov.uk")
+        ops = mailbox(db, None, "ops@hub.example.gov.uk", "delivery.refused")
         _enquire(client, db)
         sink.refuse_with = "550 No such user here"
         assert attempt_due(db) == [SendOutcome.FAILED]  # a refused address: never retried

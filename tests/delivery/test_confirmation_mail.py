@@ -28,10 +28,40 @@ def test_a_trust_that_runs_the_councils_services_is_named() -> None:
     assert "within 3 working days" in text
 
 
-def test_without_a_target_or_phone_in_the_rules_no_time_or_number_is_given() -> None:
+def test_without_a_confirmed_target_or_a_contact_no_time_or_number_is_given() -> None:
     text = _words(EnquirerOutcome("FE-7K3M9Q2D", OutcomeStatus.ROUTED, council="Birmingham"))
-    assert "They will contact you to talk about fostering" in text
+    assert "Their team will contact you to talk about fostering" in text
     assert "working day" not in text and "call" not in text
+    assert (
+        "If you have not heard from them within a week, contact the fostering team of "
+        "Birmingham council through the council's own website and give your reference." in text
+    )
+
+
+def test_a_council_not_ready_is_never_said_to_call_even_with_a_confirmed_target() -> None:
+    outcome = EnquirerOutcome(
+        "FE-7K3M9Q2D",
+        OutcomeStatus.ROUTED,
+        council="Birmingham",
+        first_contact_days=1,
+        council_ready=False,
+    )
+    text = _words(outcome)
+    assert "is going to Birmingham council" in text
+    assert "not yet receiving enquiries through this service" in text
+    assert "aim to contact" not in text and "working day" not in text
+
+
+def test_a_hub_member_not_routed_through_it_is_named_as_one_of_its_councils() -> None:
+    outcome = EnquirerOutcome(
+        "FE-7K3M9Q2D",
+        OutcomeStatus.ROUTED,
+        council="Derby",
+        hub="Foster for East Midlands",
+        through_hub=False,
+        council_ready=True,
+    )
+    assert "Derby council, one of the councils of Foster for East Midlands." in _words(outcome)
 
 
 def test_a_signposted_enquirer_without_a_signpost_is_still_promised_nothing() -> None:

@@ -65,7 +65,7 @@ def test_the_home_council_gets_its_notice_when_a_preference_takes_its_resident(
 
 
 def test_a_returned_referral_tells_the_operators(client, db, receiver) -> None:
-    webhook(db, None, receiver.url, receiver=receiver)
+    webhook(db, None, receiver.url, "referral.returned", receiver=receiver)
     reference = routed_person(client, db)
     response = client.post(
         f"/v1/council/referrals/{reference}/return",

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from hub.delivery.confirmation import confirmation_written
+from hub.delivery.confirmation_mail import routed_next_steps
 from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
@@ -43,6 +44,13 @@ class Confirmation:
     outcome: EnquirerOutcome
     emailed: bool  # the confirmation e-mail is on its way (written with the decision)
     sent_at: datetime
+
+    @property
+    def next_steps(self) -> list[str]:
+        """For a routed enquiry, what happens next: the e-mail's very words."""
+        if self.outcome.status is not OutcomeStatus.ROUTED:
+            return []
+        return routed_next_steps(self.outcome)
 
     def progress(self, now: datetime, *, refresh_wanted: bool = True) -> Progress:
         """Whether the page should reload itself, bounded by the time since sending."""

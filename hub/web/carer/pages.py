@@ -267,6 +267,7 @@ def confirmation() -> Any:
         render_template(
             "confirmation.html",
             outcome=found.outcome,
+            next_steps=found.next_steps,
             emailed=found.emailed,
             progress=str(progress),
             refresh_seconds=REFRESH_SECONDS,

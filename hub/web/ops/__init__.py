@@ -1,5 +1,5 @@
-"""The hub operators' pages (``/ops/``): queue health, triage, deliveries, reports and
-invitations of councils' managers.
+"""The hub operators' pages (``/ops/``): queue health, triage, deliveries, reports, councils
+and invitations of councils' managers.
 
 Server-rendered on GOV.UK Frontend, working without JavaScript; every view needs a signed-in
 hub operator (``hub.web.staff.session.operator_required``) and calls the rooms' own use
@@ -14,6 +14,7 @@ from flask import Flask
 from config.settings import Settings
 from hub.platform.extensions import get_db
 from hub.web.ops import (
+    councils_pages,
     dashboard,
     deliveries_pages,
     invitations_pages,
@@ -24,6 +25,7 @@ from hub.web.ops.blueprint import bp
 from hub.web.ops.metrics import watch_queue_health
 
 __all__ = [
+    "councils_pages",
     "dashboard",
     "deliveries_pages",
     "invitations_pages",

@@ -88,6 +88,16 @@ def health_gauges(health: QueueHealth) -> Iterator[GaugeMetricFamily | CounterMe
         health.breached_clocks,
     )
     yield _gauge("hub_triage_enquiries", "Enquiries waiting in triage.", health.triage_count)
+    yield _gauge(
+        "hub_referrals_at_not_ready_councils",
+        "Routed referrals, not acknowledged, held by councils with no live channel.",
+        health.not_ready_referrals,
+    )
+    yield _gauge(
+        "hub_referral_oldest_at_not_ready_council_seconds",
+        "Age of the oldest referral held by a council with no live channel (0 when none).",
+        health.oldest_not_ready_seconds,
+    )
 
 
 class QueueHealthCollector(Collector):

@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from hub.councils.read_not_ready import read_not_ready_backlog
 from hub.delivery.models import Subscription, SubscriptionStatus
 from hub.delivery.queries import count_deliveries_by_status, oldest_pending_created_at
 from hub.enquiries.models import Enquiry, EnquiryStatus
@@ -27,6 +28,7 @@ from hub.platform.db import Database
 from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queued_marks import read_republished
 from hub.platform.queues import KOMBU_PRIORITY_STEPS, Queue, queue_keys
+from hub.rules import get_active_rules
 from hub.tracking.queries import count_breached_open
 
 KOMBU_UNACKED = "unacked"
@@ -62,6 +64,9 @@ class QueueHealth:
     outbox_republished: dict[str, int]
     breached_clocks: int
     triage_count: int
+    # Routed, unacknowledged referrals held by councils with no live channel.
+    not_ready_referrals: int = 0
+    oldest_not_ready_at: datetime | None = None
 
     def age_seconds(self, then: datetime | None) -> float:
         return max((self.at - then).total_seconds(), 0.0) if then is not None else 0.0
@@ -69,6 +74,10 @@ class QueueHealth:
     @property
     def oldest_received_seconds(self) -> float:
         return self.age_seconds(self.oldest_received_at)
+
+    @property
+    def oldest_not_ready_seconds(self) -> float:
+        return self.age_seconds(self.oldest_not_ready_at)
 
     @property
     def pending_deliveries(self) -> int:
@@ -142,6 +151,7 @@ def read_queue_health(
         slow = _count(session, Subscription, Subscription.slow_since.is_not(None), active)
         breached = count_breached_open(session, now)
         triage = _count(session, Enquiry, Enquiry.status == EnquiryStatus.TRIAGE)
+        not_ready = read_not_ready_backlog(session, get_active_rules(), now)
     return QueueHealth(
         at=now,
         broker=broker,
@@ -158,4 +168,6 @@ def read_queue_health(
         outbox_republished=broker.republished,
         breached_clocks=breached,
         triage_count=triage,
+        not_ready_referrals=not_ready.count,
+        oldest_not_ready_at=not_ready.oldest_at,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,9 @@ from hub.referrals.route_enquiry import route_enquiry
 from hub.rules import get_active_rules
 from hub.web.carer import confirmation as outcome
 from hub.web.carer.models import FormDraft
+from tests.support.council import BIRMINGHAM, KENT
+from tests.support.readiness import directory_confirming, staff_signed_in
+from tests.support.settings import use_test_settings
 from tests.web.journey import BROWSER, answer_everything, send, submission_token
 
 REFRESH = f'<meta http-equiv="refresh" content="{outcome.REFRESH_SECONDS}">'
@@ -89,7 +93,7 @@ def test_routed_shows_the_council_and_stops_refreshing(client, db) -> None:
     assert REFRESH in _confirmation(client)
     _route(db)
     page = _confirmation(client)
-    assert "<strong>Kent</strong>" in page
+    assert "the fostering team of Kent council" in page
     assert 'http-equiv="refresh"' not in page and "update in a few seconds" not in page
 
 
@@ -112,7 +116,7 @@ def test_a_late_decision_is_still_shown_after_the_refreshing_stopped(client, db)
     assert "safely stored" in _confirmation(client)
     _route(db)
     page = _confirmation(client)
-    assert "<strong>Kent</strong>" in page and "safely stored" not in page
+    assert "the fostering team of Kent council" in page and "safely stored" not in page
     assert 'http-equiv="refresh"' not in page
 
 
@@ -124,17 +128,65 @@ def test_the_person_can_turn_refreshing_off(client, db) -> None:
     assert 'href="/enquire/confirmation?updates=off"' in page  # Check again keeps it off
 
 
-def test_routed_names_the_council_the_target_and_the_hub_phone(client, db) -> None:
-    reference = _send_from(client, db, "ME14 1XQ")  # Maidstone: Kent County Council
+def test_a_ready_council_with_a_confirmed_target_is_promised_with_its_time_and_hub_phone(
+    client, db, settings, tmp_path
+) -> None:
+    staff_signed_in(db, KENT)
+    confirmed = replace(settings, councils_path=directory_confirming(tmp_path, KENT, 1))
+    with use_test_settings(confirmed):
+        reference = _send_from(client, db, "ME14 1XQ")  # Maidstone: Kent County Council
+        _route(db)
+        page = _confirmation(client)
+    assert f'<strong class="hub-reference">{reference}</strong>' in page
+    assert (
+        "We have sent your enquiry to the fostering team of Kent council, through Local "
+        "Authority Fostering South East." in page
+    )
+    assert "They aim to contact you within 1 working day (Monday to Friday" in page
+    assert (
+        "If you have questions before then, call Local Authority Fostering South East on "
+        "0300 131 2797." in page
+    )
+    assert "E10000016" not in page
+
+
+def test_a_ready_council_without_a_confirmed_target_is_given_no_time_but_a_number_to_call(
+    client, db
+) -> None:
+    staff_signed_in(db, KENT)
+    _send_from(client, db, "ME14 1XQ")
     _route(db)
     page = _confirmation(client)
-    cluster = next(c for c in get_active_rules().clusters if "E10000016" in str(c.members))
-    assert f'<strong class="hub-reference">{reference}</strong>' in page
-    assert "<strong>Kent</strong>" in page
-    days = cluster.first_contact_working_days
-    assert f"within {days} working day" in page
-    assert cluster.contact.phone and cluster.contact.phone in page
-    assert cluster.name in page
+    assert "working day" not in page  # the rules' clock is assumed: never promised
+    assert "Their team will contact you to talk about fostering" in page
+    assert (
+        "If you have not heard from them within a week, call Local Authority Fostering South "
+        "East on 0300 131 2797 and give your reference." in page
+    )
+
+
+def test_a_council_that_is_not_ready_is_never_said_to_call(client, db) -> None:
+    _send_from(client, db, "ME14 1XQ")  # Kent: nobody signed in, no webhook, no mailbox
+    _route(db)
+    page = _confirmation(client)
+    assert "not yet receiving enquiries through this service" in page
+    assert "making sure they receive yours" in page
+    assert "We cannot yet say when they will contact you." in page
+    assert "working day" not in page and "will contact you to talk" not in page
+    assert "call Local Authority Fostering South East on 0300 131 2797" in page
+
+
+def test_a_council_with_no_public_contact_is_reached_through_its_own_website(client, db) -> None:
+    staff_signed_in(db, BIRMINGHAM)
+    _send_from(client, db, "B1 1AA")
+    _route(db)
+    page = _confirmation(client)
+    assert (
+        "the fostering team of Birmingham council, whose children&#39;s services are run by "
+        "Birmingham Children&#39;s Trust." in page
+    )
+    assert "through the council&#39;s own website and give your reference" in page
+    assert " on 0" not in page and "working day" not in page
 
 
 @pytest.mark.parametrize(
@@ -178,4 +230,11 @@ def test_no_email_line_when_operators_turned_the_enquirer_mail_off(client, db) -
     _send_from(client, db, "ME14 1XQ")
     _route(db)
     page = _confirmation(client)
-    assert "<strong>Kent</strong>" in page and 'id="emailed"' not in page
+    assert "the fostering team of Kent council" in page and 'id="emailed"' not in page
+
+
+def test_the_privacy_notice_says_what_the_pages_do(client) -> None:
+    notice = client.get("/privacy", headers=BROWSER).get_data(as_text=True)
+    assert "the number shown when you send your enquiry" not in notice
+    assert "the page and the email that confirm your enquiry give it" in notice
+    assert "through the council&#39;s own website" in notice
