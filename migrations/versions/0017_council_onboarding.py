@@ -1,7 +1,7 @@
 """Council onboarding: staff roles, a manage permission on tokens, verified mailboxes.
 
 Revision ID: 0017_council_onboarding
-Revises: 0013_staff_sign_in_requests
+Revises: 0016_council_readiness
 Create Date: 2026-12-03 13:00:00
 
 Staff accounts get a role. Every existing council and delivery-body account becomes a
@@ -26,7 +26,7 @@ from alembic import op
 from hub.platform.models import UTCDateTime
 
 revision: str = "0017_council_onboarding"
-down_revision: str | None = "0013_staff_sign_in_requests"
+down_revision: str | None = "0016_council_readiness"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

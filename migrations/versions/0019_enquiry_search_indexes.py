@@ -1,7 +1,7 @@
 """enquiry search: blind indexes of the enquirer's details, repeat matches, duplicate marks
 
 Revision ID: 0019_enquiry_search_indexes
-Revises: 0013_staff_sign_in_requests
+Revises: 0017_council_onboarding
 Create Date: 2026-12-03 13:00:00
 
 A council finds a person by reference, name, e-mail, phone or postcode while the details stay
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_enquiry_search_indexes"
-down_revision: str | None = "0013_staff_sign_in_requests"
+down_revision: str | None = "0017_council_onboarding"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
