@@ -25,11 +25,12 @@ from hub.tracking.calendar import local_day
 from hub.tracking.clock_badges import clock_badges
 from hub.tracking.errors import StageTimeError
 from hub.tracking.read_journey import get_journey
+from hub.tracking.read_transferred_out import get_transferred_out, list_transferred_out
 from hub.tracking.record_stage import record_progress
 from hub.tracking.schemas import ProgressInSchema
 from hub.tracking.stages import REASONS
 from hub.web.council.stage_day import STAGE_DAY, read_stage_day, stage_time_words
-from hub.web.staff.display import local_time
+from hub.web.staff.display import council_name, local_time
 from hub.web.staff.forms import FormResult, read_form, refusal_errors
 from hub.web.staff.session import council_staff_required, staff_request_context
 
@@ -57,9 +58,13 @@ def referrals() -> str:
     )
     with get_db().sessions() as session:
         badges = clock_badges(session, [item["reference"] for item in page["items"]], ctx.now)
+    # What the team transferred away, on the list's first page.
+    first_page = not request.args.get("cursor")
+    transferred = list_transferred_out(get_db(), ctx)["items"] if first_page else []
     return render_template(
         "council/referrals.html",
         items=page["items"],
+        transferred=transferred,
         next_cursor=page["next_cursor"],
         status=status or "",
         statuses=REFERRAL_STATUSES,
@@ -84,6 +89,13 @@ def _render_referral(
         values=request.form if form else {},
     )
     return page, status
+
+
+@bp.route("/transferred-out/<string:reference>", methods=["GET"])
+@council_staff_required
+def transferred_out(reference: str) -> str:
+    transfer = get_transferred_out(get_db(), staff_request_context(), reference)
+    return render_template("council/transferred_out.html", transfer=transfer)
 
 
 @bp.route("/referrals/<string:reference>", methods=["GET"])
@@ -179,6 +191,8 @@ def transfer(reference: str) -> BaseResponse | tuple[str, int]:
     except HubError as error:
         return _refused(reference, "transfer", error)
     flash(
-        f"Referral {reference} transferred to {outcome.get('authority_code') or 'another council'}"
+        f"Referral {reference} transferred to "
+        f"{council_name(outcome.get('authority_code')) or 'another council'}. "
+        "You can still read what your team did under Transferred out."
     )
     return redirect("/council/", 303)
