@@ -24,9 +24,9 @@ from hub.delivery.confirmation import emit_confirmation, emit_transfer_notice
 from hub.delivery.events import EventType, emit_event
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.geo import find_authority_name
 from hub.referrals.models import RoutingDecisionRecord
 from hub.referrals.read_enquirer_outcome import outcome_of
-from hub.geo import find_authority_name
 from hub.rules import DecisionOutcome, RoutingDecision, get_active_rules
 from hub.tracking.handover_clocks import apply_handover
 

@@ -10,6 +10,7 @@ from flask import request
 from marshmallow import Schema, ValidationError
 
 from hub.platform.errors import HubError
+from hub.web.staff.display import staff_words
 
 
 @dataclass
@@ -46,7 +47,9 @@ def read_form(schema: Schema, names: Iterable[str], *, prefix: str = "") -> Form
             key = prefix + (name if name != "_schema" else next(iter(names)))
             text = _first(message)
             errors[key] = (
-                "Choose or enter an answer" if text == "Missing data for required field." else text
+                "Choose or enter an answer"
+                if text == "Missing data for required field."
+                else staff_words(text)
             )
         return FormResult(errors=errors)
 
@@ -56,4 +59,4 @@ def refusal_errors(error: HubError, field_id: str) -> FormResult:
     detail = error.detail
     if error.errors:
         detail = "; ".join(item.get("message", "") for item in error.errors) or detail
-    return FormResult(errors={field_id: detail})
+    return FormResult(errors={field_id: staff_words(detail)})
