@@ -159,7 +159,11 @@ def _emit_events(
             authority_code=enquiry.authority_code,
             url_path=f"/v1/council/referrals/{reference}",
             # Codes only: which council transferred it (the why and who are in the referral).
-            data={"transferred_from": previous} if handover.transferred_from else None,
+            data=(
+                {"transferred_from": handover.transferred_from}
+                if handover.transferred_from
+                else None
+            ),
         )
         home = record.home_council_code
         # A council that hands its own resident over (a transfer) knows already.

@@ -60,7 +60,7 @@ def transfer_referral(
                     refusal = exc
                 else:
                     words = transfer_words(
-                        enquiry.authority_name or authority_name(sender),
+                        enquiry.authority_name or authority_name(sender or ""),
                         authority_name(target),
                         reason,
                         ctx.caller,

@@ -24,7 +24,7 @@ from hub.web.staff.session import home_for, load_staff_caller
 # Paths that are always staff pages, signed in or not.
 STAFF_PATHS = ("/council", "/ops", "/sign-in", "/sign-out")
 # What Flask-WTF says of a token that was valid and is now too old.
-EXPIRED_TOKEN = "The CSRF token has expired."
+EXPIRED_FORM = "The CSRF token has expired."
 # The carer's own pages: a signed-in staff member there still sees the carers' words.
 CARER_PATHS = ("/enquire", "/privacy")
 
@@ -163,7 +163,7 @@ def register_staff_error_pages(app: Flask) -> None:
         # A staff form whose token expired (it was this site's own, only old): back to the
         # form with what was typed, signing in first if the session ended too. A missing or
         # foreign token is refused outright: another site's fields are never offered back.
-        if request.path.startswith(STAFF_PATHS[:2]) and exc.description == EXPIRED_TOKEN:
+        if request.path.startswith(STAFF_PATHS[:2]) and exc.description == EXPIRED_FORM:
             return keep_form_and_return()
         renderer = current_app.extensions[ERROR_PAGE_EXTENSION]
         response: Response = renderer(400, "csrf_failed", "Form expired", "", {})
