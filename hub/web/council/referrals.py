@@ -32,7 +32,7 @@ from hub.tracking.schemas import ProgressInSchema
 from hub.tracking.stages import REASONS, Stage
 from hub.web.council.stage_day import STAGE_DAY, read_stage_day, stage_time_words
 from hub.web.staff.display import council_name, humanise, local_time
-from hub.web.staff.form_return import take_kept_form
+from hub.web.staff.form_return import kept_form_words, take_kept_form
 from hub.web.staff.forms import FormResult, read_form, refusal_errors
 from hub.web.staff.session import (
     council_staff_required,
@@ -86,13 +86,9 @@ def _render_referral(
     journey = get_journey(get_db(), ctx, reference)
     values: Mapping[str, str] = request.form if form else {}
     kept = None if form else take_kept_form(request.path, current_staff_caller().user_id)
-    if kept is not None and kept[0] in FORMS:
-        form, values = kept
-        flash(
-            "Your session ended before this was sent, so nothing was saved. What you typed is "
-            "below: check it and send it again.",
-            "error",
-        )
+    if kept is not None and kept.form in FORMS:
+        form, values = kept.form, kept.fields
+        flash(kept_form_words(kept), "error")
     page = render_template(
         "council/referral.html",
         referral=referral,

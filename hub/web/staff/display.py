@@ -89,7 +89,8 @@ def council_name(code: object) -> str:
 # A council's GSS code (E06000035), alone or after its name in brackets.
 _COUNCIL_CODE = re.compile(r"(?:\s\()?\b([EWSN]\d{8})\b(?:\))?")
 # A snake_case code (first_contact, chose_another_fostering_service).
-_SNAKE_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+# (Not inside an address, a path or a URL: those are shown as they are.)
+_SNAKE_CODE = re.compile(r"(?<![/@.\w-])[a-z]+(?:_[a-z0-9]+)+(?![/@\w-])")
 
 
 def staff_words(text: object) -> str:

@@ -16,6 +16,7 @@ only), else the nearest page up the form's path (``/council/referrals/R/transfer
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,16 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from hub.platform.crypto import get_cipher
 from hub.web.staff.next_page import safe_next
+
+
+@dataclass(frozen=True, slots=True)
+class KeptForm:
+    """A form sent too late: which form on the page, what was typed (unless too long)."""
+
+    form: str
+    fields: dict[str, str]
+    too_long: bool = False
+
 
 FORM_KEY = "staff_form"  # the kept form, encrypted
 KEEP_SECONDS = 15 * 60  # long enough to sign in again by an e-mailed link
@@ -56,18 +67,21 @@ def keep_form_and_return(user_id: int | None = None) -> BaseResponse:
         staff = session.get("staff")
         owner = staff.get("user") if isinstance(staff, dict) else None
     fields = {
-        name: value[:MAX_KEPT_CHARACTERS]
+        name: value
         for name, value in request.form.items()
         if name not in NOT_KEPT and value.strip()
     }
+    # Too long for a cookie: nothing is kept (never a shortened note), and the page says so.
+    too_long = sum(len(value) for value in fields.values()) > MAX_KEPT_CHARACTERS
     kept = {
         "user": owner,
         "page": page.split("?")[0],
         "form": request.path.rstrip("/").rsplit("/", 1)[-1],
-        "fields": fields,
+        "fields": {} if too_long else fields,
+        "too_long": too_long,
         "until": time.time() + KEEP_SECONDS,
     }
-    if owner is not None and sum(len(v) for v in fields.values()) <= MAX_KEPT_CHARACTERS:
+    if owner is not None:
         session[FORM_KEY] = get_cipher().encrypt_json(kept)
     else:
         session.pop(FORM_KEY, None)
@@ -93,8 +107,8 @@ def _read(value: str) -> dict[str, Any] | None:
     return kept
 
 
-def take_kept_form(page: str, user_id: int | None) -> tuple[str, dict[str, str]] | None:
-    """The form (its name, its fields) kept for this page and person, once; else None."""
+def take_kept_form(page: str, user_id: int | None) -> KeptForm | None:
+    """The form kept for this page and person, once; else None."""
     value = session.get(FORM_KEY)
     if not isinstance(value, str):
         return None
@@ -105,4 +119,18 @@ def take_kept_form(page: str, user_id: int | None) -> tuple[str, dict[str, str]]
         return None
     session.pop(FORM_KEY, None)
     fields = kept.get("fields")
-    return str(kept.get("form", "")), dict(fields) if isinstance(fields, dict) else {}
+    return KeptForm(
+        str(kept.get("form", "")),
+        dict(fields) if isinstance(fields, dict) else {},
+        bool(kept.get("too_long")),
+    )
+
+
+def kept_form_words(kept: KeptForm) -> str:
+    """What the page tells the person about the form they sent too late."""
+    ended = "Your session ended before this was sent, so nothing was saved."
+    if kept.too_long:
+        return f"{ended} What you typed was too long to keep: type it again, then send it."
+    if kept.fields:
+        return f"{ended} What you typed is below: check it and send it again."
+    return f"{ended} Send it again."

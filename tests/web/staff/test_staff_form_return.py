@@ -154,3 +154,22 @@ def test_a_follow_up_outcome_sent_late_lands_on_the_follow_ups_page_never_a_405(
         assert _sign_in_as(client, db, email, next_page="/council/follow-ups") == (
             "/council/follow-ups"
         )
+
+
+def test_a_note_too_long_to_keep_is_not_kept_shortened_and_the_page_says_so(client, db) -> None:  # type: ignore[no-untyped-def]
+    own_address(client)
+    email = new_address()
+    invite(email, council="Kent")
+    long_note = "Called twice; " * 120  # about 1,700 characters
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        _sign_in_as(client, db, email)
+        _reference, path, token = _expired_post(client, db, email)
+        traveller.shift(timedelta(minutes=31))
+        client.post(
+            f"{path}/progress",
+            data={"csrf_token": token, "stage": "first_contact", "note": long_note},
+            headers=BROWSER,
+        )
+        assert _sign_in_as(client, db, email, next_page=path) == path
+        page = client.get(path, headers=BROWSER).get_data(as_text=True)
+    assert "too long to keep" in visible_text(page) and "Called twice" not in page
