@@ -49,7 +49,7 @@ def read_form(schema: Schema, names: Iterable[str], *, prefix: str = "") -> Form
             errors[key] = (
                 "Choose or enter an answer"
                 if text == "Missing data for required field."
-                else staff_words(text)
+                else _sentence(staff_words(text))
             )
         return FormResult(errors=errors)
 
@@ -59,4 +59,8 @@ def refusal_errors(error: HubError, field_id: str) -> FormResult:
     detail = error.detail
     if error.errors:
         detail = "; ".join(item.get("message", "") for item in error.errors) or detail
-    return FormResult(errors={field_id: staff_words(detail)})
+    return FormResult(errors={field_id: _sentence(staff_words(detail))})
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
