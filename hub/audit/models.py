@@ -20,6 +20,8 @@ class AuditAction(StrEnum):
     RETURN = "return"
     TRANSFER_OUT = "transfer_out"
     TRANSFER_IN = "transfer_in"
+    LIST_TRANSFERRED_OUT = "list_transferred_out"  # the referrals a council transferred away
+    READ_TRANSFERRED_OUT = "read_transferred_out"  # one of them, up to the transfer
     LIST_TRIAGE = "list_triage"
     ROUTE_MANUALLY = "route_manually"
     READ_DECISIONS = "read_decisions"

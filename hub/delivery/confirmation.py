@@ -1,4 +1,5 @@
-"""The enquirer's confirmation e-mail: one delivery per enquiry, the address read at send time.
+"""The enquirer's e-mails: the confirmation (one per enquiry) and, when a council transfers the
+referral, who has it now (one per transfer). The address is read at send time.
 
 The e-mail goes through the same delivery rows as council mail (retries with backoff, dead
 letters, replay, the lease that survives a killed worker), to the one subscription of kind
@@ -14,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.delivery.confirmation_mail import TRANSFERRED as TRANSFERRED_MAIL
 from hub.delivery.events import write_deliveries
 from hub.delivery.links import page_path, public_url
 from hub.delivery.models import Delivery, SubscriptionStatus
@@ -32,6 +34,7 @@ class EnquirerEvent(StrEnum):
     """Mail to the enquirer. Not an ``EventType``: councils cannot subscribe to it."""
 
     CONFIRMED = "enquiry.confirmed"
+    TRANSFERRED = TRANSFERRED_MAIL  # another council has the enquiry now
 
 
 def enquirer_address(enquiry: Enquiry) -> str | None:
@@ -77,6 +80,48 @@ def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutco
         [sub],
         str(EnquirerEvent.CONFIRMED),
         event_key=f"{EnquirerEvent.CONFIRMED}:{enquiry.id}",
+        payload=payload,
+        reference=enquiry.reference,
+        authority_code=enquiry.authority_code,
+    )
+
+
+def emit_transfer_notice(
+    session: Session,
+    enquiry: Enquiry,
+    outcome: EnquirerOutcome,
+    decision_id: int,
+    *,
+    from_council: str,
+) -> int:
+    """Tell the enquirer which council now has their enquiry (after a transfer); 1 or 0.
+
+    Keyed by the transfer's decision: each transfer is one e-mail. Nothing is written for an
+    enquiry without an e-mail address, or when operators disabled the enquirer subscription.
+    """
+    if outcome.status is not OutcomeStatus.ROUTED or enquirer_address(enquiry) is None:
+        return 0
+    sub = find_or_add_enquirer_subscription(session, ENQUIRER_TARGET)
+    if sub.status != SubscriptionStatus.ACTIVE:
+        return 0
+    payload = {
+        "type": str(EnquirerEvent.TRANSFERRED),
+        "timestamp": utcnow().isoformat(),
+        "data": {
+            "reference": enquiry.reference,
+            "authority_code": enquiry.authority_code,
+            "url": public_url(
+                settings_of(session).public_base_url, page_path("carer.privacy_notice")
+            ),
+            "outcome": outcome.to_data(),
+            "from_council": from_council,
+        },
+    }
+    return write_deliveries(
+        session,
+        [sub],
+        str(EnquirerEvent.TRANSFERRED),
+        event_key=f"{EnquirerEvent.TRANSFERRED}:{decision_id}",
         payload=payload,
         reference=enquiry.reference,
         authority_code=enquiry.authority_code,

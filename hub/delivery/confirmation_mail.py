@@ -1,4 +1,5 @@
-"""The words of the enquirer's confirmation e-mail, from the facts its delivery row holds.
+"""The words of the enquirer's e-mails, from the facts their delivery rows hold: the
+confirmation, and the note that another council now has the enquiry (after a transfer).
 
 Plain and kind, for someone anxious reading on a phone: the reference, what happens next (and
 when, only where the council confirmed a time), who to call if nothing happens, and that
@@ -18,6 +19,8 @@ from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
 # Every confirmation's subject starts so (council mail never does).
 SUBJECT_START = "Your fostering enquiry"
 NO_COMMITMENT = "Asking about fostering does not commit you to anything."
+# The payload type of a transfer's e-mail (``hub.delivery.confirmation.EnquirerEvent``).
+TRANSFERRED = "enquiry.transferred"
 
 
 def _days(days: int) -> str:
@@ -115,6 +118,49 @@ def _signposted(outcome: EnquirerOutcome) -> tuple[str, list[str]]:
         "England, so nobody from this service will contact you."
     )
     return subject, paragraphs
+
+
+def _contact(outcome: EnquirerOutcome) -> str | None:
+    """Who to call with questions, from the rules file's contacts only (never invented)."""
+    if outcome.phone:
+        return f"If you have questions, call {outcome.cluster or 'the team'} on {outcome.phone}."
+    return None
+
+
+def compose_transferred(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
+    """Another council's fostering team has the enquiry now: which, and how to reach it."""
+    data: dict[str, Any] = payload.get("data", {})
+    outcome = EnquirerOutcome.from_data(data["outcome"])
+    council = f"{outcome.council} council" if outcome.council else "another council"
+    moved = f"The fostering team of {data.get('from_council') or 'the council'} council"
+    moved += f" has passed your enquiry to the fostering team of {council}"
+    if outcome.delivery_body and outcome.delivery_body != outcome.council:
+        moved += f", whose children's services are run by {outcome.delivery_body}"
+    if outcome.cluster:
+        moved += f", through {outcome.cluster}"
+    paragraphs = [
+        f"Your reference is still {outcome.reference}. Give it if you contact a fostering "
+        "team about your enquiry.",
+        "Who has your enquiry now",
+        moved + ".",
+        f"The team at {council} will contact you to talk about fostering and answer your "
+        "questions. You do not need to do anything.",
+    ]
+    contact = _contact(outcome)
+    if contact:
+        paragraphs.append(contact)
+    paragraphs.append(NO_COMMITMENT)
+    if data.get("url"):
+        paragraphs.append(f"How we use your information: {data['url']}")
+    subject = f"{SUBJECT_START} {outcome.reference} is now with {council}"
+    return MailMessage(message_id, to, subject, "\n\n".join(paragraphs) + "\n")
+
+
+def compose_enquirer_mail(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
+    """The enquirer's e-mail for its payload's type (a transfer, else the confirmation)."""
+    if payload.get("type") == TRANSFERRED:
+        return compose_transferred(message_id, to, payload)
+    return compose_confirmation(message_id, to, payload)
 
 
 def compose_confirmation(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:

@@ -19,7 +19,7 @@ import structlog
 from config.settings import Settings
 from hub.delivery.attempts import AttemptOutcome, AttemptResult
 from hub.delivery.confirmation import find_enquirer_address
-from hub.delivery.confirmation_mail import compose_confirmation
+from hub.delivery.confirmation_mail import compose_enquirer_mail
 from hub.delivery.fair_share import count_in_flight, may_probe, record_duration, share_of
 from hub.delivery.mail_transports import send_mail
 from hub.delivery.messages import compose_message
@@ -176,7 +176,7 @@ def _attempt(settings: Settings, claim: _Claim, now: datetime, resolver: Resolve
             resolver=resolver,
         )
     if claim.kind is SubscriberKind.ENQUIRER:
-        message = compose_confirmation(claim.webhook_id, claim.target, claim.payload)
+        message = compose_enquirer_mail(claim.webhook_id, claim.target, claim.payload)
     else:
         message = compose_message(claim.webhook_id, claim.target, claim.payload)
     return send_mail(settings, message)

@@ -29,6 +29,7 @@ def decide_for(
     interest: str | None,
     at: datetime,
     operator_choice: str | None = None,
+    transferred_by: str | None = None,
 ) -> RoutingDecision:
     """Resolve the postcode and apply the active rules (a pure decision)."""
     rules = get_active_rules()
@@ -38,6 +39,7 @@ def decide_for(
         preferred_authority=preferred_authority,
         interest=interest,
         operator_choice=operator_choice,
+        transferred_by=transferred_by,
     )
     return decide(facts, geo, rules, at)
 
@@ -48,14 +50,17 @@ def decide_for_enquiry(
     *,
     preferred_authority: str | None = None,
     operator_choice: str | None = None,
+    transferred_by: str | None = None,
 ) -> RoutingDecision:
-    """The engine's decision for a stored enquiry; a transfer passes the target as preference."""
+    """The engine's decision for a stored enquiry; a transfer passes the target as preference
+    and the sending council as ``transferred_by``."""
     return decide_for(
         postcode=(enquiry.personal or {}).get("postcode"),
         preferred_authority=preferred_authority or enquiry.preferred_authority_code,
         interest=enquiry.interest,
         at=at,
         operator_choice=operator_choice,
+        transferred_by=transferred_by,
     )
 
 

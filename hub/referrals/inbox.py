@@ -105,6 +105,7 @@ def _routing_of(record: RoutingDecisionRecord | None) -> dict[str, Any] | None:
         "decided_at": record.decided_at,
         "decided_by": record.decided_by,
         "explanation": record.explanation,
+        "transferred_from_code": record.transferred_from_code,
         "home_council_notice": (
             {
                 "authority_code": notice["authority"]["code"],

@@ -27,6 +27,9 @@ class RoutingDecisionRecord(Base):
     rules_version: Mapped[str | None] = mapped_column(String(60))
     geography_version: Mapped[str | None] = mapped_column(String(80))
     home_council_code: Mapped[str | None] = mapped_column(String(9))
+    # The council that gave the referral away, on a transfer's decision (else None): it keeps a
+    # read-only view of what it did, and is not sent a home-council notice about its own act.
+    transferred_from_code: Mapped[str | None] = mapped_column(String(9), index=True)
     # The whole decision with its trace of every rule considered. The trace names the postcode,
     # so it is personal data: encrypted at rest like the enquiry.
     detail: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
@@ -50,6 +50,7 @@ def list_home_council_notices(
                     RoutingDecisionRecord.authority_code,
                     RoutingDecisionRecord.home_council_code,
                     RoutingDecisionRecord.decided_at,
+                    RoutingDecisionRecord.transferred_from_code,
                 )
                 .join(Enquiry, Enquiry.id == RoutingDecisionRecord.enquiry_id)
                 .where(
@@ -58,6 +59,11 @@ def list_home_council_notices(
                     RoutingDecisionRecord.authority_code.is_not(None),
                     RoutingDecisionRecord.authority_code != RoutingDecisionRecord.home_council_code,
                     RoutingDecisionRecord.id == latest,
+                    or_(
+                        RoutingDecisionRecord.transferred_from_code.is_(None),
+                        RoutingDecisionRecord.transferred_from_code
+                        != RoutingDecisionRecord.home_council_code,
+                    ),
                 )
                 .order_by(RoutingDecisionRecord.decided_at.desc(), RoutingDecisionRecord.id.desc())
                 .limit(max(1, min(limit, MAX_NOTICES)))
@@ -73,6 +79,10 @@ def list_home_council_notices(
                 "routed_to_code": row.authority_code,
                 "routed_to_name": find_authority_name(row.authority_code),
                 "decided_at": row.decided_at,
+                "transferred_from_code": row.transferred_from_code,
+                "transferred_from_name": find_authority_name(row.transferred_from_code)
+                if row.transferred_from_code
+                else None,
             }
             for row in rows
         ]

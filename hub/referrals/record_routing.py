@@ -21,11 +21,12 @@ from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.councils.not_ready import note_not_ready_referral
-from hub.delivery.confirmation import emit_confirmation
+from hub.delivery.confirmation import emit_confirmation, emit_transfer_notice
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.links import api_path
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
 from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.geo import find_authority_name
 from hub.referrals.models import RoutingDecisionRecord
 from hub.referrals.read_enquirer_outcome import PROMISE_KEY, outcome_of, read_council_promise
 from hub.rules import DecisionOutcome, RoutingDecision, get_active_rules
@@ -38,12 +39,14 @@ class Handover:
 
     ``audit`` lists one (action, visible_to) per audit row: a transfer writes one row for the
     sender and one the receiver can see. ``detail`` holds codes only (it is not encrypted).
+    ``transferred_from`` is the council that gave the referral away (transfers only).
     """
 
     reason_code: str
     event: JourneyEventName
     audit: Sequence[tuple[AuditAction, str | None]]
     detail: Mapping[str, Any] = field(default_factory=dict)
+    transferred_from: str | None = None
 
 
 def record_routing(
@@ -89,6 +92,7 @@ def record_routing(
         rules_version=decision.rules_version,
         geography_version=decision.geography_version,
         home_council_code=notice.authority.code if notice else None,
+        transferred_from_code=handover.transferred_from,
         detail=detail,
         explanation=decision.explain(),
     )
@@ -113,9 +117,17 @@ def record_routing(
         rules=get_active_rules(),
     )
     if first_decision:
-        # The enquirer hears once, of the first decision: a later council (after triage, a
-        # transfer) contacts them itself, and a second e-mail would be a second promise.
+        # The enquirer hears of the first decision; after triage the council contacts them
+        # itself. A transfer changes who will call, so the enquirer is told that too.
         emit_confirmation(session, enquiry, outcome_of(enquiry, record))
+    elif handover.transferred_from and record.outcome == DecisionOutcome.ROUTED:
+        emit_transfer_notice(
+            session,
+            enquiry,
+            outcome_of(enquiry, record),
+            record.id,
+            from_council=authority_name_of(handover.transferred_from),
+        )
     session.add(
         JourneyEvent(
             enquiry_id=enquiry.id,
@@ -163,6 +175,12 @@ def _emit_events(
             reference=reference,
             authority_code=enquiry.authority_code,
             url_path=api_path("council.referral", reference=reference),
+            # Codes only: which council transferred it (the why and who are in the referral).
+            data=(
+                {"transferred_from": handover.transferred_from}
+                if handover.transferred_from
+                else None
+            ),
         )
         home = record.home_council_code
         # A council that hands its own resident over (a transfer) knows already.
@@ -186,3 +204,8 @@ def _emit_events(
             to_operators=True,
             url_path=api_path("ops.decisions", reference=reference),
         )
+
+
+def authority_name_of(code: str) -> str:
+    """A council's name (its code only when no name is known)."""
+    return get_active_rules().authorities.get(code) or find_authority_name(code) or code

@@ -132,6 +132,11 @@ class NoticeToHomeCouncilSchema(Schema):
     routed_to_code = fields.String(required=True)
     routed_to_name = fields.String(allow_none=True)
     decided_at = fields.DateTime(required=True)
+    transferred_from_code = fields.String(
+        allow_none=True,
+        metadata={"description": "The council that transferred it there (None: routed there)."},
+    )
+    transferred_from_name = fields.String(allow_none=True)
 
 
 class NoticeToHomeCouncilListSchema(Schema):

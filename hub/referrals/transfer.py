@@ -1,9 +1,12 @@
 """A council transfers a referral to another council, re-routed through the rules.
 
-The rules decide as if the enquirer had preferred the target. They may refuse (another
+The rules judge a transfer as they judge an enquirer's preference for the target, and say
+so in the sending council's name (``EnquiryFacts.transferred_by``). They may refuse (another
 cluster under ``within_cluster``, a paused council, an override): then nothing changes, the
 attempt is audited as refused and the caller hears why (422). The reason is free text: it is
-kept only in the encrypted decision trace.
+kept only in the encrypted decision trace, with which council transferred the referral and
+who agreed it (a team member on the staff pages, or the council's system by API token; never
+a person's name or address).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 import structlog
 from sqlalchemy.orm.exc import StaleDataError
 
-from hub.access.caller import RequestContext
+from hub.access.caller import Caller, RequestContext, SystemActor
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import record_refusal
 from hub.enquiries.journey import JourneyEventName
@@ -49,14 +52,18 @@ def transfer_referral(
                         raise RoutingRefusedError(
                             f"The referral is already with {authority_name(target)}."
                         )
-                    decision = decide_for_enquiry(enquiry, ctx.now, preferred_authority=target)
+                    decision = decide_for_enquiry(
+                        enquiry, ctx.now, preferred_authority=target, transferred_by=sender
+                    )
                     require_routed_to(decision, target, "The rules would not send this referral to")
                 except RoutingRefusedError as exc:
                     refusal = exc
                 else:
-                    words = (
-                        f"Transferred by {enquiry.authority_name or sender} ({sender}, "
-                        f"{ctx.caller.actor}): {reason}"
+                    words = transfer_words(
+                        enquiry.authority_name or authority_name(sender or ""),
+                        authority_name(target),
+                        reason,
+                        ctx.caller,
                     )
                     moved = {"from": sender, "to": target}
                     handover = Handover(
@@ -68,6 +75,7 @@ def transfer_referral(
                             (AuditAction.TRANSFER_IN, target),
                         ],
                         detail=moved,
+                        transferred_from=sender,
                     )
                     record_routing(
                         session,
@@ -94,3 +102,20 @@ def transfer_referral(
         raise refusal
     record_refusal(db, ctx, AuditAction.TRANSFER_OUT, reference)
     raise referral_not_found()
+
+
+def agreed_by(caller: Caller | SystemActor, council: str) -> str:
+    """Who agreed a transfer, by role and team: never a person's name or address."""
+    if isinstance(caller, Caller) and caller.user_id is not None:
+        return f"a member of {council}'s fostering team, signed in to the staff pages"
+    if isinstance(caller, Caller):
+        return f"{council}'s case system, with the council's API token"
+    return "the hub"
+
+
+def transfer_words(sender: str, target: str, reason: str, caller: Caller | SystemActor) -> str:
+    """The first line of a transfer's trace: which council transferred it, why, who agreed."""
+    return (
+        f"{sender} transferred this referral to {target}. "
+        f"Their reason: \u201c{reason}\u201d. Agreed by {agreed_by(caller, sender)}."
+    )

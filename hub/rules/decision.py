@@ -49,12 +49,16 @@ class EnquiryFacts:
     ``interest`` (for example ``fostering`` or ``short_breaks``) is recorded, not routed on.
     ``operator_choice`` is the council a hub operator chose by hand: it comes before the
     postcode, the overrides and the preference, and pauses and clusters still apply.
+    ``transferred_by`` is the council that asks to transfer the referral to
+    ``preferred_authority``: the rules judge a transfer as they judge a preference, and the
+    trace and the home council's notice then say that council chose, not the enquirer.
     """
 
     postcode: str | None = None
     preferred_authority: str | None = None
     interest: str | None = None
     operator_choice: str | None = None
+    transferred_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

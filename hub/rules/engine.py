@@ -230,26 +230,39 @@ class _Decider:
     def preference(self, home: str | None) -> RoutingDecision | tuple[str | None, str]:
         preferred = self.facts.preferred_authority or ""
         policy = self.rules.preference_policy
+        sender = self.facts.transferred_by
+        rule = "transfer" if sender else "preference"
         if preferred == home:
-            self.step("preference", False, "The preferred council is the home council.")
+            self.step(
+                rule,
+                False,
+                f"{self.name(preferred)} is the enquirer's home council."
+                if sender
+                else "The preferred council is the home council.",
+            )
             return None, ""
         if preferred not in self.rules.authorities:
-            self.step("preference", True, f"The preferred council {preferred!r} is not known.")
+            self.step(rule, True, f"The preferred council {preferred!r} is not known.")
             return self.triage(TriageReason.UNKNOWN_PREFERRED_AUTHORITY)
         wanted = self.name(preferred)
+        asked = (
+            f"{self.name(sender)} asked to transfer the referral to {wanted}"
+            if sender
+            else f"The enquirer asked for {wanted}"
+        )
+        kind = "a transfer" if sender else "a preferred council"
         if policy is PreferencePolicy.NOT_ALLOWED:
             self.step(
-                "preference",
+                rule,
                 True,
-                f"The enquirer asked for {wanted}; the rules do not "
-                "allow a preferred council to override the postcode.",
+                f"{asked}; the rules do not allow {kind} to override the postcode.",
             )
             return self.triage(TriageReason.PREFERENCE_NOT_ALLOWED)
         if home is None:
             self.step(
-                "preference",
+                rule,
                 True,
-                f"The enquirer asked for {wanted}, but the home council "
+                f"{asked}, but the home council "
                 "to consult cannot be told from the partial postcode.",
             )
             return self.triage(TriageReason.PARTIAL_POSTCODE_AMBIGUOUS, with_candidates=True)
@@ -260,18 +273,16 @@ class _Decider:
             ):
                 where = f"hub: {home_cluster.name}" if home_cluster else "no hub"
                 self.step(
-                    "preference",
+                    rule,
                     True,
-                    f"The enquirer asked for {wanted}, which is not in "
+                    f"{asked}, which is not in "
                     f"the same hub as the home council {self.name(home)} ({where}).",
                 )
                 return self.triage(TriageReason.PREFERENCE_OUTSIDE_CLUSTER)
         allowed = "anywhere" if policy is PreferencePolicy.ANYWHERE else "within the hub"
-        self.step(
-            "preference",
-            True,
-            f"The enquirer asked for {wanted}; the rules allow a preferred council {allowed}.",
-        )
+        self.step(rule, True, f"{asked}; the rules allow {kind} {allowed}.")
+        if sender:
+            return preferred, f"{self.name(sender)} transferred it there"
         return preferred, f"the enquirer asked for {wanted}"
 
     # -- 5 and 6. pause and default ----------------------------------------------------------

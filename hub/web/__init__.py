@@ -30,6 +30,7 @@ from hub.web.shared.api_docs import swagger_ui
 from hub.web.shared.error_pages import register_error_pages
 from hub.web.shared.form_encoding import register_form_encoding_guard
 from hub.web.shared.security import register_security
+from hub.web.staff.error_pages import register_staff_error_pages
 from hub.web.staff.oidc_sign_in import register_oidc
 from hub.web.staff.session import register_staff_session
 from hub.web.staff.sign_in import bp as sign_in_bp
@@ -53,6 +54,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     register_ops_pages(app, settings)  # hub operators' pages (/ops/)
     # Staff sign-in and sessions, then the council pages that need them.
     register_staff_session(app)
+    register_staff_error_pages(app)  # after the shared error pages, which it wraps
     app.register_blueprint(sign_in_bp)
     app.register_blueprint(council_pages_bp)
     app.register_blueprint(council_more_bp)

@@ -180,6 +180,12 @@ class PageAudit:
                 for entry in driver.get_log("browser")  # type: ignore[attr-defined]
                 if "Content Security Policy" in entry["message"]
             ]
+            # Nothing makes the page itself scroll sideways (a table may, inside its region).
+            sideways = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if sideways > 0:
+                bad.append(f"the page scrolls sideways by {sideways} px")
             if bad:
                 self.blocking[f"{name}@{width}"] = bad
             self.shots.append(screenshot(driver, name, width))

@@ -78,10 +78,25 @@ def test_council_pages_pass_axe_and_work_as_an_officer_uses_them(
     assert reference in _body(driver)
     audit.check(driver, "council-follow-ups")
 
+    driver.get(server.url + f"/council/referrals/{reference}")
+    driver.find_element(By.ID, "authority").send_keys("Medway")
+    driver.find_element(By.ID, "transfer-reason").send_keys(
+        "Moving to Chatham next month; Medway's fostering team is nearer to them"
+    )
+    click_and_wait(driver, _button(driver, "Transfer referral"))
+    assert f"Referral {reference} transferred to Medway." in _body(driver)
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, reference))
+    assert "What your team did" in _body(driver)
+    audit.check(driver, "council-transferred-out")
+
+    driver.get(server.url + f"/council/referrals/{reference}")  # Medway's now
+    assert "Go to your referrals" in _body(driver)
+    audit.check(driver, "council-404")
+
     click_and_wait(driver, _button(driver, "Sign out"))
     assert "You have signed out" in _body(driver)
     driver.get(server.url + f"/council/referrals/{reference}")
     assert "/sign-in" in driver.current_url
 
     assert audit.blocking == {}, f"axe-core {AXE_VERSION} found: {audit.blocking}"
-    assert len(audit.shots) == 2 * 5
+    assert len(audit.shots) == 2 * 7

@@ -23,7 +23,7 @@ from tests.support.council import enquiry_id_of
 _serial = itertools.count(1)
 
 # Deliveries to councils and operators: leaves out each enquirer's own confirmation e-mail.
-NOT_TO_ENQUIRERS = Delivery.event_type != str(EnquirerEvent.CONFIRMED)
+NOT_TO_ENQUIRERS = Delivery.event_type.not_in([str(event) for event in EnquirerEvent])
 
 
 def person(**overrides: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.support.council import KENT, audit_rows, bearer, routed, token_for
 
 MEDWAY = "E06000035"
+SURREY = "E10000030"  # GU1 3AA
 
 
 def test_home_council_sees_a_notice_when_a_preference_takes_its_resident_elsewhere(
@@ -67,10 +68,26 @@ def test_the_notice_goes_when_the_referral_is_transferred_back_home(client, db) 
     assert _notices(client, db) == []
 
 
-def test_the_notice_comes_back_when_the_referral_moves_away_again(client, db) -> None:
+def test_a_home_council_that_sends_its_resident_away_again_is_not_told_of_it(client, db) -> None:
     reference = routed(client, db, postcode="ME4 4TR", preferred_authority="Kent")
+    _transfer(client, db, reference, by=KENT, to=MEDWAY)  # back home: the notice goes
+    _transfer(client, db, reference, by=MEDWAY, to=KENT)  # Medway's own act
+    assert _notices(client, db) == []
+
+
+def test_a_council_is_not_told_of_its_own_transfer(client, db) -> None:
+    # A Kent resident (ME14 1XQ) transferred by Kent to Medway: Kent chose, Medway consults it.
+    reference = routed(client, db)
     _transfer(client, db, reference, by=KENT, to=MEDWAY)
-    _transfer(client, db, reference, by=MEDWAY, to=KENT)
-    response = client.get("/v1/council/notices", headers=bearer(token_for(db, MEDWAY)))
-    [notice] = response.get_json()["items"]
-    assert notice["reference"] == reference and notice["routed_to_code"] == KENT
+    kent = client.get("/v1/council/notices", headers=bearer(token_for(db, KENT)))
+    assert kent.get_json()["items"] == []
+
+
+def test_a_third_councils_resident_transferred_on_is_noticed_with_who_moved_it(client, db) -> None:
+    # A Surrey resident asks for Kent; Kent transfers the referral to Medway.
+    reference = routed(client, db, postcode="GU1 3AA", preferred_authority="Kent")
+    _transfer(client, db, reference, by=KENT, to=MEDWAY)
+    surrey = client.get("/v1/council/notices", headers=bearer(token_for(db, SURREY)))
+    [notice] = surrey.get_json()["items"]
+    assert notice["reference"] == reference and notice["routed_to_code"] == MEDWAY
+    assert notice["transferred_from_code"] == KENT and notice["transferred_from_name"] == "Kent"

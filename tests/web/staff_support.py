@@ -12,6 +12,7 @@ import secrets
 import uuid
 from email import policy
 from email.parser import BytesParser
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -185,3 +186,31 @@ def field_error(page: str, field: str) -> str:
     match = re.search(pattern, page)
     assert match, f"no error on {field}"
     return " ".join(match.group(1).split())
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text a person sees: not tags, attributes, scripts or styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "title"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "title") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    """The text of an HTML page as a person reads it."""
+    parser = _TextOnly()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())

@@ -7,6 +7,7 @@ auditing and the rules are the same as over the API.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -27,15 +28,21 @@ from hub.referrals.search import search_referrals
 from hub.referrals.transfer import transfer_referral
 from hub.tracking.calendar import local_day
 from hub.tracking.clock_badges import clock_badges
-from hub.tracking.errors import StageTimeError
+from hub.tracking.errors import StageNotAllowedError, StageTimeError
 from hub.tracking.read_journey import get_journey
+from hub.tracking.read_transferred_out import get_transferred_out, list_transferred_out
 from hub.tracking.record_stage import record_progress
 from hub.tracking.schemas import ProgressInSchema
-from hub.tracking.stages import REASONS
+from hub.tracking.stages import REASONS, Stage
 from hub.web.council.stage_day import STAGE_DAY, read_stage_day, stage_time_words
-from hub.web.staff.display import local_time
+from hub.web.staff.display import council_name, humanise, local_time
+from hub.web.staff.form_return import kept_form_words, take_kept_form
 from hub.web.staff.forms import FormResult, read_form, refusal_errors
-from hub.web.staff.session import council_staff_required, staff_request_context
+from hub.web.staff.session import (
+    council_staff_required,
+    current_staff_caller,
+    staff_request_context,
+)
 
 bp = Blueprint("council_pages", __name__, url_prefix="/council")
 
@@ -81,9 +88,13 @@ def referrals() -> str:
         page = list_referrals(get_db(), ctx, limit=PAGE_SIZE, cursor=cursor, status=status)
     with get_db().sessions() as session:
         badges = clock_badges(session, [item["reference"] for item in page["items"]], ctx.now)
+    # What the team transferred away, on the list's first page.
+    first_page = not request.args.get("cursor")
+    transferred = list_transferred_out(get_db(), ctx)["items"] if first_page else []
     return render_template(
         "council/referrals.html",
         items=page["items"],
+        transferred=transferred,
         next_cursor=page["next_cursor"],
         status=status or "",
         statuses=REFERRAL_STATUSES,
@@ -102,6 +113,11 @@ def _render_referral(
     referral = get_referral(get_db(), ctx, reference)
     journey = get_journey(get_db(), ctx, reference)
     repeats = read_council_repeats(get_db(), ctx, reference)
+    values: Mapping[str, str] = request.form if form else {}
+    kept = None if form else take_kept_form(request.path, current_staff_caller().user_id)
+    if kept is not None and kept.form in FORMS:
+        form, values = kept.form, kept.fields
+        flash(kept_form_words(kept), "error")
     page = render_template(
         "council/referral.html",
         referral=referral,
@@ -111,9 +127,16 @@ def _render_referral(
         result=result or FormResult(),
         reasons=REASONS,
         return_reasons=list(ReturnReason),
-        values=request.form if form else {},
+        values=values,
     )
     return page, status
+
+
+@bp.route("/transferred-out/<string:reference>", methods=["GET"])
+@council_staff_required
+def transferred_out(reference: str) -> str:
+    transfer = get_transferred_out(get_db(), staff_request_context(), reference)
+    return render_template("council/transferred_out.html", transfer=transfer)
 
 
 @bp.route("/referrals/<string:reference>", methods=["GET"])
@@ -150,6 +173,9 @@ def acknowledge(reference: str) -> BaseResponse | tuple[str, int]:
 @council_staff_required
 def progress(reference: str) -> BaseResponse | tuple[str, int]:
     result = read_form(ProgressInSchema(), ("stage", "reason", "note"))
+    reason_words = _reason_needed(request.form.get("stage", ""), request.form.get("reason", ""))
+    if reason_words:
+        result.errors["reason"] = reason_words
     ctx = staff_request_context()
     day, day_error = read_stage_day(request.form, local_day(ctx.now))
     if day_error:
@@ -161,10 +187,30 @@ def progress(reference: str) -> BaseResponse | tuple[str, int]:
     except StageTimeError as error:
         words = FormResult(errors={STAGE_DAY: stage_time_words(error)})
         return _render_referral(reference, form="progress", result=words, status=error.status)
+    except StageNotAllowedError as error:
+        words = FormResult(errors={"stage": _stage_not_allowed_words(result.data["stage"], error)})
+        return _render_referral(reference, form="progress", result=words, status=error.status)
     except HubError as error:
         return _refused(reference, "progress", error)
     when = f", {local_time(day)}" if day is not None and day != local_day(ctx.now) else ""
-    return _done(reference, f"Recorded: {result.data['stage'].replace('_', ' ')}{when}")
+    return _done(reference, f"Recorded: {humanise(result.data['stage']).lower()}{when}")
+
+
+def _reason_needed(stage: str, reason: str) -> str | None:
+    """ "Withdrawn needs a reason", then the reasons it may take, in words (or None)."""
+    codes = REASONS.get(Stage(stage)) if stage in set(Stage) else None
+    if codes is None or reason in codes:
+        return None
+    choices = "; ".join(humanise(code) for code in codes)
+    if not reason:
+        return f"{humanise(stage)} needs a reason. Choose one of: {choices}."
+    return f"Choose a reason that fits {humanise(stage).lower()}: {choices}."
+
+
+def _stage_not_allowed_words(stage: str, error: StageNotAllowedError) -> str:
+    allowed = [humanise(code) for code in error.extra.get("allowed_stages", [])]
+    can = "; ".join(allowed) if allowed else "none: the journey has ended"
+    return f"{humanise(stage)} cannot follow the last stage recorded. Stages you can record: {can}."
 
 
 @bp.route("/referrals/<string:reference>/return", methods=["POST"])
@@ -209,7 +255,9 @@ def transfer(reference: str) -> BaseResponse | tuple[str, int]:
     except HubError as error:
         return _refused(reference, "transfer", error)
     flash(
-        f"Referral {reference} transferred to {outcome.get('authority_code') or 'another council'}"
+        f"Referral {reference} transferred to "
+        f"{council_name(outcome.get('authority_code')) or 'another council'}. "
+        "You can still read what your team did under Transferred out."
     )
     return redirect(url_for("council_pages.referrals"), 303)
 

@@ -56,7 +56,7 @@ COLUMNS: dict[ReportName, tuple[tuple[str, str, str], ...]] = {
 
 
 def group_label(key: str, by: GroupBy) -> str:
-    return f"{authority_name(key)} ({key})" if by is GroupBy.COUNCIL and key[:1] == "E" else key
+    return authority_name(key) if by is GroupBy.COUNCIL and key[:1] == "E" else key
 
 
 def cell(row: dict[str, Any], name: str, kind: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -85,8 +86,66 @@ def council_name(code: object) -> str:
     return find_authority_name(code) or str(code or "")
 
 
+# A council's GSS code (E06000035), alone or after its name in brackets.
+_COUNCIL_CODE = re.compile(r"(?:\s\()?\b([EWSN]\d{8})\b(?:\))?")
+# A snake_case code (first_contact, chose_another_fostering_service).
+# (Not inside an address, a path or a URL: those are shown as they are.)
+_SNAKE_CODE = re.compile(r"(?<![/@.\w-])[a-z]+(?:_[a-z0-9]+)+(?![/@\w-])")
+
+
+def staff_words(text: object) -> str:
+    """Stored or machine words as staff read them: council codes as names (a code after its
+    council's name is dropped), snake_case codes as words."""
+
+    def council(match: re.Match[str]) -> str:
+        whole, code = match.group(0), match.group(1)
+        if whole.startswith((" (", "\t(", "\n(")) and whole.endswith(")"):
+            return ""  # "Medway (E06000035)": the name is there already
+        return council_name(code)
+
+    words = _COUNCIL_CODE.sub(council, str(text or ""))
+    return _SNAKE_CODE.sub(lambda match: match.group(0).replace("_", " "), words)
+
+
+def actor_words(actor: object) -> str:
+    """Who made a decision or recorded a step, in words (never an account number)."""
+    text = str(actor or "")
+    if text == "router":
+        return "the hub, by its rules"
+    if text.startswith("user:"):
+        return "a staff member"
+    if text.startswith("token:"):
+        return "a council's system (API)"
+    return staff_words(text)
+
+
+# What each delivery event means, for the notifications and deliveries pages.
+EVENT_WORDS = {
+    "referral.routed": "New referral",
+    "referral.returned": "Referral returned to the hub",
+    "home_council.notice": "Home-council notice",
+    "triage.added": "Enquiry waiting in triage",
+    "clock.breached": "Deadline missed",
+    "follow_up.due": "Follow-up due",
+    "delivery.failing": "Deliveries failing",
+    "delivery.refused": "Delivery refused",
+    "enquiry.confirmed": "Enquirer's confirmation e-mail",
+    "enquiry.transferred": "Enquirer told of a transfer",
+    "hub.test": "Test event",
+}
+
+
+def event_words(event_type: object) -> str:
+    """A delivery's event type in words (``referral.routed`` -> ``New referral``)."""
+    text = str(event_type or "")
+    return EVENT_WORDS.get(text) or humanise(text.replace(".", " "))
+
+
 def register_staff_format(app: Flask) -> None:
     app.add_template_filter(humanise, "humanise")
+    app.add_template_filter(staff_words, "staff_words")
+    app.add_template_filter(actor_words, "actor_words")
+    app.add_template_filter(event_words, "event_words")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(deadline, "deadline")
     app.add_template_global(council_name, "council_name")

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError
 
 from hub.platform.errors import HubError, ValidationFailedError
 from hub.platform.extensions import app_settings
+from hub.web.staff.display import staff_words
 
 
 @dataclass
@@ -47,7 +48,9 @@ def read_form(schema: Schema, names: Iterable[str], *, prefix: str = "") -> Form
             key = prefix + (name if name != "_schema" else next(iter(names)))
             text = _first(message)
             errors[key] = (
-                "Choose or enter an answer" if text == "Missing data for required field." else text
+                "Choose or enter an answer"
+                if text == "Missing data for required field."
+                else _sentence(staff_words(text))
             )
         return FormResult(errors=errors)
 
@@ -57,7 +60,11 @@ def refusal_errors(error: HubError, field_id: str) -> FormResult:
     detail = error.detail
     if error.errors:
         detail = "; ".join(item.get("message", "") for item in error.errors) or detail
-    return FormResult(errors={field_id: detail})
+    return FormResult(errors={field_id: _sentence(staff_words(detail))})
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def validation_errors(

@@ -27,6 +27,7 @@ from hub.platform.errors import NotFoundError, UnauthorizedError
 from hub.platform.extensions import get_db
 from hub.platform.models import utcnow
 from hub.web.staff.display import register_staff_format
+from hub.web.staff.form_return import FORM_KEY, carry_kept_form, keep_form_and_return
 from hub.web.staff.next_page import safe_next
 
 IDLE_LIMIT = timedelta(minutes=30)
@@ -41,10 +42,13 @@ R = TypeVar("R")
 
 
 def start_staff_session(user: StaffUser, now: datetime | None = None) -> None:
-    """Sign ``user`` in: a fresh session (nothing from before sign-in is kept)."""
+    """Sign ``user`` in: a fresh session (nothing from before sign-in is kept, except a form
+    this same person was sending when their last session ended)."""
     moment = (now or utcnow()).timestamp()
+    kept = session.get(FORM_KEY)
     session.clear()
     session[SESSION_KEY] = {"user": user.id, "at": moment, "seen": moment}
+    carry_kept_form(kept, user.id)
 
 
 def finish_sign_in(user: StaffUser, method: str) -> BaseResponse:
@@ -90,7 +94,11 @@ def _session_user(now: datetime) -> StaffUser | None:
     if moment - seen > IDLE_LIMIT.total_seconds() or moment - signed_in > (
         ABSOLUTE_LIMIT.total_seconds()
     ):
+        g.expired_user_id = user_id  # whose form, if this request was sending one
+        kept = session.get(FORM_KEY)  # a form this person sent late waits for their sign-in
         end_staff_session("expired")
+        if kept is not None:
+            session[FORM_KEY] = kept
         return None
     user = find_active_user(get_db(), user_id)
     valid_after = user.sessions_valid_after if user is not None else None
@@ -115,8 +123,11 @@ def load_staff_caller() -> Caller | None:
 
 
 def _sign_in_redirect() -> BaseResponse:
-    path = request.full_path.rstrip("?") if request.method == "GET" else request.path
-    return redirect(url_for("staff_sign_in.sign_in", next=path), 303)
+    if request.method != "GET":
+        # A form sent after the session ended: keep what was typed and go back to its page,
+        # which asks to sign in first (never the POST's address: it is not a page).
+        return keep_form_and_return()
+    return redirect(url_for("staff_sign_in.sign_in", next=request.full_path.rstrip("?")), 303)
 
 
 def staff_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:

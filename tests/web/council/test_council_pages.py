@@ -29,7 +29,7 @@ from tests.support.council import (
     routed,
 )
 from tests.tracking.support import london
-from tests.web.staff_support import BROWSER, csrf_from, own_address, sign_in
+from tests.web.staff_support import BROWSER, csrf_from, own_address, sign_in, visible_text
 
 
 def _signed_in(client: FlaskClient, db) -> FlaskClient:
@@ -53,6 +53,11 @@ def _page(client: FlaskClient, path: str) -> str:
 def _post(client: FlaskClient, page_path: str, action: str, **form: str):
     token = csrf_from(_page(client, page_path))
     return client.post(action, data={"csrf_token": token, **form}, headers=BROWSER)
+
+
+def _visible(page: str) -> str:
+    """The page's text as a person reads it (no tags, attributes or scripts)."""
+    return visible_text(page)
 
 
 def _references(page: str) -> list[str]:
@@ -159,7 +164,8 @@ def test_a_stage_that_needs_a_reason_shows_the_error_summary(kent, db) -> None:
     response = _post(kent, path, f"{path}/progress", stage="withdrawn")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "There is a problem" in page
-    assert 'href="#reason"' in page and "withdrawn needs a reason" in page
+    assert 'href="#reason"' in page and "Withdrawn needs a reason. Choose one of: Timing;" in page
+    assert "Chose another fostering service" in page and "chose_another" not in _visible(page)
 
 
 def test_return_to_the_hub_needs_a_reason_code(kent, db) -> None:

@@ -48,7 +48,7 @@ def test_dead_deliveries_are_listed_and_replayed_from_the_page(client, db, hub_e
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     delivery_id = _dead_id(html)
-    assert "referral.routed" in html and "HTTP 500" in html and "FE-7K3M9Q2D" in html
+    assert "New referral" in html and "HTTP 500" in html and "FE-7K3M9Q2D" in html
     assert delivery(db, delivery_id).status == "dead"
 
     response = client.post(

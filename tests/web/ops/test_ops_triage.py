@@ -28,7 +28,7 @@ def test_the_list_shows_district_candidates_reason_and_preference_never_contact_
     assert html.index(unknown) < html.index(split)  # oldest first
     assert "ZZ9" in html and UNKNOWN_POSTCODE not in html
     assert "ME5" in html
-    assert "Medway (E06000035): 53%" in html and "Kent (E10000016): 47%" in html
+    assert "Medway: 53%" in html and "Kent: 47%" in html and "E06000035" not in html
     assert "not in the postcode directory" in html  # unknown_postcode, in words
     assert "covers more than one council" in html  # partial_postcode_ambiguous
     assert "Zebedee" not in html and "zeb@example.org" not in html

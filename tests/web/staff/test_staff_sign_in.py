@@ -147,9 +147,9 @@ def test_signing_in_needs_the_form_token(client, db) -> None:
     email = new_address()
     invite(email, council="Kent")
     response = client.post(link_path(email), data={}, headers=BROWSER)
-    assert response.status_code == 400 and "this page has expired" in response.get_data(
-        as_text=True
-    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "This form has expired" in page
+    assert "Fostering enquiry hub for staff" in page
 
 
 def test_a_staff_page_sends_a_stranger_to_sign_in_and_back(client, db) -> None:
