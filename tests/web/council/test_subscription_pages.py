@@ -14,7 +14,6 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from config.settings import get_settings, override_settings
 from hub.access.manage_tokens import resolve_token_scope
 from hub.delivery.events import EventType, emit_event
 from hub.delivery.manage_subscriptions import add_webhook
@@ -22,6 +21,7 @@ from hub.delivery.models import Delivery, DeliveryStatus, Subscription
 from hub.delivery.queries import list_subscriptions_for_event
 from tests.delivery.receiver import Receiver, Reply, running_receiver
 from tests.support.council import KENT, audit_rows
+from tests.support.settings import db_settings
 from tests.web.staff_support import (
     BROWSER,
     csrf_from,
@@ -104,9 +104,9 @@ def test_a_receiver_that_does_not_answer_in_time_gets_a_clear_message(
     sid, _ = _added_webhook(manager, receiver)
     release = threading.Event()
     receiver.script = [Reply(hold=release)]
-    quick = dataclasses.replace(get_settings(), webhook_read_timeout=0.5)
+    quick = dataclasses.replace(db.settings, webhook_read_timeout=0.5)
     try:
-        with override_settings(quick):
+        with db_settings(db, quick):
             page = _post(manager, f"{PAGE}/{sid}/test").get_data(as_text=True)
     finally:
         release.set()

@@ -64,7 +64,7 @@ def test_a_form_sent_after_the_session_ended_comes_back_after_signing_in(client,
         assert get_enquiry(db, reference).status == "routed"  # nothing was recorded
         to_sign_in = client.get(path, headers=BROWSER)
         assert to_sign_in.status_code == 303
-        assert to_sign_in.headers["Location"].startswith("/sign-in?next=%2Fcouncil%2Freferrals")
+        assert to_sign_in.headers["Location"].startswith("/sign-in?next=/council/referrals")
         landed = _sign_in_as(client, db, email, next_page=path)
         assert landed == path
         page = client.get(path, headers=BROWSER).get_data(as_text=True)
