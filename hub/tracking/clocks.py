@@ -75,7 +75,7 @@ def new_clock(
         kind=kind,
         authority_code=authority_code,
         cluster=cluster,
-        target=f"{length} {unit}",
+        target=f"{length} {unit if length != 1 else unit.removesuffix('s')}",
         started_at=started_at,
         due_at=due_time(kind, started_at, targets, calendar),
         state=ClockState.RUNNING,

@@ -27,6 +27,7 @@ def test_first_contact_is_recorded_and_starts_the_initial_visit_clock(client, db
     assert body["stages"][0]["note"] == "Called back, keen"
     assert clocks_of(body)["initial_visit"]["state"] == "running"
     assert clocks_of(body)["initial_visit"]["target"] == "10 working days"
+    assert clocks_of(body)["first_contact"]["target"] == "1 working day"  # not "1 working days"
     assert "information_session" in body["allowed_stages"]
     assert "first_contact" not in body["allowed_stages"]
 

@@ -137,7 +137,7 @@ def test_the_referral_page_shows_the_running_clock_right_after_routing(client, d
         page = _page(kent, f"/council/referrals/{reference}")
     deadlines = page[page.index("Deadlines") :]
     assert re.search(
-        r"First contact</td>\s*<td[^>]*>1 working days?</td>\s*<td[^>]*>End of 3 March 2026</td>"
+        r"First contact</td>\s*<td[^>]*>1 working day</td>\s*<td[^>]*>End of 3 March 2026</td>"
         r'\s*<td[^>]*><strong class="govuk-tag govuk-tag--blue">Running</strong>',
         deadlines,
     ), deadlines
