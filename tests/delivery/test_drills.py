@@ -171,7 +171,7 @@ def test_redis_down_while_a_referral_is_routed_is_delivered_when_it_is_back(
         assert len(deliveries(db)) == 2  # the enquirer's confirmation waits too
         revived = EmbeddedRedis(tmp_path / "redis", port=redis.port, password=redis.password)
         revived.start()
-        (got,) = receiver.wait_for_count(1, timeout=90)
+        (got,) = receiver.wait_for_count(1, timeout=180)
         assert got.verified and got.payload["data"]["reference"] == reference
         wait_for(
             lambda: [d.status for d in deliveries(db)] == ["delivered", "delivered"],  # both
