@@ -148,10 +148,12 @@ def test_a_data_dir_without_a_hub_is_one_line_for_every_command_that_reads_it(
 
 def test_a_missing_data_dir_is_one_line_with_another_database(tmp_path: Path) -> None:
     missing = tmp_path / "no-hub-here"
+    # The settings are handed in as the `hub` group's context object: an in-process runner's
+    # env= would not reach settings another test of this process has already read.
     result = CliRunner().invoke(
         main,
         ["mail", "list", "--data-dir", str(missing)],
-        env={"HUB_DATABASE_URL": UNREACHABLE_PG},
+        obj=load_settings({"HUB_DATABASE_URL": UNREACHABLE_PG}),
     )
     assert result.exit_code == 1
     assert result.stdout == ""
