@@ -60,29 +60,12 @@ def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutco
     """
     if outcome.status is OutcomeStatus.RECEIVED or enquirer_address(enquiry) is None:
         return 0
-    sub = find_or_add_enquirer_subscription(session, ENQUIRER_TARGET)
-    if sub.status != SubscriptionStatus.ACTIVE:
-        return 0
-    payload = {
-        "type": str(EnquirerEvent.CONFIRMED),
-        "timestamp": utcnow().isoformat(),
-        "data": {
-            "reference": enquiry.reference,
-            "authority_code": enquiry.authority_code,
-            "url": public_url(
-                settings_of(session).public_base_url, page_path("carer.privacy_notice")
-            ),
-            "outcome": outcome.to_data(),
-        },
-    }
-    return write_deliveries(
+    return _write_enquirer_mail(
         session,
-        [sub],
-        str(EnquirerEvent.CONFIRMED),
-        event_key=f"{EnquirerEvent.CONFIRMED}:{enquiry.id}",
-        payload=payload,
-        reference=enquiry.reference,
-        authority_code=enquiry.authority_code,
+        enquiry,
+        outcome,
+        EnquirerEvent.CONFIRMED,
+        f"{EnquirerEvent.CONFIRMED}:{enquiry.id}",
     )
 
 
@@ -101,11 +84,30 @@ def emit_transfer_notice(
     """
     if outcome.status is not OutcomeStatus.ROUTED or enquirer_address(enquiry) is None:
         return 0
+    return _write_enquirer_mail(
+        session,
+        enquiry,
+        outcome,
+        EnquirerEvent.TRANSFERRED,
+        f"{EnquirerEvent.TRANSFERRED}:{decision_id}",
+        from_council=from_council,
+    )
+
+
+def _write_enquirer_mail(
+    session: Session,
+    enquiry: Enquiry,
+    outcome: EnquirerOutcome,
+    event: EnquirerEvent,
+    event_key: str,
+    **extra: str,
+) -> int:
+    """One e-mail to the enquirer through the enquirer subscription (0 when it is disabled)."""
     sub = find_or_add_enquirer_subscription(session, ENQUIRER_TARGET)
     if sub.status != SubscriptionStatus.ACTIVE:
         return 0
     payload = {
-        "type": str(EnquirerEvent.TRANSFERRED),
+        "type": str(event),
         "timestamp": utcnow().isoformat(),
         "data": {
             "reference": enquiry.reference,
@@ -114,14 +116,14 @@ def emit_transfer_notice(
                 settings_of(session).public_base_url, page_path("carer.privacy_notice")
             ),
             "outcome": outcome.to_data(),
-            "from_council": from_council,
+            **extra,
         },
     }
     return write_deliveries(
         session,
         [sub],
-        str(EnquirerEvent.TRANSFERRED),
-        event_key=f"{EnquirerEvent.TRANSFERRED}:{decision_id}",
+        str(event),
+        event_key=event_key,
         payload=payload,
         reference=enquiry.reference,
         authority_code=enquiry.authority_code,
