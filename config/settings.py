@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from config.brand_colour import brand_colour_problem
+
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
 # A fixed development key (Fernet, url-safe base64 of 32 bytes) so the embedded default works
 # out of the box. Production must set HUB_ENCRYPTION_KEYS.
@@ -129,6 +131,27 @@ class Settings:
     oidc_client_secret: str = ""
     oidc_domains: str = ""
     oidc_label: str = "your council account"
+    # The brand (docs/branding.md). A service that is not on GOV.UK uses the GOV.UK Design
+    # System but not GOV.UK's brand: its own name in the header, its own colour (white text on
+    # it must reach WCAG AA), its own logo. A regional hub runs under its own name ("Foster
+    # East"). The default colour is the fallback built into the CSS (scripts/govuk_frontend).
+    service_name: str = "Fostering enquiry hub"
+    brand_colour: str = "#006d77"
+    # An SVG or PNG file shown beside the name in the header; empty: the name alone.
+    brand_logo: str = ""
+    # How the public reaches the hub itself (the footer and the privacy notice).
+    public_contact_email: str = ""
+    public_contact_phone: str = ""
+    # Only a service on GOV.UK may show the crown and GDS Transport: true serves GOV.UK
+    # Frontend's own CSS, fonts and images, and the pages without the hub's generic header.
+    on_gov_uk: bool = False
+    # The privacy notice's facts (hub/web/carer/privacy.py), required in production: who the
+    # data controller is ("Kent County Council"; several names separated by ";" are joint
+    # controllers), how to reach the data protection officer, and where to write to use the
+    # rights the notice lists.
+    privacy_controllers: str = ""
+    privacy_dpo: str = ""
+    privacy_contact: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -258,12 +281,31 @@ def _check(settings: Settings) -> None:
         # status_url and Location are built from it, never from the client's Host header.
         if not settings.public_base_url:
             missing.append("HUB_PUBLIC_BASE_URL")
+        # The privacy notice must say who is responsible for the enquirer's data.
+        missing += [
+            env_var(name)
+            for name in ("privacy_controllers", "privacy_dpo", "privacy_contact")
+            if not getattr(settings, name).strip()
+        ]
         if missing:
             raise SettingsError(
                 "production refuses to start without: " + ", ".join(sorted(missing))
             )
     if settings.public_base_url:
         _check_public_base_url(settings.public_base_url)
+    _check_brand(settings)
+
+
+def _check_brand(settings: Settings) -> None:
+    problem = brand_colour_problem(settings.brand_colour)
+    if problem:
+        raise SettingsError(f"HUB_BRAND_COLOUR {problem}")
+    if settings.brand_logo and not settings.brand_logo.lower().endswith((".svg", ".png")):
+        raise SettingsError(
+            f"HUB_BRAND_LOGO must be an .svg or .png file, got {settings.brand_logo!r}"
+        )
+    if not settings.service_name.strip():
+        raise SettingsError("HUB_SERVICE_NAME must not be empty")
 
 
 def _check_delivery(settings: Settings) -> None:

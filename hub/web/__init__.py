@@ -25,8 +25,9 @@ from hub.web.council.referrals import bp as council_pages_bp
 from hub.web.council.subscriptions import bp as council_subscriptions_bp
 from hub.web.council.team import bp as council_team_bp
 from hub.web.ops import register_ops_pages
-from hub.web.shared import govuk_assets, web_shared
+from hub.web.shared import web_shared
 from hub.web.shared.api_docs import swagger_ui
+from hub.web.shared.brand import register_brand
 from hub.web.shared.error_pages import register_error_pages
 from hub.web.shared.form_encoding import register_form_encoding_guard
 from hub.web.shared.security import register_security
@@ -48,7 +49,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     register_security(app, settings)
     register_error_pages(app)
     app.register_blueprint(web_shared)
-    app.register_blueprint(govuk_assets)
+    register_brand(app, settings)  # GOV.UK Frontend's assets, the brand in every template
     app.register_blueprint(swagger_ui)
     app.register_blueprint(carer_bp)
     register_ops_pages(app, settings)  # hub operators' pages (/ops/)

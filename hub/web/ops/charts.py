@@ -1,6 +1,7 @@
 """Simple bar charts as server-rendered SVG (no JavaScript, nothing from another site).
 
-The geometry is worked out here and drawn by ``ops/_bar_chart.html``. Each chart has a
+The geometry is worked out here and drawn by ``ops/_bar_chart.html``, in the pages' font stack
+and brand colour (``hub/web/shared/brand.py``: no GDS Transport off GOV.UK). Each chart has a
 ``<title>`` and ``<desc>`` and sits next to the table it is drawn from, so a screen reader
 user reads the table; suppressed values (counts under 5) have no bar and say so.
 """

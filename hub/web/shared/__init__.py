@@ -24,11 +24,5 @@ web_shared = Blueprint(
     static_url_path="/static/web",
 )
 
-# GOV.UK Frontend's built CSS, JS, fonts and images (scripts/update_govuk_frontend.sh), at the
-# /assets/ path its CSS expects.
-govuk_assets = Blueprint(
-    "govuk_assets",
-    __name__,
-    static_folder=str(WEB_ROOT / "static" / "govuk"),
-    static_url_path="/assets",
-)
+# GOV.UK Frontend's assets at /assets/ are registered by brand.register_brand: which set is
+# served depends on whether the hub runs on GOV.UK.
