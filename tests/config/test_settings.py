@@ -19,6 +19,7 @@ from config.settings import (
     override_settings,
 )
 from hub.app import create_app
+from tests.support.settings import PRODUCTION_PRIVACY
 
 
 def test_development_defaults_to_an_embedded_sqlite_file() -> None:
@@ -35,8 +36,12 @@ def test_production_refuses_to_start_without_its_secrets() -> None:
         "HUB_DATABASE_URL",
         "HUB_REDIS_URL",
         "HUB_PUBLIC_BASE_URL",
+        "HUB_PRIVACY_CONTROLLERS",
+        "HUB_PRIVACY_DPO",
+        "HUB_PRIVACY_CONTACT",
     ):
         assert name in str(raised.value)
+    assert "\n" not in str(raised.value)  # one line
 
 
 def test_task_time_limit_must_stay_under_the_visibility_timeout() -> None:
@@ -81,6 +86,7 @@ def test_production_keeps_the_stall_time_above_the_longest_task() -> None:
         "HUB_DATABASE_URL": "postgresql://hub@db/hub",
         "HUB_REDIS_URL": "redis://redis:6379/0",
         "HUB_PUBLIC_BASE_URL": "https://fostering.example.gov.uk",
+        **PRODUCTION_PRIVACY,
     }
     assert load_settings(production).worker_stall_seconds == 120  # the default is above 90
     with pytest.raises(SettingsError, match="HUB_WORKER_STALL_SECONDS"):

@@ -13,7 +13,7 @@ from hub.delivery.webhook_sender import send_webhook
 from hub.platform.models import utcnow
 from tests.delivery.support import webhook
 from tests.support.council import KENT
-from tests.support.settings import db_settings
+from tests.support.settings import PRODUCTION_PRIVACY, db_settings
 
 
 def _prod(**extra: str):
@@ -25,6 +25,7 @@ def _prod(**extra: str):
             "HUB_DATABASE_URL": "postgresql://hub@db/hub",
             "HUB_REDIS_URL": "redis://redis:6379/0",
             "HUB_PUBLIC_BASE_URL": "https://enquiries.example.org",
+            **PRODUCTION_PRIVACY,
             **extra,
         }
     )

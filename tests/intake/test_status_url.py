@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 from config.settings import SettingsError, load_settings, override_settings
 from hub.app import create_app
 from tests.intake.factories import enquiry_body
+from tests.support.settings import PRODUCTION_PRIVACY
 
 PUBLIC = "https://enquiries.example.org"
 
@@ -20,6 +21,7 @@ def _production(hub_env: dict[str, str], **more: str) -> dict[str, str]:
         "HUB_ENV": "production",
         "HUB_SECRET_KEY": "a-production-secret-for-this-test",
         "HUB_ENCRYPTION_KEYS": "prod1:" + Fernet.generate_key().decode(),
+        **PRODUCTION_PRIVACY,
         **more,
     }
 

@@ -9,6 +9,13 @@ from config.settings import Settings, override_settings
 from hub.platform.db import Database
 from hub.process_settings import installed_settings, use_settings
 
+# What production needs besides its secrets: the privacy notice's facts (config/settings.py).
+PRODUCTION_PRIVACY = {
+    "HUB_PRIVACY_CONTROLLERS": "Kent County Council",
+    "HUB_PRIVACY_DPO": "Data Protection Officer, dpo@kent.example",
+    "HUB_PRIVACY_CONTACT": "dataprotection@kent.example",
+}
+
 
 @contextmanager
 def use_test_settings(settings: Settings) -> Iterator[Settings]:

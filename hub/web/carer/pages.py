@@ -27,14 +27,14 @@ from werkzeug.datastructures import MultiDict
 
 from hub.intake.api import public_status_url
 from hub.intake.labels import CONTACT_LABELS, INTEREST_LABELS, TIME_LABELS
-from hub.platform.extensions import get_db
+from hub.platform.extensions import app_settings, get_db
 from hub.platform.metrics import ENQUIRIES_REJECTED
 from hub.platform.models import utcnow
 from hub.platform.rate_limit import form_page_limit, intake_limit
 from hub.rules import get_active_rules
 from hub.web.carer.confirmation import REFRESH_SECONDS, find_confirmation
 from hub.web.carer.drafts import load_answers, save_answers
-from hub.web.carer.privacy import load_privacy_notice, with_retention
+from hub.web.carer.privacy import load_privacy_notice, notice_for, privacy_facts
 from hub.web.carer.questions import (
     FIELD_PAGE,
     PAGE_BY_SLUG,
@@ -280,6 +280,6 @@ def confirmation() -> Any:
 
 @bp.get("/privacy")
 def privacy_notice() -> str:
-    """The privacy notice (text from config/pages/privacy_notice.yaml)."""
-    retention = get_active_rules().tracking.retention
-    return render_template("privacy.html", notice=with_retention(load_privacy_notice(), retention))
+    """The privacy notice (words from config/pages/privacy_notice.yaml, facts from the code)."""
+    facts = privacy_facts(app_settings(), get_active_rules().tracking)
+    return render_template("privacy.html", notice=notice_for(load_privacy_notice(), facts))

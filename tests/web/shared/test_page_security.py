@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from config.settings import load_settings
 from hub.app import create_app
+from tests.support.settings import PRODUCTION_PRIVACY
 from tests.web.journey import ANSWERS, BROWSER, csrf_token, post_page
 
 
@@ -31,6 +32,7 @@ def test_production_adds_hsts_and_a_secure_cookie(hub_env, db, geography) -> Non
             "HUB_ENV": "production",
             "HUB_SECRET_KEY": "a-production-secret-for-this-test-only",
             "HUB_PUBLIC_BASE_URL": "https://hub.example",
+            **PRODUCTION_PRIVACY,
             "HUB_ENCRYPTION_KEYS": hub_env.get("HUB_ENCRYPTION_KEYS", "")
             or "test1:ZGV2LW9ubHkta2V5LWZvci1sb2NhbC11c2UtMzJiISE=",
         }
