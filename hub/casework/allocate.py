@@ -53,7 +53,8 @@ def set_owner(
                     if user is None or not may_own(user, holder, ctx.now):
                         refusal = field_error("user_id", NOT_ON_THE_TEAM)
                     else:
-                        changed = current is None or current.user_id != target
+                        previous = current.user_id if current is not None else None
+                        changed = previous != target
                         if changed:
                             _write_owner(session, enquiry.id, holder, target, ctx)
                         add_audit_event(
@@ -65,7 +66,7 @@ def set_owner(
                             visible_to=holder,
                             detail={
                                 "owner": f"user:{target}",
-                                "previous": f"user:{current.user_id}" if current else None,
+                                "previous": f"user:{previous}" if previous else None,
                                 "changed": changed,
                             },
                         )

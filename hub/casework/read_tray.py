@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
 
 from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
@@ -60,7 +60,7 @@ def _open_clock(now: datetime, *, breached: bool) -> Any:
         )
     else:
         late = and_(JourneyClock.state == ClockState.RUNNING, JourneyClock.due_at > now)
-    return exists().where(unmet, late)
+    return exists().where(unmet, late).correlate(Enquiry)
 
 
 def read_tray(
@@ -77,6 +77,52 @@ def read_tray(
     limit: int = 25,
 ) -> dict[str, Any]:
     """One page of the tray, due first; the read is audited (the names are shown)."""
+    caller = ctx.caller
+    query, sort_key = tray_query(
+        ctx,
+        view=view,
+        stage=stage,
+        owner=owner,
+        clock=clock,
+        received_from=received_from,
+        received_to=received_to,
+    )
+    if cursor:
+        after_key, after_id = decode_cursor(TRAY_CURSOR, cursor)
+        query = query.where(
+            or_(sort_key > after_key, and_(sort_key == after_key, Enquiry.id > after_id))
+        )
+    query = query.limit(limit + 1)
+    with db.transaction() as session:
+        rows = session.execute(query).all() if caller.authority_codes else []
+        page = rows[:limit]
+        names = addresses_of(session, [row.user_id for row in page if row.user_id is not None])
+        items = [_item(row, names) for row in page]
+        add_audit_event(
+            session,
+            ctx,
+            AuditAction.LIST_TRAY,
+            AuditOutcome.OK,
+            detail={"count": len(page), "references": [row[0].reference for row in page]},
+        )
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1]
+        next_cursor = encode_cursor(TRAY_CURSOR, last.sort_key, last[0].id)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def tray_query(
+    ctx: RequestContext,
+    *,
+    view: str,
+    stage: str | None,
+    owner: str | None,
+    clock: str | None,
+    received_from: date | None,
+    received_to: date | None,
+) -> tuple[Select[Any], Any]:
+    """The tray's query, due first, and its sort key (for the cursor)."""
     caller = ctx.caller
     due = (
         select(func.min(JourneyClock.due_at))
@@ -99,9 +145,19 @@ def read_tray(
         .scalar_subquery()
     )
     sort_key = func.coalesce(due, literal(_NO_DEADLINE, UTCDateTime()), type_=UTCDateTime())
-    repeat = exists().where(RepeatMatch.enquiry_id == Enquiry.id)
+    repeat = exists().where(RepeatMatch.enquiry_id == Enquiry.id).correlate(Enquiry)
     query = (
         scoped_referrals(caller)
+        .outerjoin_from(
+            Enquiry,
+            ReferralOwner,
+            and_(
+                ReferralOwner.enquiry_id == Enquiry.id,
+                ReferralOwner.authority_code == Enquiry.authority_code,
+                ReferralOwner.decision_id == latest_decision_id_column(),
+            ),
+        )
+        .outerjoin_from(Enquiry, Journey, Journey.enquiry_id == Enquiry.id)
         .add_columns(
             due.label("due_at"),
             follow_up_due.label("follow_up_due_on"),
@@ -112,17 +168,7 @@ def read_tray(
             repeat.label("repeat"),
             _open_clock(ctx.now, breached=True).label("breached"),
         )
-        .outerjoin(
-            ReferralOwner,
-            and_(
-                ReferralOwner.enquiry_id == Enquiry.id,
-                ReferralOwner.authority_code == Enquiry.authority_code,
-                ReferralOwner.decision_id == latest_decision_id_column(),
-            ),
-        )
-        .outerjoin(Journey, Journey.enquiry_id == Enquiry.id)
         .order_by(sort_key, Enquiry.id)
-        .limit(limit + 1)
     )
     if view == TrayView.UNALLOCATED:
         query = query.where(ReferralOwner.user_id.is_(None))
@@ -146,39 +192,20 @@ def read_tray(
         query = query.where(_open_clock(ctx.now, breached=False))
     elif clock == ClockFilter.NONE:
         query = query.where(
-            ~exists().where(
+            ~exists()
+            .where(
                 JourneyClock.enquiry_id == Enquiry.id,
                 JourneyClock.met_at.is_(None),
                 JourneyClock.state.in_([ClockState.RUNNING, ClockState.PAUSED]),
             )
+            .correlate(Enquiry)
         )
     if received_from is not None:
         start = datetime.combine(received_from, time(), ENGLAND).astimezone(UTC)
         query = query.where(Enquiry.created_at >= start)
     if received_to is not None:
         query = query.where(Enquiry.created_at < end_of_day(received_to))
-    if cursor:
-        after_key, after_id = decode_cursor(TRAY_CURSOR, cursor)
-        query = query.where(
-            or_(sort_key > after_key, and_(sort_key == after_key, Enquiry.id > after_id))
-        )
-    with db.transaction() as session:
-        rows = session.execute(query).all() if caller.authority_codes else []
-        page = rows[:limit]
-        names = addresses_of(session, [row.user_id for row in page if row.user_id is not None])
-        items = [_item(row, names) for row in page]
-        add_audit_event(
-            session,
-            ctx,
-            AuditAction.LIST_TRAY,
-            AuditOutcome.OK,
-            detail={"count": len(page), "references": [row[0].reference for row in page]},
-        )
-    next_cursor = None
-    if len(rows) > limit:
-        last = page[-1]
-        next_cursor = encode_cursor(TRAY_CURSOR, last.sort_key, last[0].id)
-    return {"items": items, "next_cursor": next_cursor}
+    return query, sort_key
 
 
 def _item(row: Any, names: dict[int, str]) -> dict[str, Any]:
