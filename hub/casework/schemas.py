@@ -21,6 +21,7 @@ from hub.referrals.schemas import PageQuerySchema
 from hub.tracking.stages import Stage
 
 MAX_NOTE = 2000
+_NOTE_LENGTH = validate.Length(max=MAX_NOTE, error="Keep the note to {max} characters or fewer.")
 
 
 class TrayQuerySchema(PageQuerySchema):
@@ -116,7 +117,7 @@ class ContactAttemptInSchema(StrictSchema):
         metadata={"description": "When (default now): not in the future, not before receipt."}
     )
     note = CleanString(
-        validate=validate.Length(max=MAX_NOTE),
+        validate=_NOTE_LENGTH,
         allow_newlines=True,
         metadata={"description": "Free text, kept encrypted."},
     )
@@ -144,7 +145,7 @@ class ContactAttemptSchema(Schema):
 class NoteInSchema(StrictSchema):
     text = CleanString(
         required=True,
-        validate=validate.Length(min=1, max=MAX_NOTE),
+        validate=_NOTE_LENGTH,
         allow_newlines=True,
         metadata={"description": "Free text, kept encrypted; never in webhooks or e-mails."},
     )
