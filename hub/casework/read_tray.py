@@ -18,7 +18,6 @@ from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
-from hub.casework.errors import field_error
 from hub.casework.models import ReferralOwner
 from hub.casework.queries import addresses_of, latest_decision_id_column
 from hub.enquiries.models import Enquiry, RepeatMatch
@@ -173,9 +172,9 @@ def tray_query(
     if view == TrayView.UNALLOCATED:
         query = query.where(ReferralOwner.user_id.is_(None))
     elif view == TrayView.MINE:
-        if not isinstance(caller, Caller) or caller.user_id is None:
-            raise field_error("view", "An API token owns no referrals: use unallocated or team.")
-        query = query.where(ReferralOwner.user_id == caller.user_id)
+        # An API token is no person and owns nothing: its "mine" is empty.
+        mine = caller.user_id if isinstance(caller, Caller) else None
+        query = query.where(ReferralOwner.user_id == (mine or 0))
     if stage == NO_STAGE:
         query = query.where(Journey.stage.is_(None))
     elif stage:

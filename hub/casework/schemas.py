@@ -29,7 +29,10 @@ class TrayQuerySchema(PageQuerySchema):
     view = fields.String(
         load_default=str(TrayView.TEAM),
         validate=validate.OneOf([str(v) for v in TrayView]),
-        metadata={"description": "unallocated, mine (the signed-in staff member's) or team."},
+        metadata={
+            "description": "unallocated, mine (the signed-in staff member's; empty for an API "
+            "token, which owns nothing) or team."
+        },
     )
     stage = fields.String(
         validate=validate.OneOf([NO_STAGE, *(str(s) for s in Stage)]),

@@ -56,7 +56,8 @@ CANCELLED_BY: dict[Stage, tuple[FollowUpKind, ...]] = {
 }
 
 # "Not progressed: no response" needs its contact attempts and a manager's sign-off, so it is
-# recorded only by hub/casework/close_no_response.py (which calls add_stage).
+# recorded only by hub/casework/close_no_response.py (which calls add_stage); the progress
+# schema refuses it too, and this keeps any other caller of record_progress from skipping it.
 NO_RESPONSE_ELSEWHERE = (
     "Close as no response from the contact log: it needs the contact attempts and a "
     "manager's sign-off."

@@ -97,7 +97,6 @@ def test_the_tray_filters_by_the_day_received(client, db) -> None:
     ("query", "field"),
     [
         ({"view": "everyone"}, "view"),
-        ({"view": "mine"}, "view"),  # a token owns nothing
         ({"stage": "lunch"}, "stage"),
         ({"owner": "someone"}, "owner"),
         ({"clock": "late"}, "clock"),
@@ -272,12 +271,21 @@ def test_the_new_holder_does_not_see_the_old_holders_log_or_notes(client, db) ->
     assert seen["attempts"] == [] and seen["notes"] == []
 
 
+def _sent(db) -> tuple[int, int]:
+    """How many deliveries (webhooks, e-mails) and outbox messages (tasks) there are."""
+    with db.engine.connect() as conn:
+        deliveries = conn.execute(text("SELECT count(*) FROM deliveries")).scalar_one()
+        messages = conn.execute(text("SELECT count(*) FROM outbox_messages")).scalar_one()
+    return int(deliveries), int(messages)
+
+
 # -- notes --------------------------------------------------------------------------------
 
 
 def test_notes_are_encrypted_newest_first_and_audited_without_their_text(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
+    before = _sent(db)
     with time_machine.travel(utcnow() + timedelta(minutes=1), tick=False) as traveller:
         for words in ("Lives with Sam", "Prefers evenings"):
             posted = client.post(
@@ -294,6 +302,7 @@ def test_notes_are_encrypted_newest_first_and_audited_without_their_text(client,
     assert stored and all("Sam" not in s and "evenings" not in s for s in stored)
     rows = audit_rows(db, action="add_note")
     assert len(rows) == 2 and all("Sam" not in str(r.detail) for r in rows)
+    assert _sent(db) == before  # no webhook, e-mail or task follows a note
 
 
 @pytest.mark.parametrize(("body", "field"), [({"text": "x" * 2001}, "text"), ({}, "text")])
@@ -370,6 +379,12 @@ def test_another_councils_referral_is_404_and_audited_as_denied(client, db, acti
     assert response.mimetype == "application/problem+json"
     (row,) = audit_rows(db, action=action)
     assert (row.outcome, row.enquiry_reference) == ("denied", kents)
+
+
+def test_a_tokens_own_view_is_empty(client, db) -> None:
+    routed(client, db)
+    response = tray(client, token_for(db, KENT), view="mine")
+    assert response.status_code == 200 and response.get_json()["items"] == []
 
 
 def test_another_councils_referrals_are_not_in_the_tray(client, db) -> None:

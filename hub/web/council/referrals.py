@@ -33,7 +33,7 @@ from hub.tracking.errors import StageNotAllowedError, StageTimeError
 from hub.tracking.read_journey import get_journey
 from hub.tracking.read_transferred_out import get_transferred_out, list_transferred_out
 from hub.tracking.record_stage import record_progress
-from hub.tracking.schemas import ProgressInSchema
+from hub.tracking.schemas import PROGRESS_REASONS, ProgressInSchema
 from hub.tracking.stages import REASONS, Stage
 from hub.web.council.stage_day import STAGE_DAY, read_stage_day, stage_time_words
 from hub.web.staff.display import council_name, humanise, local_time
@@ -133,7 +133,7 @@ def render_referral(
         casework=casework,
         form=form,
         result=result or FormResult(),
-        reasons=REASONS,
+        reasons=PROGRESS_REASONS,
         return_reasons=list(ReturnReason),
         values=values,
     )
