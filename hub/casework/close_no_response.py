@@ -28,8 +28,9 @@ from hub.referrals.queries import find_referral, referral_not_found
 from hub.rules import get_active_rules
 from hub.tracking.errors import StageNotAllowedError
 from hub.tracking.policy import calendar_for
+from hub.tracking.queries import find_journey
 from hub.tracking.record_stage import add_stage
-from hub.tracking.stages import NotProgressedReason, Stage
+from hub.tracking.stages import JourneyState, NotProgressedReason, Stage
 
 
 def readiness_of(session: Session, enquiry: Enquiry) -> NoResponseReadiness:
@@ -95,6 +96,7 @@ def _close_or_request(
     manager = isinstance(caller, Caller) and caller.can_manage
     waiting = open_request(session, enquiry)
     if not manager:
+        _check_may_end(session, enquiry)
         if waiting is not None:
             raise NoResponseAlreadyRequestedError("A manager has still to sign it off.")
         session.add(
@@ -128,3 +130,14 @@ def _close_or_request(
     closure.closed_by = caller.actor
     session.add(closure)
     return ClosureState.CLOSED, AuditAction.CLOSE_NO_RESPONSE
+
+
+def _check_may_end(session: Session, enquiry: Enquiry) -> None:
+    """StageNotAllowedError (409) when the journey can no longer end as not progressed."""
+    journey = find_journey(session, enquiry.id)
+    state = JourneyState(journey.stage, journey.position) if journey else JourneyState()
+    if Stage.NOT_PROGRESSED not in state.allowed():
+        allowed = [str(s) for s in state.allowed()]
+        raise StageNotAllowedError(
+            str(Stage.NOT_PROGRESSED), journey.stage if journey else None, allowed
+        )

@@ -390,3 +390,17 @@ def test_a_tokens_own_view_is_empty(client, db) -> None:
 def test_another_councils_referrals_are_not_in_the_tray(client, db) -> None:
     routed(client, db)
     assert tray(client, token_for(db, MEDWAY)).get_json()["items"] == []
+
+
+def test_no_response_cannot_be_asked_for_once_the_journey_has_ended(client, db) -> None:
+    with time_machine.travel(london(2026, 11, 23, 9), tick=False) as traveller:
+        reference = routed(client, db)
+        officer = token_for(db, KENT)
+        attempt(client, officer, reference)
+        traveller.shift(timedelta(days=1))
+        attempt(client, officer, reference)
+        progress(client, officer, reference, "withdrawn", reason="timing")
+        asked = client.post(
+            f"/v1/council/referrals/{reference}/no-response", headers=bearer(officer)
+        )
+    assert asked.status_code == 409 and asked.get_json()["code"] == "stage_not_allowed"
