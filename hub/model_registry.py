@@ -2,6 +2,7 @@
 
 from hub.access.models import ApiToken, SignInLink, SignInRequest, StaffUser
 from hub.audit.models import AuditEvent
+from hub.casework.models import CaseNote, ContactAttempt, NoResponseClosure, ReferralOwner
 from hub.councils.models import CouncilReadinessDay, FirstManagerAddress
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
@@ -25,6 +26,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CaseNote",
+    "ContactAttempt",
     "CouncilReadinessDay",
     "Delivery",
     "DuplicateMark",
@@ -37,7 +40,9 @@ __all__ = [
     "JourneyClock",
     "JourneyEvent",
     "JourneyStage",
+    "NoResponseClosure",
     "OutboxMessage",
+    "ReferralOwner",
     "RepeatMatch",
     "RoutingDecisionRecord",
     "SignInLink",

@@ -62,6 +62,14 @@ class AuditAction(StrEnum):
     DISABLE_STAFF = "disable_staff"
     TEST_SUBSCRIPTION = "test_subscription"
     VERIFY_MAILBOX = "verify_mailbox"
+    # A council's casework (hub/casework): never the text of a note
+    LIST_TRAY = "list_tray"
+    READ_CASEWORK = "read_casework"
+    ASSIGN_OWNER = "assign_owner"
+    RECORD_CONTACT = "record_contact"
+    ADD_NOTE = "add_note"
+    REQUEST_NO_RESPONSE = "request_no_response"
+    CLOSE_NO_RESPONSE = "close_no_response"
 
 
 class AuditOutcome(StrEnum):

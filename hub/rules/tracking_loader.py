@@ -18,6 +18,7 @@ from hub.rules.tracking_policy import (
     ClockTargets,
     CouncilTracking,
     FollowUpPolicy,
+    NoResponsePolicy,
     RetentionPeriods,
     TrackingPolicy,
 )
@@ -25,6 +26,7 @@ from hub.rules.tracking_policy import (
 CLOCK_KEYS = frozenset({"initial_visit_working_days", "stage_one_working_days", "panel_months"})
 _FOLLOW_UP_DAYS = ("stalled_enquiry_working_days", "exit_conversation_working_days")
 _FOLLOW_UP_MONTHS = ("re_engagement_months", "retention_check_in_months")
+_NO_RESPONSE_KEYS = ("attempts", "working_days")
 _RETENTION_KEYS = frozenset({"no_application_years", "withdrawn_years", "approved_years"})
 
 
@@ -52,7 +54,7 @@ class TrackingReader:
             node,
             "tracking",
             required=set(),
-            optional={"clocks", "follow_ups", "retention", "councils"},
+            optional={"clocks", "follow_ups", "retention", "councils", "no_response"},
         )
         if fields is None:
             return TrackingPolicy()
@@ -68,7 +70,20 @@ class TrackingReader:
         councils: tuple[CouncilTracking, ...] = ()
         if "councils" in fields:
             councils = TrackingReader.councils(self, fields["councils"], retention)
-        return TrackingPolicy(clocks, follow_ups, retention, councils)
+        no_response = NoResponsePolicy()
+        if "no_response" in fields:
+            no_response = TrackingReader.no_response(self, fields["no_response"])
+        return TrackingPolicy(clocks, follow_ups, retention, councils, no_response)
+
+    def no_response(self: _Reader, node: Node) -> NoResponsePolicy:
+        fields = self.mapping(
+            node, "tracking.no_response", required=set(), optional=set(_NO_RESPONSE_KEYS)
+        )
+        if fields is None:
+            return NoResponsePolicy()
+        return replace(
+            NoResponsePolicy(), **TrackingReader.positives(self, fields, _NO_RESPONSE_KEYS)
+        )
 
     def clock_targets(self: _Reader, node: Node, defaults: ClockTargets, what: str) -> ClockTargets:
         fields = self.mapping(node, what, required=set(), optional=CLOCK_KEYS)

@@ -40,6 +40,19 @@ class FollowUpPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class NoResponsePolicy:
+    """What closing an enquiry as "no response" needs (``hub/casework/no_response_rule.py``).
+
+    Council practice, not law: Cambridgeshire publishes "at least two contact attempts before
+    closing" with the team manager's agreement (docs/council-onboarding.md, "Closing as no
+    response").
+    """
+
+    attempts: int = 2  # unanswered contact attempts at least
+    working_days: int = 2  # on at least this many different working days
+
+
+@dataclass(frozen=True, slots=True)
 class RetentionPeriods:
     """Years personal data is kept, by how the journey ended."""
 
@@ -66,6 +79,7 @@ class TrackingPolicy:
     follow_ups: FollowUpPolicy = field(default_factory=FollowUpPolicy)
     retention: RetentionPeriods = field(default_factory=RetentionPeriods)
     councils: tuple[CouncilTracking, ...] = ()
+    no_response: NoResponsePolicy = field(default_factory=NoResponsePolicy)
 
     def council(self, authority: str | None) -> CouncilTracking | None:
         for council in self.councils:

@@ -21,7 +21,7 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event, record_refusal
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
-from hub.platform.errors import ConcurrentChangeError, HubError
+from hub.platform.errors import ConcurrentChangeError, HubError, ValidationFailedError
 from hub.referrals.queries import find_latest_decision, find_referral, referral_not_found
 from hub.rules import RuleSet, get_active_rules
 from hub.tracking.calendar import ENGLAND, local_day
@@ -41,6 +41,7 @@ from hub.tracking.queries import find_journey, list_clocks, list_open_follow_ups
 from hub.tracking.stages import (
     APPLICATION_POSITION,
     JourneyState,
+    NotProgressedReason,
     Stage,
     position_of,
 )
@@ -53,6 +54,14 @@ CANCELLED_BY: dict[Stage, tuple[FollowUpKind, ...]] = {
     Stage.RESUMED: (FollowUpKind.STALLED_ENQUIRY, FollowUpKind.RE_ENGAGEMENT),
     Stage.DEREGISTERED: (FollowUpKind.STALLED_ENQUIRY, FollowUpKind.RETENTION_CHECK_IN),
 }
+
+# "Not progressed: no response" needs its contact attempts and a manager's sign-off, so it is
+# recorded only by hub/casework/close_no_response.py (which calls add_stage); the progress
+# schema refuses it too, and this keeps any other caller of record_progress from skipping it.
+NO_RESPONSE_ELSEWHERE = (
+    "Close as no response from the contact log: it needs the contact attempts and a "
+    "manager's sign-off."
+)
 
 
 def record_progress(
@@ -71,6 +80,10 @@ def record_progress(
     When it happened: ``occurred_at`` (the API), or ``occurred_on``, a day in England (the
     council page, which asks for a date), or neither: now.
     """
+    if stage == Stage.NOT_PROGRESSED and reason == NotProgressedReason.NO_RESPONSE:
+        raise ValidationFailedError(
+            NO_RESPONSE_ELSEWHERE, errors=[{"field": "reason", "message": NO_RESPONSE_ELSEWHERE}]
+        )
     refusal: HubError | None = None
     holder: str | None = None
     try:

@@ -11,7 +11,19 @@ from hub.platform.fields import CleanString, StrictSchema
 from hub.platform.openapi import ProblemSchema
 from hub.tracking.models import ClockState, FollowUpKind, FollowUpOutcome, FollowUpStatus
 from hub.tracking.record_outcome import SupportNeeded
-from hub.tracking.stages import REASONS, DeregistrationReason, Stage
+from hub.tracking.record_stage import NO_RESPONSE_ELSEWHERE
+from hub.tracking.stages import REASONS, DeregistrationReason, NotProgressedReason, Stage
+
+# The reasons POST .../progress takes: "not progressed: no response" needs its contact attempts
+# and a manager's sign-off, so only hub/casework/close_no_response.py records it.
+PROGRESS_REASONS: dict[Stage, tuple[str, ...]] = {
+    stage: tuple(
+        r
+        for r in reasons
+        if not (stage is Stage.NOT_PROGRESSED and r == NotProgressedReason.NO_RESPONSE)
+    )
+    for stage, reasons in REASONS.items()
+}
 
 
 class ProgressInSchema(StrictSchema):
@@ -44,7 +56,7 @@ class ProgressInSchema(StrictSchema):
                         },
                         "required": ["reason"],
                     }
-                    for stage, reasons in REASONS.items()
+                    for stage, reasons in PROGRESS_REASONS.items()
                 ),
             ]
         }
@@ -62,6 +74,8 @@ class ProgressInSchema(StrictSchema):
             )
         if allowed is not None and reason is None:
             raise ValidationError(f"{stage} needs a reason: one of {', '.join(allowed)}.", "reason")
+        if stage is Stage.NOT_PROGRESSED and reason == NotProgressedReason.NO_RESPONSE:
+            raise ValidationError(NO_RESPONSE_ELSEWHERE, "reason")
         if allowed is not None and reason not in allowed:
             raise ValidationError(f"Must be one of: {', '.join(allowed)}.", "reason")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hub.rules.loader import read_rules_file, read_rules_text
-from hub.rules.tracking_policy import ClockTargets, RetentionPeriods
+from hub.rules.tracking_policy import ClockTargets, NoResponsePolicy, RetentionPeriods
 from tests.rules.builders import ENGLAND_RULES, FIXTURES, SMALL_AUTHORITIES
 
 BASE = (FIXTURES / "valid.yaml").read_text()
@@ -119,3 +119,17 @@ def test_an_impossible_date_is_a_problem_not_a_crash() -> None:
     text = BASE.replace("valid_from: 2024-07-08", "valid_from: 2024-13-08", 1)
     _, problems = read_rules_text(text, "rules.yaml", SMALL_AUTHORITIES)
     assert [p.message for p in problems] == ["valid_from must be a date written YYYY-MM-DD"]
+
+
+def test_the_no_response_rule_is_read_and_defaults_to_two_attempts_on_two_days() -> None:
+    rules, problems = read("")
+    assert rules is not None and problems == []
+    assert rules.tracking.no_response == NoResponsePolicy(2, 2)
+    rules, problems = read("\ntracking:\n  no_response:\n    attempts: 3\n")
+    assert rules is not None and problems == []
+    assert rules.tracking.no_response == NoResponsePolicy(attempts=3, working_days=2)
+
+
+def test_a_no_response_rule_of_zero_attempts_is_a_problem() -> None:
+    _, problems = read("\ntracking:\n  no_response:\n    attempts: 0\n")
+    assert any("attempts must be at least 1" in p.message for p in problems)

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from hub.casework.read_casework import read_casework
 from hub.people.mark_duplicate import mark_duplicate, unmark_duplicate
 from hub.people.read_repeats import read_council_repeats
 from hub.people.schemas import DuplicateInSchema
@@ -32,7 +33,7 @@ from hub.tracking.errors import StageNotAllowedError, StageTimeError
 from hub.tracking.read_journey import get_journey
 from hub.tracking.read_transferred_out import get_transferred_out, list_transferred_out
 from hub.tracking.record_stage import record_progress
-from hub.tracking.schemas import ProgressInSchema
+from hub.tracking.schemas import PROGRESS_REASONS, ProgressInSchema
 from hub.tracking.stages import REASONS, Stage
 from hub.web.council.stage_day import STAGE_DAY, read_stage_day, stage_time_words
 from hub.web.staff.display import council_name, humanise, local_time
@@ -63,6 +64,11 @@ FORMS = {
     "return": "return-reason",
     "transfer": "authority",
     "duplicate": "duplicate_of",
+    # The casework forms (hub/web/council/casework.py).
+    "owner": "user_id",
+    "contact": "channel",
+    "note": "note-text",
+    "no_response": "no-response",
 }
 
 
@@ -106,13 +112,14 @@ def referrals() -> str:
     )
 
 
-def _render_referral(
+def render_referral(
     reference: str, *, form: str | None = None, result: FormResult | None = None, status: int = 200
 ) -> tuple[str, int]:
     ctx = staff_request_context()
     referral = get_referral(get_db(), ctx, reference)
     journey = get_journey(get_db(), ctx, reference)
     repeats = read_council_repeats(get_db(), ctx, reference)
+    casework = read_casework(get_db(), ctx, reference)
     values: Mapping[str, str] = request.form if form else {}
     kept = None if form else take_kept_form(request.path, current_staff_caller().user_id)
     if kept is not None and kept.form in FORMS:
@@ -123,9 +130,10 @@ def _render_referral(
         referral=referral,
         journey=journey,
         repeats=repeats,
+        casework=casework,
         form=form,
         result=result or FormResult(),
-        reasons=REASONS,
+        reasons=PROGRESS_REASONS,
         return_reasons=list(ReturnReason),
         values=values,
     )
@@ -142,7 +150,7 @@ def transferred_out(reference: str) -> str:
 @bp.route("/referrals/<string:reference>", methods=["GET"])
 @council_staff_required
 def referral(reference: str) -> tuple[str, int]:
-    return _render_referral(reference)
+    return render_referral(reference)
 
 
 def _done(reference: str, message: str) -> BaseResponse:
@@ -153,7 +161,7 @@ def _done(reference: str, message: str) -> BaseResponse:
 def _refused(reference: str, form: str, error: HubError) -> tuple[str, int]:
     if isinstance(error, NotFoundError):
         raise error
-    return _render_referral(
+    return render_referral(
         reference, form=form, result=refusal_errors(error, FORMS[form]), status=error.status
     )
 
@@ -181,15 +189,15 @@ def progress(reference: str) -> BaseResponse | tuple[str, int]:
     if day_error:
         result.errors[STAGE_DAY] = day_error
     if result.errors:
-        return _render_referral(reference, form="progress", result=result, status=422)
+        return render_referral(reference, form="progress", result=result, status=422)
     try:
         record_progress(get_db(), ctx, reference, occurred_on=day, **result.data)
     except StageTimeError as error:
         words = FormResult(errors={STAGE_DAY: stage_time_words(error)})
-        return _render_referral(reference, form="progress", result=words, status=error.status)
+        return render_referral(reference, form="progress", result=words, status=error.status)
     except StageNotAllowedError as error:
         words = FormResult(errors={"stage": _stage_not_allowed_words(result.data["stage"], error)})
-        return _render_referral(reference, form="progress", result=words, status=error.status)
+        return render_referral(reference, form="progress", result=words, status=error.status)
     except HubError as error:
         return _refused(reference, "progress", error)
     when = f", {local_time(day)}" if day is not None and day != local_day(ctx.now) else ""
@@ -219,7 +227,7 @@ def return_to_hub(reference: str) -> BaseResponse | tuple[str, int]:
     result = read_form(ReturnInSchema(), ("reason", "note"))
     if result.errors:
         result.errors = {f"return-{k}": v for k, v in result.errors.items()}
-        return _render_referral(reference, form="return", result=result, status=422)
+        return render_referral(reference, form="return", result=result, status=422)
     try:
         return_referral(
             get_db(),
@@ -243,7 +251,7 @@ def transfer(reference: str) -> BaseResponse | tuple[str, int]:
             ("authority" if k == "authority" else "transfer-reason"): v
             for k, v in result.errors.items()
         }
-        return _render_referral(reference, form="transfer", result=result, status=422)
+        return render_referral(reference, form="transfer", result=result, status=422)
     try:
         outcome: dict[str, Any] = transfer_referral(
             get_db(),
@@ -268,7 +276,7 @@ def duplicate(reference: str) -> BaseResponse | tuple[str, int]:
     """Mark the referral as a duplicate of another of the council's own (nothing is merged)."""
     result = read_form(DuplicateInSchema(), ("duplicate_of",))
     if result.errors:
-        return _render_referral(reference, form="duplicate", result=result, status=422)
+        return render_referral(reference, form="duplicate", result=result, status=422)
     try:
         outcome = mark_duplicate(
             get_db(), staff_request_context(), reference, result.data["duplicate_of"]
