@@ -21,6 +21,7 @@ from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from config.settings import Settings
 from hub.web.carer.pages import bp as carer_bp
 from hub.web.council.follow_ups import bp as council_more_bp
+from hub.web.council.ofsted_return import bp as council_ofsted_bp
 from hub.web.council.referrals import bp as council_pages_bp
 from hub.web.council.subscriptions import bp as council_subscriptions_bp
 from hub.web.council.team import bp as council_team_bp
@@ -58,6 +59,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(sign_in_bp)
     app.register_blueprint(council_pages_bp)
     app.register_blueprint(council_more_bp)
+    app.register_blueprint(council_ofsted_bp)
     app.register_blueprint(council_team_bp)
     app.register_blueprint(council_subscriptions_bp)
     register_oidc(app, settings)
