@@ -19,7 +19,7 @@ from tests.support.backends import backend_name, postgres_database
 
 AT = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 # (enquiry id, journey stage, stored position at 0020, (stage, reason) rows)
-JOURNEYS = [
+JOURNEYS: list[tuple[int, str, int, list[tuple[str, str | None]]]] = [
     (1, "withdrawn", 4, [("application", None), ("withdrawn", "communication_or_delays")]),
     (2, "withdrawn", 1, [("withdrawn", "finances")]),
     (3, "stage_one", 5, [("stage_one", None)]),
@@ -37,7 +37,7 @@ def scratch_url(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
 
 
-def _filler(column: dict[str, Any], n: int) -> Any:
+def _filler(column: Any, n: int) -> Any:
     kind = column["type"]
     if isinstance(kind, sa.Boolean):
         return False
