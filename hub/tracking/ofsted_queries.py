@@ -98,7 +98,7 @@ def withdrawals_before_panel(
         earlier.stage.in_([str(s) for s in AT_OR_AFTER_PANEL]),
         earlier.occurred_at <= JourneyStage.occurred_at,
     )
-    code = func.coalesce(JourneyStage.ofsted_code, str(OfstedWithdrawal.AW0))
+    code = JourneyStage.ofsted_code
     query = (
         select(Enquiry.authority_code, code, func.count())
         .select_from(JourneyStage)
@@ -116,10 +116,11 @@ def withdrawals_before_panel(
         )
         .group_by(Enquiry.authority_code, code)
     )
-    return {
-        (str(council), str(aw)): int(n)
-        for council, aw, n in session.execute(_in_scope(query, scope))
-    }
+    found: dict[tuple[str, str], int] = {}
+    for council, aw, n in session.execute(_in_scope(query, scope)):
+        key = (str(council), str(aw or OfstedWithdrawal.AW0))
+        found[key] = found.get(key, 0) + int(n)
+    return found
 
 
 def deregistrations(
@@ -127,12 +128,7 @@ def deregistrations(
 ) -> dict[tuple[str, str, str], int]:
     """(council, Ofsted's leaving reason, the hub's reason) -> deregistrations in the year."""
     query = (
-        select(
-            Enquiry.authority_code,
-            func.coalesce(JourneyStage.ofsted_code, "other"),
-            func.coalesce(JourneyStage.reason, "other"),
-            func.count(),
-        )
+        select(Enquiry.authority_code, JourneyStage.ofsted_code, JourneyStage.reason, func.count())
         .select_from(JourneyStage)
         .join(Enquiry, Enquiry.id == JourneyStage.enquiry_id)
         .where(
@@ -140,13 +136,10 @@ def deregistrations(
             JourneyStage.occurred_at >= start,
             JourneyStage.occurred_at < end,
         )
-        .group_by(
-            Enquiry.authority_code,
-            func.coalesce(JourneyStage.ofsted_code, "other"),
-            func.coalesce(JourneyStage.reason, "other"),
-        )
+        .group_by(Enquiry.authority_code, JourneyStage.ofsted_code, JourneyStage.reason)
     )
-    return {
-        (str(council), str(ofsted), str(reason)): int(n)
-        for council, ofsted, reason, n in session.execute(_in_scope(query, scope))
-    }
+    found: dict[tuple[str, str, str], int] = {}
+    for council, ofsted, reason, n in session.execute(_in_scope(query, scope)):
+        key = (str(council), str(ofsted or "other"), str(reason or "other"))
+        found[key] = found.get(key, 0) + int(n)
+    return found
