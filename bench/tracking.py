@@ -146,7 +146,8 @@ def generate(url: str, n: int, now: datetime) -> dict[str, float]:
             UNION ALL
             SELECT j.enquiry_id, j.stage, j.stage_at, j.stage_at, e.authority_code, 'bench',
                    CASE j.stage WHEN 'withdrawn' THEN (ARRAY['timing', 'finances',
-                       'assessment_delays_or_communication', 'household_change'])[1 + j.enquiry_id %% 4]
+                       'assessment_delays_or_communication', 'household_change'])
+                       [1 + j.enquiry_id %% 4]
                        WHEN 'not_progressed' THEN 'not_eligible' END
             FROM journeys j JOIN enquiries e ON e.id = j.enquiry_id
             WHERE j.stage <> 'first_contact'""",
