@@ -127,8 +127,8 @@ def generate(url: str, n: int, now: datetime) -> dict[str, float]:
                     WHEN h < 94 THEN 'application' ELSE 'not_progressed' END AS stage,
                   CASE
                     WHEN h < 55 THEN 1 WHEN h < 70 THEN 3 WHEN h < 80 THEN 1 WHEN h < 86 THEN 4
-                    WHEN h < 90 THEN 6
-                    WHEN h < 94 AND t < %(now)s - interval '250 days' THEN 8
+                    WHEN h < 90 THEN 7
+                    WHEN h < 94 AND t < %(now)s - interval '250 days' THEN 10
                     WHEN h < 94 THEN 4 ELSE 2 END AS position,
                   t + CASE WHEN h < 55 THEN interval '1 day' WHEN h < 80 THEN interval '12 days'
                            WHEN h < 94 AND t < %(now)s - interval '250 days'
@@ -146,7 +146,8 @@ def generate(url: str, n: int, now: datetime) -> dict[str, float]:
             UNION ALL
             SELECT j.enquiry_id, j.stage, j.stage_at, j.stage_at, e.authority_code, 'bench',
                    CASE j.stage WHEN 'withdrawn' THEN (ARRAY['timing', 'finances',
-                       'communication_or_delays', 'household_change'])[1 + j.enquiry_id %% 4]
+                       'assessment_delays_or_communication', 'household_change'])
+                       [1 + j.enquiry_id %% 4]
                        WHEN 'not_progressed' THEN 'not_eligible' END
             FROM journeys j JOIN enquiries e ON e.id = j.enquiry_id
             WHERE j.stage <> 'first_contact'""",

@@ -27,10 +27,11 @@ from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.referrals.queries import find_referral, referral_not_found
 from hub.rules import get_active_rules
 from hub.tracking.errors import StageNotAllowedError
+from hub.tracking.ofsted_reasons import NotProgressedReason
 from hub.tracking.policy import calendar_for
 from hub.tracking.queries import find_journey
-from hub.tracking.record_stage import add_stage
-from hub.tracking.stages import JourneyState, NotProgressedReason, Stage
+from hub.tracking.record_stage import WrittenReasons, add_stage
+from hub.tracking.stages import JourneyState, Stage, WrittenReasonsNotSent
 
 
 def readiness_of(session: Session, enquiry: Enquiry) -> NoResponseReadiness:
@@ -118,6 +119,8 @@ def _close_or_request(
         reason=str(NotProgressedReason.NO_RESPONSE),
         note=None,
         rules=get_active_rules(),
+        # Nobody to write to: the person never answered any of the attempts.
+        written_reasons=WrittenReasons(not_sent=WrittenReasonsNotSent.NO_RESPONSE),
     )
     closure = waiting or NoResponseClosure(
         enquiry_id=enquiry.id,

@@ -195,16 +195,22 @@ class RuleSet:
         return None
 
     def clock_targets_for(self, authority: str | None, day: date) -> ClockTargets:
-        """The clock targets for a referral held by ``authority`` on ``day``."""
+        """The clock targets for a referral held by ``authority`` on ``day``: the council's
+        own (``tracking.councils``) over its cluster's over the defaults."""
         cluster = self.cluster_of(authority, day) if authority else None
         if cluster is not None and cluster.clock_targets is not None:
-            return cluster.clock_targets
-        first = (
-            cluster.first_contact_working_days
-            if cluster is not None
-            else self.default_first_contact_working_days
-        )
-        return replace(self.tracking.clocks, first_contact_working_days=first)
+            targets = cluster.clock_targets
+        else:
+            first = (
+                cluster.first_contact_working_days
+                if cluster is not None
+                else self.default_first_contact_working_days
+            )
+            targets = replace(self.tracking.clocks, first_contact_working_days=first)
+        council = self.tracking.council(authority)
+        if council is not None and council.clocks:
+            targets = replace(targets, **dict(council.clocks))
+        return targets
 
     def delivery_body_of(self, authority: str, day: date) -> DeliveryBody | None:
         """The trust or company delivering ``authority``'s services on ``day``, if any."""

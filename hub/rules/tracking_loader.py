@@ -24,6 +24,8 @@ from hub.rules.tracking_policy import (
 )
 
 CLOCK_KEYS = frozenset({"initial_visit_working_days", "stage_one_working_days", "panel_months"})
+# What a council may set for itself: its own local promises, never a statutory period.
+COUNCIL_CLOCK_KEYS = frozenset({"initial_visit_working_days", "stage_one_working_days"})
 _FOLLOW_UP_DAYS = ("stalled_enquiry_working_days", "exit_conversation_working_days")
 _FOLLOW_UP_MONTHS = ("re_engagement_months", "retention_check_in_months")
 _NO_RESPONSE_KEYS = ("attempts", "working_days")
@@ -152,7 +154,7 @@ class TrackingReader:
                 child,
                 "a council in tracking.councils",
                 required={"authority"},
-                optional={"closure_days", "retention"},
+                optional={"closure_days", "retention", "clocks"},
             )
             if fields is None:
                 continue
@@ -172,9 +174,20 @@ class TrackingReader:
                 own = TrackingReader.retention(
                     self, fields["retention"], retention, "a council's retention"
                 )
+            clocks: tuple[tuple[str, int], ...] = ()
+            if "clocks" in fields:
+                own_clocks = self.mapping(
+                    fields["clocks"],
+                    "a council's clocks",
+                    required=set(),
+                    optional=COUNCIL_CLOCK_KEYS,
+                )
+                if own_clocks is not None:
+                    values = TrackingReader.positives(self, own_clocks, sorted(COUNCIL_CLOCK_KEYS))
+                    clocks = tuple(sorted(values.items()))
             if code is not None:
                 line = child.start_mark.line + 1
-                found.append(CouncilTracking(code, frozenset(days), own, line=line))
+                found.append(CouncilTracking(code, frozenset(days), own, clocks, line=line))
         return tuple(found)
 
     def positive(self: _Reader, node: Node, what: str) -> int | None:

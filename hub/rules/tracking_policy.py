@@ -19,12 +19,22 @@ class FollowUpOwner(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ClockTargets:
-    """How long each promise may take: working days, except the panel (calendar months)."""
+    """How long each promise may take: working days, except the panel (calendar months).
 
-    first_contact_working_days: int = 1
-    initial_visit_working_days: int = 10
+    The first four are read from the rules file (a cluster, or a council in
+    ``tracking.councils``, may set its own). The last three are the law's or the National
+    Minimum Standards', the same for every council, so the rules file cannot change them;
+    their sources are in ``hub/tracking/clock_rules.py`` and docs/journey.md.
+    """
+
+    first_contact_working_days: int = 1  # local: the council's own promise
+    initial_visit_working_days: int = 10  # local
+    # Local: some councils publish 10 working days from receipt of the Stage 1 checks.
     stage_one_working_days: int = 10
-    panel_months: int = 8
+    panel_months: int = 8  # NMS 14.4: panel within 8 months of the application
+    adm_decision_working_days: int = 7  # NMS 14: decision within 7 working days of the minutes
+    observations_working_days: int = 10  # brief report: the applicant's observations (reg 26)
+    representations_days: int = 28  # qualifying determination: representations or IRM (reg 27)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +78,8 @@ class CouncilTracking:
     authority: str
     closure_days: frozenset[date] = frozenset()
     retention: RetentionPeriods | None = None
+    # The council's own local clock targets (``clocks:``), over its cluster's: (key, value).
+    clocks: tuple[tuple[str, int], ...] = ()
     line: int = field(default=0, compare=False)
 
 

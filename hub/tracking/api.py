@@ -19,6 +19,7 @@ from hub.audit.api_guard import guard_api_request
 from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
 from hub.platform.openapi import ROW_ID
+from hub.tracking.ofsted_reasons import deprecation_header
 from hub.tracking.read_journey import get_journey, list_clocks_for_operators, list_follow_ups
 from hub.tracking.record_outcome import record_follow_up_outcome
 from hub.tracking.record_stage import record_progress
@@ -74,9 +75,12 @@ def _authenticate_operator() -> None:
 )
 @council_blp.alt_response(422, description="The body needs checking (problem+json with errors).")
 @council_blp.doc(security=BEARER_SECURITY)
-def progress(data: dict[str, Any], reference: str) -> dict[str, Any]:
-    """Record a stage of the referral's journey; answers with the whole journey."""
-    return record_progress(
+def progress(data: dict[str, Any], reference: str) -> Any:
+    """Record a stage of the referral's journey; answers with the whole journey.
+
+    A renamed reason code is still taken for one release, answered with a Deprecation header.
+    """
+    journey = record_progress(
         get_db(),
         request_context(),
         reference,
@@ -84,7 +88,10 @@ def progress(data: dict[str, Any], reference: str) -> dict[str, Any]:
         occurred_at=data.get("occurred_at"),
         reason=data.get("reason"),
         note=data.get("note"),
+        written_reasons_sent_on=data.get("written_reasons_sent_on"),
+        written_reasons_not_sent=data.get("written_reasons_not_sent"),
     )
+    return (journey, deprecation_header()) if data["deprecated_reason"] else journey
 
 
 @council_blp.route("/v1/council/referrals/<string:reference>/journey", methods=["GET"])
@@ -115,9 +122,9 @@ def council_follow_ups(args: dict[str, Any]) -> dict[str, Any]:
 @council_blp.alt_response(409, description="Already done or cancelled, or the journey refuses.")
 @council_blp.alt_response(422, description="The body needs checking (problem+json with errors).")
 @council_blp.doc(security=BEARER_SECURITY)
-def council_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
+def council_outcome(data: dict[str, Any], follow_up_id: int) -> Any:
     """Record a follow-up's outcome (consent_withdrawn cancels what needs consent)."""
-    return record_follow_up_outcome(get_db(), request_context(), follow_up_id, **data)
+    return _outcome(data, follow_up_id)
 
 
 @ops_blp.route("/v1/ops/clocks", methods=["GET"])
@@ -153,9 +160,15 @@ def ops_follow_ups(args: dict[str, Any]) -> dict[str, Any]:
 @ops_blp.alt_response(404, description=_NO_FOLLOW_UP)
 @ops_blp.alt_response(409, description="Already done or cancelled, or the journey refuses.")
 @ops_blp.doc(security=BEARER_SECURITY)
-def ops_outcome(data: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
+def ops_outcome(data: dict[str, Any], follow_up_id: int) -> Any:
     """Record the outcome of one of the hub's follow-ups."""
-    return record_follow_up_outcome(get_db(), request_context(), follow_up_id, **data)
+    return _outcome(data, follow_up_id)
+
+
+def _outcome(data: dict[str, Any], follow_up_id: int) -> Any:
+    deprecated = data.pop("deprecated_reason", False)
+    result = record_follow_up_outcome(get_db(), request_context(), follow_up_id, **data)
+    return (result, deprecation_header()) if deprecated else result
 
 
 # format=csv answers the same figures as a spreadsheet: documented beside the JSON body (a

@@ -1,12 +1,14 @@
 """What a recorded stage does to an enquiry's clocks: start, meet, pause, resume or stop them.
 
-Targets (rules file, per cluster with a default): first contact within N working days of
-routing (started by ``handover_clocks`` in the transaction that records the decision),
-initial visit within 10 working days of first contact, a stage one decision within 10
-working days of the application, panel within 8 months of the application. ``on_hold``
+Each clock's start, length, unit and basis (law, National Minimum Standards, or the
+council's own) are in :mod:`hub.tracking.clock_rules`. First contact starts at routing
+(``handover_clocks``, in the transaction that records the decision); the others start at the
+stage named there: the Stage 1 decision at ``stage_one_checks_received`` (not at the
+application), panel at the application, the decision maker's decision at panel. ``on_hold``
 pauses running clocks and ``resumed`` moves their due time on by the time paused;
 ``withdrawn`` and ``not_progressed`` stop them. A breached clock stays breached; when the
-stage comes late, ``met_at`` says when.
+stage comes late, ``met_at`` says when. Windows (a brief report's observations, a refusal's
+representations) start with their stage and only close.
 """
 
 from __future__ import annotations
@@ -21,41 +23,28 @@ from hub.tracking.calendar import (
     end_of_day,
     local_day,
 )
+from hub.tracking.clock_rules import ALSO_MET_BY, CLOCK_RULES, STARTED_BY, Unit, length_of
 from hub.tracking.models import ClockKind, ClockState, JourneyClock
 from hub.tracking.stages import Stage, position_of
 
-# The stage that meets each clock (any later progress stage meets it too).
-MET_BY: dict[ClockKind, Stage] = {
-    ClockKind.FIRST_CONTACT: Stage.FIRST_CONTACT,
-    ClockKind.INITIAL_VISIT: Stage.INITIAL_VISIT,
-    ClockKind.STAGE_ONE: Stage.STAGE_ONE,
-    ClockKind.PANEL: Stage.PANEL,
-}
-# The clocks each stage starts.
-STARTED_BY: dict[Stage, tuple[ClockKind, ...]] = {
-    Stage.FIRST_CONTACT: (ClockKind.INITIAL_VISIT,),
-    Stage.APPLICATION: (ClockKind.STAGE_ONE, ClockKind.PANEL),
-}
+__all__ = ["STARTED_BY", "apply_stage", "clock_view", "due_time", "new_clock", "target_of"]
+
 _OPEN = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 def target_of(kind: ClockKind, targets: ClockTargets) -> tuple[int, str]:
-    """The clock's length and its unit ("working days" or "months")."""
-    if kind is ClockKind.FIRST_CONTACT:
-        return targets.first_contact_working_days, "working days"
-    if kind is ClockKind.INITIAL_VISIT:
-        return targets.initial_visit_working_days, "working days"
-    if kind is ClockKind.STAGE_ONE:
-        return targets.stage_one_working_days, "working days"
-    return targets.panel_months, "months"
+    """The clock's length and its unit ("working days", "days" or "months")."""
+    return length_of(kind, targets), str(CLOCK_RULES[kind].unit)
 
 
 def due_time(
     kind: ClockKind, started_at: datetime, targets: ClockTargets, calendar: WorkingCalendar
 ) -> datetime:
     length, unit = target_of(kind, targets)
-    if unit == "months":
+    if unit == Unit.MONTHS:
         return end_of_day(add_months(local_day(started_at), length))
+    if unit == Unit.DAYS:
+        return end_of_day(local_day(started_at) + timedelta(days=length))
     return calendar.deadline(started_at, length)
 
 
@@ -78,7 +67,7 @@ def new_clock(
         target=f"{length} {unit if length != 1 else unit.removesuffix('s')}",
         started_at=started_at,
         due_at=due_time(kind, started_at, targets, calendar),
-        state=ClockState.RUNNING,
+        state=ClockState.WINDOW if CLOCK_RULES[kind].is_window else ClockState.RUNNING,
     )
 
 
@@ -88,7 +77,12 @@ def apply_stage(
     """Meet, pause, resume or stop ``clocks`` (the enquiry's) for ``stage`` at ``at``."""
     position = position_of(stage)
     for clock in clocks:
-        if position and position >= position_of(MET_BY[clock.kind]):
+        met_by = CLOCK_RULES[clock.kind].met_by
+        if met_by is None:
+            continue  # a window: the applicant's time, which no stage ends
+        if (position and position >= position_of(met_by)) or clock.kind in ALSO_MET_BY.get(
+            stage, ()
+        ):
             if clock.met_at is None and clock.state != ClockState.STOPPED:
                 clock.met_at = at
                 if clock.state in _OPEN and at >= clock.due_at:
@@ -110,7 +104,7 @@ def apply_stage(
 def resume(clock: JourneyClock, at: datetime, calendar: WorkingCalendar) -> None:
     """Restart a paused clock, its due time moved on by the time it was paused."""
     paused_at = clock.paused_at or at
-    if clock.target.endswith("months"):
+    if clock.target.endswith(("months", "month")):
         clock.due_at = clock.due_at + max(at - paused_at, timedelta(0))
     else:
         last_day = local_day(clock.due_at - timedelta(microseconds=1))
@@ -122,14 +116,19 @@ def resume(clock: JourneyClock, at: datetime, calendar: WorkingCalendar) -> None
 
 def clock_view(clock: JourneyClock, now: datetime) -> dict[str, object]:
     """A clock as the API shows it (``state`` says breached once the due time has passed)."""
-    state = clock.state
+    state: str = clock.state
     if state == ClockState.RUNNING and clock.due_at <= now:
         state = ClockState.BREACHED
+    if state == ClockState.WINDOW:
+        state = "window_open" if now < clock.due_at else "window_closed"
+    rule = CLOCK_RULES[clock.kind]
     return {
         "id": clock.id,
         "kind": clock.kind,
         "state": state,
         "target": clock.target,
+        "basis": rule.basis,
+        "source": rule.source,
         "authority_code": clock.authority_code,
         "started_at": clock.started_at,
         "due_at": clock.due_at,

@@ -6,14 +6,16 @@ described there). This sweep reads the journeys changed since its last run (an i
 ``journeys.changed_at``, with a grace period) and adds what they call for again, which
 creates nothing for a stage already handled: the unique key (enquiry, kind, occurrence) makes
 a second add harmless. Its own work is time passing: an approved carer's next yearly
-check-in is created when the last one falls due.
+check-in is created when the last one falls due, and the next review of approval when the
+last one is done or falls due (due a year after the review was done, or after its due day
+if not done: reg 28 asks for a review at least once a year).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hub.enquiries.models import Enquiry
@@ -23,13 +25,14 @@ from hub.rules import RuleSet, get_active_rules
 from hub.rules.tracking_policy import FollowUpPolicy
 from hub.tracking.calendar import add_months, local_day
 from hub.tracking.follow_up_plan import (
+    REVIEW_MONTHS,
     FollowUpKey,
     Planned,
     add_missing_follow_ups,
     keyed,
     planned_for,
 )
-from hub.tracking.models import FollowUp, FollowUpKind, Journey
+from hub.tracking.models import FollowUp, FollowUpKind, FollowUpStatus, Journey
 from hub.tracking.policy import calendar_for
 from hub.tracking.queries import get_mark, set_mark
 from hub.tracking.stages import Stage
@@ -64,6 +67,8 @@ def create_follow_ups(
             )
         for key, item in _yearly_check_ins(session, mark, now, policy).items():
             wanted.setdefault(key, item)
+        for key, item in _next_reviews(session, mark, now).items():
+            wanted.setdefault(key, item)
         created = add_missing_follow_ups(session, wanted, now)
         set_mark(session, FOLLOW_UP_MARK, now)
     return created
@@ -94,4 +99,35 @@ def _yearly_check_ins(
         due = add_months(local_day(approved_at), months)
         kind = FollowUpKind.RETENTION_CHECK_IN
         found[(enquiry_id, kind, months)] = Planned(kind, months, due)
+    return found
+
+
+def _next_reviews(
+    session: Session, mark: datetime | None, now: datetime
+) -> dict[FollowUpKey, Planned]:
+    """The next review of approval of every carer whose last one was done, or fell due,
+    since the last run."""
+    today = local_day(now)
+    done = FollowUp.status == FollowUpStatus.DONE
+    fell_due = FollowUp.due_on <= today
+    if mark is not None:
+        since = mark - GRACE
+        done = done & (FollowUp.completed_at > since)
+        fell_due = fell_due & (FollowUp.due_on > local_day(since) - timedelta(days=1))
+    query = (
+        select(FollowUp.enquiry_id, FollowUp.occurrence, FollowUp.due_on, FollowUp.completed_at)
+        .join(Journey, Journey.enquiry_id == FollowUp.enquiry_id)
+        .where(
+            FollowUp.kind == FollowUpKind.APPROVAL_REVIEW,
+            FollowUp.status != FollowUpStatus.CANCELLED,
+            Journey.stage == Stage.APPROVED,
+            or_(done, fell_due),
+        )
+    )
+    found: dict[FollowUpKey, Planned] = {}
+    kind = FollowUpKind.APPROVAL_REVIEW
+    for enquiry_id, occurrence, due_on, completed_at in session.execute(query).all():
+        last = local_day(completed_at) if completed_at is not None else due_on
+        months = occurrence + REVIEW_MONTHS
+        found[(enquiry_id, kind, months)] = Planned(kind, months, add_months(last, REVIEW_MONTHS))
     return found

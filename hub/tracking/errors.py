@@ -30,14 +30,23 @@ class FollowUpClosedError(HubError):
 
 
 class StageTimeError(HubError):
-    """``occurred_at`` in the future, or before the referral reached this council."""
+    """``occurred_at`` in the future, or before the referral reached this council, the last
+    stage or (for the Stage 1 checks) the application; or a written-reasons day out of order."""
 
     status = 422
     code = "validation_failed"
     title = "Some answers need checking"
 
-    def __init__(self, message: str, *, after: datetime | None = None, what: str = "") -> None:
-        super().__init__(message, errors=[{"field": "occurred_at", "message": message}])
+    def __init__(
+        self,
+        message: str,
+        *,
+        after: datetime | None = None,
+        what: str = "",
+        field: str = "occurred_at",
+    ) -> None:
+        super().__init__(message, errors=[{"field": field, "message": message}])
+        self.field = field
         self.after = after  # the earliest time allowed (None: the time was in the future)
         self.what = what  # what happened then, in words for a page: "the last stage was recorded"
 

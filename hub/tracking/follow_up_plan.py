@@ -8,6 +8,9 @@ The policy is the rules file's ``tracking.follow_ups``:
 - ``retention_check_in`` (owner: council): 1, 3, 6 and 12 months after ``approved``, then
   yearly while the carer is fostering (the next one is created when the last falls due, by
   the follow-up sweep: that is time passing, not a stage);
+- ``approval_review`` (owner: council): the review of approval, due within 12 months of
+  ``approved`` (occurrence 12), then within a year of the last review (Fostering Services
+  (England) Regulations 2011, reg 28; the sweep creates the next one);
 - ``exit_conversation`` (owner: council): N working days after ``deregistered``.
 ``record_stage.add_stage`` adds them in the transaction that records the stage; the sweep
 (``create_follow_ups``) adds them again from the journeys changed since its last run. The
@@ -35,7 +38,10 @@ OWNERS: dict[FollowUpKind, FollowUpOwner] = {
     FollowUpKind.RE_ENGAGEMENT: FollowUpOwner.HUB,
     FollowUpKind.RETENTION_CHECK_IN: FollowUpOwner.COUNCIL,
     FollowUpKind.EXIT_CONVERSATION: FollowUpOwner.COUNCIL,
+    FollowUpKind.APPROVAL_REVIEW: FollowUpOwner.COUNCIL,
 }
+# Reg 28: the first review of approval within a year, then at least yearly (law, not policy).
+REVIEW_MONTHS = 12
 # How many keys one read checks (an IN list of row values, kept well under any bind limit).
 _CHUNK = 500
 
@@ -66,8 +72,11 @@ def planned_for(
         ]
     if stage == Stage.APPROVED:
         return [
-            Planned(FollowUpKind.RETENTION_CHECK_IN, months, add_months(day, months))
-            for months in policy.retention_check_in_months
+            *(
+                Planned(FollowUpKind.RETENTION_CHECK_IN, months, add_months(day, months))
+                for months in policy.retention_check_in_months
+            ),
+            Planned(FollowUpKind.APPROVAL_REVIEW, REVIEW_MONTHS, add_months(day, REVIEW_MONTHS)),
         ]
     if stage == Stage.DEREGISTERED:
         due = calendar.add_working_days(day, policy.exit_conversation_working_days)

@@ -49,6 +49,9 @@ def journey_view(session: Session, enquiry: Enquiry, now: datetime) -> dict[str,
                 "recorded_at": row.recorded_at,
                 "authority_code": row.authority_code,
                 "reason": row.reason,
+                "ofsted_code": row.ofsted_code,
+                "written_reasons_sent_on": row.written_reasons_sent_on,
+                "written_reasons_not_sent": row.written_reasons_not_sent,
                 "note": row.note,
             }
             for row in list_stages(session, enquiry.id)

@@ -31,8 +31,11 @@ from hub.tracking.stages import Stage
 class ClockKind(StrEnum):
     FIRST_CONTACT = "first_contact"
     INITIAL_VISIT = "initial_visit"
-    STAGE_ONE = "stage_one"
+    STAGE_ONE = "stage_one"  # the Stage 1 decision, from the checks received
     PANEL = "panel"
+    ADM_DECISION = "adm_decision"
+    OBSERVATIONS = "observations"  # the applicant's window after a brief report
+    REPRESENTATIONS = "representations"  # the applicant's window after a refusal
 
 
 class ClockState(StrEnum):
@@ -41,6 +44,9 @@ class ClockState(StrEnum):
     MET = "met"
     BREACHED = "breached"  # passed its due time unmet (met_at is set if it was met later)
     STOPPED = "stopped"  # withdrawn, not progressed, or the referral left the council
+    # A period the applicant has (observations, representations): it closes, never breaches,
+    # and no sweep reads it.
+    WINDOW = "window"
 
 
 class FollowUpKind(StrEnum):
@@ -48,6 +54,9 @@ class FollowUpKind(StrEnum):
     RE_ENGAGEMENT = "re_engagement"
     RETENTION_CHECK_IN = "retention_check_in"
     EXIT_CONVERSATION = "exit_conversation"
+    # The review of a carer's approval: within a year of approval, then at least yearly
+    # (Fostering Services (England) Regulations 2011, reg 28).
+    APPROVAL_REVIEW = "approval_review"
 
 
 class FollowUpStatus(StrEnum):
@@ -100,6 +109,12 @@ class JourneyStage(Base):
     authority_code: Mapped[str | None] = mapped_column(String(9))  # the holder who recorded it
     actor: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(String(60))
+    # Ofsted's code for the reason (AW0..AW5 for a withdrawal, the leaving reason for a
+    # deregistration), stored beside it: hub.tracking.ofsted_reasons.
+    ofsted_code: Mapped[str | None] = mapped_column(String(60))
+    # not_progressed and refused: the day written reasons were sent, or why they were not.
+    written_reasons_sent_on: Mapped[date | None] = mapped_column(Date)
+    written_reasons_not_sent: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(EncryptedJSON())
 
 

@@ -10,6 +10,7 @@ found and audited as denied.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -36,15 +37,24 @@ from hub.tracking.models import (
     Journey,
     JourneyStage,
 )
+from hub.tracking.ofsted_reasons import NotProgressedReason, ofsted_code_of
 from hub.tracking.policy import calendar_for
 from hub.tracking.queries import find_journey, list_clocks, list_open_follow_ups
 from hub.tracking.stages import (
     APPLICATION_POSITION,
     JourneyState,
-    NotProgressedReason,
     Stage,
     position_of,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReasons:
+    """When the council sent written reasons for stopping or refusing, or why it did not."""
+
+    sent_on: date | None = None
+    not_sent: str | None = None
+
 
 # A clock a little fast on the caller's side is not "the future".
 _CLOCK_SKEW = timedelta(minutes=2)
@@ -52,7 +62,11 @@ _CLOCK_SKEW = timedelta(minutes=2)
 # Open follow-ups a stage makes pointless.
 CANCELLED_BY: dict[Stage, tuple[FollowUpKind, ...]] = {
     Stage.RESUMED: (FollowUpKind.STALLED_ENQUIRY, FollowUpKind.RE_ENGAGEMENT),
-    Stage.DEREGISTERED: (FollowUpKind.STALLED_ENQUIRY, FollowUpKind.RETENTION_CHECK_IN),
+    Stage.DEREGISTERED: (
+        FollowUpKind.STALLED_ENQUIRY,
+        FollowUpKind.RETENTION_CHECK_IN,
+        FollowUpKind.APPROVAL_REVIEW,
+    ),
 }
 
 # "Not progressed: no response" needs its contact attempts and a manager's sign-off, so it is
@@ -74,6 +88,8 @@ def record_progress(
     occurred_on: date | None = None,
     reason: str | None = None,
     note: str | None = None,
+    written_reasons_sent_on: date | None = None,
+    written_reasons_not_sent: str | None = None,
 ) -> dict[str, Any]:
     """Record ``stage`` for the caller's referral and answer with its whole journey.
 
@@ -103,6 +119,9 @@ def record_progress(
                         reason=reason,
                         note=note,
                         rules=get_active_rules(),
+                        written_reasons=WrittenReasons(
+                            written_reasons_sent_on, written_reasons_not_sent
+                        ),
                     )
                 except (StageNotAllowedError, StageTimeError) as exc:
                     refusal = exc
@@ -145,10 +164,13 @@ def add_stage(
     reason: str | None,
     note: str | None,
     rules: RuleSet,
+    written_reasons: WrittenReasons | None = None,
 ) -> Journey:
     """Record ``stage`` in the caller's transaction (the enquiry row locked by the caller).
 
     Raises StageNotAllowedError (409) or StageTimeError (422); changes nothing then.
+    ``written_reasons`` (not_progressed and refused) is checked for its day, not required
+    here: the API and the page require it of a council; the hub's own callers may not know.
     """
     journey = find_journey(session, enquiry.id)
     state = JourneyState(
@@ -162,7 +184,9 @@ def add_stage(
         raise StageNotAllowedError(
             str(stage), journey.stage if journey else None, allowed
         ) from None
-    _check_time(session, enquiry, journey, at, ctx.now)
+    _check_time(session, enquiry, journey, stage, at, ctx.now)
+    written = written_reasons or WrittenReasons()
+    _check_written_reasons(written, at, ctx.now)
     session.add(
         JourneyStage(
             enquiry_id=enquiry.id,
@@ -172,6 +196,9 @@ def add_stage(
             authority_code=enquiry.authority_code,
             actor=ctx.caller.actor,
             reason=reason,
+            ofsted_code=ofsted_code_of(stage, reason),
+            written_reasons_sent_on=written.sent_on,
+            written_reasons_not_sent=written.not_sent,
             note=note,
         )
     )
@@ -208,10 +235,23 @@ def add_stage(
 
 
 def _check_time(
-    session: Session, enquiry: Enquiry, journey: Journey | None, at: datetime, now: datetime
+    session: Session,
+    enquiry: Enquiry,
+    journey: Journey | None,
+    stage: Stage,
+    at: datetime,
+    now: datetime,
 ) -> None:
     if at > now + _CLOCK_SKEW:
         raise StageTimeError("occurred_at is in the future.")
+    application_at = journey.application_at if journey is not None else None
+    if stage is Stage.STAGE_ONE_CHECKS_RECEIVED and application_at and at < application_at:
+        raise StageTimeError(
+            "The Stage 1 checks cannot have been received before the application "
+            f"({application_at.isoformat()}).",
+            after=application_at,
+            what="the application was made",
+        )
     decision = find_latest_decision(session, enquiry.id)
     if decision is not None and at < decision.decided_at:
         raise StageTimeError(
@@ -225,6 +265,19 @@ def _check_time(
             f"occurred_at is before the last stage recorded ({journey.stage_at.isoformat()}).",
             after=journey.stage_at,
             what="the last stage happened",
+        )
+
+
+def _check_written_reasons(written: WrittenReasons, at: datetime, now: datetime) -> None:
+    sent_on = written.sent_on
+    field = "written_reasons_sent_on"
+    if sent_on is not None and sent_on > local_day(now):
+        raise StageTimeError("written_reasons_sent_on is in the future.", field=field)
+    if sent_on is not None and sent_on < local_day(at):
+        raise StageTimeError(
+            "written_reasons_sent_on is before the decision they explain "
+            f"({local_day(at).isoformat()}).",
+            field=field,
         )
 
 

@@ -191,7 +191,12 @@ def clock_rows(
     query = select(*columns, func.count().label("n")).select_from(JourneyClock)
     if by is GroupBy.CAMPAIGN:
         query = query.join(Enquiry, Enquiry.id == JourneyClock.enquiry_id)
-    query = query.where(JourneyClock.started_at >= start, JourneyClock.started_at < end)
+    query = query.where(
+        JourneyClock.started_at >= start,
+        JourneyClock.started_at < end,
+        # The applicant's windows are no promise: they are never met nor breached.
+        JourneyClock.state != ClockState.WINDOW,
+    )
     if kinds is not None:
         query = query.where(JourneyClock.kind.in_(sorted(kinds)))
     if scope is not None:

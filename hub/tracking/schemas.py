@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from hub.platform.fields import CleanString, StrictSchema
 from hub.platform.openapi import ProblemSchema
 from hub.tracking.models import ClockState, FollowUpKind, FollowUpOutcome, FollowUpStatus
+from hub.tracking.ofsted_reasons import (
+    DEPRECATED,
+    DeregistrationReason,
+    NotProgressedReason,
+    current_code,
+)
 from hub.tracking.record_outcome import SupportNeeded
 from hub.tracking.record_stage import NO_RESPONSE_ELSEWHERE
-from hub.tracking.stages import REASONS, DeregistrationReason, NotProgressedReason, Stage
+from hub.tracking.stages import REASONS, WRITTEN_REASONS, Stage, WrittenReasonsNotSent
 
 # The reasons POST .../progress takes: "not progressed: no response" needs its contact attempts
 # and a manager's sign-off, so only hub/casework/close_no_response.py records it.
@@ -25,6 +31,9 @@ PROGRESS_REASONS: dict[Stage, tuple[str, ...]] = {
     for stage, reasons in REASONS.items()
 }
 
+_OLD_CODES = "Codes renamed in this release are accepted until the next (answered with a "
+_OLD_CODES += "Deprecation header): " + ", ".join(f"{old} ({stage})" for stage, old in DEPRECATED)
+
 
 class ProgressInSchema(StrictSchema):
     stage = fields.String(required=True, validate=validate.OneOf([str(s) for s in Stage]))
@@ -33,12 +42,24 @@ class ProgressInSchema(StrictSchema):
         metadata={"description": "When it happened (default now); not in the future."},
     )
     reason = fields.String(
-        metadata={"description": "Required for withdrawn, not_progressed and deregistered."}
+        metadata={
+            "description": "Required for withdrawn, not_progressed and deregistered. " + _OLD_CODES
+        }
     )
     note = CleanString(
         validate=validate.Length(max=2000),
         allow_newlines=True,
         metadata={"description": "Free text, kept encrypted; erased at the end of retention."},
+    )
+    written_reasons_sent_on = fields.Date(
+        metadata={
+            "description": "not_progressed and refused: the day written reasons were sent "
+            "(not before the stage, not in the future). Else written_reasons_not_sent."
+        }
+    )
+    written_reasons_not_sent = fields.String(
+        validate=validate.OneOf([str(r) for r in WrittenReasonsNotSent]),
+        metadata={"description": "not_progressed and refused: why no written reasons were sent."},
     )
 
     @classmethod
@@ -46,13 +67,48 @@ class ProgressInSchema(StrictSchema):
         """The rule of ``_reason_fits_the_stage`` in JSON Schema: one branch per kind of stage."""
         plain = [str(s) for s in Stage if s not in REASONS]
         return {
+            "allOf": [cls._reason_constraints(plain), cls._written_constraints()],
+        }
+
+    @classmethod
+    def _written_constraints(cls) -> dict[str, Any]:
+        written = sorted(str(s) for s in WRITTEN_REASONS)
+        sent, not_sent = ["written_reasons_sent_on"], ["written_reasons_not_sent"]
+        return {
+            "oneOf": [
+                {
+                    "properties": {"stage": {"not": {"enum": written}}},
+                    "not": {"anyOf": [{"required": sent}, {"required": not_sent}]},
+                },
+                {
+                    "properties": {"stage": {"enum": written}},
+                    "required": sent,
+                    "not": {"required": not_sent},
+                },
+                {
+                    "properties": {"stage": {"enum": written}},
+                    "required": not_sent,
+                    "not": {"required": sent},
+                },
+            ]
+        }
+
+    @classmethod
+    def _reason_constraints(cls, plain: list[str]) -> dict[str, Any]:
+        old = {(str(stage), code) for stage, code in DEPRECATED}
+        return {
             "oneOf": [
                 {"properties": {"stage": {"enum": plain}}, "not": {"required": ["reason"]}},
                 *(
                     {
                         "properties": {
                             "stage": {"enum": [str(stage)]},
-                            "reason": {"enum": list(reasons)},
+                            "reason": {
+                                "enum": [
+                                    *reasons,
+                                    *(code for st, code in sorted(old) if st == stage),
+                                ]
+                            },
                         },
                         "required": ["reason"],
                     }
@@ -76,8 +132,43 @@ class ProgressInSchema(StrictSchema):
             raise ValidationError(f"{stage} needs a reason: one of {', '.join(allowed)}.", "reason")
         if stage is Stage.NOT_PROGRESSED and reason == NotProgressedReason.NO_RESPONSE:
             raise ValidationError(NO_RESPONSE_ELSEWHERE, "reason")
-        if allowed is not None and reason not in allowed:
+        if allowed is not None and current_code(stage, reason)[0] not in allowed:
             raise ValidationError(f"Must be one of: {', '.join(allowed)}.", "reason")
+
+    @validates_schema
+    def _written_reasons_fit_the_stage(self, data: dict[str, Any], **_: Any) -> None:
+        stage = Stage(data["stage"]) if data.get("stage") in set(Stage) else None
+        if stage is None:
+            return
+        sent, why_not = data.get("written_reasons_sent_on"), data.get("written_reasons_not_sent")
+        if stage not in WRITTEN_REASONS:
+            for name, value in (
+                ("written_reasons_sent_on", sent),
+                ("written_reasons_not_sent", why_not),
+            ):
+                if value is not None:
+                    raise ValidationError("Only not_progressed and refused take this.", name)
+            return
+        if sent is None and why_not is None:
+            raise ValidationError(
+                f"{stage} needs the day written reasons were sent, or "
+                "written_reasons_not_sent saying why not.",
+                "written_reasons_sent_on",
+            )
+        if sent is not None and why_not is not None:
+            raise ValidationError(
+                "Give the day written reasons were sent or why not, not both.",
+                "written_reasons_not_sent",
+            )
+
+    @post_load
+    def _current_reason(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """A renamed reason code becomes its new name; ``deprecated_reason`` says it was old."""
+        reason, old = current_code(data["stage"], data.get("reason"))
+        if data.get("reason") is not None:
+            data["reason"] = reason
+        data["deprecated_reason"] = old
+        return data
 
 
 class OutcomeInSchema(StrictSchema):
@@ -85,8 +176,24 @@ class OutcomeInSchema(StrictSchema):
         required=True, validate=validate.OneOf([str(o) for o in FollowUpOutcome])
     )
     support = fields.String(validate=validate.OneOf([str(s) for s in SupportNeeded]))
-    reason = fields.String(validate=validate.OneOf([str(r) for r in DeregistrationReason]))
+    reason = fields.String(
+        validate=validate.OneOf(
+            [
+                *(str(r) for r in DeregistrationReason),
+                *(code for stage, code in DEPRECATED if stage == "deregistered"),
+            ],
+        ),
+        metadata={"description": "deregistered: why. " + _OLD_CODES},
+    )
     note = CleanString(validate=validate.Length(max=2000), allow_newlines=True)
+
+    @post_load
+    def _current_reason(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        reason, old = current_code("deregistered", data.get("reason"))
+        if data.get("reason") is not None:
+            data["reason"] = reason
+        data["deprecated_reason"] = old
+        return data
 
     @classmethod
     def openapi_constraints(cls) -> dict[str, Any]:
@@ -131,6 +238,12 @@ class StageSchema(Schema):
     recorded_at = fields.DateTime(required=True)
     authority_code = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
+    ofsted_code = fields.String(
+        allow_none=True,
+        metadata={"description": "Ofsted's code for the reason (AW0..AW5 for a withdrawal)."},
+    )
+    written_reasons_sent_on = fields.Date(allow_none=True)
+    written_reasons_not_sent = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
 
 
@@ -140,6 +253,13 @@ class ClockSchema(Schema):
     kind = fields.String(required=True)
     state = fields.String(required=True)
     target = fields.String(required=True)
+    basis = fields.String(
+        metadata={
+            "description": "law, national_minimum_standards, or local (the council's own "
+            "target). A window (state window_open or window_closed) is the applicant's time."
+        }
+    )
+    source = fields.String(metadata={"description": "Where the target comes from."})
     authority_code = fields.String(allow_none=True)
     started_at = fields.DateTime(required=True)
     due_at = fields.DateTime(required=True)

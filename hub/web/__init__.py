@@ -22,6 +22,7 @@ from config.settings import Settings
 from hub.web.carer.pages import bp as carer_bp
 from hub.web.council.casework import bp as council_casework_bp
 from hub.web.council.follow_ups import bp as council_more_bp
+from hub.web.council.ofsted_return import bp as council_ofsted_bp
 from hub.web.council.referrals import bp as council_pages_bp
 from hub.web.council.subscriptions import bp as council_subscriptions_bp
 from hub.web.council.team import bp as council_team_bp
@@ -61,6 +62,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(council_pages_bp)
     app.register_blueprint(council_more_bp)
     app.register_blueprint(council_casework_bp)
+    app.register_blueprint(council_ofsted_bp)
     app.register_blueprint(council_team_bp)
     app.register_blueprint(council_subscriptions_bp)
     register_oidc(app, settings)

@@ -50,8 +50,8 @@ def test_approved_shows_its_check_ins_at_once(client, db) -> None:
             (6, "2025-09-03"),
             (12, "2026-03-03"),
         )
-    ]
-    assert stored_count(db) == 4
+    ] + [("approval_review", 12, "2026-03-03", "due")]
+    assert stored_count(db) == 5
 
 
 def test_withdrawn_with_consent_shows_its_re_engagements_at_once(client, db) -> None:
@@ -97,8 +97,8 @@ def test_a_rerun_of_the_sweep_from_the_start_creates_nothing_twice(client, db) -
     token = token_for(db, KENT)
     for stage in ("first_contact", "approved"):
         progress(client, token, routed(client, db), stage)
-    assert stored_count(db) == 5
+    assert stored_count(db) == 6
     # The sweep's first run reads every journey: each one's follow-ups exist already.
     assert create_follow_ups(db) == 0
     assert create_follow_ups(db) == 0
-    assert stored_count(db) == 5
+    assert stored_count(db) == 6

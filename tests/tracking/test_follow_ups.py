@@ -95,12 +95,17 @@ def test_approved_carer_gets_check_ins_then_yearly_while_fostering(client, db) -
     with time_machine.travel(london(2025, 3, 3, 10, 0), tick=False):
         reference = routed(client, db)
         progress(client, token_for(db, KENT), reference, "approved")
-        assert len(follow_ups(db)) == 4  # created with the stage
+        assert len(follow_ups(db)) == 5  # created with the stage: 4 check-ins, 1 review
         assert create_follow_ups(db) == 0
     with time_machine.travel(london(2026, 3, 3, 10, 0), tick=False):
-        assert create_follow_ups(db) == 1  # the 12-month one fell due: the 24-month one
+        # The 12-month check-in and review fell due: the 24-month ones.
+        assert create_follow_ups(db) == 2
         assert create_follow_ups(db) == 0
-    assert [(f[1], f[2]) for f in follow_ups(db)] == [
+    assert [(f[1], f[2]) for f in follow_ups(db) if f[0] == "approval_review"] == [
+        (12, date(2026, 3, 3)),
+        (24, date(2027, 3, 3)),
+    ]
+    assert [(f[1], f[2]) for f in follow_ups(db) if f[0] == "retention_check_in"] == [
         (1, date(2025, 4, 3)),
         (3, date(2025, 6, 3)),
         (6, date(2025, 9, 3)),
@@ -129,6 +134,7 @@ def test_deregistered_outcome_records_the_stage_and_asks_for_an_exit_conversatio
     assert {(f["kind"], f["status"]) for f in body["follow_ups"]} == {
         ("retention_check_in", "done"),
         ("retention_check_in", "cancelled"),
+        ("approval_review", "cancelled"),
         ("exit_conversation", "due"),
     }
     assert create_follow_ups(db) == 0

@@ -44,10 +44,13 @@ def test_forward_skips_are_allowed_and_going_back_is_409_with_the_stages_that_ca
     problem = response.get_json()
     assert problem["code"] == "stage_not_allowed"
     assert problem["allowed_stages"] == [
+        "stage_one_checks_received",
         "stage_one",
         "stage_two",
         "panel",
+        "adm_decision",
         "approved",
+        "brief_report",
         "withdrawn",
         "not_progressed",
         "on_hold",
@@ -64,9 +67,11 @@ def test_withdrawn_needs_a_reason_from_the_list(client, db) -> None:
     assert missing.get_json()["errors"][0]["field"] == "reason"
     wrong = progress(client, token, reference, "withdrawn", reason="bored")
     assert wrong.status_code == 422
-    ok = progress(client, token, reference, "withdrawn", reason="communication_or_delays")
+    ok = progress(client, token, reference, "withdrawn", reason="assessment_not_as_expected")
     assert ok.status_code == 200
-    assert ok.get_json()["stages"][0]["reason"] == "communication_or_delays"
+    assert ok.get_json()["stages"][0]["reason"] == "assessment_not_as_expected"
+    assert ok.get_json()["stages"][0]["ofsted_code"] == "AW2"
+    assert "Deprecation" not in ok.headers
 
 
 def test_a_reason_on_a_progress_stage_is_refused(client, db) -> None:
@@ -123,9 +128,9 @@ def test_withdrawn_stops_the_clocks(client, db) -> None:
     progress(client, token, reference, "application")
     body = progress(client, token, reference, "withdrawn", reason="finances").get_json()
     # The first-contact clock (started at routing) was met by the application: it stays met.
+    # The application starts the panel clock only: Stage 1's starts when the checks arrive.
     assert {c["kind"]: c["state"] for c in body["clocks"]} == {
         "first_contact": "met",
-        "stage_one": "stopped",
         "panel": "stopped",
     }
 

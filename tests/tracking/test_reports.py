@@ -94,7 +94,9 @@ def test_clocks_report_counts_met_and_breached_by_kind(client, db) -> None:
     assert rows["initial_visit"]["stopped"] == 2
     # Decided: the 3 met on time and the 2 breached; the stopped ones do not count.
     assert rows["initial_visit"]["on_time_share"] == round(3 / 5, 4)
-    assert rows["stage_one"]["started"] == 3
+    # Applications start the panel clock; no checks were received, so no Stage 1 clock runs.
+    assert rows["panel"]["started"] == 3
+    assert "stage_one" not in rows
 
 
 def test_retention_report_counts_approvals_and_follow_ups(client, db) -> None:

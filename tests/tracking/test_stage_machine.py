@@ -74,3 +74,45 @@ def test_every_forward_skip_is_allowed_from_the_start() -> None:
 def test_on_hold_allows_resuming_or_stopping_only() -> None:
     state = JourneyState(Stage.ON_HOLD, 3)
     assert state.allowed() == (Stage.RESUMED, Stage.WITHDRAWN, Stage.NOT_PROGRESSED)
+
+
+@given(stages)
+def test_a_brief_report_comes_after_the_application_and_before_panel(
+    sequence: list[Stage],
+) -> None:
+    for state, stage, after in walk(sequence):
+        if stage is Stage.BRIEF_REPORT and after is not None:
+            assert position_of(Stage.APPLICATION) <= state.position < position_of(Stage.PANEL)
+            assert after.position == state.position  # a path beside the progress, not a step
+        if state.last is Stage.BRIEF_REPORT and after is not None:
+            assert stage in (Stage.PANEL, Stage.WITHDRAWN, Stage.NOT_PROGRESSED)
+
+
+@given(stages)
+def test_a_refusal_comes_after_panel_and_before_approval_then_approval_or_an_end(
+    sequence: list[Stage],
+) -> None:
+    for state, stage, after in walk(sequence):
+        if stage is Stage.REFUSED and after is not None:
+            assert position_of(Stage.PANEL) <= state.position < position_of(Stage.APPROVED)
+        if state.last is Stage.REFUSED and after is not None:
+            assert stage in (Stage.APPROVED, Stage.WITHDRAWN, Stage.NOT_PROGRESSED)
+
+
+@given(stages)
+def test_the_decision_and_the_checks_keep_their_places_in_the_order(sequence: list[Stage]) -> None:
+    for state, stage, after in walk(sequence):
+        if after is None:
+            continue
+        if stage is Stage.STAGE_ONE_CHECKS_RECEIVED:
+            assert state.position < position_of(Stage.STAGE_ONE)
+        if stage is Stage.ADM_DECISION:
+            assert state.position < position_of(Stage.APPROVED)
+            assert after.position == position_of(Stage.ADM_DECISION)
+
+
+def test_the_new_stages_sit_where_the_regulations_put_them() -> None:
+    order = [str(stage) for stage in PROGRESS]
+    assert order.index("application") < order.index("stage_one_checks_received")
+    assert order.index("stage_one_checks_received") < order.index("stage_one")
+    assert order.index("panel") < order.index("adm_decision") < order.index("approved")

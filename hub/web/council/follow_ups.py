@@ -11,10 +11,10 @@ from hub.platform.errors import HubError, NotFoundError
 from hub.platform.extensions import get_db
 from hub.referrals.notices import list_home_council_notices
 from hub.tracking.models import FollowUpOutcome, FollowUpStatus
+from hub.tracking.ofsted_reasons import DeregistrationReason
 from hub.tracking.read_journey import list_follow_ups
 from hub.tracking.record_outcome import SupportNeeded, record_follow_up_outcome
 from hub.tracking.schemas import OutcomeInSchema
-from hub.tracking.stages import DeregistrationReason
 from hub.web.staff.forms import FormResult, read_form, refusal_errors
 from hub.web.staff.session import council_staff_required, staff_request_context
 
@@ -51,6 +51,7 @@ def follow_up_outcome(follow_up_id: int) -> BaseResponse | tuple[str, int]:
     if result.errors:
         return _render_follow_ups(follow_up_id=follow_up_id, result=result, status=422)
     try:
+        result.data.pop("deprecated_reason", None)
         record_follow_up_outcome(get_db(), staff_request_context(), follow_up_id, **result.data)
     except HubError as error:
         if isinstance(error, NotFoundError):

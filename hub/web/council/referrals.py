@@ -34,8 +34,14 @@ from hub.tracking.read_journey import get_journey
 from hub.tracking.read_transferred_out import get_transferred_out, list_transferred_out
 from hub.tracking.record_stage import record_progress
 from hub.tracking.schemas import PROGRESS_REASONS, ProgressInSchema
-from hub.tracking.stages import REASONS, Stage
-from hub.web.council.stage_day import STAGE_DAY, read_stage_day, stage_time_words
+from hub.tracking.stages import REASONS, Stage, WrittenReasonsNotSent
+from hub.web.council.stage_day import (
+    REASONS_SENT_DAY,
+    STAGE_DAY,
+    read_reasons_sent_day,
+    read_stage_day,
+    stage_time_words,
+)
 from hub.web.staff.display import council_name, humanise, local_time
 from hub.web.staff.form_return import kept_form_words, take_kept_form
 from hub.web.staff.forms import FormResult, read_form, refusal_errors
@@ -134,6 +140,7 @@ def render_referral(
         form=form,
         result=result or FormResult(),
         reasons=PROGRESS_REASONS,
+        written_reasons_not_sent=list(WrittenReasonsNotSent),
         return_reasons=list(ReturnReason),
         values=values,
     )
@@ -180,7 +187,15 @@ def acknowledge(reference: str) -> BaseResponse | tuple[str, int]:
 @bp.route("/referrals/<string:reference>/progress", methods=["POST"])
 @council_staff_required
 def progress(reference: str) -> BaseResponse | tuple[str, int]:
-    result = read_form(ProgressInSchema(), ("stage", "reason", "note"))
+    sent_on, sent_error = read_reasons_sent_day(request.form)
+    extra = {"written_reasons_sent_on": sent_on.isoformat()} if sent_on is not None else {}
+    result = read_form(
+        ProgressInSchema(), ("stage", "reason", "note", "written_reasons_not_sent"), extra=extra
+    )
+    if "written_reasons_sent_on" in result.errors:
+        result.errors[REASONS_SENT_DAY] = result.errors.pop("written_reasons_sent_on")
+    if sent_error:
+        result.errors[REASONS_SENT_DAY] = sent_error
     reason_words = _reason_needed(request.form.get("stage", ""), request.form.get("reason", ""))
     if reason_words:
         result.errors["reason"] = reason_words
@@ -190,10 +205,19 @@ def progress(reference: str) -> BaseResponse | tuple[str, int]:
         result.errors[STAGE_DAY] = day_error
     if result.errors:
         return render_referral(reference, form="progress", result=result, status=422)
+    result.data.pop("deprecated_reason", None)
     try:
         record_progress(get_db(), ctx, reference, occurred_on=day, **result.data)
     except StageTimeError as error:
-        words = FormResult(errors={STAGE_DAY: stage_time_words(error)})
+        field = REASONS_SENT_DAY if error.field == "written_reasons_sent_on" else STAGE_DAY
+        text = stage_time_words(error)
+        if field == REASONS_SENT_DAY:
+            text = (
+                "The date written reasons were sent must be today or in the past"
+                if "future" in error.detail
+                else "The date written reasons were sent must be on or after the stage date"
+            )
+        words = FormResult(errors={field: text})
         return render_referral(reference, form="progress", result=words, status=error.status)
     except StageNotAllowedError as error:
         words = FormResult(errors={"stage": _stage_not_allowed_words(result.data["stage"], error)})

@@ -15,6 +15,7 @@ from hub.web.shared.date_fields import date_parts, read_date
 from hub.web.staff.display import local_time
 
 STAGE_DAY = "occurred"  # the date boxes' prefix and the id an error links to
+REASONS_SENT_DAY = "reasons-sent"  # the day written reasons were sent (not progressed, refused)
 
 
 def read_stage_day(form: Any, today: date) -> tuple[date | None, str | None]:
@@ -28,6 +29,13 @@ def read_stage_day(form: Any, today: date) -> tuple[date | None, str | None]:
     if day > today:
         return None, "The stage date must be today or in the past"
     return day, None
+
+
+def read_reasons_sent_day(form: Any) -> tuple[date | None, str | None]:
+    """The day written reasons were sent (None when the boxes are blank), or the error."""
+    if not any(date_parts(form, REASONS_SENT_DAY)):
+        return None, None
+    return read_date(form, REASONS_SENT_DAY, "written reasons")
 
 
 def stage_time_words(error: StageTimeError) -> str:

@@ -18,6 +18,7 @@ from hub.web.ops import (
     dashboard,
     deliveries_pages,
     invitations_pages,
+    ofsted_pages,
     reports_pages,
     triage_pages,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "dashboard",
     "deliveries_pages",
     "invitations_pages",
+    "ofsted_pages",
     "register_ops_pages",
     "reports_pages",
     "triage_pages",

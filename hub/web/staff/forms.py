@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +33,20 @@ def _first(message: Any) -> str:
     return str(message)
 
 
-def read_form(schema: Schema, names: Iterable[str], *, prefix: str = "") -> FormResult:
+def read_form(
+    schema: Schema,
+    names: Iterable[str],
+    *,
+    prefix: str = "",
+    extra: Mapping[str, str] | None = None,
+) -> FormResult:
     """Load the named form fields (blank ones left out) through ``schema``.
 
-    ``prefix`` is the id prefix of the page's fields, so an error links to its own input.
+    ``prefix`` is the id prefix of the page's fields, so an error links to its own input;
+    ``extra`` adds fields the page read itself (a date from its three boxes, as ISO text).
     """
     raw = {name: value for name in names if (value := request.form.get(name, "").strip()) != ""}
+    raw.update(extra or {})
     try:
         return FormResult(data=schema.load(raw))
     except ValidationError as exc:

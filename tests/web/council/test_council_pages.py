@@ -137,7 +137,8 @@ def test_the_referral_page_shows_the_running_clock_right_after_routing(client, d
         page = _page(kent, f"/council/referrals/{reference}")
     deadlines = page[page.index("Deadlines") :]
     assert re.search(
-        r"First contact</td>\s*<td[^>]*>1 working day</td>\s*<td[^>]*>End of 3 March 2026</td>"
+        r"First contact</td>\s*<td[^>]*>1 working day</td>\s*<td[^>]*><span[^>]*>"
+        r"Your council&#39;s own target</span></td>\s*<td[^>]*>End of 3 March 2026</td>"
         r'\s*<td[^>]*><strong class="govuk-tag govuk-tag--blue">Running</strong>',
         deadlines,
     ), deadlines
@@ -164,7 +165,10 @@ def test_a_stage_that_needs_a_reason_shows_the_error_summary(kent, db) -> None:
     response = _post(kent, path, f"{path}/progress", stage="withdrawn")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "There is a problem" in page
-    assert 'href="#reason"' in page and "Withdrawn needs a reason. Choose one of: Timing;" in page
+    assert (
+        'href="#reason"' in page
+        and "Withdrawn needs a reason. Choose one of: Fostering not as expected;" in page
+    )
     assert "Chose another fostering service" in page and "chose_another" not in _visible(page)
 
 
