@@ -190,8 +190,10 @@ class Database:
         return found
 
     def dispose(self) -> None:
-        for reports in self._reports.values():
-            reports.dispose()
+        with self._reports_lock:
+            for reports in self._reports.values():
+                reports.dispose()
+            self._reports.clear()
         self.engine.dispose()
 
 
