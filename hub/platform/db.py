@@ -137,7 +137,7 @@ class Database:
     ) -> None:
         self.settings = settings
         self.url = url or settings.resolved_database_url
-        if not self.url.startswith("sqlite"):
+        if not self.url.startswith("sqlite") and "poolclass" not in engine_kwargs:
             engine_kwargs = {**pool_options(settings), **engine_kwargs}
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={DATABASE_KEY: self})
