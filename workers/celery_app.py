@@ -55,7 +55,7 @@ def beat_lock_config(settings: Settings) -> dict[str, Any]:
         return {}
     loop = min(5.0, settings.beat_lock_seconds / 3)
     return {
-        "beat_scheduler": "redbeat.RedBeatScheduler",
+        "beat_scheduler": "workers.beat_scheduler.HubBeatScheduler",
         "beat_max_loop_interval": loop,
         "redbeat_key_prefix": BEAT_KEY_PREFIX,
         "redbeat_lock_key": BEAT_LOCK_KEY,

@@ -11,7 +11,7 @@ from workers.celery_app import BEAT_LOCK_KEY, beat_lock_config, make_celery
 def test_beat_holds_a_lock_in_the_hubs_redis_and_renews_it_three_times_a_life() -> None:
     settings = load_settings({"HUB_REDIS_URL": "redis://r:6379/3", "HUB_BEAT_LOCK_SECONDS": "12"})
     conf = make_celery(settings).conf
-    assert conf.beat_scheduler == "redbeat.RedBeatScheduler"
+    assert conf.beat_scheduler == "workers.beat_scheduler.HubBeatScheduler"
     assert (conf.redbeat_redis_url, conf.redbeat_lock_key) == ("redis://r:6379/3", BEAT_LOCK_KEY)
     assert (conf.redbeat_lock_timeout, conf.beat_max_loop_interval) == (12, 4.0)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+from hub.embedded.redis_server import EmbeddedRedis
 from hub.platform.queues import PUBLISHED_AT_HEADER, Queue, TaskName, queue_keys
 from tests.support.processes import CeleryProcess, wait_for
 from workers.celery_app import BEAT_KEY_PREFIX
@@ -105,3 +106,40 @@ def test_two_beats_send_each_job_once_and_the_second_takes_over_when_the_first_d
         first.stop()
         if second is not None:
             second.stop()
+
+
+def test_a_beat_that_lost_redis_takes_the_lock_again_when_it_is_back(
+    hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    redis = EmbeddedRedis(tmp_path / "redis")
+    redis.start()
+    env = {**hub_env, "HUB_REDIS_URL": redis.url, "HUB_BEAT_LOCK_SECONDS": str(LOCK_SECONDS)}
+    beat = CeleryProcess("beat", env, tmp_path / "beat.log")
+    revived: EmbeddedRedis | None = None
+    try:
+        beat.wait_ready(marker="beat: Acquired lock")
+        redis.stop()  # the lock, and everything else, goes with it (no data kept on disk)
+        wait_for(  # while sending (kombu retries), reading (RedBeat retries) or at its loop
+            lambda: any(
+                words in beat.log()
+                for words in ("Redis is away", "Connection error", "Retrying Redis connection")
+            ),
+            30,
+            lambda: beat.log()[-2000:],
+        )
+        revived = EmbeddedRedis(tmp_path / "redis-2", port=redis.port, password=redis.password)
+        revived.start()
+        mark = len(beat.log())
+        wait_for(
+            lambda: (
+                "Acquired lock" in beat.log()[mark:] and "Sending due task" in beat.log()[mark:]
+            ),
+            60,
+            lambda: f"beat never sent again:\n{beat.log()[-3000:]}",
+        )
+        assert beat.process.poll() is None
+    finally:
+        beat.stop()
+        if revived is not None:
+            revived.stop()
+        redis.stop()
