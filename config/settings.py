@@ -56,6 +56,22 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
     database_url: str = ""
     redis_url: str = ""
+    # Redis Sentinel (docs/deployment.md): HUB_REDIS_URL names the sentinels
+    # (sentinel://[:password@]host:26379[/db];sentinel://host2:26379;...) and this the master
+    # they watch. Empty: HUB_REDIS_URL is the Redis server itself.
+    redis_sentinel_master: str = ""
+    # Beat runs on every machine; one holds this lock in Redis and sends the jobs (RedBeat).
+    # A beat that dies is replaced within the lock's life plus one loop (at most 5 s).
+    beat_lock_seconds: int = 30
+    # PostgreSQL connections per process (SQLAlchemy's pool): kept open, and the most beyond
+    # them, and how long a request waits for one (docs/deployment.md, "Connections").
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 30.0
+    # HUB_DATABASE_URL is PgBouncer in transaction mode: no prepared statements.
+    db_pgbouncer: bool = False
+    # Reports read here when set (a PostgreSQL replica); everything else reads the primary.
+    reports_database_url: str = ""
     secret_key: str = DEV_SECRET_KEY
     encryption_keys: str = DEV_ENCRYPTION_KEY
     # Empty: the data directory's geo/ (resolved_geo_dir).
@@ -294,6 +310,7 @@ def _check(settings: Settings) -> None:
     if settings.public_base_url:
         _check_public_base_url(settings.public_base_url)
     _check_brand(settings)
+    _check_services(settings)
 
 
 def _check_brand(settings: Settings) -> None:
@@ -306,6 +323,28 @@ def _check_brand(settings: Settings) -> None:
         )
     if not settings.service_name.strip():
         raise SettingsError("HUB_SERVICE_NAME must not be empty")
+
+
+def _check_services(settings: Settings) -> None:
+    """Redis Sentinel, beat's lock and the database pools (docs/deployment.md)."""
+    sentinel = settings.redis_url.startswith("sentinel://")
+    if sentinel and not settings.redis_sentinel_master:
+        raise SettingsError(
+            "HUB_REDIS_URL names Redis Sentinels (sentinel://): set HUB_REDIS_SENTINEL_MASTER "
+            "to the name of the master they watch"
+        )
+    if settings.redis_sentinel_master and not sentinel:
+        raise SettingsError(
+            "HUB_REDIS_SENTINEL_MASTER is set but HUB_REDIS_URL is not a sentinel:// URL"
+        )
+    if settings.beat_lock_seconds < 3:
+        raise SettingsError(
+            f"HUB_BEAT_LOCK_SECONDS must be 3 or more, got {settings.beat_lock_seconds}"
+        )
+    if settings.db_pool_size < 1:
+        raise SettingsError(f"HUB_DB_POOL_SIZE must be 1 or more, got {settings.db_pool_size}")
+    if settings.db_pgbouncer and not settings.database_url.startswith("postgresql"):
+        raise SettingsError("HUB_DB_PGBOUNCER=true needs a postgresql:// HUB_DATABASE_URL")
 
 
 def _check_delivery(settings: Settings) -> None:

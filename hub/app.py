@@ -27,6 +27,7 @@ from hub.platform.logging import configure_logging
 from hub.platform.metrics import register_request_metrics
 from hub.platform.outbox import publisher_for
 from hub.platform.rate_limit import limiter, register_trusted_proxies
+from hub.platform.redis_target import limiter_storage
 from hub.platform.request_limits import register_request_limits
 from hub.process_settings import use_settings
 from hub.referrals.api import blp as council_blp
@@ -60,6 +61,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
 
 def register_config(app: Flask, settings: Settings) -> None:
+    # Through Redis Sentinel when HUB_REDIS_URL names sentinels (hub/platform/redis_target.py).
+    limiter_uri, limiter_options = limiter_storage(
+        settings.redis_url or "memory://", settings.redis_sentinel_master
+    )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -74,9 +79,13 @@ def register_config(app: Flask, settings: Settings) -> None:
         RATELIMIT_HEADERS_ENABLED=False,
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STORAGE_URI=limiter_uri,
         # Short timeouts: while Redis hangs, a request falls back to in-memory counting quickly.
-        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        RATELIMIT_STORAGE_OPTIONS={
+            **limiter_options,
+            "socket_connect_timeout": 0.25,
+            "socket_timeout": 0.25,
+        },
         HUB_SETTINGS=settings,
     )
 

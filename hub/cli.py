@@ -194,6 +194,9 @@ def beat(celery_args: tuple[str, ...]) -> None:
     sweeps are for time passing, and are idempotent with those events (they create nothing
     twice).
 
+    Run it on every machine: one beat sends the jobs, holding a lock in Redis that the
+    others take over within HUB_BEAT_LOCK_SECONDS (30 s) plus one loop when it dies.
+
     Extra options go to celery beat.
     """
     _exec_celery("beat", celery_args)

@@ -23,6 +23,7 @@ from hub.platform.db import Database
 from hub.platform.heartbeat import ConsumptionRecorder, Heartbeat
 from hub.platform.logging import configure_logging
 from hub.platform.queues import Queue, TaskName
+from hub.platform.redis_target import redbeat_options
 from hub.process_settings import use_settings
 
 
@@ -32,6 +33,34 @@ def _job(task: TaskName, schedule: timedelta | crontab, *, expires: int) -> dict
         "task": str(task),
         "schedule": schedule,
         "options": {"queue": str(Queue.MAINTENANCE), "expires": expires},
+    }
+
+
+BEAT_KEY_PREFIX = "hub:beat:"
+BEAT_LOCK_KEY = "hub:beat:lock"
+
+
+def beat_lock_config(settings: Settings) -> dict[str, Any]:
+    """Beat runs on every machine and one sends the jobs: RedBeat's lock in the hub's Redis.
+
+    The beat holding the lock renews it every loop (at most ``beat_max_loop_interval``, 5 s);
+    the others wait, asking again every loop. One that dies stops renewing: its lock expires
+    after ``HUB_BEAT_LOCK_SECONDS`` and another takes it within one more loop, so with the
+    default 30 s a dead beat is replaced within 35 s. Each job's next run is kept in Redis
+    too, so the new holder goes on from where the dead one stopped (no job runs twice for
+    one period, none is skipped). Without a Redis URL (nothing to lock) beat keeps Celery's
+    own file scheduler.
+    """
+    if not settings.redis_url:
+        return {}
+    loop = min(5.0, settings.beat_lock_seconds / 3)
+    return {
+        "beat_scheduler": "workers.beat_scheduler.HubBeatScheduler",
+        "beat_max_loop_interval": loop,
+        "redbeat_key_prefix": BEAT_KEY_PREFIX,
+        "redbeat_lock_key": BEAT_LOCK_KEY,
+        "redbeat_lock_timeout": settings.beat_lock_seconds,
+        **redbeat_options(settings.redis_url, settings.redis_sentinel_master),
     }
 
 
@@ -72,6 +101,7 @@ def make_celery(settings: Settings) -> HubCelery:
         ),
     }
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
+    app.conf.update(beat_lock_config(settings))
     configure_logging(json_logs=settings.log_json)
     return app
 
@@ -110,7 +140,8 @@ def _bind_request_id(task: Task | None = None, task_id: str | None = None, **_: 
 
 @lru_cache(maxsize=1)
 def _recorder() -> ConsumptionRecorder:
-    return ConsumptionRecorder(worker_settings().redis_url)
+    settings = worker_settings()
+    return ConsumptionRecorder(settings.redis_url, settings.redis_sentinel_master)
 
 
 @task_received.connect
@@ -141,7 +172,12 @@ _heartbeat: list[Heartbeat] = []
 def _start_heartbeat(sender: object = None, **_: object) -> None:
     settings = worker_settings()
     name = str(getattr(sender, "hostname", "worker"))
-    heartbeat = Heartbeat(settings.redis_url, name, settings.worker_heartbeat_seconds)
+    heartbeat = Heartbeat(
+        settings.redis_url,
+        name,
+        settings.worker_heartbeat_seconds,
+        settings.redis_sentinel_master,
+    )
     heartbeat.start()
     # Ready to consume: what waits from now on in this worker's queues is its to take.
     queues = _consumed_queues(sender)

@@ -154,7 +154,7 @@ def worker_probe(settings: Settings, pool: str = "all") -> Probe:
     queues = [str(queue) for queue in WORKER_POOLS[pool]]
 
     def check() -> str | None:
-        with quick_client(settings.redis_url) as client:
+        with quick_client(settings.redis_url, settings.redis_sentinel_master) as client:
             consumption = read_consumption(client, time.time(), queues)
         return stalled_words(consumption) if consumption.stalled(limit) else None
 

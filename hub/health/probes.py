@@ -57,7 +57,7 @@ def readyz() -> Response:
         if backlog.late:
             problems.append({"field": "routing", "message": routing_behind_words(backlog, now)})
     try:
-        with quick_client(settings.redis_url) as client:
+        with quick_client(settings.redis_url, settings.redis_sentinel_master) as client:
             worker_alive = any_worker_alive(client)
             if worker_alive:
                 consumption = read_consumption(client, time.time())

@@ -13,6 +13,7 @@ from celery.signals import before_task_publish
 from config.settings import Settings
 from hub.platform.queued_marks import mark_queued
 from hub.platform.queues import PUBLISHED_AT_HEADER, TASK_QUEUES, TaskName
+from hub.platform.redis_target import broker_transport_options
 
 
 @before_task_publish.connect
@@ -32,6 +33,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "socket_keepalive": True,
         "retry_on_timeout": False,
         "health_check_interval": 10,
+        # Through Redis Sentinel: the master's name (docs/deployment.md).
+        **broker_transport_options(settings.redis_url, settings.redis_sentinel_master),
     }
     return {
         "broker_url": settings.redis_url,
@@ -142,7 +145,10 @@ def publish(
         # this call returns. A mark left by a failed send only expires; the row is unpublished
         # again, and the sweeper publishes unpublished rows whatever their mark says. On the
         # request path a Redis that does not answer the mark is down: one try, not two.
-        if not mark_queued(url, outbox_id, settings.visibility_timeout) and fail_fast:
+        marked = mark_queued(
+            url, outbox_id, settings.visibility_timeout, settings.redis_sentinel_master
+        )
+        if not marked and fail_fast:
             REQUEST_PATH_GATE.failed(url)
             raise PublishError("broker unavailable: the queued mark was not written")
     try:

@@ -56,6 +56,29 @@ def open_existing_database(settings: Settings) -> Database:
     return Database(settings)
 
 
+def pool_options(settings: Settings) -> dict[str, Any]:
+    """A PostgreSQL engine's pool and driver options, from the settings (docs/deployment.md).
+
+    Each process has its own pool: a gunicorn worker uses at most one connection per thread
+    at a time, a Celery pool process one, and the pool never opens more than are used at once
+    (up to ``db_pool_size`` kept open, ``db_max_overflow`` more while busy).
+
+    Behind PgBouncer in transaction mode a connection is the server's for one transaction
+    only, so nothing may outlive one: psycopg's prepared statements would (it prepares a
+    statement after its fifth use), so ``prepare_threshold=None`` turns them off. The hub keeps
+    no other session state: no SET, no advisory locks, no LISTEN, no temporary tables, no
+    server-side cursors; row locks (FOR UPDATE) end with their transaction.
+    """
+    options: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
+    if settings.db_pgbouncer:
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the settings each backend needs for concurrent writers."""
     # Statement parameters can hold personal data: keep them out of exception text and logs.
@@ -114,6 +137,8 @@ class Database:
     ) -> None:
         self.settings = settings
         self.url = url or settings.resolved_database_url
+        if not self.url.startswith("sqlite") and "poolclass" not in engine_kwargs:
+            engine_kwargs = {**pool_options(settings), **engine_kwargs}
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={DATABASE_KEY: self})
         self.publisher = publisher or self._publish
@@ -122,6 +147,8 @@ class Database:
         self._sqlite_writer = threading.RLock() if self.is_sqlite else None
         event.listen(self.sessions, "after_commit", self._after_commit)
         event.listen(self.sessions, "after_rollback", discard_pending)
+        self._reports: dict[str, Database] = {}
+        self._reports_lock = threading.Lock()
 
     def _publish(self, entry: OutboxEntry) -> None:
         publish_entry(entry, settings=self.settings)
@@ -146,7 +173,27 @@ class Database:
                 yield session
             publish_committed(session, self.engine, self.publisher)
 
+    def for_reports(self) -> Database:
+        """Where reports read: the replica at ``HUB_REPORTS_DATABASE_URL`` when it is set (one
+        engine per process, made at first use), else this database.
+
+        Reports only read, and a replica a few seconds behind is fine for them; everything else,
+        including the audit row of a report read, stays on the primary.
+        """
+        url = self.settings.reports_database_url
+        if not url or url == self.url:
+            return self
+        with self._reports_lock:
+            found = self._reports.get(url)
+            if found is None:
+                found = self._reports[url] = Database(self.settings, url=url)
+        return found
+
     def dispose(self) -> None:
+        with self._reports_lock:
+            for reports in self._reports.values():
+                reports.dispose()
+            self._reports.clear()
         self.engine.dispose()
 
 

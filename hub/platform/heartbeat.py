@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 
 from hub.platform.queued_marks import queued_key
 from hub.platform.queues import PUBLISHED_AT_HEADER, Queue, queue_keys
+from hub.platform.redis_target import redis_client
 
 log = structlog.get_logger(__name__)
 
@@ -39,9 +40,9 @@ READY_KEY = "hub:worker:ready"  # unix time a worker last became ready (any queu
 TTL_BEATS = 3
 
 
-def quick_client(redis_url: str) -> Redis[bytes]:
+def quick_client(redis_url: str, sentinel_master: str = "") -> Redis[bytes]:
     """A Redis client that gives up after a second: for checks and beats, not for the broker."""
-    return Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+    return redis_client(redis_url, sentinel_master, socket_connect_timeout=1, socket_timeout=1)
 
 
 def heartbeat_ttl(interval: float) -> float:
@@ -96,8 +97,9 @@ class ConsumptionRecorder:
     what readiness reports anyway.
     """
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, sentinel_master: str = "") -> None:
         self.redis_url = redis_url
+        self.sentinel_master = sentinel_master
         self._clients: dict[int, Redis[bytes]] = {}
 
     def __call__(
@@ -110,7 +112,7 @@ class ConsumptionRecorder:
         pid = os.getpid()  # a prefork pool child must not share its parent's socket
         client = self._clients.get(pid)
         if client is None:
-            client = quick_client(self.redis_url)
+            client = quick_client(self.redis_url, self.sentinel_master)
             self._clients[pid] = client
         try:
             record_consumed(client, time.time(), queues, outbox_id=outbox_id, ready=ready)
@@ -216,8 +218,10 @@ def read_consumption(
 class Heartbeat:
     """A daemon thread that beats every ``interval`` seconds until stopped."""
 
-    def __init__(self, redis_url: str, worker: str, interval: float) -> None:
-        self.client = quick_client(redis_url)
+    def __init__(
+        self, redis_url: str, worker: str, interval: float, sentinel_master: str = ""
+    ) -> None:
+        self.client = quick_client(redis_url, sentinel_master)
         self.worker = worker
         self.interval = interval
         self._stop = threading.Event()

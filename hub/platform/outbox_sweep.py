@@ -57,7 +57,7 @@ def sweep_outbox(
     """
     now = now or utcnow()
     publisher = publisher or partial(publish_entry, settings=db.settings)
-    client = marks_client(redis_url or db.settings.redis_url)
+    client = marks_client(redis_url or db.settings.redis_url, db.settings.redis_sentinel_master)
     cutoff = now - stale_after
     with db.sessions() as session:
         rows = (

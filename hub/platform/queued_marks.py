@@ -26,36 +26,43 @@ import structlog
 from redis import Redis
 from redis.exceptions import RedisError
 
+from hub.platform.redis_target import redis_client
+
 log = structlog.get_logger(__name__)
 
 QUEUED_PREFIX = "hub:outbox:queued:"
 REPUBLISHED_KEY = "hub:outbox:republished"  # hash: task name -> re-publishes
 
-_clients: dict[tuple[int, str], Redis[bytes]] = {}
+_clients: dict[tuple[int, str, str], Redis[bytes]] = {}
 
 
 def queued_key(outbox_id: int) -> str:
     return f"{QUEUED_PREFIX}{outbox_id}"
 
 
-def marks_client(redis_url: str) -> Redis[bytes]:
+def marks_client(redis_url: str, sentinel_master: str = "") -> Redis[bytes]:
     """One short-timeout client per process (a forked child must not share its parent's)."""
-    key = (os.getpid(), redis_url)
+    key = (os.getpid(), redis_url, sentinel_master)
     client = _clients.get(key)
     if client is None:
-        client = Redis.from_url(redis_url, socket_connect_timeout=0.3, socket_timeout=0.3)
+        client = redis_client(
+            redis_url, sentinel_master, socket_connect_timeout=0.3, socket_timeout=0.3
+        )
         _clients[key] = client
     return client
 
 
-def mark_queued(redis_url: str, outbox_id: int, ttl_seconds: int) -> bool:
+def mark_queued(
+    redis_url: str, outbox_id: int, ttl_seconds: int, sentinel_master: str = ""
+) -> bool:
     """The message for ``outbox_id`` is about to be published; False if Redis did not answer.
 
     A failure is logged, not raised: without its mark the row is only published again sooner,
     which is safe.
     """
     try:
-        marks_client(redis_url).set(queued_key(outbox_id), b"1", ex=max(ttl_seconds, 1))
+        client = marks_client(redis_url, sentinel_master)
+        client.set(queued_key(outbox_id), b"1", ex=max(ttl_seconds, 1))
     except (RedisError, OSError) as exc:
         log.warning("outbox.mark_failed", outbox_id=outbox_id, reason=type(exc).__name__)
         return False

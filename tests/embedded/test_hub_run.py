@@ -41,6 +41,9 @@ class HubRun:
             "HUB_LOG_JSON": "true",
             "HUB_WORKER_HEARTBEAT_SECONDS": "0.5",
             "HUB_OUTBOX_SWEEP_SECONDS": "1",
+            # A killed beat's lock (RedBeat) outlives it this long before the restarted one
+            # sends again (30 s by default; the test below waits 30 s in all).
+            "HUB_BEAT_LOCK_SECONDS": "5",
             "HUB_OUTBOX_STALE_SECONDS": "2",
             "HUB_INTAKE_RATE_LIMIT": "100000/minute",
         }

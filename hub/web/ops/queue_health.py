@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from hub.platform.db import Database
 from hub.platform.outbox_model import OutboxMessage
 from hub.platform.queued_marks import read_republished
 from hub.platform.queues import KOMBU_PRIORITY_STEPS, Queue, queue_keys
+from hub.platform.redis_target import redis_client
 from hub.rules import get_active_rules
 from hub.tracking.queries import count_breached_open
 
@@ -88,10 +88,12 @@ class QueueHealth:
         return self.deliveries.get("dead", 0)
 
 
-def read_broker_depths(redis_url: str) -> BrokerDepths:
+def read_broker_depths(redis_url: str, sentinel_master: str = "") -> BrokerDepths:
     """LLEN of every queue's lists and HLEN of ``unacked``, in one round trip."""
     try:
-        client = Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+        client = redis_client(
+            redis_url, sentinel_master, socket_connect_timeout=1, socket_timeout=1
+        )
         try:
             pipe = client.pipeline(transaction=False)
             for queue in Queue:
@@ -125,7 +127,7 @@ def read_queue_health(
     routing_lag: timedelta = timedelta(seconds=60),
 ) -> QueueHealth:
     """The broker's queues and the database's backlogs, read now."""
-    broker = read_broker_depths(redis_url)
+    broker = read_broker_depths(redis_url, db.settings.redis_sentinel_master)
     stale_before = now - stale_after
     open_rows = (OutboxMessage.completed_at.is_(None), OutboxMessage.dead_at.is_(None))
     with db.sessions() as session:
