@@ -23,7 +23,7 @@ from sqlalchemy import delete
 
 from config.settings import Settings, load_settings
 from hub.platform.queued_marks import QUEUED_PREFIX
-from tests.support.backends import Backend, session_backend
+from tests.support.backends import Backend, backend_name, session_backend
 from tests.support.settings import use_test_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,14 +44,40 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--dist", dest="dist", default="no")
 
 
+def runs_on_this_backend(item: pytest.Item, backend: str) -> bool:
+    """Whether ``item`` runs in this session, on ``backend`` (see docs/contributing.md).
+
+    A test that does not use the ``backend`` fixture, directly or through another (``db``,
+    ``app``, ``client``, ``hub_env``, ...), runs the same code whatever the backend: pure
+    functions, rules, geography, schemas, the embedded server's own tests. It runs on the
+    embedded run only, not again on the services run. ``@pytest.mark.one_backend("services")``
+    runs a test that uses a backend on that backend's run only. ``HUB_TEST_SPLIT=0`` runs
+    every test on both.
+    """
+    if os.environ.get("HUB_TEST_SPLIT", "1") == "0":
+        return True
+    only = item.get_closest_marker("one_backend")
+    if only is not None:
+        return bool(backend == only.args[0])
+    if "backend" in getattr(item, "fixturenames", ()):
+        return True
+    return backend == "embedded"
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep each module whose tests share a module-scoped fixture on one xdist worker.
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each module whose tests share a module-scoped fixture on one xdist worker, and
+    leave out the tests that belong to the other backend's run (``runs_on_this_backend``).
 
     Such fixtures start something costly once for the module (a browser, a Celery worker,
     `hub run`, gunicorn, an identity provider); spread over several workers, each would start
     its own. ``--dist loadgroup`` sends the tests of one ``xdist_group`` to one worker.
     """
+    backend = backend_name()
+    left_out = [item for item in items if not runs_on_this_backend(item, backend)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if runs_on_this_backend(item, backend)]
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         if fixtures is None or item.get_closest_marker("xdist_group") is not None:

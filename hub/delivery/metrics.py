@@ -1,9 +1,15 @@
 """Delivery metrics. Labels are kinds and outcomes only: never a council's URL or address.
 
-Counters and the latency histogram are kept by the process that makes the attempt (a worker;
-run workers with ``PROMETHEUS_MULTIPROC_DIR`` to aggregate them). The backlog (deliveries by
-status and the age of the oldest pending one) is read from the database at scrape time, so
-the API's ``/metrics`` shows it whatever process did the work.
+Attempts are made in the delivery worker, not in the API that answers ``/metrics``. What the
+database stores anyway is read from it at scrape time, so the API's ``/metrics`` shows it
+whatever process did the work, and in every deployment (``hub run``, compose, a worker on
+another machine): the backlog (deliveries by status, the age of the oldest pending one) and
+the deliveries, their attempts and their retries by subscriber kind and status (delivered is
+a success, failed a refusal, dead a dead letter). These are gauges over the stored rows.
+The counter and the latency histogram below stay in the process that made the attempt (a
+worker serves no ``/metrics``; prometheus-client's multiprocess mode cannot add up processes
+in other containers, whose process ids collide); the numbers an operator scrapes from the
+API are the database's.
 """
 
 from __future__ import annotations
@@ -16,7 +22,11 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from hub.delivery.models import DeliveryStatus
-from hub.delivery.queries import count_deliveries_by_status, oldest_pending_created_at
+from hub.delivery.queries import (
+    count_attempts_by_kind,
+    count_deliveries_by_status,
+    oldest_pending_created_at,
+)
 from hub.platform.db import Database
 from hub.platform.metrics import register_scrape_time_collector
 from hub.platform.models import utcnow
@@ -35,7 +45,8 @@ DELIVERY_ATTEMPT_SECONDS = Histogram(
 
 
 class DeliveryBacklogCollector(Collector):
-    """Deliveries by status and the age of the oldest pending one, read at scrape time."""
+    """Deliveries by status (and by kind, with their attempts and retries) and the age of the
+    oldest pending one, read at scrape time."""
 
     def __init__(self) -> None:
         self.db: Database | None = None
@@ -46,6 +57,7 @@ class DeliveryBacklogCollector(Collector):
         with self.db.sessions() as session:
             counts = count_deliveries_by_status(session)
             oldest: datetime | None = oldest_pending_created_at(session)
+            by_kind = count_attempts_by_kind(session)
         by_status = GaugeMetricFamily(
             "hub_deliveries",
             "Deliveries by status (pending, delivered, failed, dead).",
@@ -54,12 +66,40 @@ class DeliveryBacklogCollector(Collector):
         for status in DeliveryStatus:
             by_status.add_metric([str(status)], counts.get(status, 0))
         yield by_status
+        yield from attempt_families(by_kind)
         age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
         yield GaugeMetricFamily(
             "hub_delivery_oldest_pending_seconds",
             "Age of the oldest delivery not yet delivered, failed or dead.",
             value=max(age, 0.0),
         )
+
+
+def attempt_families(
+    rows: list[tuple[str, str, int, int, int]],
+) -> Iterator[GaugeMetricFamily]:
+    """Deliveries, attempts and retries by subscriber kind and status, from the stored rows."""
+    labels = ["kind", "status"]
+    deliveries = GaugeMetricFamily(
+        "hub_delivery_rows",
+        "Stored deliveries by subscriber kind and status (delivered, failed, dead, pending).",
+        labels=labels,
+    )
+    attempts = GaugeMetricFamily(
+        "hub_delivery_attempts_stored",
+        "Attempts made for the stored deliveries, by subscriber kind and delivery status.",
+        labels=labels,
+    )
+    retries = GaugeMetricFamily(
+        "hub_delivery_retries_stored",
+        "Attempts after the first for the stored deliveries, by subscriber kind and status.",
+        labels=labels,
+    )
+    for kind, status, count, made, again in rows:
+        deliveries.add_metric([kind, status], count)
+        attempts.add_metric([kind, status], made)
+        retries.add_metric([kind, status], again)
+    yield from (deliveries, attempts, retries)
 
 
 _BACKLOG = DeliveryBacklogCollector()

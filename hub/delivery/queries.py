@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -189,6 +189,30 @@ def oldest_pending_created_at(session: Session) -> datetime | None:
 def count_deliveries_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
     return {str(status): int(count) for status, count in rows}
+
+
+def count_attempts_by_kind(session: Session) -> list[tuple[str, str, int, int, int]]:
+    """(kind, status, deliveries, attempts, retries) of the stored deliveries: one read.
+
+    Retries are the attempts after a delivery's first.
+    """
+    rows = session.execute(
+        select(
+            Subscription.kind,
+            Delivery.status,
+            func.count(),
+            func.coalesce(func.sum(Delivery.attempts), 0),
+            func.coalesce(
+                func.sum(case((Delivery.attempts > 1, Delivery.attempts - 1), else_=0)), 0
+            ),
+        )
+        .join(Subscription, Subscription.id == Delivery.subscription_id)
+        .group_by(Subscription.kind, Delivery.status)
+    )
+    return [
+        (str(kind), str(status), int(count), int(attempts), int(retries))
+        for kind, status, count, attempts, retries in rows
+    ]
 
 
 def list_owned_subscriptions(

@@ -130,6 +130,10 @@ class _Reader(TrackingReader):
         unclustered = self.choice(top.get("unclustered"), "unclustered", UnclusteredRoute)
         days_node = top.get("default_first_contact_working_days")
         days = self.integer(days_node, "default_first_contact_working_days") if days_node else 1
+        # The default is the first-contact clock of councils in no cluster: kept there alone.
+        default_days = days if days is not None else 1
+        clocks = replace(tracking.clocks, first_contact_working_days=default_days)
+        tracking = replace(tracking, clocks=clocks)
         return RuleSet(
             version=version,
             authorities=dict(known),
@@ -143,7 +147,6 @@ class _Reader(TrackingReader):
             preference_policy=policy or PreferencePolicy.WITHIN_CLUSTER,
             partial_postcode_share=share if share is not None else 1.0,
             unclustered=unclustered or UnclusteredRoute.AUTHORITY,
-            default_first_contact_working_days=days if days is not None else 1,
             tracking=tracking,
             source=self.source,
             key_lines={key: value.start_mark.line + 1 for key, value in top.items()},
@@ -180,11 +183,9 @@ class _Reader(TrackingReader):
             return None
         line = node.start_mark.line + 1
         targets = self.clock_values(fields, self.clock_defaults)
-        targets = replace(targets, first_contact_working_days=days or 0)
         # A bad day count is already a problem; keep the cluster so its members are checked.
-        return Cluster(
-            name, lead, members, days or 0, contact, validity, line=line, clock_targets=targets
-        )
+        targets = replace(targets, first_contact_working_days=days or 0)
+        return Cluster(name, lead, members, targets, contact, validity, line=line)
 
     def member(self, node: Node) -> Membership | None:
         if isinstance(node, ScalarNode):

@@ -102,12 +102,18 @@ class Cluster:
     name: str
     lead: str
     members: tuple[Membership, ...]
-    first_contact_working_days: int
+    # The cluster's clock targets: its first-contact days (a required key of a cluster in the
+    # rules file) and the tracking defaults for any other clock the cluster does not set. The
+    # one place a cluster's first-contact days are kept.
+    clock_targets: ClockTargets
     contact: Contact = field(default_factory=Contact)
     validity: Validity = field(default_factory=Validity)
     line: int = field(default=0, compare=False)
-    # The cluster's own clock targets (the tracking defaults where the file says nothing).
-    clock_targets: ClockTargets | None = None
+
+    @property
+    def first_contact_working_days(self) -> int:
+        """The working days the cluster's councils have to make first contact."""
+        return self.clock_targets.first_contact_working_days
 
     def membership_of(self, authority: str, day: date) -> Membership | None:
         """The membership of ``authority`` in force on ``day`` (cluster validity included)."""
@@ -182,7 +188,8 @@ class RuleSet:
     signposts: tuple[Signpost, ...] = ()
     preference_policy: PreferencePolicy = PreferencePolicy.WITHIN_CLUSTER
     unclustered: UnclusteredRoute = UnclusteredRoute.AUTHORITY
-    default_first_contact_working_days: int = 1
+    # ``tracking.clocks`` holds the clocks of councils in no cluster, its first-contact days
+    # read from the file's ``default_first_contact_working_days``.
     tracking: TrackingPolicy = field(default_factory=TrackingPolicy)
     source: str = field(default="", compare=False)
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
@@ -194,19 +201,16 @@ class RuleSet:
                 return cluster
         return None
 
+    @property
+    def default_first_contact_working_days(self) -> int:
+        """First-contact working days for a council in no cluster (the file's default)."""
+        return self.tracking.clocks.first_contact_working_days
+
     def clock_targets_for(self, authority: str | None, day: date) -> ClockTargets:
         """The clock targets for a referral held by ``authority`` on ``day``: the council's
         own (``tracking.councils``) over its cluster's over the defaults."""
         cluster = self.cluster_of(authority, day) if authority else None
-        if cluster is not None and cluster.clock_targets is not None:
-            targets = cluster.clock_targets
-        else:
-            first = (
-                cluster.first_contact_working_days
-                if cluster is not None
-                else self.default_first_contact_working_days
-            )
-            targets = replace(self.tracking.clocks, first_contact_working_days=first)
+        targets = cluster.clock_targets if cluster is not None else self.tracking.clocks
         council = self.tracking.council(authority)
         if council is not None and council.clocks:
             targets = replace(targets, **dict(council.clocks))

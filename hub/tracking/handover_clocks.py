@@ -12,6 +12,7 @@ tracking room as a whole sits above referrals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -39,10 +40,9 @@ def apply_handover(
 ) -> tuple[int, int]:
     """Apply one routing decision to the enquiry's first-contact clocks: (opened, stopped).
 
-    An open clock started before the decision stops at ``decided_at`` (a transfer or a return
-    takes the referral from its holder). A decision that routes starts a clock for the new
-    holder, unless first contact was made before it (the journey carries on with the new
-    council) or the decision has its clock already.
+    Reads the enquiry's clocks (and, when a clock may start, its journey) itself; the clock
+    sweep, which applies many decisions at once, reads them for all in a few queries and calls
+    :func:`hand_over`.
     """
     clocks = list(
         session.scalars(
@@ -52,6 +52,44 @@ def apply_handover(
             )
         )
     )
+
+    def first_contact_at() -> datetime | None:
+        journey = session.get(Journey, enquiry_id)
+        return journey.first_contact_at if journey is not None else None
+
+    return hand_over(
+        session,
+        clocks,
+        first_contact_at,
+        enquiry_id,
+        decided_at,
+        outcome,
+        authority_code=authority_code,
+        cluster=cluster,
+        rules=rules,
+    )
+
+
+def hand_over(
+    session: Session,
+    clocks: list[JourneyClock],
+    first_contact_at: Callable[[], datetime | None],
+    enquiry_id: int,
+    decided_at: datetime,
+    outcome: str,
+    *,
+    authority_code: str | None,
+    cluster: str | None,
+    rules: RuleSet,
+) -> tuple[int, int]:
+    """Apply one routing decision to ``clocks`` (the enquiry's first-contact clocks, to which a
+    clock it starts is appended): (opened, stopped).
+
+    An open clock started before the decision stops at ``decided_at`` (a transfer or a return
+    takes the referral from its holder). A decision that routes starts a clock for the new
+    holder, unless first contact was made before it (``first_contact_at``, asked only then:
+    the journey carries on with the new council) or the decision has its clock already.
+    """
     stopped = 0
     for clock in clocks:
         if clock.started_at < decided_at and clock.state in _OPEN:
@@ -60,9 +98,8 @@ def apply_handover(
             stopped += 1
     if outcome != EnquiryStatus.ROUTED or any(c.started_at == decided_at for c in clocks):
         return 0, stopped
-    journey = session.get(Journey, enquiry_id)
-    first_contact_at = journey.first_contact_at if journey is not None else None
-    if first_contact_at is not None and first_contact_at < decided_at:
+    contact_at = first_contact_at()
+    if contact_at is not None and contact_at < decided_at:
         return 0, stopped  # contact was made before this handover: the journey carries on
     clock = new_clock(
         enquiry_id,
@@ -73,12 +110,13 @@ def apply_handover(
         targets=rules.clock_targets_for(authority_code, local_day(decided_at)),
         calendar=calendar_for(rules, authority_code),
     )
-    if first_contact_at is not None:
+    if contact_at is not None:
         # First contact was recorded before the clock opened (only the sweep meets this: it
         # opens the clocks of decisions recorded before the event path existed).
-        clock.met_at = first_contact_at
+        clock.met_at = contact_at
         late = clock.met_at >= clock.due_at
         clock.state = ClockState.BREACHED if late else ClockState.MET
         clock.breached_at = clock.due_at if late else None
     session.add(clock)
+    clocks.append(clock)
     return 1, stopped

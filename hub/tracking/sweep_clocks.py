@@ -13,8 +13,10 @@ clock, however often the sweep runs. Both steps read indexes only (``bench/track
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,8 +28,8 @@ from hub.platform.db import Database
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
 from hub.rules import RuleSet, get_active_rules
-from hub.tracking.handover_clocks import apply_handover
-from hub.tracking.models import ClockState, JourneyClock
+from hub.tracking.handover_clocks import hand_over
+from hub.tracking.models import ClockKind, ClockState, Journey, JourneyClock
 from hub.tracking.queries import get_mark, set_mark
 
 FIRST_CONTACT_MARK = "first_contact_clocks"
@@ -63,8 +65,13 @@ def sweep_clocks(
 
 
 def start_first_contact_clocks(session: Session, now: datetime, rules: RuleSet) -> tuple[int, int]:
+    """Apply the decisions made since the last sweep: three queries, however many there are
+    (the decisions; the first-contact clocks and the first contacts of their enquiries)."""
     mark = get_mark(session, FIRST_CONTACT_MARK)
-    query = (
+    # The first run starts from decisions of the last month, not from the hub's whole history.
+    since = mark - GRACE if mark is not None else now - FIRST_RUN_LOOKBACK
+    window = (RoutingDecisionRecord.decided_at > since, RoutingDecisionRecord.decided_at <= now)
+    decisions = session.execute(
         select(
             RoutingDecisionRecord.enquiry_id,
             RoutingDecisionRecord.decided_at,
@@ -72,25 +79,46 @@ def start_first_contact_clocks(session: Session, now: datetime, rules: RuleSet) 
             RoutingDecisionRecord.authority_code,
             RoutingDecisionRecord.cluster,
         )
-        .where(RoutingDecisionRecord.decided_at <= now)
+        .where(*window)
         .order_by(RoutingDecisionRecord.decided_at, RoutingDecisionRecord.id)
-    )
-    # The first run starts from decisions of the last month, not from the hub's whole history.
-    since = mark - GRACE if mark is not None else now - FIRST_RUN_LOOKBACK
-    query = query.where(RoutingDecisionRecord.decided_at > since)
+    ).all()
     opened = stopped = 0
-    for enquiry_id, decided_at, outcome, authority_code, cluster in session.execute(query).all():
-        started, ended = apply_handover(
-            session,
-            enquiry_id,
-            decided_at,
-            outcome,
-            authority_code=authority_code,
-            cluster=cluster,
-            rules=rules,
-        )
-        opened += started
-        stopped += ended
+    if decisions:
+        # The window's enquiries as a subquery, not a list of ids: one statement whatever
+        # their number, on both databases.
+        enquiries = select(RoutingDecisionRecord.enquiry_id).where(*window).scalar_subquery()
+        clocks: dict[int, list[JourneyClock]] = defaultdict(list)
+        for clock in session.scalars(
+            select(JourneyClock)
+            .where(
+                JourneyClock.enquiry_id.in_(enquiries),
+                JourneyClock.kind == ClockKind.FIRST_CONTACT,
+            )
+            .order_by(JourneyClock.id)
+        ):
+            clocks[clock.enquiry_id].append(clock)
+        contacts: dict[int, datetime | None] = {
+            enquiry_id: contact_at
+            for enquiry_id, contact_at in session.execute(
+                select(Journey.enquiry_id, Journey.first_contact_at).where(
+                    Journey.enquiry_id.in_(enquiries)
+                )
+            )
+        }
+        for enquiry_id, decided_at, outcome, authority_code, cluster in decisions:
+            started, ended = hand_over(
+                session,
+                clocks[enquiry_id],
+                partial(contacts.get, enquiry_id),
+                enquiry_id,
+                decided_at,
+                outcome,
+                authority_code=authority_code,
+                cluster=cluster,
+                rules=rules,
+            )
+            opened += started
+            stopped += ended
     set_mark(session, FIRST_CONTACT_MARK, now)
     return opened, stopped
 

@@ -27,6 +27,11 @@ from tests.support.council import KENT, bearer, token_for
 
 EXAMPLES_PER_OPERATION = 30
 
+# The largest share of the suite's time. It checks the API's contract, which is the same on
+# both backends; run once, on PostgreSQL, the production database and the stricter of the two
+# (the inputs that only one database refuses are in test_hostile_inputs.py, on both).
+pytestmark = pytest.mark.one_backend("services")
+
 
 def _uk_numbers() -> list[str]:
     """Valid UK numbers written the ways people write them."""

@@ -169,3 +169,26 @@ def test_a_delivery_cursor_that_cannot_be_read_is_a_400(client, db) -> None:
     assert response.get_json()["code"] == "invalid_cursor"
     both = client.get("/v1/council/deliveries?cursor=delivery.1.2&before=1", headers=kent)
     assert both.status_code == 200  # the cursor wins
+
+
+def test_metrics_show_the_workers_attempts_retries_and_dead_letters(
+    client, db, delivery_env, receiver
+) -> None:
+    # Attempts are made where the worker makes them; /metrics reads them from the database.
+    with db_settings(db, load_settings({**delivery_env, "HUB_DELIVERY_MAX_ATTEMPTS": "2"})):
+        webhook(db, KENT, receiver.url, receiver=receiver)
+        receiver.script = [Reply(500), Reply(200), Reply(500), Reply(500)]
+        _emit(db, KENT, "delivered at the second attempt")
+        assert attempt_due(db, rounds=2) == [SendOutcome.RETRY, SendOutcome.DELIVERED]
+        _emit(db, KENT, "dead after two")
+        assert attempt_due(db, rounds=2) == [SendOutcome.RETRY, SendOutcome.DEAD]
+    text = client.get("/metrics").get_data(as_text=True)
+    for line in (
+        'hub_delivery_rows{kind="webhook",status="delivered"} 1.0',
+        'hub_delivery_rows{kind="webhook",status="dead"} 1.0',
+        'hub_delivery_attempts_stored{kind="webhook",status="delivered"} 2.0',
+        'hub_delivery_attempts_stored{kind="webhook",status="dead"} 2.0',
+        'hub_delivery_retries_stored{kind="webhook",status="delivered"} 1.0',
+        'hub_delivery_retries_stored{kind="webhook",status="dead"} 1.0',
+    ):
+        assert line in text

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from config.settings import load_settings
 from hub.platform.migrate import upgrade
+from tests.support.settings import use_test_settings
 
 BEFORE = "0013_staff_sign_in_requests"
 NOW = "2026-12-01 09:00:00"
@@ -15,7 +17,10 @@ NOW = "2026-12-01 09:00:00"
 
 def test_existing_staff_become_managers_and_mailboxes_stay_confirmed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url, BEFORE)
+    # The migrations encrypt: their keys are installed here, not left by an earlier test.
+    keys = load_settings({"HUB_ENV": "test", "HUB_DATA_DIR": str(tmp_path)})
+    with use_test_settings(keys):
+        upgrade(url, BEFORE)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         for n, (scope, value) in enumerate(
@@ -43,7 +48,8 @@ def test_existing_staff_become_managers_and_mailboxes_stay_confirmed(tmp_path: P
             ),
             {"t": NOW},
         )
-    upgrade(url)
+    with use_test_settings(keys):
+        upgrade(url)
     with engine.connect() as conn:
         roles = conn.execute(sa.text("SELECT scope, role FROM staff_users ORDER BY id")).all()
         permissions = conn.execute(sa.text("SELECT permissions FROM api_tokens")).scalar_one()

@@ -182,8 +182,9 @@ def future_changes(draw: st.DrawFn, start: date) -> RuleSet:
         return replace(RULES, overrides=(Override(area, draw(codes), "later", later),))
     if kind == "cluster":
         members = draw(st.lists(st.sampled_from(free), min_size=1, max_size=10, unique=True))
+        targets = replace(RULES.tracking.clocks, first_contact_working_days=5)
         cluster = Cluster(
-            "New Hub", members[0], tuple(Membership(m) for m in members), 5, validity=later
+            "New Hub", members[0], tuple(Membership(m) for m in members), targets, validity=later
         )
         return replace(RULES, clusters=(*RULES.clusters, cluster))
     if kind == "member":

@@ -23,7 +23,8 @@ def test_a_file_without_a_tracking_section_gets_the_defaults() -> None:
     rules, problems = read("")
     assert problems == []
     assert rules is not None
-    assert rules.tracking.clocks == ClockTargets()
+    # valid.yaml's default_first_contact_working_days is 2; the other clocks are the defaults.
+    assert rules.tracking.clocks == ClockTargets(first_contact_working_days=2)
     assert rules.tracking.retention == RetentionPeriods(3, 3, 10)
     assert rules.tracking.follow_ups.retention_check_in_months == (1, 3, 6, 12)
 
@@ -35,6 +36,19 @@ def test_england_rules_carry_the_issue_defaults() -> None:
     targets = rules.clock_targets_for("E10000016", date(2026, 1, 5))  # Kent, in the cluster
     assert targets == ClockTargets(1, 10, 10, 8)
     assert rules.tracking.follow_ups.re_engagement_months == (3, 12)
+
+
+def test_first_contact_days_are_read_into_the_clock_targets_alone() -> None:
+    rules, problems = read("")
+    assert problems == [] and rules is not None
+    day = date(2026, 1, 5)
+    # Berkshire Hub says 3, Solent Hub 1, the file's default (councils in no cluster) 2.
+    assert rules.clock_targets_for("E06000037", day).first_contact_working_days == 3
+    assert rules.clock_targets_for("E10000014", day).first_contact_working_days == 1
+    assert rules.clock_targets_for("E10000016", day).first_contact_working_days == 2
+    berkshire = next(c for c in rules.clusters if c.name == "Berkshire Hub")
+    assert berkshire.first_contact_working_days == 3
+    assert rules.default_first_contact_working_days == 2
 
 
 TRACKING = """
