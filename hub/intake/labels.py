@@ -15,7 +15,12 @@ INTEREST_LABELS = {
     "sibling_groups": "Brothers and sisters together",
     "not_sure": "I'm not sure yet",
 }
-CONTACT_LABELS = {"email": "Email", "phone": "Phone", "either": "Either is fine"}
+CONTACT_LABELS = {
+    "email": "Email",
+    "phone": "Phone",
+    "text": "Text message",
+    "either": "Either is fine",
+}
 TIME_LABELS = {
     "morning": "Morning",
     "afternoon": "Afternoon",

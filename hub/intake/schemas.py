@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.platform.fields import (
     AuthorityRef,
@@ -26,7 +26,9 @@ INTERESTS = (
     "sibling_groups",
     "not_sure",
 )
-CONTACT_METHODS = ("email", "phone", "either")
+CONTACT_METHODS = ("email", "phone", "text", "either")
+# The ways of contact that need a phone number: the phone is asked for only with these.
+PHONE_CONTACT_METHODS = frozenset({"phone", "text"})
 BEST_TIMES = ("morning", "afternoon", "evening", "weekend", "any")
 SPECIAL_CATEGORY_TEXT = validate.Length(max=100)
 
@@ -123,11 +125,13 @@ class EnquiryInSchema(StrictSchema):
             "invalid": "Enter an email address in the correct format, like name@example.com.",
         },
     )
-    phone = UKPhone(required=True, error_messages=_says("Enter your phone number."))
+    phone = UKPhone(
+        metadata={"description": "Required when preferred_contact is phone or text."},
+    )
     postcode = Postcode(required=True, error_messages=_says("Enter your postcode."))
     preferred_contact = fields.String(
         required=True,
-        validate=validate.OneOf(CONTACT_METHODS, error="Choose email, phone or either."),
+        validate=validate.OneOf(CONTACT_METHODS, error="Choose email, phone, text or either."),
         error_messages=_says("Choose how you would like us to contact you."),
     )
     best_time = fields.String(
@@ -158,6 +162,16 @@ class EnquiryInSchema(StrictSchema):
         SpecialCategorySchema,
         metadata={"description": "Optional special category answers, kept apart and marked."},
     )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _phone_when_wanted(self, data: dict[str, Any], original: Any, **_: Any) -> None:
+        # Checked even when other fields have errors, so the page shows every error at once;
+        # a phone given but malformed has its field's own error, not this one too.
+        given = isinstance(original, dict) and original.get("phone") not in (None, "")
+        if data.get("preferred_contact") in PHONE_CONTACT_METHODS and not given:
+            raise ValidationError(
+                "Enter your phone number, or choose email as the way to contact you.", "phone"
+            )
 
 
 class EnquiryAcceptedSchema(Schema):
