@@ -27,7 +27,7 @@ from werkzeug.datastructures import MultiDict
 
 from hub.intake.api import public_status_url
 from hub.intake.labels import CONTACT_LABELS, INTEREST_LABELS, TIME_LABELS
-from hub.platform.extensions import get_db
+from hub.platform.extensions import app_settings, get_db
 from hub.platform.metrics import ENQUIRIES_REJECTED
 from hub.platform.models import utcnow
 from hub.platform.rate_limit import form_page_limit, intake_limit
@@ -60,6 +60,21 @@ def _count_rejections(response: Response) -> Response:
     # counted with the API's rejections, by code only.
     if request.method == "POST" and response.status_code >= 400:
         ENQUIRIES_REJECTED.labels(code=g.get("rejection_code", "unknown")).inc()
+    return response
+
+
+# Pages anyone may keep in a cache: they hold nothing of the person.
+_SHAREABLE = frozenset({"carer.start", "carer.privacy_notice"})
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    # On a shared computer (a library, a family PC) Back or the history must not show someone
+    # else's answers: no page of the form, check answers or the confirmation is kept by the
+    # browser or any cache. Pragma for HTTP/1.0 caches that ignore Cache-Control.
+    if request.endpoint not in _SHAREABLE:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
     return response
 
 
@@ -273,8 +288,8 @@ def confirmation() -> Any:
             refresh_seconds=REFRESH_SECONDS,
         )
     )
-    # The answer changes as routing decides, and belongs to this browser's session only.
-    response.headers["Cache-Control"] = "no-store"
+    # The answer changes as routing decides, and belongs to this browser's session only
+    # (no-store is set for every page of the form by _no_store).
     return response
 
 
@@ -282,4 +297,9 @@ def confirmation() -> Any:
 def privacy_notice() -> str:
     """The privacy notice (text from config/pages/privacy_notice.yaml)."""
     retention = get_active_rules().tracking.retention
-    return render_template("privacy.html", notice=with_retention(load_privacy_notice(), retention))
+    notice = with_retention(
+        load_privacy_notice(),
+        retention,
+        signposted_days=app_settings().signposted_retention_days,
+    )
+    return render_template("privacy.html", notice=notice)

@@ -36,7 +36,7 @@ def load_privacy_notice(path: Path = PRIVACY_NOTICE_PATH) -> dict[str, Any]:
     return notice
 
 
-def with_retention(notice: Any, periods: RetentionPeriods) -> Any:
+def with_retention(notice: Any, periods: RetentionPeriods, *, signposted_days: int) -> Any:
     """The notice with the retention periods written into its text."""
     if isinstance(notice, str):
         return notice.format_map(
@@ -44,10 +44,14 @@ def with_retention(notice: Any, periods: RetentionPeriods) -> Any:
                 "no_application_years": periods.no_application_years,
                 "withdrawn_years": periods.withdrawn_years,
                 "approved_years": periods.approved_years,
+                "signposted_days": signposted_days,
             }
         )
     if isinstance(notice, dict):
-        return {key: with_retention(value, periods) for key, value in notice.items()}
+        return {
+            key: with_retention(value, periods, signposted_days=signposted_days)
+            for key, value in notice.items()
+        }
     if isinstance(notice, list):
-        return [with_retention(value, periods) for value in notice]
+        return [with_retention(value, periods, signposted_days=signposted_days) for value in notice]
     return notice

@@ -55,11 +55,14 @@ def test_the_notice_states_the_periods_the_retention_job_applies() -> None:
     periods = RetentionPeriods(no_application_years=2, withdrawn_years=4, approved_years=12)
     items = next(
         section["items"]
-        for section in with_retention(load_privacy_notice(), periods)["sections"]
+        for section in with_retention(load_privacy_notice(), periods, signposted_days=30)[
+            "sections"
+        ]
         if section["heading"] == "How long we keep it"
     )
     assert items == [
         "if you do not go on to apply: 2 years after your last contact with us",
         "if you apply and withdraw, or your application is refused: 4 years",
         "if you are approved as a foster carer: 12 years after your approval ends",
+        "if you live outside England and we pointed you to a service there: 30 days",
     ]
