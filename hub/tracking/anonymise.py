@@ -87,8 +87,8 @@ def run_retention(
         for enquiry_id, signposted_at in _signposted_expired(session, now - signposted_for):
             counts["signposted"] += 1
             if not dry_run:
-                kept_until = local_day(signposted_at + signposted_for)
-                anonymise_enquiry(session, enquiry_id, "signposted", kept_until, now)
+                until = local_day(signposted_at + signposted_for)
+                anonymise_enquiry(session, enquiry_id, "signposted", until, now)
         last_follow_up = (
             select(func.max(FollowUp.completed_at))
             .where(FollowUp.enquiry_id == Enquiry.id)
