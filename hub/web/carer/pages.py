@@ -37,15 +37,25 @@ from hub.web.carer.drafts import load_answers, save_answers
 from hub.web.carer.privacy import load_privacy_notice, with_retention
 from hub.web.carer.questions import (
     FIELD_PAGE,
+    MAX_ANSWER,
     PAGE_BY_SLUG,
     PAGES,
+    WHERE,
     YES_NO,
     Page,
     answers_from,
+    email_errors,
     first_unfinished,
     page_errors,
 )
-from hub.web.carer.send_enquiry import Expired, Sent, Unfinished, send_enquiry
+from hub.web.carer.send_enquiry import (
+    Expired,
+    Sent,
+    Unfinished,
+    send_enquiry,
+    send_signposted,
+)
+from hub.web.carer.where import signpost_of
 from hub.web.shared.error_pages import render_error_page
 
 bp = Blueprint("carer", __name__)
@@ -121,10 +131,13 @@ def start() -> str:
 
 
 @bp.get("/enquire/<slug>")
-def question(slug: str) -> str:
+def question(slug: str) -> Any:
     """One page of questions, with the answers given so far."""
     page = PAGE_BY_SLUG.get(slug) or abort(404)
-    return _render_page(page, load_answers(get_db(), session.get(DRAFT)), [])
+    answers = load_answers(get_db(), session.get(DRAFT))
+    if page is not WHERE and signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
+    return _render_page(page, answers, [])
 
 
 @bp.post("/enquire/<slug>")
@@ -135,11 +148,17 @@ def save_question(slug: str) -> Any:
     db = get_db()
     given = answers_from(MultiDict(request.form), page)
     answers = {**load_answers(db, session.get(DRAFT)), **given}
+    signpost = signpost_of(answers)
+    if page is not WHERE and signpost is not None:
+        # Outside England: nothing more is asked, or kept.
+        return redirect(url_for("carer.outside_england"), 303)
     errors = page_errors(answers, page)
     if errors:
         g.rejection_code = "validation_failed"
         return _render_page(page, answers, errors), 422
     session[DRAFT] = save_answers(db, session.get(DRAFT), given)
+    if signpost is not None:
+        return redirect(url_for("carer.outside_england"), 303)
     unfinished = first_unfinished(answers)
     if request.args.get("change") == "1" or unfinished is None:
         return redirect(url_for("carer.check_answers"), 303)
@@ -152,7 +171,10 @@ def save_question(slug: str) -> Any:
 @bp.get("/enquire/resume")
 def resume() -> Any:
     """Back to where the person was: the first page still to answer, or check answers."""
-    unfinished = first_unfinished(load_answers(get_db(), session.get(DRAFT)))
+    answers = load_answers(get_db(), session.get(DRAFT))
+    if signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
+    unfinished = first_unfinished(answers)
     if unfinished is None:
         return redirect(url_for("carer.check_answers"), 303)
     return redirect(url_for("carer.question", slug=unfinished.slug), 303)
@@ -174,6 +196,7 @@ def _summary_value(name: str, answers: dict[str, str]) -> str:
 
 
 SUMMARY = (
+    ("Where you live", (("postcode", "Postcode"), ("preferred_authority", "Council you chose"))),
     ("About you", (("given_name", "First name"), ("family_name", "Last name"))),
     (
         "Contact details",
@@ -184,7 +207,6 @@ SUMMARY = (
             ("best_time", "Best time to call"),
         ),
     ),
-    ("Where you live", (("postcode", "Postcode"), ("preferred_authority", "Council you chose"))),
     (
         "Fostering and your home",
         (
@@ -210,6 +232,8 @@ def check_answers() -> Any:
     if not answers and session.get(RECEIPT):
         # Back from the confirmation page: this enquiry has been sent already.
         return redirect(url_for("carer.confirmation"), 303)
+    if signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
     unfinished = first_unfinished(answers)
     if unfinished is not None:
         return redirect(url_for("carer.question", slug=unfinished.slug), 303)
@@ -254,6 +278,8 @@ def submit_form() -> Any:
     if not token or token not in (session.get(DRAFT), session.get(RECEIPT)):
         # Not this browser's draft (or its session ended): back to where its own answers are.
         return redirect(url_for("carer.resume"), 303)
+    if token == session.get(DRAFT) and signpost_of(load_answers(get_db(), token)) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
     result = send_enquiry(get_db(), token, status_url_for=public_status_url)
     if isinstance(result, Unfinished):
         return redirect(url_for("carer.question", slug=result.page.slug), 303)
@@ -261,6 +287,54 @@ def submit_form() -> Any:
         session.pop(DRAFT, None)
         return render_error_page(410, "draft_expired", "Answers expired", "", {})
     assert isinstance(result, Sent)
+    session.pop(DRAFT, None)
+    session[RECEIPT] = token
+    return redirect(url_for("carer.confirmation"), 303)
+
+
+def _render_outside_england(signpost: Any, email: str, errors: list[dict[str, str]]) -> str:
+    by_field = {e["field"]: e["message"] for e in errors}
+    return render_template(
+        "outside_england.html",
+        signpost=signpost,
+        email=email,
+        errors=errors,
+        error_list=[{"text": e["message"], "href": f"#{e['field']}"} for e in errors],
+        email_error={"text": by_field["email"]} if "email" in by_field else None,
+        days=app_settings().signposted_retention_days,
+        back_href=url_for("carer.question", slug=WHERE.slug),
+    )
+
+
+@bp.get("/enquire/outside-england")
+def outside_england() -> Any:
+    """Where to go instead, for someone whose postcode is outside England: nothing more asked."""
+    signpost = signpost_of(load_answers(get_db(), session.get(DRAFT)))
+    if signpost is None:
+        return redirect(url_for("carer.resume"), 303)
+    return _render_outside_england(signpost, "", [])
+
+
+@bp.post("/enquire/outside-england")
+@intake_limit
+def email_signpost() -> Any:
+    """Keep the postcode and the e-mail address only, to send the signpost to (optional)."""
+    db = get_db()
+    token = session.get(DRAFT)
+    signpost = signpost_of(load_answers(db, token))
+    if token is None and session.get(RECEIPT):
+        return redirect(url_for("carer.confirmation"), 303)  # sent already: a second click
+    if token is None or signpost is None:
+        return redirect(url_for("carer.resume"), 303)  # no draft here, or not outside England
+    email = str(request.form.get("email", ""))[:MAX_ANSWER]
+    errors = email_errors(email)
+    if errors:
+        g.rejection_code = "validation_failed"
+        return _render_outside_england(signpost, email, errors), 422
+    result = send_signposted(db, token, email.strip(), status_url_for=public_status_url)
+    if isinstance(result, Expired):
+        session.pop(DRAFT, None)
+        return render_error_page(410, "draft_expired", "Answers expired", "", {})
     session.pop(DRAFT, None)
     session[RECEIPT] = token
     return redirect(url_for("carer.confirmation"), 303)

@@ -34,16 +34,18 @@ class Page:
     template: str
 
 
+# Where the person lives comes first: someone outside England is told where to go before
+# anything else is asked of them (hub.web.carer.where).
 PAGES: tuple[Page, ...] = (
+    Page(
+        "where-you-live", "Where do you live?", ("postcode", "preferred_authority"), "q_where.html"
+    ),
     Page("your-name", "What is your name?", ("given_name", "family_name"), "q_name.html"),
     Page(
         "contact",
         "How can we contact you?",
         ("email", "phone", "preferred_contact", "best_time"),
         "q_contact.html",
-    ),
-    Page(
-        "where-you-live", "Where do you live?", ("postcode", "preferred_authority"), "q_where.html"
     ),
     Page("fostering", "What kind of fostering interests you?", ("interest",), "q_fostering.html"),
     Page(
@@ -63,6 +65,7 @@ PAGES: tuple[Page, ...] = (
     ),
 )
 PAGE_BY_SLUG = {page.slug: page for page in PAGES}
+WHERE = PAGES[0]
 FIELD_PAGE = {name: page for page in PAGES for name in page.fields}
 FIELDS = tuple(FIELD_PAGE)
 CHECKBOXES = ("privacy_notice", "keep_in_touch")
@@ -87,6 +90,7 @@ def _body_keys(page: Page) -> tuple[str, ...]:
 # Built once: a marshmallow schema is costly to build and safe to reuse for load().
 _WHOLE_SCHEMA = EnquiryInSchema()
 _PAGE_SCHEMAS = {page.slug: EnquiryInSchema(only=_body_keys(page)) for page in PAGES}
+_EMAIL_SCHEMA = EnquiryInSchema(only=("email",))
 
 
 def answers_from(form: MultiDict[str, str], page: Page) -> dict[str, str]:
@@ -181,6 +185,13 @@ def _errors_in_page(body: dict[str, Any], page: Page) -> list[dict[str, str]]:
         if error["field"] in page.fields:
             first.setdefault(error["field"], error["message"])
     return [{"field": name, "message": first[name]} for name in page.fields if name in first]
+
+
+def email_errors(email: str) -> list[dict[str, str]]:
+    """The API schema's errors about an e-mail address alone (the signpost page's one field)."""
+    value = email.strip()
+    _, errors = _load(_EMAIL_SCHEMA, {"email": value} if value else {})
+    return errors[:1]
 
 
 def first_unfinished(answers: dict[str, str]) -> Page | None:
