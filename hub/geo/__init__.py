@@ -12,6 +12,7 @@ from hub.geo.authorities import (
     find_authority,
     find_authority_name,
     list_authorities,
+    suggest_authorities,
 )
 from hub.geo.normalise import PostcodeFormatError, PostcodeKind, normalise_postcode, parse_postcode
 from hub.geo.resolver import (
@@ -34,6 +35,7 @@ __all__ = [
     "find_authority",
     "find_authority_name",
     "list_authorities",
+    "suggest_authorities",
     "normalise_postcode",
     "parse_postcode",
     "resolve_postcode",

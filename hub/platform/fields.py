@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import phonenumbers
 from marshmallow import RAISE, Schema, ValidationError, fields
 
-from hub.geo import PostcodeFormatError, find_authority, normalise_postcode
+from hub.geo import PostcodeFormatError, find_authority, normalise_postcode, suggest_authorities
 from hub.platform.text import has_forbidden_chars, text_pattern
 
 POSTCODE_MAX_LENGTH = 40
@@ -161,8 +161,11 @@ class AuthorityRef(DocumentedString):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         found = find_authority(text) if 0 < len(text) <= AUTHORITY_MAX_LENGTH else None
         if found is None:
+            close = suggest_authorities(text) if len(text) <= AUTHORITY_MAX_LENGTH else []
+            hint = f"Did you mean {' or '.join(close)}? " if close else ""
             raise ValidationError(
-                "We could not find that council. Use its name, like 'Kent', or leave this out."
+                f"We could not find a council called that. {hint}Use a council's name in "
+                "England, like 'Kent', or leave this out."
             )
         return found.code
 
