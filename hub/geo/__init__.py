@@ -35,8 +35,8 @@ __all__ = [
     "find_authority",
     "find_authority_name",
     "list_authorities",
-    "suggest_authorities",
     "normalise_postcode",
     "parse_postcode",
     "resolve_postcode",
+    "suggest_authorities",
 ]
