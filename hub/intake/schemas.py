@@ -140,6 +140,12 @@ class EnquiryInSchema(StrictSchema):
     preferred_authority = AuthorityRef(
         metadata={"description": "The council you would like to foster for: GSS code or name."}
     )
+    home_authority = AuthorityRef(
+        metadata={
+            "description": "For a partial or unknown postcode: the council the enquirer lives "
+            "in (GSS code or name), one of the postcode's councils. Routing uses it only then."
+        }
+    )
     interest = fields.String(
         required=True,
         validate=validate.OneOf(INTERESTS, error="Choose one of the kinds of fostering listed."),

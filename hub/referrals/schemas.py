@@ -101,6 +101,12 @@ class ReferralDetailSchema(ReferralSummarySchema):
     consent = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
     campaign = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     preferred_authority_code = fields.String(allow_none=True)
+    home_authority_code = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "For a partial postcode: the council the enquirer said they live in."
+        },
+    )
     special_category = fields.Nested(SpecialCategoryOutSchema, allow_none=True)
     routing = fields.Nested(RoutingSummarySchema, allow_none=True)
 

@@ -37,6 +37,10 @@ def fill_in_form(driver: WebDriver, base: str, postcode: str, on_page: Hook = _n
     on_page("q1-where-you-live")
     fill(driver, "postcode", postcode)
     click_continue(driver)
+    if driver.current_url.endswith("/enquire/check-postcode"):
+        # Not in the postcode list: go on with it as typed (triage will find the council).
+        link = driver.find_element(By.PARTIAL_LINK_TEXT, "Continue with")
+        click_and_wait(driver, link)
     on_page("q2-your-name")
     click_continue(driver)  # nothing filled in: the error state
     on_page("q2-your-name-errors")

@@ -125,6 +125,23 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     body = _body(driver)
     assert "needs to check which council" in body
 
+    # A split partial postcode: which council is yours, and its error state.
+    driver.delete_all_cookies()
+    driver.get(server.url + "/enquire/where-you-live")
+    fill(driver, "postcode", "KT1")
+    click_continue(driver)
+    assert driver.current_url.endswith("/enquire/check-postcode")
+    assert "which is yours?" in _body(driver)
+    audit.check(driver, "check-postcode")
+    click_continue(driver)  # nothing chosen
+    assert "There is a problem" in _body(driver)
+    audit.check(driver, "check-postcode-errors")
+    driver.get(server.url + "/enquire/where-you-live")
+    fill(driver, "postcode", "ZZ99 9ZZ")
+    click_continue(driver)
+    assert "We could not find ZZ99 9ZZ" in _body(driver)
+    audit.check(driver, "check-postcode-unlisted")
+
     # Outside England: signposted from the first page, its e-mail field's error, and the
     # confirmation once it is signposted.
     driver.delete_all_cookies()
@@ -206,7 +223,7 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     audit.check(driver, "error-429")
 
     assert audit.blocking == {}, f"axe-core {AXE_VERSION} found: {audit.blocking}"
-    assert len(audit.shots) >= 2 * 22
+    assert len(audit.shots) >= 2 * 25
 
 
 def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(

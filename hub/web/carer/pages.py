@@ -25,6 +25,7 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
+from hub.geo import find_authority_name
 from hub.intake.api import public_status_url
 from hub.intake.labels import CONTACT_LABELS, INTEREST_LABELS, TIME_LABELS
 from hub.platform.extensions import app_settings, get_db
@@ -55,7 +56,7 @@ from hub.web.carer.send_enquiry import (
     send_enquiry,
     send_signposted,
 )
-from hub.web.carer.where import signpost_of
+from hub.web.carer.where import signpost_of, whereabouts_of
 from hub.web.shared.error_pages import render_error_page
 
 bp = Blueprint("carer", __name__)
@@ -156,9 +157,15 @@ def save_question(slug: str) -> Any:
     if errors:
         g.rejection_code = "validation_failed"
         return _render_page(page, answers, errors), 422
+    if page is WHERE:
+        given["home_authority"] = ""  # a new postcode: its council is asked again if unclear
     session[DRAFT] = save_answers(db, session.get(DRAFT), given)
     if signpost is not None:
         return redirect(url_for("carer.outside_england"), 303)
+    where = whereabouts_of(answers)
+    if page is WHERE and where is not None and where.unclear:
+        change = "1" if request.args.get("change") == "1" else None
+        return redirect(url_for("carer.check_postcode", change=change), 303)
     unfinished = first_unfinished(answers)
     if request.args.get("change") == "1" or unfinished is None:
         return redirect(url_for("carer.check_answers"), 303)
@@ -192,11 +199,20 @@ def _summary_value(name: str, answers: dict[str, str]) -> str:
         return labels.get(value, "Not given")
     if name in ("privacy_notice", "keep_in_touch"):
         return "Yes" if value == "yes" else "No"
+    if name == "home_authority":
+        return find_authority_name(value) or "Not sure"
     return value or "Not given"
 
 
 SUMMARY = (
-    ("Where you live", (("postcode", "Postcode"), ("preferred_authority", "Council you chose"))),
+    (
+        "Where you live",
+        (
+            ("postcode", "Postcode"),
+            ("home_authority", "Council you live in"),
+            ("preferred_authority", "Council you chose"),
+        ),
+    ),
     ("About you", (("given_name", "First name"), ("family_name", "Last name"))),
     (
         "Contact details",
@@ -224,6 +240,12 @@ SUMMARY = (
 )
 
 
+def _change_href(name: str) -> str:
+    if name == "home_authority":
+        return url_for("carer.check_postcode", change="1") + "#home_authority"
+    return url_for("carer.question", slug=FIELD_PAGE[name].slug, change="1") + f"#{name}"
+
+
 @bp.get("/enquire/check-answers")
 def check_answers() -> Any:
     """Every answer with a Change link, and the Send button carrying the one-time token."""
@@ -237,6 +259,8 @@ def check_answers() -> Any:
     unfinished = first_unfinished(answers)
     if unfinished is not None:
         return redirect(url_for("carer.question", slug=unfinished.slug), 303)
+    where = whereabouts_of(answers)
+    where_unclear = where is not None and where.unclear
     sections = [
         {
             "title": title,
@@ -247,10 +271,7 @@ def check_answers() -> Any:
                     "actions": {
                         "items": [
                             {
-                                "href": url_for(
-                                    "carer.question", slug=FIELD_PAGE[name].slug, change="1"
-                                )
-                                + f"#{name}",
+                                "href": _change_href(name),
                                 "text": "Change",
                                 "visuallyHiddenText": label.lower(),
                             }
@@ -258,6 +279,7 @@ def check_answers() -> Any:
                     },
                 }
                 for name, label in rows
+                if name != "home_authority" or (name in answers and where_unclear)
             ],
         }
         for title, rows in SUMMARY
@@ -290,6 +312,74 @@ def submit_form() -> Any:
     session.pop(DRAFT, None)
     session[RECEIPT] = token
     return redirect(url_for("carer.confirmation"), 303)
+
+
+NOT_SURE = "not_sure"
+
+
+def _render_check_postcode(answers: dict[str, str], errors: list[dict[str, str]]) -> Any:
+    where = whereabouts_of(answers)
+    if where is None or not where.unclear:
+        return redirect(url_for("carer.resume"), 303)
+    chosen = answers.get("home_authority", "")
+    changing = request.args.get("change") == "1"
+    items = [
+        {
+            "value": c.code,
+            "text": c.name,
+            "hint": {"text": f"About {c.share:.0%} of {where.geo.postcode} postcodes"},
+            "checked": chosen == c.code,
+        }
+        for c in where.councils
+    ]
+    if items:
+        items += [{"divider": "or"}, {"value": NOT_SURE, "text": "I'm not sure"}]
+    return render_template(
+        "check_postcode.html",
+        where=where,
+        names=[c.name for c in where.councils],
+        items=items,
+        answers=answers,
+        errors=errors,
+        error_list=[{"text": e["message"], "href": f"#{e['field']}"} for e in errors],
+        choice_error={"text": errors[0]["message"]} if errors else None,
+        back_href=url_for("carer.question", slug=WHERE.slug, change="1" if changing else None),
+        action=url_for("carer.check_postcode", change="1" if changing else None),
+        next_href=url_for("carer.question", slug=PAGES[1].slug),
+    )
+
+
+@bp.get("/enquire/check-postcode")
+def check_postcode() -> Any:
+    """A partial or unlisted postcode: which of its councils is yours, or type it again."""
+    answers = load_answers(get_db(), session.get(DRAFT))
+    if signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
+    return _render_check_postcode(answers, [])
+
+
+@bp.post("/enquire/check-postcode")
+@form_page_limit
+def save_check_postcode() -> Any:
+    """Keep the council the person chose (or that they are not sure), then go on."""
+    db = get_db()
+    answers = load_answers(db, session.get(DRAFT))
+    where = whereabouts_of(answers)
+    if where is None or not where.unclear:
+        return redirect(url_for("carer.resume"), 303)
+    choice = str(request.form.get("home_authority", ""))[:MAX_ANSWER]
+    codes = {c.code for c in where.councils}
+    if choice not in codes | {NOT_SURE}:
+        g.rejection_code = "validation_failed"
+        message = "Choose the council you live in, or that you are not sure"
+        errors = [{"field": "home_authority", "message": message}]
+        return _render_check_postcode(answers, errors), 422
+    chosen = choice if choice in codes else ""
+    session[DRAFT] = save_answers(db, session.get(DRAFT), {"home_authority": chosen})
+    answers["home_authority"] = chosen
+    if request.args.get("change") == "1" or first_unfinished(answers) is None:
+        return redirect(url_for("carer.check_answers"), 303)
+    return redirect(url_for("carer.question", slug=PAGES[1].slug), 303)
 
 
 def _render_outside_england(signpost: Any, email: str, errors: list[dict[str, str]]) -> str:

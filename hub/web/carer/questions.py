@@ -131,6 +131,7 @@ def form_to_body(answers: dict[str, str]) -> dict[str, Any]:
         "preferred_contact": text("preferred_contact"),
         "best_time": text("best_time"),
         "preferred_authority": text("preferred_authority"),
+        "home_authority": text("home_authority"),
         "interest": text("interest"),
         "household": {k: v for k, v in household.items() if v is not None},
         "consent": {

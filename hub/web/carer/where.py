@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.geo import GeoResult, Outcome, resolve_postcode
+from hub.geo import Candidate, GeoResult, Outcome, resolve_postcode
 from hub.rules import get_active_rules
 from hub.rules.engine import country_key
 from hub.rules.model import Signpost
@@ -28,6 +28,20 @@ class Whereabouts:
         """Outside England with a service to point to (without one, triage decides)."""
         return self.signpost is not None
 
+    @property
+    def unclear(self) -> bool:
+        """In England (or not found), but no one council: a split partial, or not listed.
+
+        The person is asked which of the postcode's councils is theirs, or to type it again.
+        """
+        split = self.geo.outcome is Outcome.PARTIAL and self.geo.authority is None
+        return split or self.geo.outcome is Outcome.UNKNOWN
+
+    @property
+    def councils(self) -> tuple[Candidate, ...]:
+        """The English councils the postcode lies in, largest share first."""
+        return tuple(sorted(self.geo.candidates, key=lambda c: (-c.share, c.name)))
+
 
 def whereabouts(postcode: str) -> Whereabouts:
     """Resolve a postcode as the router would, with the rules' partial-postcode share."""
@@ -37,6 +51,12 @@ def whereabouts(postcode: str) -> Whereabouts:
     if geo.outcome is Outcome.OUTSIDE_ENGLAND:
         signpost = rules.signpost_for(country_key(geo.country))
     return Whereabouts(geo, signpost)
+
+
+def whereabouts_of(answers: dict[str, str]) -> Whereabouts | None:
+    """``whereabouts`` of a draft's postcode, or None before one is given."""
+    postcode = answers.get("postcode", "").strip()
+    return whereabouts(postcode) if postcode else None
 
 
 def signpost_of(answers: dict[str, str]) -> Signpost | None:
