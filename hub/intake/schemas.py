@@ -31,6 +31,10 @@ CONTACT_METHODS = ("email", "phone", "text", "either")
 PHONE_CONTACT_METHODS = frozenset({"phone", "text"})
 BEST_TIMES = ("morning", "afternoon", "evening", "weekend", "any")
 SPECIAL_CATEGORY_TEXT = validate.Length(max=100)
+# Screening answers: optional, shown to the receiving council, never used to refuse or route.
+AGE_BANDS = ("under_21", "21_to_34", "35_to_49", "50_to_64", "65_or_over")
+FOSTERING_NOW = ("no", "council", "agency")
+RIGHT_TO_LIVE = ("yes", "no", "not_sure")
 
 
 def _says(required: str) -> dict[str, str | list[Any] | dict[Any, Any]]:
@@ -100,6 +104,20 @@ class SpecialCategorySchema(StrictSchema):
     disability = CleanString(validate=SPECIAL_CATEGORY_TEXT)
 
 
+class ScreeningSchema(StrictSchema):
+    """Optional answers that help the council prepare; none of them refuses an enquiry."""
+
+    age_band = fields.String(
+        validate=validate.OneOf(AGE_BANDS, error="Choose an age band from the list, or skip it.")
+    )
+    fostering_now = fields.String(
+        validate=validate.OneOf(FOSTERING_NOW, error="Choose an answer from the list, or skip it.")
+    )
+    right_to_live_in_uk = fields.String(
+        validate=validate.OneOf(RIGHT_TO_LIVE, error="Choose yes, no or not sure, or skip it.")
+    )
+
+
 class EnquiryInSchema(StrictSchema):
     """An enquiry from someone thinking about fostering."""
 
@@ -163,6 +181,14 @@ class EnquiryInSchema(StrictSchema):
     message = CleanString(
         allow_newlines=True,
         validate=validate.Length(max=2000, error="Keep your message to 2,000 characters or fewer."),
+    )
+    screening = fields.Nested(
+        ScreeningSchema,
+        metadata={
+            "description": "Optional: age band, already fostering or approved with another "
+            "service, right to live in the UK. Shown to the receiving council; never used to "
+            "refuse or route an enquiry."
+        },
     )
     special_category = fields.Nested(
         SpecialCategorySchema,

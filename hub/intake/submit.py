@@ -39,6 +39,7 @@ PERSONAL_FIELDS = (
     "best_time",
     "household",
     "message",
+    "screening",
 )
 
 

@@ -73,6 +73,12 @@ class EnquirerSchema(Schema):
     best_time = fields.String(allow_none=True)
     household = fields.Dict()
     message = fields.String(allow_none=True)
+    screening = fields.Dict(
+        metadata={
+            "description": "Optional answers (age_band, fostering_now, right_to_live_in_uk): "
+            "to prepare the first call, never a reason to refuse."
+        }
+    )
 
 
 class SpecialCategoryOutSchema(Schema):

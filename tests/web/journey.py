@@ -15,6 +15,7 @@ ANSWERS: dict[str, dict[str, str]] = {
     "contact": {"email": "sam@example.org", "phone": "07911 123456", "preferred_contact": "phone"},
     "fostering": {"interest": "mainstream"},
     "household": {"adults": "2", "children": "0", "spare_bedroom": "yes"},
+    "about-you": {},  # optional questions, skipped
     "anything-else": {"message": ""},
     "your-information": {"privacy_notice": "yes"},
 }

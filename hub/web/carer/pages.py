@@ -27,7 +27,14 @@ from werkzeug.datastructures import MultiDict
 
 from hub.geo import find_authority_name
 from hub.intake.api import public_status_url
-from hub.intake.labels import CONTACT_LABELS, INTEREST_LABELS, TIME_LABELS
+from hub.intake.labels import (
+    AGE_BAND_LABELS,
+    CONTACT_LABELS,
+    FOSTERING_NOW_LABELS,
+    INTEREST_LABELS,
+    RIGHT_TO_LIVE_LABELS,
+    TIME_LABELS,
+)
 from hub.platform.extensions import app_settings, get_db
 from hub.platform.metrics import ENQUIRIES_REJECTED
 from hub.platform.models import utcnow
@@ -119,6 +126,9 @@ def _render_page(page: Page, answers: dict[str, str], errors: list[dict[str, str
         contacts=CONTACT_LABELS,
         times=TIME_LABELS,
         interests=INTEREST_LABELS,
+        age_bands=AGE_BAND_LABELS,
+        fostering_now=FOSTERING_NOW_LABELS,
+        right_to_live=RIGHT_TO_LIVE_LABELS,
         yes_no=YES_NO,
         back_href=_back_href(page, changing),
         action=url_for("carer.question", slug=page.slug, change="1" if changing else None),
@@ -194,6 +204,9 @@ def _summary_value(name: str, answers: dict[str, str]) -> str:
         "best_time": TIME_LABELS,
         "interest": INTEREST_LABELS,
         "spare_bedroom": YES_NO,
+        "age_band": AGE_BAND_LABELS,
+        "fostering_now": FOSTERING_NOW_LABELS,
+        "right_to_live_in_uk": RIGHT_TO_LIVE_LABELS,
     }.get(name)
     if labels:
         return labels.get(value, "Not given")
@@ -231,6 +244,14 @@ SUMMARY = (
             ("children", "Children in your home"),
             ("spare_bedroom", "Spare bedroom"),
             ("message", "Anything else"),
+        ),
+    ),
+    (
+        "About you (optional)",
+        (
+            ("age_band", "Age"),
+            ("fostering_now", "Fostering or approved with another service"),
+            ("right_to_live_in_uk", "Right to live in the UK"),
         ),
     ),
     (
@@ -287,6 +308,7 @@ def check_answers() -> Any:
     return render_template(
         "check_answers.html",
         sections=sections,
+        under_21=answers.get("age_band") == "under_21",
         submission=token,
         back_href=url_for("carer.question", slug=PAGES[-1].slug),
     )

@@ -52,6 +52,12 @@ PAGES: tuple[Page, ...] = (
         "household", "About your home", ("adults", "children", "spare_bedroom"), "q_household.html"
     ),
     Page(
+        "about-you",
+        "A few questions about you (optional)",
+        ("age_band", "fostering_now", "right_to_live_in_uk"),
+        "q_screening.html",
+    ),
+    Page(
         "anything-else",
         "Is there anything else you would like to tell us?",
         ("message",),
@@ -77,9 +83,12 @@ _GROUP_OF = {
     "spare_bedroom": "household",
     "privacy_notice": "consent",
     "keep_in_touch": "consent",
+    "age_band": "screening",
+    "fostering_now": "screening",
+    "right_to_live_in_uk": "screening",
 }
 # An error about a whole group is shown at the group's first field.
-_GROUP_FIELD = {"household": "adults", "consent": "privacy_notice"}
+_GROUP_FIELD = {"household": "adults", "consent": "privacy_notice", "screening": "age_band"}
 
 
 def _body_keys(page: Page) -> tuple[str, ...]:
@@ -139,6 +148,12 @@ def form_to_body(answers: dict[str, str]) -> dict[str, Any]:
             "keep_in_touch": answers.get("keep_in_touch") == "yes",
         },
         "message": text("message"),
+        "screening": {
+            name: value
+            for name in ("age_band", "fostering_now", "right_to_live_in_uk")
+            if (value := text(name)) is not None
+        }
+        or None,
     }
     return {k: v for k, v in body.items() if v is not None}
 
