@@ -87,6 +87,10 @@ class Settings:
     form_rate_limit: str = "300/minute"
     max_body_bytes: int = 32 * 1024
     idempotency_ttl_hours: int = 24
+    # An enquiry that was only signposted (outside England) is anonymised this many days after
+    # the hub signposted it: the hub's own choice of the least it needs (a copy of what it
+    # told the person), not a period set in law.
+    signposted_retention_days: int = 30
     outbox_sweep_seconds: float = 10.0
     outbox_stale_seconds: float = 30.0
     task_soft_time_limit: int = 60

@@ -97,7 +97,8 @@ def _triage(outcome: EnquirerOutcome) -> tuple[str, list[str]]:
     return f"{SUBJECT_START} {outcome.reference} has arrived", [
         "Our team at the fostering recruitment hub will find the right council's fostering "
         "team for your enquiry. This can happen when a postcode covers more than one council, "
-        "or we could not find the postcode in our list.",
+        "when we could not find the postcode in our list, or when the council you chose cannot "
+        "take enquiries from where you live.",
         "Once they have checked, they will pass your enquiry to that council's fostering team, "
         "who will contact you, or contact you themselves if they need to know more. We will "
         "not e-mail you again about it.",

@@ -56,6 +56,10 @@ class Enquiry(Base):
     # Not personal on their own: used for routing and reports.
     interest: Mapped[str] = mapped_column(String(32))
     preferred_authority_code: Mapped[str | None] = mapped_column(String(9))
+    # For a partial or unknown postcode: the council the enquirer said they live in, chosen
+    # from the postcode's councils (the form's "check your postcode" step). Routing uses it
+    # only when it is one of those councils.
+    home_authority_code: Mapped[str | None] = mapped_column(String(9))
     campaign: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # "How did you hear about us" is free text, so it may name people: encrypted, kept apart
     # from the campaign tags (utm_*), which are not personal.

@@ -12,6 +12,7 @@ from hub.geo.authorities import (
     find_authority,
     find_authority_name,
     list_authorities,
+    suggest_authorities,
 )
 from hub.geo.normalise import PostcodeFormatError, PostcodeKind, normalise_postcode, parse_postcode
 from hub.geo.resolver import (
@@ -37,4 +38,5 @@ __all__ = [
     "normalise_postcode",
     "parse_postcode",
     "resolve_postcode",
+    "suggest_authorities",
 ]

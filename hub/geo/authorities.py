@@ -10,6 +10,7 @@ company) is not kept here: the routing rules file holds it, with the dates it is
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -170,6 +171,19 @@ def find_authority(code_or_name: str) -> AuthorityInfo | None:
     if not key:
         return None
     return _by_name().get(key)
+
+
+def suggest_authorities(text: str, *, limit: int = 3) -> list[str]:
+    """Up to ``limit`` authority names close to what was typed ("Kingston" -> Kingston upon
+    Thames; "Hamshire" -> Hampshire), best first, for a name ``find_authority`` did not know."""
+    key = _name_key(text[:200]) if isinstance(text, str) else ""
+    if not key:
+        return []
+    index = _by_name()
+    # A typed word that starts a name ("kingston") is a better clue than spelling distance.
+    starts = [info.name for name, info in index.items() if name.startswith(key)]
+    close = [index[name].name for name in difflib.get_close_matches(key, list(index), n=limit)]
+    return list(dict.fromkeys(starts + close))[:limit]
 
 
 def find_authority_name(code: object) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.platform.fields import (
     AuthorityRef,
@@ -26,9 +26,15 @@ INTERESTS = (
     "sibling_groups",
     "not_sure",
 )
-CONTACT_METHODS = ("email", "phone", "either")
+CONTACT_METHODS = ("email", "phone", "text", "either")
+# The ways of contact that need a phone number: the phone is asked for only with these.
+PHONE_CONTACT_METHODS = frozenset({"phone", "text"})
 BEST_TIMES = ("morning", "afternoon", "evening", "weekend", "any")
 SPECIAL_CATEGORY_TEXT = validate.Length(max=100)
+# Screening answers: optional, shown to the receiving council, never used to refuse or route.
+AGE_BANDS = ("under_21", "21_to_34", "35_to_49", "50_to_64", "65_or_over")
+FOSTERING_NOW = ("no", "council", "agency")
+RIGHT_TO_LIVE = ("yes", "no", "not_sure")
 
 
 def _says(required: str) -> dict[str, str | list[Any] | dict[Any, Any]]:
@@ -98,6 +104,20 @@ class SpecialCategorySchema(StrictSchema):
     disability = CleanString(validate=SPECIAL_CATEGORY_TEXT)
 
 
+class ScreeningSchema(StrictSchema):
+    """Optional answers that help the council prepare; none of them refuses an enquiry."""
+
+    age_band = fields.String(
+        validate=validate.OneOf(AGE_BANDS, error="Choose an age band from the list, or skip it.")
+    )
+    fostering_now = fields.String(
+        validate=validate.OneOf(FOSTERING_NOW, error="Choose an answer from the list, or skip it.")
+    )
+    right_to_live_in_uk = fields.String(
+        validate=validate.OneOf(RIGHT_TO_LIVE, error="Choose yes, no or not sure, or skip it.")
+    )
+
+
 class EnquiryInSchema(StrictSchema):
     """An enquiry from someone thinking about fostering."""
 
@@ -123,11 +143,13 @@ class EnquiryInSchema(StrictSchema):
             "invalid": "Enter an email address in the correct format, like name@example.com.",
         },
     )
-    phone = UKPhone(required=True, error_messages=_says("Enter your phone number."))
+    phone = UKPhone(
+        metadata={"description": "Required when preferred_contact is phone or text."},
+    )
     postcode = Postcode(required=True, error_messages=_says("Enter your postcode."))
     preferred_contact = fields.String(
         required=True,
-        validate=validate.OneOf(CONTACT_METHODS, error="Choose email, phone or either."),
+        validate=validate.OneOf(CONTACT_METHODS, error="Choose email, phone, text or either."),
         error_messages=_says("Choose how you would like us to contact you."),
     )
     best_time = fields.String(
@@ -135,6 +157,12 @@ class EnquiryInSchema(StrictSchema):
     )
     preferred_authority = AuthorityRef(
         metadata={"description": "The council you would like to foster for: GSS code or name."}
+    )
+    home_authority = AuthorityRef(
+        metadata={
+            "description": "For a partial or unknown postcode: the council the enquirer lives "
+            "in (GSS code or name), one of the postcode's councils. Routing uses it only then."
+        }
     )
     interest = fields.String(
         required=True,
@@ -154,10 +182,28 @@ class EnquiryInSchema(StrictSchema):
         allow_newlines=True,
         validate=validate.Length(max=2000, error="Keep your message to 2,000 characters or fewer."),
     )
+    screening = fields.Nested(
+        ScreeningSchema,
+        metadata={
+            "description": "Optional: age band, already fostering or approved with another "
+            "service, right to live in the UK. Shown to the receiving council; never used to "
+            "refuse or route an enquiry."
+        },
+    )
     special_category = fields.Nested(
         SpecialCategorySchema,
         metadata={"description": "Optional special category answers, kept apart and marked."},
     )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _phone_when_wanted(self, data: dict[str, Any], original: Any, **_: Any) -> None:
+        # Checked even when other fields have errors, so the page shows every error at once;
+        # a phone given but malformed has its field's own error, not this one too.
+        given = isinstance(original, dict) and original.get("phone") not in (None, "")
+        if data.get("preferred_contact") in PHONE_CONTACT_METHODS and not given:
+            raise ValidationError(
+                "Enter your phone number, or choose email as the way to contact you.", "phone"
+            )
 
 
 class EnquiryAcceptedSchema(Schema):

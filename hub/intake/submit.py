@@ -39,6 +39,7 @@ PERSONAL_FIELDS = (
     "best_time",
     "household",
     "message",
+    "screening",
 )
 
 
@@ -161,6 +162,7 @@ def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict
         special_category=data.get("special_category") or None,
         interest=data["interest"],
         preferred_authority_code=data.get("preferred_authority"),
+        home_authority_code=data.get("home_authority"),
         campaign=campaign,
         heard_from=heard_from,
         consent_privacy_notice=bool(consent["privacy_notice"]),

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import phonenumbers
 from marshmallow import RAISE, Schema, ValidationError, fields
 
-from hub.geo import PostcodeFormatError, find_authority, normalise_postcode
+from hub.geo import PostcodeFormatError, find_authority, normalise_postcode, suggest_authorities
 from hub.platform.text import has_forbidden_chars, text_pattern
 
 POSTCODE_MAX_LENGTH = 40
@@ -68,8 +68,8 @@ class UKPhone(DocumentedString):
     """A UK phone number, stored in E.164 form (+447911123456).
 
     Documented in OpenAPI as ``format: uk-phone``: up to 30 characters of digits, spaces and
-    ``+-().``, that Google's libphonenumber finds valid for the UK (Ofcom's drama ranges such
-    as 07700 900xxx are not).
+    ``+-().`` that make a possible UK number (the right length for its kind, whether or not
+    the range is allocated yet), except Ofcom's mobile drama range 07700 900xxx.
     """
 
     message = f"Enter a UK phone number, like {PHONE_EXAMPLES[0]} or {PHONE_EXAMPLES[1]}."
@@ -87,11 +87,20 @@ class UKPhone(DocumentedString):
         return number
 
 
+# Ofcom reserves 07700 900000 to 07700 900999 for TV and radio drama (Ofcom, "Telephone
+# numbers for drama programmes"): nobody has one, and a form that takes it takes a made-up
+# number. Other drama ranges (020 7946 0xxx, 01632 960xxx ...) share their shape with real
+# numbers and are not refused.
+_DRAMA_MOBILE_PREFIX = "+447700900"
+
+
 def normalise_uk_phone(text: str) -> str | None:
     """A UK number in E.164 form (``+447911123456``) from any way of typing it, else None.
 
     "07911 123456", "+44 7911 123456" and "07911123456" are the same number: intake stores,
-    and search looks for, this one form.
+    and search looks for, this one form. Any *possible* UK number is taken (libphonenumber's
+    lengths for the number's kind), not only the ranges its tables list as allocated: those
+    tables lag Ofcom's allocations, and refusing a real person's number loses the enquiry.
     """
     stripped = text.strip()
     if not stripped or len(text) > PHONE_MAX_LENGTH or not _PHONE_CHARS.issuperset(stripped):
@@ -100,9 +109,16 @@ def normalise_uk_phone(text: str) -> str | None:
         number = phonenumbers.parse(stripped, "GB")
     except phonenumbers.NumberParseException:
         return None
-    if number.country_code != 44 or not phonenumbers.is_valid_number(number):
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if number.country_code != 44 or possible != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # The UK's lengths run from 7 to 10 digits after the 0, and libphonenumber checks a
+    # number against all of them: a 07 number (mobiles, pagers, personal numbers) is always 10.
+    national = str(number.national_number)
+    if number.italian_leading_zero or (national.startswith("7") and len(national) != 10):
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None if e164.startswith(_DRAMA_MOBILE_PREFIX) else e164
 
 
 class Postcode(DocumentedString):
@@ -145,8 +161,11 @@ class AuthorityRef(DocumentedString):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         found = find_authority(text) if 0 < len(text) <= AUTHORITY_MAX_LENGTH else None
         if found is None:
+            close = suggest_authorities(text) if len(text) <= AUTHORITY_MAX_LENGTH else []
+            hint = f"Did you mean {' or '.join(close)}? " if close else ""
             raise ValidationError(
-                "We could not find that council. Use its name, like 'Kent', or leave this out."
+                f"We could not find a council called that. {hint}Use a council's name in "
+                "England, like 'Kent', or leave this out."
             )
         return found.code
 

@@ -30,6 +30,7 @@ def decide_for(
     at: datetime,
     operator_choice: str | None = None,
     transferred_by: str | None = None,
+    home_authority: str | None = None,
 ) -> RoutingDecision:
     """Resolve the postcode and apply the active rules (a pure decision)."""
     rules = get_active_rules()
@@ -40,6 +41,7 @@ def decide_for(
         interest=interest,
         operator_choice=operator_choice,
         transferred_by=transferred_by,
+        home_authority=home_authority,
     )
     return decide(facts, geo, rules, at)
 
@@ -61,6 +63,7 @@ def decide_for_enquiry(
         at=at,
         operator_choice=operator_choice,
         transferred_by=transferred_by,
+        home_authority=enquiry.home_authority_code,
     )
 
 

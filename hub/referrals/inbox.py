@@ -162,6 +162,7 @@ def _detail_of(
         },
         "campaign": campaign_of(enquiry),
         "preferred_authority_code": enquiry.preferred_authority_code,
+        "home_authority_code": enquiry.home_authority_code,
         "special_category": (
             {"special_category_data": True, "answers": dict(special)} if special else None
         ),

@@ -73,6 +73,12 @@ class EnquirerSchema(Schema):
     best_time = fields.String(allow_none=True)
     household = fields.Dict()
     message = fields.String(allow_none=True)
+    screening = fields.Dict(
+        metadata={
+            "description": "Optional answers (age_band, fostering_now, right_to_live_in_uk): "
+            "to prepare the first call, never a reason to refuse."
+        }
+    )
 
 
 class SpecialCategoryOutSchema(Schema):
@@ -101,6 +107,12 @@ class ReferralDetailSchema(ReferralSummarySchema):
     consent = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
     campaign = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     preferred_authority_code = fields.String(allow_none=True)
+    home_authority_code = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "For a partial postcode: the council the enquirer said they live in."
+        },
+    )
     special_category = fields.Nested(SpecialCategoryOutSchema, allow_none=True)
     routing = fields.Nested(RoutingSummarySchema, allow_none=True)
 

@@ -52,6 +52,8 @@ class EnquiryFacts:
     ``transferred_by`` is the council that asks to transfer the referral to
     ``preferred_authority``: the rules judge a transfer as they judge a preference, and the
     trace and the home council's notice then say that council chose, not the enquirer.
+    ``home_authority`` is the council the enquirer said they live in when their postcode is
+    partial: the home council when the partial postcode is split and it is one of its councils.
     """
 
     postcode: str | None = None
@@ -59,6 +61,7 @@ class EnquiryFacts:
     interest: str | None = None
     operator_choice: str | None = None
     transferred_by: str | None = None
+    home_authority: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

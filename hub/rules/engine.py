@@ -186,6 +186,16 @@ class _Decider:
                 f"at least the {need:.0%} the rules require.",
             )
             return top.code
+        said = self.facts.home_authority
+        chosen = next((c for c in self.geo.candidates if c.code == said), None)
+        if chosen is not None:
+            self.step(
+                "partial_postcode",
+                True,
+                f"The partial postcode {self.postcode} is split; the enquirer said they live in "
+                f"{chosen.name}, one of its councils ({chosen.share:.0%} of its postcodes).",
+            )
+            return chosen.code
         found = f"at most {top.share:.0%} in one council" if top else "no council found"
         self.step(
             "partial_postcode",

@@ -1,7 +1,9 @@
 """Retention: anonymise the enquiries whose retention period has passed (``hub retention run``).
 
 Periods come from the rules file (``tracking.retention``, overridable per council): an
-enquiry that never reached an application is kept 3 years after its last activity; a withdrawn
+enquiry that was only signposted elsewhere (outside England, from the form or the API) is kept
+``HUB_SIGNPOSTED_RETENTION_DAYS`` (30) days after it was signposted; one that never reached an
+application is kept 3 years after its last activity; a withdrawn
 or refused application 3 years after its last activity; an approved carer 10 years after
 deregistration (never while fostering). Anonymising erases the personal and special-category
 answers, cuts the postcode to its district, clears free-text notes and the routing trace (it
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from hub.access.caller import RequestContext, SystemActor
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
-from hub.enquiries.models import Enquiry
+from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.enquiries.repeats import forget_repeat_links
 from hub.geo import PostcodeFormatError, normalise_postcode
 from hub.platform.db import Database
@@ -80,7 +82,13 @@ def run_retention(
     # Nothing whose last activity is younger than the shortest period can have expired.
     horizon = add_months(today, -12 * shortest)
     counts: Counter[str] = Counter()
+    signposted_for = timedelta(days=db.settings.signposted_retention_days)
     with db.transaction() as session:
+        for enquiry_id, signposted_at in _signposted_expired(session, now - signposted_for):
+            counts["signposted"] += 1
+            if not dry_run:
+                until = local_day(signposted_at + signposted_for)
+                anonymise_enquiry(session, enquiry_id, "signposted", until, now)
         last_follow_up = (
             select(func.max(FollowUp.completed_at))
             .where(FollowUp.enquiry_id == Enquiry.id)
@@ -98,6 +106,7 @@ def run_retention(
             .outerjoin(Journey, Journey.enquiry_id == Enquiry.id)
             .outerjoin(Anonymisation, Anonymisation.enquiry_id == Enquiry.id)
             .where(Anonymisation.enquiry_id.is_(None))
+            .where(Enquiry.status != EnquiryStatus.SIGNPOSTED)  # their own, shorter, pass above
             .where(
                 func.coalesce(Journey.changed_at, Enquiry.status_changed_at) < _start_of(horizon)
             )
@@ -116,6 +125,18 @@ def run_retention(
             if not dry_run:
                 anonymise_enquiry(session, enquiry_id, category, kept_until, now)
     return RetentionResult(sum(counts.values()), dict(counts), dry_run)
+
+
+def _signposted_expired(session: Session, before: datetime) -> list[tuple[int, datetime]]:
+    """Signposted enquiries (a final status) signposted before ``before``, not yet anonymised."""
+    rows = session.execute(
+        select(Enquiry.id, Enquiry.status_changed_at)
+        .outerjoin(Anonymisation, Anonymisation.enquiry_id == Enquiry.id)
+        .where(Anonymisation.enquiry_id.is_(None))
+        .where(Enquiry.status == EnquiryStatus.SIGNPOSTED)
+        .where(Enquiry.status_changed_at < before)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
 
 
 def _start_of(day: date) -> datetime:

@@ -41,7 +41,9 @@ from tests.browser.support import (
     AXE_VERSION,
     LiveServer,
     PageAudit,
+    click_and_wait,
     click_continue,
+    fill,
     live_server,
     mark_page,
     new_driver,
@@ -107,11 +109,7 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     driver, audit = fresh_browser, PageAudit()
-    for postcode, outcome in (
-        ("ME14 1XQ", "routed"),
-        ("CF10 1EP", "signposted"),
-        ("ZZ9 9ZZ", "triage"),
-    ):
+    for postcode, outcome in (("ME14 1XQ", "routed"), ("ZZ9 9ZZ", "triage")):
         driver.delete_all_cookies()
         first = outcome == "routed"
         fill_in_form(
@@ -126,6 +124,42 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
         audit.check(driver, f"confirmation-{outcome}")
     body = _body(driver)
     assert "needs to check which council" in body
+
+    # A split partial postcode: which council is yours, and its error state.
+    driver.delete_all_cookies()
+    driver.get(server.url + "/enquire/where-you-live")
+    fill(driver, "postcode", "KT1")
+    click_continue(driver)
+    assert driver.current_url.endswith("/enquire/check-postcode")
+    assert "which is yours?" in _body(driver)
+    audit.check(driver, "check-postcode")
+    click_continue(driver)  # nothing chosen
+    assert "There is a problem" in _body(driver)
+    audit.check(driver, "check-postcode-errors")
+    driver.get(server.url + "/enquire/where-you-live")
+    fill(driver, "postcode", "ZZ99 9ZZ")
+    click_continue(driver)
+    assert "We could not find ZZ99 9ZZ" in _body(driver)
+    audit.check(driver, "check-postcode-unlisted")
+
+    # Outside England: signposted from the first page, its e-mail field's error, and the
+    # confirmation once it is signposted.
+    driver.delete_all_cookies()
+    driver.get(server.url + "/enquire/where-you-live")
+    fill(driver, "postcode", "CF10 1EP")
+    click_continue(driver)
+    assert driver.current_url.endswith("/enquire/outside-england")
+    assert "Contact Foster Wales" in _body(driver)
+    audit.check(driver, "outside-england")
+    fill(driver, "email", "not-an-email")
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[contains(., 'Email me')]"))
+    assert "There is a problem" in _body(driver)
+    audit.check(driver, "outside-england-errors")
+    fill(driver, "email", "sam@example.org")
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[contains(., 'Email me')]"))
+    assert driver.current_url.endswith("/enquire/confirmation")
+    assert "We have not passed on your enquiry" in _wait_for_decision(driver)
+    audit.check(driver, "confirmation-signposted")
 
     # Before routing has decided (enquiries no worker will see): reloading itself (slowly
     # here, so that no reload lands inside the audit), turned off, and stopped after a while.
@@ -160,7 +194,7 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     assert "Page not found" in _body(driver)
     audit.check(driver, "error-404")
 
-    driver.get(server.url + "/enquire/your-name")
+    driver.get(server.url + "/enquire/where-you-live")
     driver.delete_cookie("session")  # the form's token no longer matches any session
     click_continue(driver)
     assert "this page has expired" in _body(driver)
@@ -189,7 +223,7 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     audit.check(driver, "error-429")
 
     assert audit.blocking == {}, f"axe-core {AXE_VERSION} found: {audit.blocking}"
-    assert len(audit.shots) >= 2 * 20
+    assert len(audit.shots) >= 2 * 26
 
 
 def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
@@ -198,6 +232,10 @@ def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
     driver = fresh_browser
     driver.get(server.url + "/")
     tab_to_button(driver, "Start now")
+    press_enter_and_wait(driver)
+    tab_to(driver, "postcode")
+    keys(driver, "ME14 1XQ")
+    tab_to_button(driver, "Continue")
     press_enter_and_wait(driver)
     for field, typed in (("given_name", "Sam"), ("family_name", "Jones")):
         tab_to(driver, field)
@@ -211,10 +249,6 @@ def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
     keys(driver, Keys.SPACE)
     tab_to_button(driver, "Continue")
     press_enter_and_wait(driver)
-    tab_to(driver, "postcode")
-    keys(driver, "ME14 1XQ")
-    tab_to_button(driver, "Continue")
-    press_enter_and_wait(driver)
     tab_to(driver, "interest")
     keys(driver, Keys.SPACE)
     tab_to_button(driver, "Continue")
@@ -225,6 +259,8 @@ def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
     tab_to(driver, "spare_bedroom")
     keys(driver, Keys.SPACE)
     tab_to_button(driver, "Continue")
+    press_enter_and_wait(driver)
+    tab_to_button(driver, "Continue")  # the optional questions, skipped
     press_enter_and_wait(driver)
     tab_to_button(driver, "Continue")  # nothing else to say
     press_enter_and_wait(driver)
@@ -280,3 +316,27 @@ def test_refresh_and_back_then_send_again_leave_exactly_one_enquiry(
     driver.refresh()
     enquiries = _enquiries(db)
     assert [e.reference for e in enquiries] == [reference]
+
+
+def test_back_after_sending_shows_none_of_the_answers(
+    fresh_browser: WebDriver, server: LiveServer, db
+) -> None:
+    """A shared computer: the next person pressing Back sees empty pages, never the answers."""
+    driver = fresh_browser
+    fill_in_form(driver, server.url, "ME14 1XQ")
+    send(driver)
+    assert driver.current_url.endswith("/enquire/confirmation")
+    for _ in range(4):
+        driver.back()
+        WebDriverWait(driver, 10).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+        body = _body(driver)
+        values = driver.execute_script(
+            "return Array.from(document.querySelectorAll('input, textarea'))"
+            ".map(e => e.value).join(' ')"
+        )
+        seen = f"{body} {values}"
+        assert "Jones" not in seen and "sam@example.org" not in seen, driver.current_url
+        assert "07911" not in seen and "ME14" not in seen, driver.current_url
+    assert len(_enquiries(db)) == 1

@@ -10,11 +10,12 @@ from flask.testing import FlaskClient
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 ANSWERS: dict[str, dict[str, str]] = {
+    "where-you-live": {"postcode": "me14 1xq"},
     "your-name": {"given_name": "Sam", "family_name": "Jones"},
     "contact": {"email": "sam@example.org", "phone": "07911 123456", "preferred_contact": "phone"},
-    "where-you-live": {"postcode": "me14 1xq"},
     "fostering": {"interest": "mainstream"},
     "household": {"adults": "2", "children": "0", "spare_bedroom": "yes"},
+    "about-you": {},  # optional questions, skipped
     "anything-else": {"message": ""},
     "your-information": {"privacy_notice": "yes"},
 }

@@ -25,8 +25,16 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
+from hub.geo import find_authority_name
 from hub.intake.api import public_status_url
-from hub.intake.labels import CONTACT_LABELS, INTEREST_LABELS, TIME_LABELS
+from hub.intake.labels import (
+    AGE_BAND_LABELS,
+    CONTACT_LABELS,
+    FOSTERING_NOW_LABELS,
+    INTEREST_LABELS,
+    RIGHT_TO_LIVE_LABELS,
+    TIME_LABELS,
+)
 from hub.platform.extensions import app_settings, get_db
 from hub.platform.metrics import ENQUIRIES_REJECTED
 from hub.platform.models import utcnow
@@ -37,15 +45,25 @@ from hub.web.carer.drafts import load_answers, save_answers
 from hub.web.carer.privacy import load_privacy_notice, notice_for, privacy_facts
 from hub.web.carer.questions import (
     FIELD_PAGE,
+    MAX_ANSWER,
     PAGE_BY_SLUG,
     PAGES,
+    WHERE,
     YES_NO,
     Page,
     answers_from,
+    email_errors,
     first_unfinished,
     page_errors,
 )
-from hub.web.carer.send_enquiry import Expired, Sent, Unfinished, send_enquiry
+from hub.web.carer.send_enquiry import (
+    Expired,
+    Sent,
+    Unfinished,
+    send_enquiry,
+    send_signposted,
+)
+from hub.web.carer.where import signpost_of, whereabouts_of
 from hub.web.shared.error_pages import render_error_page
 
 bp = Blueprint("carer", __name__)
@@ -60,6 +78,21 @@ def _count_rejections(response: Response) -> Response:
     # counted with the API's rejections, by code only.
     if request.method == "POST" and response.status_code >= 400:
         ENQUIRIES_REJECTED.labels(code=g.get("rejection_code", "unknown")).inc()
+    return response
+
+
+# Pages anyone may keep in a cache: they hold nothing of the person.
+_SHAREABLE = frozenset({"carer.start", "carer.privacy_notice"})
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    # On a shared computer (a library, a family PC) Back or the history must not show someone
+    # else's answers: no page of the form, check answers or the confirmation is kept by the
+    # browser or any cache. Pragma for HTTP/1.0 caches that ignore Cache-Control.
+    if request.endpoint not in _SHAREABLE:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
     return response
 
 
@@ -93,6 +126,9 @@ def _render_page(page: Page, answers: dict[str, str], errors: list[dict[str, str
         contacts=CONTACT_LABELS,
         times=TIME_LABELS,
         interests=INTEREST_LABELS,
+        age_bands=AGE_BAND_LABELS,
+        fostering_now=FOSTERING_NOW_LABELS,
+        right_to_live=RIGHT_TO_LIVE_LABELS,
         yes_no=YES_NO,
         back_href=_back_href(page, changing),
         action=url_for("carer.question", slug=page.slug, change="1" if changing else None),
@@ -106,10 +142,13 @@ def start() -> str:
 
 
 @bp.get("/enquire/<slug>")
-def question(slug: str) -> str:
+def question(slug: str) -> Any:
     """One page of questions, with the answers given so far."""
     page = PAGE_BY_SLUG.get(slug) or abort(404)
-    return _render_page(page, load_answers(get_db(), session.get(DRAFT)), [])
+    answers = load_answers(get_db(), session.get(DRAFT))
+    if page is not WHERE and signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
+    return _render_page(page, answers, [])
 
 
 @bp.post("/enquire/<slug>")
@@ -120,11 +159,23 @@ def save_question(slug: str) -> Any:
     db = get_db()
     given = answers_from(MultiDict(request.form), page)
     answers = {**load_answers(db, session.get(DRAFT)), **given}
+    signpost = signpost_of(answers)
+    if page is not WHERE and signpost is not None:
+        # Outside England: nothing more is asked, or kept.
+        return redirect(url_for("carer.outside_england"), 303)
     errors = page_errors(answers, page)
     if errors:
         g.rejection_code = "validation_failed"
         return _render_page(page, answers, errors), 422
+    if page is WHERE:
+        given["home_authority"] = ""  # a new postcode: its council is asked again if unclear
     session[DRAFT] = save_answers(db, session.get(DRAFT), given)
+    if signpost is not None:
+        return redirect(url_for("carer.outside_england"), 303)
+    where = whereabouts_of(answers)
+    if page is WHERE and where is not None and where.unclear:
+        change = "1" if request.args.get("change") == "1" else None
+        return redirect(url_for("carer.check_postcode", change=change), 303)
     unfinished = first_unfinished(answers)
     if request.args.get("change") == "1" or unfinished is None:
         return redirect(url_for("carer.check_answers"), 303)
@@ -137,7 +188,10 @@ def save_question(slug: str) -> Any:
 @bp.get("/enquire/resume")
 def resume() -> Any:
     """Back to where the person was: the first page still to answer, or check answers."""
-    unfinished = first_unfinished(load_answers(get_db(), session.get(DRAFT)))
+    answers = load_answers(get_db(), session.get(DRAFT))
+    if signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
+    unfinished = first_unfinished(answers)
     if unfinished is None:
         return redirect(url_for("carer.check_answers"), 303)
     return redirect(url_for("carer.question", slug=unfinished.slug), 303)
@@ -150,15 +204,28 @@ def _summary_value(name: str, answers: dict[str, str]) -> str:
         "best_time": TIME_LABELS,
         "interest": INTEREST_LABELS,
         "spare_bedroom": YES_NO,
+        "age_band": AGE_BAND_LABELS,
+        "fostering_now": FOSTERING_NOW_LABELS,
+        "right_to_live_in_uk": RIGHT_TO_LIVE_LABELS,
     }.get(name)
     if labels:
         return labels.get(value, "Not given")
     if name in ("privacy_notice", "keep_in_touch"):
         return "Yes" if value == "yes" else "No"
+    if name == "home_authority":
+        return find_authority_name(value) or "Not sure"
     return value or "Not given"
 
 
 SUMMARY = (
+    (
+        "Where you live",
+        (
+            ("postcode", "Postcode"),
+            ("home_authority", "Council you live in"),
+            ("preferred_authority", "Council you chose"),
+        ),
+    ),
     ("About you", (("given_name", "First name"), ("family_name", "Last name"))),
     (
         "Contact details",
@@ -169,7 +236,6 @@ SUMMARY = (
             ("best_time", "Best time to call"),
         ),
     ),
-    ("Where you live", (("postcode", "Postcode"), ("preferred_authority", "Council you chose"))),
     (
         "Fostering and your home",
         (
@@ -181,10 +247,24 @@ SUMMARY = (
         ),
     ),
     (
+        "About you (optional)",
+        (
+            ("age_band", "Age"),
+            ("fostering_now", "Fostering or approved with another service"),
+            ("right_to_live_in_uk", "Right to live in the UK"),
+        ),
+    ),
+    (
         "Your information",
         (("privacy_notice", "Read the privacy notice"), ("keep_in_touch", "Keep in touch")),
     ),
 )
+
+
+def _change_href(name: str) -> str:
+    if name == "home_authority":
+        return url_for("carer.check_postcode", change="1") + "#home_authority"
+    return url_for("carer.question", slug=FIELD_PAGE[name].slug, change="1") + f"#{name}"
 
 
 @bp.get("/enquire/check-answers")
@@ -195,9 +275,13 @@ def check_answers() -> Any:
     if not answers and session.get(RECEIPT):
         # Back from the confirmation page: this enquiry has been sent already.
         return redirect(url_for("carer.confirmation"), 303)
+    if signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
     unfinished = first_unfinished(answers)
     if unfinished is not None:
         return redirect(url_for("carer.question", slug=unfinished.slug), 303)
+    where = whereabouts_of(answers)
+    where_unclear = where is not None and where.unclear
     sections = [
         {
             "title": title,
@@ -208,10 +292,7 @@ def check_answers() -> Any:
                     "actions": {
                         "items": [
                             {
-                                "href": url_for(
-                                    "carer.question", slug=FIELD_PAGE[name].slug, change="1"
-                                )
-                                + f"#{name}",
+                                "href": _change_href(name),
                                 "text": "Change",
                                 "visuallyHiddenText": label.lower(),
                             }
@@ -219,6 +300,7 @@ def check_answers() -> Any:
                     },
                 }
                 for name, label in rows
+                if name != "home_authority" or (name in answers and where_unclear)
             ],
         }
         for title, rows in SUMMARY
@@ -226,6 +308,7 @@ def check_answers() -> Any:
     return render_template(
         "check_answers.html",
         sections=sections,
+        under_21=answers.get("age_band") == "under_21",
         submission=token,
         back_href=url_for("carer.question", slug=PAGES[-1].slug),
     )
@@ -239,6 +322,8 @@ def submit_form() -> Any:
     if not token or token not in (session.get(DRAFT), session.get(RECEIPT)):
         # Not this browser's draft (or its session ended): back to where its own answers are.
         return redirect(url_for("carer.resume"), 303)
+    if token == session.get(DRAFT) and signpost_of(load_answers(get_db(), token)) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
     result = send_enquiry(get_db(), token, status_url_for=public_status_url)
     if isinstance(result, Unfinished):
         return redirect(url_for("carer.question", slug=result.page.slug), 303)
@@ -246,6 +331,122 @@ def submit_form() -> Any:
         session.pop(DRAFT, None)
         return render_error_page(410, "draft_expired", "Answers expired", "", {})
     assert isinstance(result, Sent)
+    session.pop(DRAFT, None)
+    session[RECEIPT] = token
+    return redirect(url_for("carer.confirmation"), 303)
+
+
+NOT_SURE = "not_sure"
+
+
+def _render_check_postcode(answers: dict[str, str], errors: list[dict[str, str]]) -> Any:
+    where = whereabouts_of(answers)
+    if where is None or not where.unclear:
+        return redirect(url_for("carer.resume"), 303)
+    chosen = answers.get("home_authority", "")
+    changing = request.args.get("change") == "1"
+    items = [
+        {
+            "value": c.code,
+            "text": c.name,
+            "hint": {"text": f"About {c.share:.0%} of {where.geo.postcode} postcodes"},
+            "checked": chosen == c.code,
+        }
+        for c in where.councils
+    ]
+    if items:
+        items += [{"divider": "or"}, {"value": NOT_SURE, "text": "I'm not sure"}]
+    return render_template(
+        "check_postcode.html",
+        where=where,
+        names=[c.name for c in where.councils],
+        items=items,
+        answers=answers,
+        errors=errors,
+        error_list=[{"text": e["message"], "href": f"#{e['field']}"} for e in errors],
+        choice_error={"text": errors[0]["message"]} if errors else None,
+        back_href=url_for("carer.question", slug=WHERE.slug, change="1" if changing else None),
+        action=url_for("carer.check_postcode", change="1" if changing else None),
+        next_href=url_for("carer.question", slug=PAGES[1].slug),
+    )
+
+
+@bp.get("/enquire/check-postcode")
+def check_postcode() -> Any:
+    """A partial or unlisted postcode: which of its councils is yours, or type it again."""
+    answers = load_answers(get_db(), session.get(DRAFT))
+    if signpost_of(answers) is not None:
+        return redirect(url_for("carer.outside_england"), 303)
+    return _render_check_postcode(answers, [])
+
+
+@bp.post("/enquire/check-postcode")
+@form_page_limit
+def save_check_postcode() -> Any:
+    """Keep the council the person chose (or that they are not sure), then go on."""
+    db = get_db()
+    answers = load_answers(db, session.get(DRAFT))
+    where = whereabouts_of(answers)
+    if where is None or not where.unclear:
+        return redirect(url_for("carer.resume"), 303)
+    choice = str(request.form.get("home_authority", ""))[:MAX_ANSWER]
+    codes = {c.code for c in where.councils}
+    if choice not in codes | {NOT_SURE}:
+        g.rejection_code = "validation_failed"
+        message = "Choose the council you live in, or that you are not sure"
+        errors = [{"field": "home_authority", "message": message}]
+        return _render_check_postcode(answers, errors), 422
+    chosen = choice if choice in codes else ""
+    session[DRAFT] = save_answers(db, session.get(DRAFT), {"home_authority": chosen})
+    answers["home_authority"] = chosen
+    if request.args.get("change") == "1" or first_unfinished(answers) is None:
+        return redirect(url_for("carer.check_answers"), 303)
+    return redirect(url_for("carer.question", slug=PAGES[1].slug), 303)
+
+
+def _render_outside_england(signpost: Any, email: str, errors: list[dict[str, str]]) -> str:
+    by_field = {e["field"]: e["message"] for e in errors}
+    return render_template(
+        "outside_england.html",
+        signpost=signpost,
+        email=email,
+        errors=errors,
+        error_list=[{"text": e["message"], "href": f"#{e['field']}"} for e in errors],
+        email_error={"text": by_field["email"]} if "email" in by_field else None,
+        days=app_settings().signposted_retention_days,
+        back_href=url_for("carer.question", slug=WHERE.slug),
+    )
+
+
+@bp.get("/enquire/outside-england")
+def outside_england() -> Any:
+    """Where to go instead, for someone whose postcode is outside England: nothing more asked."""
+    signpost = signpost_of(load_answers(get_db(), session.get(DRAFT)))
+    if signpost is None:
+        return redirect(url_for("carer.resume"), 303)
+    return _render_outside_england(signpost, "", [])
+
+
+@bp.post("/enquire/outside-england")
+@intake_limit
+def email_signpost() -> Any:
+    """Keep the postcode and the e-mail address only, to send the signpost to (optional)."""
+    db = get_db()
+    token = session.get(DRAFT)
+    signpost = signpost_of(load_answers(db, token))
+    if token is None and session.get(RECEIPT):
+        return redirect(url_for("carer.confirmation"), 303)  # sent already: a second click
+    if token is None or signpost is None:
+        return redirect(url_for("carer.resume"), 303)  # no draft here, or not outside England
+    email = str(request.form.get("email", ""))[:MAX_ANSWER]
+    errors = email_errors(email)
+    if errors:
+        g.rejection_code = "validation_failed"
+        return _render_outside_england(signpost, email, errors), 422
+    result = send_signposted(db, token, email.strip(), status_url_for=public_status_url)
+    if isinstance(result, Expired):
+        session.pop(DRAFT, None)
+        return render_error_page(410, "draft_expired", "Answers expired", "", {})
     session.pop(DRAFT, None)
     session[RECEIPT] = token
     return redirect(url_for("carer.confirmation"), 303)
@@ -273,8 +474,8 @@ def confirmation() -> Any:
             refresh_seconds=REFRESH_SECONDS,
         )
     )
-    # The answer changes as routing decides, and belongs to this browser's session only.
-    response.headers["Cache-Control"] = "no-store"
+    # The answer changes as routing decides, and belongs to this browser's session only
+    # (no-store is set for every page of the form by _no_store).
     return response
 
 

@@ -62,6 +62,8 @@ class PrivacyFacts:
     # (council name, its own periods) for each council whose periods differ from the default.
     council_retention: tuple[tuple[str, RetentionPeriods], ...]
     form_fields: frozenset[str]
+    # Days an enquiry from outside England that was only signposted elsewhere is kept.
+    signposted_days: int = 30
 
     @property
     def form_asks_special_category(self) -> bool:
@@ -84,6 +86,7 @@ def privacy_facts(settings: Settings, tracking: TrackingPolicy) -> PrivacyFacts:
             if council.retention is not None and council.retention != tracking.retention
         ),
         form_fields=frozenset(field for page in PAGES for field in page.fields),
+        signposted_days=settings.signposted_retention_days,
     )
 
 
@@ -166,7 +169,11 @@ def notice_for(notice: dict[str, Any], facts: PrivacyFacts) -> dict[str, Any]:
     filled: dict[str, Any] = _filled(notice, _placeholders(facts))
     for section in filled["sections"]:
         if section["heading"] == RETENTION_HEADING:
-            section["items"] = _kept(facts.retention)
+            section["items"] = [
+                *_kept(facts.retention),
+                "if you live outside England and we pointed you to a service there: "
+                f"{facts.signposted_days} days after that",
+            ]
             for council, periods in facts.council_retention:
                 kept = "; ".join(_kept(periods))
                 section.setdefault("paragraphs", []).insert(

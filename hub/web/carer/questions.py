@@ -34,7 +34,12 @@ class Page:
     template: str
 
 
+# Where the person lives comes first: someone outside England is told where to go before
+# anything else is asked of them (hub.web.carer.where).
 PAGES: tuple[Page, ...] = (
+    Page(
+        "where-you-live", "Where do you live?", ("postcode", "preferred_authority"), "q_where.html"
+    ),
     Page("your-name", "What is your name?", ("given_name", "family_name"), "q_name.html"),
     Page(
         "contact",
@@ -42,12 +47,15 @@ PAGES: tuple[Page, ...] = (
         ("email", "phone", "preferred_contact", "best_time"),
         "q_contact.html",
     ),
-    Page(
-        "where-you-live", "Where do you live?", ("postcode", "preferred_authority"), "q_where.html"
-    ),
     Page("fostering", "What kind of fostering interests you?", ("interest",), "q_fostering.html"),
     Page(
         "household", "About your home", ("adults", "children", "spare_bedroom"), "q_household.html"
+    ),
+    Page(
+        "about-you",
+        "A few questions about you (optional)",
+        ("age_band", "fostering_now", "right_to_live_in_uk"),
+        "q_screening.html",
     ),
     Page(
         "anything-else",
@@ -63,6 +71,7 @@ PAGES: tuple[Page, ...] = (
     ),
 )
 PAGE_BY_SLUG = {page.slug: page for page in PAGES}
+WHERE = PAGES[0]
 FIELD_PAGE = {name: page for page in PAGES for name in page.fields}
 FIELDS = tuple(FIELD_PAGE)
 CHECKBOXES = ("privacy_notice", "keep_in_touch")
@@ -74,9 +83,12 @@ _GROUP_OF = {
     "spare_bedroom": "household",
     "privacy_notice": "consent",
     "keep_in_touch": "consent",
+    "age_band": "screening",
+    "fostering_now": "screening",
+    "right_to_live_in_uk": "screening",
 }
 # An error about a whole group is shown at the group's first field.
-_GROUP_FIELD = {"household": "adults", "consent": "privacy_notice"}
+_GROUP_FIELD = {"household": "adults", "consent": "privacy_notice", "screening": "age_band"}
 
 
 def _body_keys(page: Page) -> tuple[str, ...]:
@@ -87,6 +99,7 @@ def _body_keys(page: Page) -> tuple[str, ...]:
 # Built once: a marshmallow schema is costly to build and safe to reuse for load().
 _WHOLE_SCHEMA = EnquiryInSchema()
 _PAGE_SCHEMAS = {page.slug: EnquiryInSchema(only=_body_keys(page)) for page in PAGES}
+_EMAIL_SCHEMA = EnquiryInSchema(only=("email",))
 
 
 def answers_from(form: MultiDict[str, str], page: Page) -> dict[str, str]:
@@ -127,6 +140,7 @@ def form_to_body(answers: dict[str, str]) -> dict[str, Any]:
         "preferred_contact": text("preferred_contact"),
         "best_time": text("best_time"),
         "preferred_authority": text("preferred_authority"),
+        "home_authority": text("home_authority"),
         "interest": text("interest"),
         "household": {k: v for k, v in household.items() if v is not None},
         "consent": {
@@ -134,6 +148,12 @@ def form_to_body(answers: dict[str, str]) -> dict[str, Any]:
             "keep_in_touch": answers.get("keep_in_touch") == "yes",
         },
         "message": text("message"),
+        "screening": {
+            name: value
+            for name in ("age_band", "fostering_now", "right_to_live_in_uk")
+            if (value := text(name)) is not None
+        }
+        or None,
     }
     return {k: v for k, v in body.items() if v is not None}
 
@@ -181,6 +201,13 @@ def _errors_in_page(body: dict[str, Any], page: Page) -> list[dict[str, str]]:
         if error["field"] in page.fields:
             first.setdefault(error["field"], error["message"])
     return [{"field": name, "message": first[name]} for name in page.fields if name in first]
+
+
+def email_errors(email: str) -> list[dict[str, str]]:
+    """The API schema's errors about an e-mail address alone (the signpost page's one field)."""
+    value = email.strip()
+    _, errors = _load(_EMAIL_SCHEMA, {"email": value} if value else {})
+    return errors[:1]
 
 
 def first_unfinished(answers: dict[str, str]) -> Page | None:

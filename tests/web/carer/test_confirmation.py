@@ -21,7 +21,14 @@ from hub.web.carer.models import FormDraft
 from tests.support.council import BIRMINGHAM, KENT
 from tests.support.readiness import directory_confirming, staff_signed_in
 from tests.support.settings import use_test_settings
-from tests.web.journey import BROWSER, answer_everything, send, submission_token
+from tests.web.journey import (
+    BROWSER,
+    answer_everything,
+    csrf_token,
+    post_page,
+    send,
+    submission_token,
+)
 
 REFRESH = f'<meta http-equiv="refresh" content="{outcome.REFRESH_SECONDS}">'
 
@@ -196,7 +203,12 @@ def test_a_council_with_no_public_contact_is_reached_through_its_own_website(cli
 def test_signposted_says_where_to_go_instead_and_promises_no_contact(
     client, db, postcode: str, country: str
 ) -> None:
-    _send_from(client, db, postcode)
+    # Signposted at the first question; the enquiry exists only because they asked for the
+    # signpost by e-mail.
+    token = csrf_token(client, "/enquire/where-you-live")
+    post_page(client, "where-you-live", {"postcode": postcode}, token)
+    data = {"csrf_token": token, "email": "sam@example.org"}
+    assert client.post("/enquire/outside-england", data=data, headers=BROWSER).status_code == 303
     _route(db)
     page = _confirmation(client)
     signpost = get_active_rules().signpost_for(country)

@@ -229,6 +229,7 @@ def test_the_periods_are_the_ones_the_retention_job_applies() -> None:
         "thing that happened on it",
         "if you are approved as a foster carer: for as long as you foster, then 12 years after "
         "you stop",
+        "if you live outside England and we pointed you to a service there: 30 days after that",
     ]
     last = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
     day = local_day(last)
@@ -275,3 +276,13 @@ def test_what_is_erased_and_what_is_kept_is_what_anonymising_does(client, db) ->
     assert enquiry.interest == "mainstream"
     assert enquiry.authority_code == KENT
     assert enquiry.campaign == {"utm_campaign": "spring"}
+
+
+def test_the_signposted_period_is_the_one_the_setting_gives() -> None:
+    facts = privacy_facts(
+        load_settings({"HUB_SIGNPOSTED_RETENTION_DAYS": "14"}), TrackingPolicy(retention=PERIODS)
+    )
+    items = _section(notice_for(load_privacy_notice(), facts), "How long we keep it")["items"]
+    assert items[-1] == (
+        "if you live outside England and we pointed you to a service there: 14 days after that"
+    )
