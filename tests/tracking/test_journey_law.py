@@ -180,14 +180,14 @@ def test_a_brief_report_needs_an_application_and_comes_before_panel(client, db) 
 def test_not_progressed_takes_why_written_reasons_were_not_sent(client, db) -> None:
     reference = routed(client, db)
     token = token_for(db, KENT)
-    missing = progress(client, token, reference, "not_progressed", reason="no_response")
+    missing = progress(client, token, reference, "not_progressed", reason="not_eligible")
     assert missing.status_code == 422
     ok = progress(
         client,
         token,
         reference,
         "not_progressed",
-        reason="no_response",
+        reason="not_eligible",
         written_reasons_not_sent="no_contact_details",
     )
     assert ok.status_code == 200, ok.get_json()
