@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from hub.geo import find_authority_name
+from hub.intake.labels import AGE_BAND_LABELS, FOSTERING_NOW_LABELS, RIGHT_TO_LIVE_LABELS
 from hub.tracking.calendar import ENGLAND
 
 
@@ -76,9 +77,31 @@ def enquirer_rows(personal: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for key in keys:
         value = personal[key]
-        text = humanise(value) if key in ("preferred_contact", "best_time") else _words(value)
+        if key == "screening" and isinstance(value, dict):
+            text = screening_words(value)
+        elif key in ("preferred_contact", "best_time"):
+            text = humanise(value)
+        else:
+            text = _words(value)
         rows.append({"key": {"text": humanise(key)}, "value": {"text": text}})
     return rows
+
+
+# The optional screening answers, in the words the enquirer chose them by.
+_SCREENING = {
+    "age_band": ("Age", AGE_BAND_LABELS),
+    "fostering_now": ("Already fostering", FOSTERING_NOW_LABELS),
+    "right_to_live_in_uk": ("Right to live in the UK", RIGHT_TO_LIVE_LABELS),
+}
+
+
+def screening_words(answers: dict[str, Any]) -> str:
+    """``{"age_band": "under_21"}`` -> ``Age: Under 21`` (unknown keys humanised)."""
+    parts = []
+    for key, value in answers.items():
+        name, labels = _SCREENING.get(key, (humanise(key), {}))
+        parts.append(f"{name}: {labels.get(str(value), humanise(value))}")
+    return "; ".join(parts)
 
 
 def council_name(code: object) -> str:
