@@ -15,6 +15,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
+from hub.platform.personal_text import erase_with_the_enquiry
 
 
 class ContactChannel(StrEnum):
@@ -101,3 +102,8 @@ class NoResponseClosure(Base):
     requested_by: Mapped[str] = mapped_column(String(80))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(80))
+
+
+# Officers' words can name anyone: the retention job erases them with the enquiry.
+erase_with_the_enquiry(ContactAttempt, "note")
+erase_with_the_enquiry(CaseNote, "text", "")

@@ -6,9 +6,11 @@ enquiry that was only signposted elsewhere (outside England, from the form or th
 application is kept 3 years after its last activity; a withdrawn
 or refused application 3 years after its last activity; an approved carer 10 years after
 deregistration (never while fostering). Anonymising erases the personal and special-category
-answers, cuts the postcode to its district, clears free-text notes and the routing trace (it
-names the postcode and transfer reasons), removes its links to the same person's other
-enquiries (repeat matches, duplicate marks; the opaque person group that reports count stays),
+answers, cuts the postcode to its district, clears free-text notes (the journey's, and those
+other rooms register in ``hub/platform/personal_text.py``: officers' case notes and contact
+log notes) and the routing trace (it names the postcode and transfer reasons), removes its
+links to the same person's other enquiries (repeat matches, duplicate marks; the opaque person
+group that reports count stays),
 and keeps everything reports count (stages, clocks, follow-ups, codes, dates) and the audit log.
 Each enquiry is anonymised once (a row in ``anonymisations``), so the job may run twice.
 """
@@ -31,6 +33,7 @@ from hub.enquiries.repeats import forget_repeat_links
 from hub.geo import PostcodeFormatError, normalise_postcode
 from hub.platform.db import Database
 from hub.platform.models import utcnow
+from hub.platform.personal_text import erase_personal_text
 from hub.referrals.models import RoutingDecisionRecord
 from hub.rules import RuleSet, get_active_rules
 from hub.rules.tracking_policy import RetentionPeriods
@@ -176,6 +179,7 @@ def anonymise_enquiry(
         update(JourneyStage).where(JourneyStage.enquiry_id == enquiry_id).values(note=None)
     )
     session.execute(update(FollowUp).where(FollowUp.enquiry_id == enquiry_id).values(note=None))
+    erase_personal_text(session, enquiry_id)  # other rooms' notes (the casework log and notes)
     session.add(
         Anonymisation(enquiry_id=enquiry_id, at=now, category=category, kept_until=kept_until)
     )
