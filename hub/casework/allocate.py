@@ -15,8 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hub.access.caller import Caller, ManagerOnlyError, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
-from hub.audit.record import add_audit_event, record_refusal
-from hub.casework.errors import AlreadyOwnedError, field_error
+from hub.audit.record import add_audit_event
+from hub.casework.errors import AlreadyOwnedError, field_error, refuse
 from hub.casework.models import ReferralOwner
 from hub.casework.queries import (
     find_owner,
@@ -27,7 +27,7 @@ from hub.casework.queries import (
 )
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
-from hub.referrals.queries import find_referral, referral_not_found
+from hub.referrals.queries import find_referral
 
 NOT_ON_THE_TEAM = "Choose someone on a team that holds this referral."
 
@@ -74,19 +74,7 @@ def set_owner(
                         return {"reference": reference, "owner_id": target, "changed": changed}
     except StaleDataError as exc:
         raise ConcurrentChangeError("Fetch the referral again and retry.") from exc
-    if refusal is not None:
-        record_refusal(
-            db,
-            ctx,
-            AuditAction.ASSIGN_OWNER,
-            reference,
-            outcome=AuditOutcome.REFUSED,
-            visible_to=holder,
-            detail={"code": refusal.code},
-        )
-        raise refusal
-    record_refusal(db, ctx, AuditAction.ASSIGN_OWNER, reference)
-    raise referral_not_found()
+    refuse(db, ctx, AuditAction.ASSIGN_OWNER, reference, refusal, holder)
 
 
 def _target(ctx: RequestContext, user_id: int | None, current: ReferralOwner | None) -> int:

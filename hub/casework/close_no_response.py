@@ -16,15 +16,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
-from hub.audit.record import add_audit_event, record_refusal
-from hub.casework.errors import NoResponseAlreadyRequestedError, NoResponseNotReadyError
+from hub.audit.record import add_audit_event
+from hub.casework.errors import NoResponseAlreadyRequestedError, NoResponseNotReadyError, refuse
 from hub.casework.models import ClosureState, NoResponseClosure
 from hub.casework.no_response_rule import NoResponseReadiness, no_response_readiness
 from hub.casework.queries import list_attempts, open_request, unanswered_times
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
-from hub.referrals.queries import find_referral, referral_not_found
+from hub.referrals.queries import find_referral
 from hub.rules import get_active_rules
 from hub.tracking.errors import StageNotAllowedError
 from hub.tracking.ofsted_reasons import NotProgressedReason
@@ -72,19 +72,7 @@ def close_as_no_response(db: Database, ctx: RequestContext, reference: str) -> d
                     return {"reference": reference, "state": state}
     except StaleDataError as exc:
         raise ConcurrentChangeError("Fetch the referral again and retry.") from exc
-    if refusal is not None:
-        record_refusal(
-            db,
-            ctx,
-            AuditAction.CLOSE_NO_RESPONSE,
-            reference,
-            outcome=AuditOutcome.REFUSED,
-            visible_to=holder,
-            detail={"code": refusal.code},
-        )
-        raise refusal
-    record_refusal(db, ctx, AuditAction.CLOSE_NO_RESPONSE, reference)
-    raise referral_not_found()
+    refuse(db, ctx, AuditAction.CLOSE_NO_RESPONSE, reference, refusal, holder)
 
 
 def _close_or_request(

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
+from hub.access.caller import RequestContext
+from hub.audit.models import AuditAction, AuditOutcome
+from hub.audit.record import record_refusal
+from hub.platform.db import Database
 from hub.platform.errors import HubError, ValidationFailedError
+from hub.referrals.queries import referral_not_found
 
 
 class AlreadyOwnedError(HubError):
@@ -37,3 +44,29 @@ class NoResponseAlreadyRequestedError(HubError):
 def field_error(field: str, message: str) -> ValidationFailedError:
     """A 422 naming one field (problem+json ``errors``)."""
     return ValidationFailedError(message, errors=[{"field": field, "message": message}])
+
+
+def refuse(
+    db: Database,
+    ctx: RequestContext,
+    action: AuditAction,
+    reference: str,
+    refusal: HubError | None,
+    holder: str | None,
+) -> NoReturn:
+    """Audit a casework action that did not happen, then raise: the rule's ``refusal`` when the
+    caller's council holds the referral; otherwise 404, as for a reference that does not exist
+    (another council's referral is never confirmed to exist)."""
+    if refusal is not None:
+        record_refusal(
+            db,
+            ctx,
+            action,
+            reference,
+            outcome=AuditOutcome.REFUSED,
+            visible_to=holder,
+            detail={"code": refusal.code},
+        )
+        raise refusal
+    record_refusal(db, ctx, action, reference)
+    raise referral_not_found()

@@ -18,13 +18,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
-from hub.audit.record import add_audit_event, record_refusal
-from hub.casework.errors import field_error
+from hub.audit.record import add_audit_event
+from hub.casework.errors import field_error, refuse
 from hub.casework.models import ContactAttempt, ContactChannel, ContactOutcome
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
-from hub.referrals.queries import find_referral, referral_not_found
+from hub.referrals.queries import find_referral
 from hub.rules import get_active_rules
 from hub.tracking.calendar import ENGLAND, local_day
 from hub.tracking.errors import StageTimeError
@@ -95,19 +95,7 @@ def record_contact_attempt(
                     return attempt_view(attempt)
     except StaleDataError as exc:
         raise ConcurrentChangeError("Fetch the referral again and retry.") from exc
-    if refusal is not None:
-        record_refusal(
-            db,
-            ctx,
-            AuditAction.RECORD_CONTACT,
-            reference,
-            outcome=AuditOutcome.REFUSED,
-            visible_to=holder,
-            detail={"code": refusal.code},
-        )
-        raise refusal
-    record_refusal(db, ctx, AuditAction.RECORD_CONTACT, reference)
-    raise referral_not_found()
+    refuse(db, ctx, AuditAction.RECORD_CONTACT, reference, refusal, holder)
 
 
 def _add_attempt(
