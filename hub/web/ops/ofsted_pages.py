@@ -3,15 +3,12 @@ suppressed because the figures cross councils. The tracking room builds and audi
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, url_for
+from flask import Response
 
-from hub.platform.extensions import get_db
-from hub.platform.models import utcnow
 from hub.referrals.decide import authority_name
-from hub.tracking.calendar import local_day
-from hub.tracking.ofsted_return import ReturnYear, ofsted_csv, ofsted_return_for_caller
 from hub.web.ops.blueprint import bp
-from hub.web.staff.session import operator_required, staff_request_context
+from hub.web.staff.ofsted_page import ofsted_return_page
+from hub.web.staff.session import operator_required
 
 
 def _label(key: str) -> str:
@@ -21,28 +18,6 @@ def _label(key: str) -> str:
 @bp.get("/reports/ofsted")
 @operator_required
 def ofsted_return() -> Response | tuple[str, int]:
-    latest = ReturnYear.last_complete(local_day(utcnow()))
-    error = None
-    try:
-        year = ReturnYear.parse(request.args.get("year", latest.label))
-    except ValueError as exc:
-        year, error = latest, str(exc)
-    figures = None if error else ofsted_return_for_caller(get_db(), staff_request_context(), year)
-    if figures is not None and request.args.get("format") == "csv":
-        return Response(
-            ofsted_csv(figures),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename=ofsted-{year.label}.csv"},
-        )
-    years = [ReturnYear(latest.first - back).label for back in range(-1, 4)]
-    page = render_template(
-        "ops/ofsted_return.html",
-        figures=figures,
-        error=error,
-        years=years,
-        chosen=year.label,
-        label_of=_label,
-        csv_href=url_for("ops_pages.ofsted_return", year=year.label, format="csv"),
-        nav="reports",
+    return ofsted_return_page(
+        "ops/ofsted_return.html", "ops_pages.ofsted_return", _label, nav="reports"
     )
-    return page, 400 if error else 200
