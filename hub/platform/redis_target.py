@@ -50,14 +50,15 @@ def parse_sentinel_url(url: str, master: str) -> SentinelTarget:
         raise RedisUrlError("a sentinel:// URL needs the master's name")
     sentinels: list[tuple[str, int]] = []
     first = None
-    for part in url.split(";"):
+    # An error names the part by its position, never its text: a URL can carry a password.
+    for number, part in enumerate(url.split(";"), start=1):
         parsed = urlsplit(part.strip())
         if parsed.scheme != SENTINEL_SCHEME or not parsed.hostname:
-            raise RedisUrlError(f"not a sentinel://host:port URL: {part.strip()!r}")
+            raise RedisUrlError(f"part {number} is not a sentinel://host:port URL")
         try:
             port = parsed.port or 26379
         except ValueError as exc:
-            raise RedisUrlError(f"bad port in {part.strip()!r}") from exc
+            raise RedisUrlError(f"part {number} has a bad port") from exc
         sentinels.append((parsed.hostname, port))
         first = first or parsed
     assert first is not None

@@ -97,3 +97,10 @@ def test_beat_takes_its_lock_through_the_sentinels() -> None:
     ]
     assert (redis_options["service_name"], redis_options["db"]) == ("hub-redis", 2)
     assert make_celery(sentinel_settings()).conf.redbeat_redis_options == redis_options
+
+
+def test_a_bad_sentinel_url_is_named_by_position_never_echoed() -> None:
+    with pytest.raises(RedisUrlError) as raised:
+        parse_sentinel_url("sentinel://:s3cret@a:26379;sentinel://:s3cret@b:port", "hub-redis")
+    assert "part 2 has a bad port" in str(raised.value)
+    assert "s3cret" not in str(raised.value)
