@@ -10,6 +10,7 @@ from flask import Flask
 from config.settings import load_settings, override_settings
 from hub.app import create_app
 from hub.cli import main
+from hub.platform.cli_options import record_running_hub_url
 from hub.platform.db import Database
 from tests.access.factories import bearer
 from tests.test_cli_failures import run_hub
@@ -54,3 +55,36 @@ def test_hub_run_reads_hub_data_dir_as_the_other_commands_do(
     assert ctx.params["data_dir"] == tmp_path
     explicit = main.commands["run"].make_context("run", ["--data-dir", "elsewhere"])
     assert explicit.params["data_dir"] == Path("elsewhere")
+
+
+def _invitation_links(data_dir: Path) -> list[str]:
+    mails = sorted((data_dir / "mail").glob("*.eml"))
+    return [line for mail in mails for line in mail.read_text().splitlines() if "/sign-in/" in line]
+
+
+def test_an_invitation_from_another_shell_links_to_the_hub_running_on_that_data_dir(
+    tmp_path: Path, hub_env
+) -> None:
+    data_dir = tmp_path / "hub-data"
+    env = {"HUB_ENV": "development", "HUB_GEO_DIR": hub_env["HUB_GEO_DIR"]}
+    assert run_hub(["db", "upgrade", "--data-dir", str(data_dir)], env, tmp_path).returncode == 0
+    invite = ["users", "invite", "--council", "Kent", "--data-dir", str(data_dir)]
+
+    first = run_hub([*invite, "first@kent.example"], env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert [link for link in _invitation_links(data_dir) if "127.0.0.1:5000/" in link]
+
+    # What `hub run --port 8765 --data-dir D` writes when it starts.
+    record_running_hub_url(data_dir, "http://127.0.0.1:8765")
+    second = run_hub([*invite, "second@kent.example"], env, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert len([link for link in _invitation_links(data_dir) if ":8765/" in link]) == 1
+
+    # A public address that is set wins over the running hub's.
+    third = run_hub(
+        [*invite, "third@kent.example"],
+        {**env, "HUB_PUBLIC_BASE_URL": "https://hub.example"},
+        tmp_path,
+    )
+    assert third.returncode == 0, third.stderr
+    assert [link for link in _invitation_links(data_dir) if "https://hub.example/" in link]

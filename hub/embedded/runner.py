@@ -31,6 +31,7 @@ from config.settings import Settings, load_settings
 from hub.embedded.redis_server import EmbeddedRedis, private_dir
 from hub.embedded.supervisor import Child, Probe, ProcessChild, RedisChild, Supervisor
 from hub.geo import ensure_default_geography
+from hub.platform.cli_options import record_running_hub_url
 from hub.platform.heartbeat import quick_client, read_consumption, stalled_words
 from hub.platform.logging import configure_logging
 from hub.platform.migrate import upgrade
@@ -199,6 +200,7 @@ def _run_embedded(host: str, api_socket: socket.socket, data_dir: Path) -> None:
     os.environ.setdefault("HUB_GEO_DIR", str((data_dir / "geo").resolve()))
     # Links in webhooks and e-mails (written by the worker) point at this hub.
     os.environ.setdefault("HUB_PUBLIC_BASE_URL", f"http://{host}:{port}")
+    record_running_hub_url(data_dir, os.environ["HUB_PUBLIC_BASE_URL"])
     configure_logging(json_logs=load_settings().log_json)
 
     stopping = threading.Event()

@@ -27,6 +27,30 @@ _DATA_DIR: dict[str, Any] = {
 }
 
 
+# `hub run` writes the address it serves here, so that a command run from another shell against
+# the same data directory (an invitation, a sign-in link) writes links to that running hub.
+RUNNING_HUB_URL_FILE = "hub-run-url"
+
+
+def record_running_hub_url(data_dir: Path, url: str) -> None:
+    """Note, in the data directory, the address a ``hub run`` serves (read by the commands)."""
+    (data_dir / RUNNING_HUB_URL_FILE).write_text(url + "\n", encoding="utf-8")
+
+
+def with_running_hub_url(settings: Settings) -> Settings:
+    """The settings with the address of the ``hub run`` on their data directory, when no
+    ``HUB_PUBLIC_BASE_URL`` is set and such a hub has written its address there."""
+    if settings.public_base_url:
+        return settings
+    try:
+        url = (settings.data_dir / RUNNING_HUB_URL_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return settings
+    if not url.startswith(("http://", "https://")):
+        return settings
+    return dataclasses.replace(settings, public_base_url=url)
+
+
 def _data_dir_param() -> click.Option:
     return click.Option(["--data-dir", "data_dir"], **_DATA_DIR)
 
@@ -42,12 +66,13 @@ def command_settings() -> Settings:
 def _in_data_dir(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, data_dir: Path | None, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
         if data_dir is not None:
             # The settings as if HUB_DATA_DIR were D: the database, the mail folder and (unless
             # HUB_GEO_DIR is set) the geography follow the data directory.
-            ctx = click.get_current_context()
             ctx.obj = settings = dataclasses.replace(command_settings(), data_dir=data_dir)
             use_geo_dir(settings.resolved_geo_dir)
+        ctx.obj = with_running_hub_url(command_settings())
         return command(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

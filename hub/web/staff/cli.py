@@ -57,8 +57,8 @@ def users() -> None:
 @click.option(
     "--base-url",
     metavar="URL",
-    help="The hub's address for the link; default $HUB_PUBLIC_BASE_URL, else "
-    f"{DEFAULT_BASE_URL} (`hub run`'s default).",
+    help="The hub's address for the link; default $HUB_PUBLIC_BASE_URL, else the address "
+    f"the `hub run` on the data directory serves, else {DEFAULT_BASE_URL}.",
 )
 @data_dir_option
 def invite(
