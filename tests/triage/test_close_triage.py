@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from hub.delivery.confirmation import EnquirerEvent
 from hub.delivery.models import Delivery
+from hub.enquiries.enquirer_outcome import OutcomeStatus
 from hub.enquiries.journey import JourneyEvent
+from hub.enquiries.models import Enquiry
+from hub.referrals.read_enquirer_outcome import find_enquirer_outcome
 from hub.referrals.route_enquiry import route_enquiry
 from tests.delivery.support import attempt_due, deliveries, person
 from tests.support.council import (
@@ -237,3 +240,13 @@ def test_a_council_token_cannot_close_or_reopen_and_is_audited(client, db) -> No
     assert get_enquiry(db, reference).status == "triage"
     denied = audit_rows(db, action="call_api", outcome="denied")
     assert len(denied) == 2
+
+
+def test_the_enquirer_outcome_of_a_closed_enquiry_is_closed(client, db) -> None:
+    reference, _ = _in_triage(client, db)
+    _close(client, db, reference, {"reason": "test"})
+    with db.sessions() as s:
+        enquiry = s.scalars(select(Enquiry).where(Enquiry.reference == reference)).one()
+        outcome = find_enquirer_outcome(s, enquiry)
+    assert outcome.status is OutcomeStatus.CLOSED
+    assert outcome.council is None

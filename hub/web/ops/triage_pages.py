@@ -59,6 +59,15 @@ SORT_WORDS = {
     TriageSort.LONGEST_WAITING: "In the queue: longest first",
     TriageSort.SHORTEST_WAITING: "In the queue: shortest first",
 }
+# What a search term was read as, in words (hub.enquiries.search_keys.SearchKind).
+SEARCH_WORDS = {
+    "reference": "reference",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "postcode": "postcode",
+    "district": "postcode district",
+    "name": "name",
+}
 STATE_WORDS = {TriageState.WAITING: "Waiting in triage", TriageState.CLOSED: "Closed from triage"}
 
 
@@ -120,7 +129,7 @@ def triage() -> str:
         values=values,
         link_values={name: value for name, value in values.items() if value},
         q=filters.q or "",
-        search_kind=page.get("kind"),
+        search_words=SEARCH_WORDS.get(page.get("kind") or "", "search"),
         search_error=search_error,
         reasons=REASON_WORDS,
         sources=list_triage_sources(get_db(), filters.state),
