@@ -25,6 +25,9 @@ class AuditAction(StrEnum):
     LIST_TRIAGE = "list_triage"
     ROUTE_MANUALLY = "route_manually"
     READ_DECISIONS = "read_decisions"
+    CLOSE_TRIAGE = "close_triage"  # detail: the reason code (and the duplicate's reference)
+    REOPEN_TRIAGE = "reopen_triage"
+    SEARCH_TRIAGE = "search_triage"  # detail: the kind of term, never the term
     LIST_NOTICES = "list_notices"
     # Finding people (hub/referrals/search.py, hub/people)
     SEARCH_REFERRALS = "search_referrals"  # detail: the kind of term, never the term

@@ -1,5 +1,6 @@
-"""The enquirer's e-mails: the confirmation (one per enquiry) and, when a council transfers the
-referral, who has it now (one per transfer). The address is read at send time.
+"""The enquirer's e-mails: the confirmation (one per enquiry), when a council transfers the
+referral, who has it now (one per transfer), and when the hub's team closes it from triage for
+a reason the enquirer should hear (one per closure). The address is read at send time.
 
 The e-mail goes through the same delivery rows as council mail (retries with backoff, dead
 letters, replay, the lease that survives a killed worker), to the one subscription of kind
@@ -15,6 +16,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.delivery.confirmation_mail import CLOSED as CLOSED_MAIL
+from hub.delivery.confirmation_mail import CLOSURE_WORDS
 from hub.delivery.confirmation_mail import TRANSFERRED as TRANSFERRED_MAIL
 from hub.delivery.events import write_deliveries
 from hub.delivery.links import page_path, public_url
@@ -35,6 +38,7 @@ class EnquirerEvent(StrEnum):
 
     CONFIRMED = "enquiry.confirmed"
     TRANSFERRED = TRANSFERRED_MAIL  # another council has the enquiry now
+    CLOSED = CLOSED_MAIL  # the hub's team closed it from triage (only for some reasons)
 
 
 def enquirer_address(enquiry: Enquiry) -> str | None:
@@ -91,6 +95,26 @@ def emit_transfer_notice(
         EnquirerEvent.TRANSFERRED,
         f"{EnquirerEvent.TRANSFERRED}:{decision_id}",
         from_council=from_council,
+    )
+
+
+def emit_closure_notice(session: Session, enquiry: Enquiry, reason: str, closure_id: int) -> int:
+    """Tell the enquirer their enquiry was closed, for a reason that has words for them; 1 or 0.
+
+    ``reason`` is the triage room's closure reason code; only the codes with words in
+    ``CLOSURE_WORDS`` are e-mailed (a duplicate, a test or spam is told nothing). Keyed by the
+    closure's journey event: each closure is at most one e-mail.
+    """
+    if reason not in CLOSURE_WORDS or enquirer_address(enquiry) is None:
+        return 0
+    return _write_enquirer_mail(
+        session,
+        enquiry,
+        EnquirerOutcome(enquiry.reference, OutcomeStatus.CLOSED),
+        EnquirerEvent.CLOSED,
+        f"{EnquirerEvent.CLOSED}:{closure_id}",
+        reason=reason,
+        start_url=public_url(settings_of(session).public_base_url, page_path("carer.start")),
     )
 
 

@@ -1,5 +1,6 @@
 """The words of the enquirer's e-mails, from the facts their delivery rows hold: the
-confirmation, and the note that another council now has the enquiry (after a transfer).
+confirmation, the note that another council now has the enquiry (after a transfer), and the
+note that the hub's team closed it (not about fostering, or withdrawn at their request).
 
 Plain and kind, for someone anxious reading on a phone: the reference, what happens next (and
 when, only where the council confirmed a time), who to call if nothing happens, and that
@@ -21,6 +22,35 @@ SUBJECT_START = "Your fostering enquiry"
 NO_COMMITMENT = "Asking about fostering does not commit you to anything."
 # The payload type of a transfer's e-mail (``hub.delivery.confirmation.EnquirerEvent``).
 TRANSFERRED = "enquiry.transferred"
+# The payload type of a closure's e-mail, and the words for each closure reason that is
+# e-mailed (the triage room's codes; a reason not here is never e-mailed).
+CLOSED = "enquiry.closed"
+# GOV.UK's own services for what people most often mean when a message is not about
+# fostering: their council, adoption, a worry about a child.
+FIND_COUNCIL = "https://www.gov.uk/find-local-council"
+ADOPTION = "https://www.gov.uk/child-adoption"
+REPORT_CHILD_ABUSE = "https://www.gov.uk/report-child-abuse-to-local-council"
+CLOSURE_WORDS: dict[str, tuple[str, list[str]]] = {
+    "not_about_fostering": (
+        "is not one we can help with",
+        [
+            "Thank you for getting in touch. This service passes on enquiries from people who "
+            "are thinking about fostering in England to the right council's fostering team. "
+            "Your message does not seem to be about fostering, so we have not passed it on.",
+            f"If you want to ask your council about something else, you can find it at "
+            f"{FIND_COUNCIL}. If you are thinking about adopting a child: {ADOPTION}",
+            f"If you are worried about a child, tell the council where the child lives: "
+            f"{REPORT_CHILD_ABUSE}. If a child is in immediate danger, call 999.",
+        ],
+    ),
+    "withdrawn": (
+        "is closed, as you asked",
+        [
+            "We have closed your enquiry as you asked, and we have not passed it to a "
+            "council's fostering team. Nobody from this service will contact you about it.",
+        ],
+    ),
+}
 
 
 def _days(days: int) -> str:
@@ -157,10 +187,30 @@ def compose_transferred(message_id: str, to: str, payload: dict[str, Any]) -> Ma
     return MailMessage(message_id, to, subject, "\n\n".join(paragraphs) + "\n")
 
 
+def compose_closed(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
+    """The hub's team closed the enquiry: why, kindly, and where to go instead."""
+    data: dict[str, Any] = payload.get("data", {})
+    reference = str(data["reference"])
+    ending, paragraphs = CLOSURE_WORDS[str(data["reason"])]
+    body = [f"Your reference is {reference}.", *paragraphs]
+    if data.get("start_url"):
+        body.append(
+            "If you are thinking about fostering, you are welcome to send an enquiry at any "
+            f"time: {data['start_url']}"
+        )
+    if data.get("url"):
+        body.append(f"How we use your information: {data['url']}")
+    subject = f"{SUBJECT_START} {reference} {ending}"
+    return MailMessage(message_id, to, subject, "\n\n".join(body) + "\n")
+
+
 def compose_enquirer_mail(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
-    """The enquirer's e-mail for its payload's type (a transfer, else the confirmation)."""
+    """The enquirer's e-mail for its payload's type (a transfer, a closure, else the
+    confirmation)."""
     if payload.get("type") == TRANSFERRED:
         return compose_transferred(message_id, to, payload)
+    if payload.get("type") == CLOSED:
+        return compose_closed(message_id, to, payload)
     return compose_confirmation(message_id, to, payload)
 
 

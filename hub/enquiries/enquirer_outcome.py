@@ -20,6 +20,7 @@ class OutcomeStatus(StrEnum):
     ROUTED = "routed"  # a council has it (routed or acknowledged)
     TRIAGE = "triage"  # the hub's team will find the right council
     SIGNPOSTED = "signposted"  # outside England: nobody from this service will contact them
+    CLOSED = "closed"  # the hub's team closed it from triage: no council will contact them
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ class JourneyEventName(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     RETURNED = "returned"
     TRANSFERRED = "transferred"
+    CLOSED = "closed"  # an operator closed it from triage (detail: the reason code)
+    REOPENED = "reopened"  # an operator put a closed enquiry back in triage
 
 
 class JourneyEvent(Base):

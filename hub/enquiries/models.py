@@ -19,6 +19,9 @@ class EnquiryStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     TRIAGE = "triage"
     SIGNPOSTED = "signposted"
+    # A hub operator closed it from triage (a duplicate, a test, spam, not about fostering,
+    # withdrawn): it left the queue and goes nowhere until an operator reopens it.
+    CLOSED = "closed"
 
 
 # The only status changes the hub makes; anything else is a bug.
@@ -26,13 +29,17 @@ ALLOWED_TRANSITIONS: dict[EnquiryStatus, frozenset[EnquiryStatus]] = {
     EnquiryStatus.RECEIVED: frozenset(
         {EnquiryStatus.ROUTED, EnquiryStatus.TRIAGE, EnquiryStatus.SIGNPOSTED}
     ),
-    EnquiryStatus.TRIAGE: frozenset({EnquiryStatus.ROUTED, EnquiryStatus.SIGNPOSTED}),
+    EnquiryStatus.TRIAGE: frozenset(
+        {EnquiryStatus.ROUTED, EnquiryStatus.SIGNPOSTED, EnquiryStatus.CLOSED}
+    ),
     # routed -> routed is a transfer to another council; -> triage is a return to the hub.
     EnquiryStatus.ROUTED: frozenset(
         {EnquiryStatus.TRIAGE, EnquiryStatus.ROUTED, EnquiryStatus.ACKNOWLEDGED}
     ),
     EnquiryStatus.ACKNOWLEDGED: frozenset({EnquiryStatus.TRIAGE, EnquiryStatus.ROUTED}),
     EnquiryStatus.SIGNPOSTED: frozenset(),
+    # Closed is left only by reopening, back to triage: never routed straight from closed.
+    EnquiryStatus.CLOSED: frozenset({EnquiryStatus.TRIAGE}),
 }
 
 

@@ -19,9 +19,11 @@ from hub.rules.decision import (
 from hub.rules.engine import decide
 from hub.rules.loader import load_rules, read_rules_file
 from hub.rules.model import PreferencePolicy, RuleSet
+from hub.rules.operator_route import OPERATOR_ROUTE_RULE
 from hub.rules.problems import Problem, RulesError
 
 __all__ = [
+    "OPERATOR_ROUTE_RULE",
     "DecisionOutcome",
     "EnquiryFacts",
     "HomeCouncilNotice",

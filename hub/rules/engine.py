@@ -5,6 +5,8 @@ Precedence (each step is recorded in the decision's trace, applied or not, with 
 0. **Operator choice.** A hub operator routing by hand names the council: steps 1 to 4 are
    skipped (the home council still comes from a full postcode, for the notice); steps 5 and 6
    apply as for any enquiry, so a paused council or one the rules do not know is not chosen.
+   The enquirer's regional hub does not bind the operator (``operator_route.py``, the one
+   statement of this rule, which the triage page shows); a choice outside it is traced.
 1. **Geography.** An invalid postcode or one the directory does not know goes to triage. A
    postcode outside England is signposted (Wales to Foster Wales, and so on, text from the
    rules file); a country without a signpost goes to triage. Otherwise the postcode gives the
@@ -145,6 +147,19 @@ class _Decider:
         home = None
         if self.geo.outcome is Outcome.MATCHED and self.geo.authority is not None:
             home = self.geo.authority.code
+        if home is not None and home != choice:
+            home_hub = self.rules.cluster_of(home, self.day)
+            chosen_hub = self.rules.cluster_of(choice, self.day)
+            outside = home_hub is None or home_hub is not chosen_hub
+            where = f"hub: {home_hub.name}" if home_hub else "no hub"
+            self.step(
+                "operator_outside_cluster",
+                outside,
+                f"{self.name(choice)} is "
+                + ("outside" if outside else "inside")
+                + f" the regional hub of the home council {self.name(home)} ({where}); "
+                "an operator's choice is not bound by the enquirer's hub.",
+            )
         return self.assign(choice, home, "a hub operator chose it")
 
     # -- 1. geography ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 # flask-smorest is untyped: its decorators would otherwise make every view untyped.
 # mypy: disable-error-code="untyped-decorator"
-"""Hub operator endpoints: the triage queue, routing by hand, decision history.
+"""Hub operator endpoints: the triage queue (search, filters, sorts), routing by hand,
+closing and reopening, decision history.
 
 Every route needs a hub operator token (scope ``hub``).
 """
@@ -17,10 +18,19 @@ from hub.audit.api_guard import guard_api_request
 from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
 from hub.referrals.schemas import ActionResultSchema, RouteInSchema
+from hub.triage.close import close_triage_item
+from hub.triage.closure_reasons import ClosureReason
 from hub.triage.decisions import list_decisions
-from hub.triage.queue import list_triage
+from hub.triage.queue import TriageFilters, TriageSort, TriageState, list_triage
+from hub.triage.reopen import reopen_triage_item
 from hub.triage.route_by_hand import route_by_hand
-from hub.triage.schemas import DecisionHistorySchema, TriagePageSchema, TriageQuerySchema
+from hub.triage.schemas import (
+    CloseInSchema,
+    CloseResultSchema,
+    DecisionHistorySchema,
+    TriagePageSchema,
+    TriageQuerySchema,
+)
 
 blp = Blueprint("ops", __name__, description="Hub operators: triage and routing decisions.")
 
@@ -36,12 +46,66 @@ def _authenticate() -> None:
 @blp.route("/v1/ops/triage", methods=["GET"])
 @blp.arguments(TriageQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, TriagePageSchema)
+@blp.alt_response(400, description="The cursor could not be read, or is of another sort.")
 @blp.alt_response(401, description=_UNAUTHORIZED)
 @blp.alt_response(403, description=_FORBIDDEN)
+@blp.alt_response(422, description="The search term is none of the kinds search finds.")
 @blp.doc(security=BEARER_SECURITY)
 def triage(args: dict[str, Any]) -> dict[str, Any]:
-    """Enquiries waiting for a person at the hub, oldest first, with their reason codes."""
-    return list_triage(get_db(), limit=args["limit"], cursor=args.get("cursor"))
+    """Enquiries waiting for a person at the hub (or closed from the queue), with their reason
+    codes: oldest first unless ``sort`` says otherwise; filtered by why they wait, how long,
+    and campaign source; ``q`` finds a person in the queue (audited, by kind of term)."""
+    filters = TriageFilters(
+        state=TriageState(args["state"]),
+        reason_code=args.get("reason_code"),
+        source=args.get("source"),
+        waiting_days=args.get("waiting_days"),
+        q=args.get("q"),
+    )
+    return list_triage(
+        get_db(),
+        request_context(),
+        limit=args["limit"],
+        cursor=args.get("cursor"),
+        sort=TriageSort(args["sort"]),
+        filters=filters,
+    )
+
+
+@blp.route("/v1/ops/enquiries/<string:reference>/close", methods=["POST"])
+@blp.arguments(CloseInSchema, location="json")
+@blp.response(200, CloseResultSchema)
+@blp.alt_response(401, description=_UNAUTHORIZED)
+@blp.alt_response(403, description=_FORBIDDEN)
+@blp.alt_response(404, description="No enquiry has this reference.")
+@blp.alt_response(409, description="The enquiry is not in triage.")
+@blp.alt_response(
+    422, description="The body needs checking, or the duplicate's other enquiry does not exist."
+)
+@blp.doc(security=BEARER_SECURITY)
+def close(data: dict[str, Any], reference: str) -> dict[str, Any]:
+    """Close an enquiry in triage with a reason; it leaves the queue. The enquirer is e-mailed
+    for ``not_about_fostering`` (where to go instead) and ``withdrawn`` (confirmed), never for a
+    duplicate, a test or spam. A closed enquiry is routed only after it is reopened."""
+    return close_triage_item(
+        get_db(),
+        request_context(),
+        reference,
+        reason=ClosureReason(data["reason"]),
+        duplicate_of=data.get("duplicate_of"),
+    )
+
+
+@blp.route("/v1/ops/enquiries/<string:reference>/reopen", methods=["POST"])
+@blp.response(200, ActionResultSchema)
+@blp.alt_response(401, description=_UNAUTHORIZED)
+@blp.alt_response(403, description=_FORBIDDEN)
+@blp.alt_response(404, description="No enquiry has this reference.")
+@blp.alt_response(409, description="The enquiry is not closed.")
+@blp.doc(security=BEARER_SECURITY)
+def reopen(reference: str) -> dict[str, Any]:
+    """Put a closed enquiry back in the triage queue (recorded in its journey, audited)."""
+    return reopen_triage_item(get_db(), request_context(), reference)
 
 
 @blp.route("/v1/ops/enquiries/<string:reference>/route", methods=["POST"])

@@ -1,8 +1,11 @@
 """A hub operator routes an enquiry in triage to a council, through the engine.
 
-The operator's choice is an input to the rules (``operator_choice``), so pauses and clusters
-are applied exactly as for the router: a paused council or one the rules do not know is
-refused (422) and the attempt audited.
+The operator's choice is an input to the rules (``operator_choice``), so pauses and the
+receiving council's hub are applied exactly as for the router: a paused council or one the
+rules do not know is refused (422) and the attempt audited. The enquirer's own regional hub
+does not bind an operator: the one rule is ``hub.rules.operator_route.OPERATOR_ROUTE_RULE``,
+which the triage page shows. Only an enquiry in triage is routed: a closed one is reopened
+first (``hub.triage.reopen``).
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ def route_by_hand(
                 refusal = NotFoundError("No enquiry has this reference.")
             elif enquiry.status != EnquiryStatus.TRIAGE:
                 refusal = ActionNotAllowedError(
-                    f"The enquiry is {enquiry.status}; only enquiries in triage are routed by hand."
+                    f"The enquiry is {enquiry.status}; only enquiries in triage are routed by hand"
+                    + (" (reopen it first)." if enquiry.status == EnquiryStatus.CLOSED else ".")
                 )
             else:
                 decision = decide_for_enquiry(enquiry, ctx.now, operator_choice=target)

@@ -50,3 +50,30 @@ def test_operator_choice_tells_the_home_council(rules: RuleSet) -> None:
     decision = decide(EnquiryFacts(operator_choice="E10000014"), matched("E06000044"), rules, AT)
     assert decision.home_council_notice is not None
     assert decision.home_council_notice.authority.code == "E06000044"
+
+
+def test_operator_choice_outside_the_home_councils_hub_is_routed_and_traced(
+    rules: RuleSet,
+) -> None:
+    # Portsmouth (Solent Hub) lives; the operator chooses Reading (Berkshire Hub).
+    decision = decide(EnquiryFacts(operator_choice="E06000038"), matched("E06000044"), rules, AT)
+    assert decision.authority is not None and decision.authority.code == "E06000038"
+    step = next(s for s in decision.trace if s.rule == "operator_outside_cluster")
+    assert step.applied and "outside the regional hub of the home council" in step.reason
+    assert decision.home_council_notice is not None
+
+
+def test_operator_choice_inside_the_home_councils_hub_is_traced_as_not_applied(
+    rules: RuleSet,
+) -> None:
+    decision = decide(EnquiryFacts(operator_choice="E10000014"), matched("E06000044"), rules, AT)
+    step = next(s for s in decision.trace if s.rule == "operator_outside_cluster")
+    assert not step.applied and "inside" in step.reason
+
+
+def test_the_preference_policy_does_not_bind_an_operator(rules: RuleSet) -> None:
+    # The same choice made by the enquirer is refused (within_cluster): one rule for each.
+    asked = decide(EnquiryFacts(preferred_authority="E06000038"), matched("E06000044"), rules, AT)
+    chosen = decide(EnquiryFacts(operator_choice="E06000038"), matched("E06000044"), rules, AT)
+    assert asked.triage_reason is TriageReason.PREFERENCE_OUTSIDE_CLUSTER
+    assert chosen.outcome is DecisionOutcome.ROUTED

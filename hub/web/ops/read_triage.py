@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub.enquiries.models import Enquiry
+from hub.enquiries.journey import JourneyEvent, JourneyEventName
+from hub.enquiries.models import Enquiry, EnquiryStatus
 from hub.enquiries.queries import find_enquiry_by_reference
 from hub.geo import Candidate, Outcome, resolve_postcode
 from hub.intake.labels import INTEREST_LABELS
@@ -25,6 +26,7 @@ from hub.referrals.models import RoutingDecisionRecord
 from hub.referrals.queries import list_decisions_of
 from hub.rules import get_active_rules
 from hub.tracking.anonymise import district_of
+from hub.triage.closure_reasons import CLOSURE_WORDS, ClosureReason
 
 REASON_WORDS = {
     "invalid_postcode": "The postcode is not a valid postcode",
@@ -58,6 +60,24 @@ class CouncilShare:
 
 
 @dataclass(frozen=True, slots=True)
+class Standing:
+    """Where an enquiry that is not in triage stands: routed (to whom, when), closed (why,
+    when), signposted, or not yet decided."""
+
+    status: str
+    at: datetime | None = None
+    council: str | None = None  # routed: the council that has it
+    closure_reason: str | None = None
+    duplicate_of: str | None = None
+
+    @property
+    def closure_words(self) -> str:
+        if self.closure_reason in set(ClosureReason):
+            return CLOSURE_WORDS[ClosureReason(self.closure_reason)]
+        return self.closure_reason or "No reason recorded"
+
+
+@dataclass(frozen=True, slots=True)
 class TriageCase:
     """One enquiry in triage, as the list and the case page show it."""
 
@@ -71,6 +91,16 @@ class TriageCase:
     candidates_source: str
     preferred: CouncilShare | None
     interest: str
+    source: str | None = None  # the campaign's utm_source
+    standing: Standing | None = None  # only when it is not in triage
+
+    @property
+    def in_triage(self) -> bool:
+        return self.status == EnquiryStatus.TRIAGE
+
+    def seconds_waiting(self, now: datetime) -> float:
+        """How long it has waited in the queue (or been closed), in seconds."""
+        return (now - self.in_triage_since).total_seconds()
 
     @property
     def reason(self) -> str:
@@ -104,7 +134,10 @@ def _from_postcode(postcode: str | None) -> tuple[tuple[CouncilShare, ...], str]
 
 
 def _case(
-    enquiry: Enquiry, reason_code: str | None, decisions: list[RoutingDecisionRecord]
+    enquiry: Enquiry,
+    reason_code: str | None,
+    decisions: list[RoutingDecisionRecord],
+    standing: Standing | None = None,
 ) -> TriageCase:
     postcode = (enquiry.personal or {}).get("postcode")
     stored = next(
@@ -132,7 +165,35 @@ def _case(
         candidates_source=source,
         preferred=preferred,
         interest=enquiry.interest,
+        source=(enquiry.campaign or {}).get("utm_source"),
+        standing=standing,
     )
+
+
+def _standing(
+    enquiry: Enquiry, decisions: list[RoutingDecisionRecord], closed: JourneyEvent | None
+) -> Standing | None:
+    status = enquiry.status
+    if status == EnquiryStatus.TRIAGE:
+        return None
+    if status == EnquiryStatus.CLOSED:
+        detail = closed.detail if closed is not None else {}
+        return Standing(
+            status,
+            at=closed.at if closed is not None else enquiry.status_changed_at,
+            closure_reason=detail.get("reason"),
+            duplicate_of=detail.get("duplicate_of"),
+        )
+    if status in (EnquiryStatus.ROUTED, EnquiryStatus.ACKNOWLEDGED):
+        routed_at = next(
+            (d.decided_at for d in reversed(decisions) if d.outcome == "routed"),
+            enquiry.status_changed_at,
+        )
+        code = enquiry.authority_code or ""
+        return Standing(
+            status, at=routed_at, council=enquiry.authority_name or authority_name(code)
+        )
+    return Standing(status, at=enquiry.status_changed_at)
 
 
 def triage_cases(db: Database, items: list[dict[str, Any]]) -> list[TriageCase]:
@@ -153,11 +214,21 @@ def triage_cases(db: Database, items: list[dict[str, Any]]) -> list[TriageCase]:
             .order_by(RoutingDecisionRecord.decided_at, RoutingDecisionRecord.id)
         ):
             by_enquiry[record.enquiry_id].append(record)
+        closures: dict[int, JourneyEvent] = {}
+        for event in session.scalars(
+            select(JourneyEvent)
+            .where(JourneyEvent.enquiry_id.in_(ids))
+            .where(JourneyEvent.event == JourneyEventName.CLOSED)
+            .order_by(JourneyEvent.at, JourneyEvent.id)
+        ):
+            closures[event.enquiry_id] = event  # the latest wins
     cases = []
     for item in items:
         enquiry = enquiries.get(item["reference"])
         if enquiry is not None:
-            cases.append(_case(enquiry, item["reason_code"], by_enquiry[enquiry.id]))
+            decisions = by_enquiry[enquiry.id]
+            standing = _standing(enquiry, decisions, closures.get(enquiry.id))
+            cases.append(_case(enquiry, item["reason_code"], decisions, standing))
     return cases
 
 
@@ -168,5 +239,12 @@ def find_triage_case(db: Database, reference: str) -> TriageCase | None:
         if enquiry is None:
             return None
         decisions = list_decisions_of(session, enquiry.id)
+        closed = session.scalars(
+            select(JourneyEvent)
+            .where(JourneyEvent.enquiry_id == enquiry.id)
+            .where(JourneyEvent.event == JourneyEventName.CLOSED)
+            .order_by(JourneyEvent.at.desc(), JourneyEvent.id.desc())
+            .limit(1)
+        ).first()
     reason = decisions[-1].reason_code if decisions else None
-    return _case(enquiry, reason, decisions)
+    return _case(enquiry, reason, decisions, _standing(enquiry, decisions, closed))

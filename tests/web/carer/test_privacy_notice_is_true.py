@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from config.settings import load_settings
 from hub.app import create_app
+from hub.delivery.confirmation import EnquirerEvent
 from hub.intake.schemas import EnquiryInSchema, SpecialCategorySchema
 from hub.platform.models import utcnow
 from hub.referrals.models import RoutingDecisionRecord
@@ -22,6 +23,7 @@ from hub.rules.tracking_policy import CouncilTracking, RetentionPeriods, Trackin
 from hub.tracking.anonymise import anonymise_enquiry, district_of, expiry_of
 from hub.tracking.calendar import add_months, local_day
 from hub.tracking.models import Journey
+from hub.triage.closure_reasons import TELLS_ENQUIRER, ClosureReason
 from hub.web.carer.privacy import (
     SPECIAL_CATEGORY_WORDS,
     PrivacyFacts,
@@ -221,6 +223,18 @@ def test_the_mail_sender_is_named_only_when_it_is_govuk_notify() -> None:
     notify = _facts(mail_transport="notify")
     text = _text(_section(notice_for(load_privacy_notice(), notify), "Who receives your enquiry"))
     assert "GOV.UK Notify" in text
+
+
+def test_the_emails_it_names_are_the_ones_the_hub_sends() -> None:
+    says = _text(_section(notice_for(load_privacy_notice(), _facts()), "Who receives your enquiry"))
+    assert {str(event) for event in EnquirerEvent} == {
+        "enquiry.confirmed",  # to confirm your enquiry
+        "enquiry.transferred",  # each time another council takes it over
+        "enquiry.closed",  # once if our team closes it, for the reasons named
+    }
+    assert "each time another council takes it over" in says
+    assert TELLS_ENQUIRER == {ClosureReason.NOT_ABOUT_FOSTERING, ClosureReason.WITHDRAWN}
+    assert "closes it because it is not about fostering or because you asked us to" in says
 
 
 # How long we keep it
