@@ -20,6 +20,7 @@ class OutcomeStatus(StrEnum):
     ROUTED = "routed"  # a council has it (routed or acknowledged)
     TRIAGE = "triage"  # the hub's team will find the right council
     SIGNPOSTED = "signposted"  # outside England: nobody from this service will contact them
+    WITHDRAWN = "withdrawn"  # the enquirer withdrew it before any council had it
 
 
 @dataclass(frozen=True, slots=True)
