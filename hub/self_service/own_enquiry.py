@@ -57,6 +57,7 @@ class OwnEnquiry:
     phone_hint: str | None  # "ending 4321"
     preferred_contact: str | None
     expires_at: datetime
+    withdrawn: bool  # the page then only says so, and offers to stop keeping in touch
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +81,17 @@ def was_withdrawn(enquiry: Enquiry, journey: Journey | None) -> bool:
 
 
 def find_own(
-    session: Session, token: str, now: datetime, *, for_update: bool = False
+    session: Session,
+    token: str,
+    now: datetime,
+    *,
+    for_update: bool = False,
+    withdrawn_ok: bool = False,
 ) -> Found | LinkProblem:
-    """The link's enquiry (its row locked when ``for_update``), or why it does not open."""
+    """The link's enquiry (its row locked when ``for_update``), or why it does not open.
+
+    A withdrawn enquiry is WITHDRAWN unless ``withdrawn_ok`` (its page, and withdrawing
+    keep-in-touch consent, which the re-engagement calls after a withdrawal need)."""
     try:
         key = read_link_token(settings_of(session).secret_key, token)
     except LinkTamperedError:
@@ -97,7 +106,7 @@ def find_own(
     if link.expires_at <= now:
         return LinkProblem.EXPIRED
     journey = find_journey(session, enquiry.id)
-    if was_withdrawn(enquiry, journey):
+    if not withdrawn_ok and was_withdrawn(enquiry, journey):
         return LinkProblem.WITHDRAWN
     return Found(link, enquiry, journey)
 
@@ -130,6 +139,7 @@ def own_view(found: Found) -> OwnEnquiry:
         phone_hint=_phone_hint(personal.get("phone")),
         preferred_contact=personal.get("preferred_contact"),
         expires_at=found.link.expires_at,
+        withdrawn=was_withdrawn(enquiry, found.journey),
     )
 
 
@@ -145,7 +155,7 @@ def refuse(
 def read_own_enquiry(db: Database, token: str, ctx: RequestContext) -> OwnEnquiry | LinkProblem:
     """The enquirer's page for the link's enquiry (the read audited), or why it does not open."""
     with db.transaction() as session:
-        found = find_own(session, token, ctx.now)
+        found = find_own(session, token, ctx.now, withdrawn_ok=True)
         if isinstance(found, LinkProblem):
             refuse(session, ctx, AuditAction.OPEN_ENQUIRER_LINK, found)
             return found

@@ -21,7 +21,7 @@ from hub.tracking.record_stage import cancel_follow_up
 def withdraw_keep_in_touch(db: Database, token: str, ctx: RequestContext) -> LinkProblem | None:
     """Withdraw the link's enquiry's keep-in-touch consent; None when done (or done before)."""
     with db.transaction() as session:
-        found = find_own(session, token, ctx.now, for_update=True)
+        found = find_own(session, token, ctx.now, for_update=True, withdrawn_ok=True)
         if isinstance(found, LinkProblem):
             refuse(session, ctx, AuditAction.WITHDRAW_KEEP_IN_TOUCH, found)
             return found

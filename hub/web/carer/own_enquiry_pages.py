@@ -52,7 +52,8 @@ REASON_LABELS: dict[str, str] = {
 }
 assert set(REASON_LABELS) == set(OFFERED_REASONS)
 
-# What a link that does not open says (heading, paragraphs) and the status it answers with.
+# What a link that does not open says (heading, paragraphs) and the status it answers with
+# (a withdrawn enquiry's link opens its page, which says so).
 PROBLEMS: dict[LinkProblem, tuple[int, str, tuple[str, ...]]] = {
     LinkProblem.TAMPERED: (
         404,
@@ -81,14 +82,6 @@ PROBLEMS: dict[LinkProblem, tuple[int, str, tuple[str, ...]]] = {
             "a new enquiry.",
         ),
     ),
-    LinkProblem.WITHDRAWN: (
-        200,
-        "You have withdrawn this enquiry",
-        (
-            "The fostering team has been told, and nobody will contact you about it.",
-            "If you change your mind, you can send a new enquiry at any time.",
-        ),
-    ),
     LinkProblem.MOVED_ON: (
         409,
         "Your enquiry has moved on",
@@ -115,9 +108,10 @@ def _ctx() -> Any:
 
 
 def _problem(problem: LinkProblem) -> Response:
+    if problem is LinkProblem.WITHDRAWN:
+        return _render()  # a second submit, or a change after withdrawing: the withdrawn page
     status, heading, paragraphs = PROBLEMS[problem]
-    if problem is not LinkProblem.WITHDRAWN:
-        session.pop(TOKEN, None)
+    session.pop(TOKEN, None)
     body = render_template(
         "own_enquiry_problem.html",
         problem=str(problem),
