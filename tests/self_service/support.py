@@ -78,6 +78,5 @@ def audits(db: Database, action: str) -> list[AuditEvent]:
 
 def events(db: Database, event_type: str) -> list[Delivery]:
     with db.sessions() as s:
-        return list(
-            s.scalars(select(Delivery).where(Delivery.event_type == event_type).order_by(Delivery.id))
-        )
+        query = select(Delivery).where(Delivery.event_type == event_type)
+        return list(s.scalars(query.order_by(Delivery.id)))
