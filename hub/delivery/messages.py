@@ -60,7 +60,7 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
         ),
         "referral.withdrawn": f"Fostering enquiry {reference} was withdrawn by the enquirer",
         "referral.contact_changed": (
-            f"The enquirer of fostering enquiry {reference} changed their contact details"
+            f"Fostering enquiry {reference}: the enquirer changed their contact details"
         ),
         "delivery.failing": (
             f"Notifications to subscription {data.get('subscription_id', '')} are failing"
