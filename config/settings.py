@@ -144,6 +144,16 @@ class Settings:
     notify_api_key: str = ""
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_template_id: str = ""
+    # Confirmation texts through Notify's SMS API (hub/delivery/text_messages.py): one text
+    # template whose whole content is ``((body))``. Empty: no texts are sent. Sent with
+    # HUB_NOTIFY_API_KEY, whatever HUB_MAIL_TRANSPORT is.
+    notify_sms_template_id: str = ""
+    # The bearer token given to Notify for its delivery-status callbacks
+    # (``POST /v1/notify/delivery-status``); empty: the callback answers 404.
+    notify_callback_token: str = ""
+    # How long the link in the confirmation e-mail lets the enquirer withdraw, correct their
+    # contact details or withdraw keep-in-touch consent (the hub's own choice, not law).
+    enquirer_link_days: int = 30
     # Staff single sign-on (hub/web/staff/oidc_sign_in.py): an OpenID Connect provider such as
     # Microsoft Entra ID; off while the issuer is empty. Domains: "kent.gov.uk=Kent,...".
     oidc_issuer: str = ""
@@ -358,6 +368,16 @@ def _check_delivery(settings: Settings) -> None:
         )
     if settings.mail_transport == "smtp" and not settings.smtp_host:
         raise SettingsError("HUB_MAIL_TRANSPORT=smtp needs HUB_SMTP_HOST")
+    if settings.notify_sms_template_id and not settings.notify_api_key:
+        raise SettingsError("HUB_NOTIFY_SMS_TEMPLATE_ID needs HUB_NOTIFY_API_KEY")
+    if settings.notify_callback_token and len(settings.notify_callback_token) < 10:
+        raise SettingsError(
+            "HUB_NOTIFY_CALLBACK_TOKEN must be at least 10 characters (Notify's minimum)"
+        )
+    if settings.enquirer_link_days < 1:
+        raise SettingsError(
+            f"HUB_ENQUIRER_LINK_DAYS must be at least 1, got {settings.enquirer_link_days}"
+        )
     if settings.mail_transport == "notify" and not (
         settings.notify_api_key and settings.notify_template_id
     ):

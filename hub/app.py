@@ -14,6 +14,7 @@ from hub.casework.api import blp as casework_blp
 from hub.delivery.api import council_blp as council_deliveries_blp
 from hub.delivery.api import ops_blp as ops_deliveries_blp
 from hub.delivery.metrics import watch_backlog
+from hub.delivery.notify_callbacks_api import blp as notify_callbacks_blp
 from hub.delivery.subscriptions_api import blp as council_subscriptions_blp
 from hub.health.probes import bp as health_bp
 from hub.intake.api import blp as intake_blp
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(council_deliveries_blp)
     api.register_blueprint(council_subscriptions_blp)
     api.register_blueprint(ops_deliveries_blp)
+    api.register_blueprint(notify_callbacks_blp)
     # People (hub/people): repeat enquiries and duplicate marks
     api.register_blueprint(people_council_blp)
     api.register_blueprint(people_ops_blp)

@@ -6,7 +6,7 @@ from hub.casework.models import CaseNote, ContactAttempt, NoResponseClosure, Ref
 from hub.councils.models import CouncilReadinessDay, FirstManagerAddress
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
-from hub.enquiries.models import DuplicateMark, Enquiry, RepeatMatch
+from hub.enquiries.models import DuplicateMark, EnquirerLink, Enquiry, RepeatMatch
 from hub.intake.models import IdempotencyRecord
 from hub.platform.models import Base
 from hub.platform.outbox_model import OutboxMessage
@@ -31,6 +31,7 @@ __all__ = [
     "CouncilReadinessDay",
     "Delivery",
     "DuplicateMark",
+    "EnquirerLink",
     "Enquiry",
     "FirstManagerAddress",
     "FollowUp",

@@ -73,6 +73,12 @@ class AuditAction(StrEnum):
     ADD_NOTE = "add_note"
     REQUEST_NO_RESPONSE = "request_no_response"
     CLOSE_NO_RESPONSE = "close_no_response"
+    # The enquirer, through the link in their confirmation e-mail (hub/self_service): actor
+    # "enquirer"; a link that does not open (tampered, expired) is audited as denied.
+    OPEN_ENQUIRER_LINK = "open_enquirer_link"
+    WITHDRAW_ENQUIRY = "withdraw_enquiry"
+    CHANGE_CONTACT_DETAILS = "change_contact_details"
+    WITHDRAW_KEEP_IN_TOUCH = "withdraw_keep_in_touch"
 
 
 class AuditOutcome(StrEnum):

@@ -1,6 +1,11 @@
 """The enquirer's e-mails: the confirmation (one per enquiry), when a council transfers the
 referral, who has it now (one per transfer), and when the hub's team closes it from triage for
-a reason the enquirer should hear (one per closure). The address is read at send time.
+a reason the enquirer should hear (one per closure); and the confirmation text, through GOV.UK
+Notify, for someone who prefers a call or a text and gave a mobile number. The address or
+number is read at send time.
+
+The confirmation of an enquiry a council or the hub's team will act on carries the enquirer's
+link (``hub.enquiries.enquirer_links``): made here with the e-mail's row, signed by the sender.
 
 The e-mail goes through the same delivery rows as council mail (retries with backoff, dead
 letters, replay, the lease that survives a killed worker), to the one subscription of kind
@@ -19,18 +24,24 @@ from sqlalchemy.orm import Session
 from hub.delivery.confirmation_mail import CLOSED as CLOSED_MAIL
 from hub.delivery.confirmation_mail import CLOSURE_WORDS
 from hub.delivery.confirmation_mail import TRANSFERRED as TRANSFERRED_MAIL
+from hub.delivery.confirmation_mail import ManageLink
 from hub.delivery.events import write_deliveries
 from hub.delivery.links import page_path, public_url
 from hub.delivery.models import Delivery, SubscriptionStatus
 from hub.delivery.queries import find_or_add_enquirer_subscription
+from hub.delivery.text_messages import TEXTED_CONFIRMATION
+from hub.enquiries.enquirer_links import add_enquirer_link, find_link_of_enquiry, sign_link_key
 from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
 from hub.enquiries.models import Enquiry
 from hub.enquiries.queries import find_enquiry_by_reference
 from hub.platform.db import settings_of
+from hub.platform.fields import is_uk_mobile
 from hub.platform.models import utcnow
 
 # What the enquirer subscription shows as its target (lists, the operators' pages).
 ENQUIRER_TARGET = "each enquirer's own address, read from the enquiry when sent"
+# The ways of contact that get a confirmation text (with a mobile number).
+TEXT_CONTACT_METHODS = frozenset({"phone", "text"})
 
 
 class EnquirerEvent(StrEnum):
@@ -39,6 +50,7 @@ class EnquirerEvent(StrEnum):
     CONFIRMED = "enquiry.confirmed"
     TRANSFERRED = TRANSFERRED_MAIL  # another council has the enquiry now
     CLOSED = CLOSED_MAIL  # the hub's team closed it from triage (only for some reasons)
+    TEXTED = TEXTED_CONFIRMATION  # the confirmation text (GOV.UK Notify's SMS API)
 
 
 def enquirer_address(enquiry: Enquiry) -> str | None:
@@ -55,6 +67,38 @@ def find_enquirer_address(session: Session, reference: str | None) -> str | None
     return enquirer_address(enquiry) if enquiry is not None else None
 
 
+def enquirer_mobile(enquiry: Enquiry) -> str | None:
+    """The mobile number of someone who prefers a call or a text, or None (another way of
+    contact, no number, a landline, or anonymised since)."""
+    personal = enquiry.personal or {}
+    phone = personal.get("phone")
+    if personal.get("anonymised") or personal.get("preferred_contact") not in TEXT_CONTACT_METHODS:
+        return None
+    return phone if isinstance(phone, str) and is_uk_mobile(phone) else None
+
+
+def find_enquirer_mobile(session: Session, reference: str | None) -> str | None:
+    enquiry = find_enquiry_by_reference(session, reference) if reference else None
+    return enquirer_mobile(enquiry) if enquiry is not None else None
+
+
+def find_manage_url(session: Session, reference: str | None) -> ManageLink | None:
+    """The enquirer's link for the enquiry, signed now (read by the sender, never stored)."""
+    enquiry = find_enquiry_by_reference(session, reference) if reference else None
+    link = find_link_of_enquiry(session, enquiry.id) if enquiry is not None else None
+    if link is None:
+        return None
+    settings = settings_of(session)
+    token = sign_link_key(settings.secret_key, link.key)
+    url = public_url(settings.public_base_url, page_path("own_enquiry.open_link", token=token))
+    return ManageLink(url, link.expires_at)
+
+
+def texts_configured(session: Session) -> bool:
+    settings = settings_of(session)
+    return bool(settings.notify_api_key and settings.notify_sms_template_id)
+
+
 def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutcome) -> int:
     """Write the enquiry's confirmation delivery in the caller's transaction; return 1 or 0.
 
@@ -62,14 +106,38 @@ def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutco
     operator disabled the enquirer subscription, or when this enquiry has had its e-mail
     (the key is the enquiry: one confirmation, whatever happens to it later).
     """
-    if outcome.status is OutcomeStatus.RECEIVED or enquirer_address(enquiry) is None:
+    if outcome.status is OutcomeStatus.RECEIVED:
         return 0
-    return _write_enquirer_mail(
+    if outcome.status is not OutcomeStatus.SIGNPOSTED:
+        _emit_text(session, enquiry, outcome)
+    if enquirer_address(enquiry) is None:
+        return 0
+    written = _write_enquirer_mail(
         session,
         enquiry,
         outcome,
         EnquirerEvent.CONFIRMED,
         f"{EnquirerEvent.CONFIRMED}:{enquiry.id}",
+    )
+    if written and outcome.status is not OutcomeStatus.SIGNPOSTED:
+        # Someone signposted has nothing to withdraw or correct: nobody will contact them.
+        add_enquirer_link(
+            session, enquiry.id, utcnow(), days=settings_of(session).enquirer_link_days
+        )
+    return written
+
+
+def _emit_text(session: Session, enquiry: Enquiry, outcome: EnquirerOutcome) -> int:
+    """The confirmation text, where Notify's SMS API is configured and the person prefers a
+    call or a text and gave a mobile number (keyed by the enquiry: one text); 1 or 0."""
+    if not texts_configured(session) or enquirer_mobile(enquiry) is None:
+        return 0
+    return _write_enquirer_mail(
+        session,
+        enquiry,
+        outcome,
+        EnquirerEvent.TEXTED,
+        f"{EnquirerEvent.TEXTED}:{enquiry.id}",
     )
 
 

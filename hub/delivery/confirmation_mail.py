@@ -12,10 +12,19 @@ Someone signposted (Wales, Scotland, Northern Ireland) is never promised a call.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from hub.delivery.messages import MailMessage
 from hub.enquiries.enquirer_outcome import EnquirerOutcome, OutcomeStatus
+
+
+class ManageLink(NamedTuple):
+    """The enquirer's link in a confirmation e-mail, and when it stops working."""
+
+    url: str
+    expires_at: datetime
+
 
 # Every confirmation's subject starts so (council mail never does).
 SUBJECT_START = "Your fostering enquiry"
@@ -204,18 +213,37 @@ def compose_closed(message_id: str, to: str, payload: dict[str, Any]) -> MailMes
     return MailMessage(message_id, to, subject, "\n\n".join(body) + "\n")
 
 
-def compose_enquirer_mail(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
+def compose_enquirer_mail(
+    message_id: str, to: str, payload: dict[str, Any], *, manage_url: ManageLink | None = None
+) -> MailMessage:
     """The enquirer's e-mail for its payload's type (a transfer, a closure, else the
     confirmation)."""
     if payload.get("type") == TRANSFERRED:
         return compose_transferred(message_id, to, payload)
     if payload.get("type") == CLOSED:
         return compose_closed(message_id, to, payload)
-    return compose_confirmation(message_id, to, payload)
+    return compose_confirmation(message_id, to, payload, manage_url=manage_url)
 
 
-def compose_confirmation(message_id: str, to: str, payload: dict[str, Any]) -> MailMessage:
-    """The confirmation for the decision its payload describes, addressed to ``to``."""
+def manage_paragraphs(link: ManageLink) -> list[str]:
+    """What the enquirer's link lets them do, until when, and the link."""
+    until = f"{link.expires_at.day} {link.expires_at:%B %Y}"
+    return [
+        "Changed your mind, or your phone number or e-mail address?",
+        "You can withdraw your enquiry, correct your phone number or e-mail address, or ask "
+        f"us not to keep in touch, with this link until {until}. It is for you only: please "
+        "do not share it.",
+        link.url,
+    ]
+
+
+def compose_confirmation(
+    message_id: str, to: str, payload: dict[str, Any], *, manage_url: ManageLink | None = None
+) -> MailMessage:
+    """The confirmation for the decision its payload describes, addressed to ``to``.
+
+    ``manage_url``, the enquirer's link, is signed by the sender when it sends (never stored
+    in the delivery's row)."""
     data: dict[str, Any] = payload.get("data", {})
     outcome = EnquirerOutcome.from_data(data["outcome"])
     reference = (
@@ -240,6 +268,8 @@ def compose_confirmation(message_id: str, to: str, payload: dict[str, Any]) -> M
             *next_steps,
             NO_COMMITMENT,
         ]
+        if manage_url:
+            paragraphs.extend(manage_paragraphs(manage_url))
     if data.get("url"):
         paragraphs.append(f"How we use your information: {data['url']}")
     return MailMessage(message_id, to, subject, "\n\n".join(paragraphs) + "\n")

@@ -43,6 +43,11 @@ class EventType(StrEnum):
     DELIVERY_REFUSED = "delivery.refused"  # one delivery refused for good (a 4xx)
     # To operators: a referral went to a council with no live channel (hub.councils).
     COUNCIL_NOT_READY = "council.not_ready"
+    # The enquirer acted through the link in their confirmation e-mail (hub.self_service): the
+    # council holding the referral (the operators, for one in triage) is told that, never
+    # the details: it reads them with its token.
+    REFERRAL_WITHDRAWN = "referral.withdrawn"
+    CONTACT_CHANGED = "referral.contact_changed"
 
 
 def new_webhook_id() -> str:

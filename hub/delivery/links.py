@@ -36,6 +36,7 @@ PAGE_RULES = Map(
     [
         Rule("/", endpoint="carer.start"),
         Rule("/privacy", endpoint="carer.privacy_notice"),
+        Rule("/your-enquiry/link/<token>", endpoint="own_enquiry.open_link"),
         Rule("/sign-in", endpoint="staff_sign_in.sign_in"),
         Rule("/sign-in/link/<token>", endpoint="staff_sign_in.open_link"),
         Rule("/council/referrals/<reference>", endpoint="council_pages.referral"),

@@ -58,6 +58,10 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
         "council.not_ready": (
             f"Fostering enquiry {reference} went to {council}, which no one can receive yet"
         ),
+        "referral.withdrawn": f"Fostering enquiry {reference} was withdrawn by the enquirer",
+        "referral.contact_changed": (
+            f"Fostering enquiry {reference}: the enquirer changed their contact details"
+        ),
         "delivery.failing": (
             f"Notifications to subscription {data.get('subscription_id', '')} are failing"
         ),
@@ -74,6 +78,15 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
             "The council has no live channel: no one of its team signed in within 30 days, "
             "and it has no working webhook or mailbox. The first-contact clock is running. "
             "Make sure the council receives the referral, and invite its team."
+        ),
+        "referral.withdrawn": (
+            "The enquirer withdrew it through the link in their confirmation e-mail: the "
+            "journey records it, the first-contact clock has stopped. Please do not contact "
+            "them about this enquiry."
+        ),
+        "referral.contact_changed": (
+            "The enquirer corrected their phone number or e-mail address through the link in "
+            "their confirmation e-mail. Open the referral for the details they gave."
         ),
         "delivery.failing": (
             "Deliveries are queued and nothing is lost; the hub retries one at a time until "

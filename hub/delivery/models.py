@@ -136,3 +136,9 @@ class Delivery(Base):
     last_status_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(String(200))
     response_excerpt: Mapped[str | None] = mapped_column(String(200))
+    # What GOV.UK Notify last said of a message it accepted (its delivery-status callback:
+    # delivered, permanent-failure, temporary-failure, technical-failure), Notify's id for
+    # it and when (hub.delivery.provider_status). Never the recipient.
+    provider_status: Mapped[str | None] = mapped_column(String(30))
+    provider_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    provider_id: Mapped[str | None] = mapped_column(String(40))

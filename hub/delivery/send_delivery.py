@@ -18,8 +18,13 @@ import structlog
 
 from config.settings import Settings
 from hub.delivery.attempts import AttemptOutcome, AttemptResult
-from hub.delivery.confirmation import find_enquirer_address
-from hub.delivery.confirmation_mail import compose_enquirer_mail
+from hub.delivery.confirmation import (
+    EnquirerEvent,
+    find_enquirer_address,
+    find_enquirer_mobile,
+    find_manage_url,
+)
+from hub.delivery.confirmation_mail import ManageLink, compose_enquirer_mail
 from hub.delivery.fair_share import count_in_flight, may_probe, record_duration, share_of
 from hub.delivery.mail_transports import send_mail
 from hub.delivery.messages import compose_message
@@ -40,6 +45,7 @@ from hub.delivery.subscriber_health import (
 )
 from hub.delivery.sweep_deliveries import SendPublisher, offer_due
 from hub.delivery.targets import Resolver, system_resolver
+from hub.delivery.text_messages import compose_confirmation_text, send_text
 from hub.delivery.webhook_sender import send_webhook
 from hub.platform.db import Database
 from hub.platform.models import utcnow
@@ -67,6 +73,8 @@ class _Claim:
     secrets: list[str]
     webhook_id: str
     payload: dict[str, Any]
+    # The enquirer's link in a confirmation e-mail: signed at send time, held in memory only.
+    manage_url: ManageLink | None = None
 
 
 def signing_secrets(sub: Subscription, now: datetime) -> list[str]:
@@ -140,13 +148,22 @@ def _claim(
             delivery.published_at = None
             return None
         target = sub.target
+        manage_url: ManageLink | None = None
         if sub.kind == SubscriberKind.ENQUIRER:
             # Read now, held only in memory for this attempt: never written to the row.
-            address = find_enquirer_address(session, delivery.reference)
+            texted = delivery.event_type == EnquirerEvent.TEXTED
+            address = (
+                find_enquirer_mobile(session, delivery.reference)
+                if texted
+                else find_enquirer_address(session, delivery.reference)
+            )
             if address is None:
-                _finish(delivery, DeliveryStatus.FAILED, now, error="the enquiry has no address")
+                missing = "mobile number" if texted else "address"
+                _finish(delivery, DeliveryStatus.FAILED, now, error=f"the enquiry has no {missing}")
                 return None
             target = address
+            if delivery.event_type == EnquirerEvent.CONFIRMED:
+                manage_url = find_manage_url(session, delivery.reference)
         if sub.failing_since is not None:
             sub.last_probe_at = now
         delivery.attempts += 1
@@ -161,6 +178,7 @@ def _claim(
             signing_secrets(sub, now),
             delivery.webhook_id,
             dict(delivery.payload),
+            manage_url,
         )
 
 
@@ -175,8 +193,13 @@ def _attempt(settings: Settings, claim: _Claim, now: datetime, resolver: Resolve
             now,
             resolver=resolver,
         )
+    if claim.kind is SubscriberKind.ENQUIRER and claim.payload.get("type") == EnquirerEvent.TEXTED:
+        body = compose_confirmation_text(claim.payload)
+        return send_text(settings, claim.webhook_id, claim.target, body)
     if claim.kind is SubscriberKind.ENQUIRER:
-        message = compose_enquirer_mail(claim.webhook_id, claim.target, claim.payload)
+        message = compose_enquirer_mail(
+            claim.webhook_id, claim.target, claim.payload, manage_url=claim.manage_url
+        )
     else:
         message = compose_message(claim.webhook_id, claim.target, claim.payload)
     return send_mail(settings, message)

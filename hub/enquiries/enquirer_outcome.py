@@ -21,6 +21,7 @@ class OutcomeStatus(StrEnum):
     TRIAGE = "triage"  # the hub's team will find the right council
     SIGNPOSTED = "signposted"  # outside England: nobody from this service will contact them
     CLOSED = "closed"  # the hub's team closed it from triage: no council will contact them
+    WITHDRAWN = "withdrawn"  # the enquirer withdrew it before any council had it
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,15 +22,29 @@ class EnquiryStatus(StrEnum):
     # A hub operator closed it from triage (a duplicate, a test, spam, not about fostering,
     # withdrawn): it left the queue and goes nowhere until an operator reopens it.
     CLOSED = "closed"
+    # The enquirer withdrew it before any council had it (through the confirmation e-mail's
+    # link): it leaves the triage queue and is never routed. A council's referral that the
+    # enquirer withdraws keeps its status; its journey records ``withdrawn``.
+    WITHDRAWN = "withdrawn"
 
 
 # The only status changes the hub makes; anything else is a bug.
 ALLOWED_TRANSITIONS: dict[EnquiryStatus, frozenset[EnquiryStatus]] = {
     EnquiryStatus.RECEIVED: frozenset(
-        {EnquiryStatus.ROUTED, EnquiryStatus.TRIAGE, EnquiryStatus.SIGNPOSTED}
+        {
+            EnquiryStatus.ROUTED,
+            EnquiryStatus.TRIAGE,
+            EnquiryStatus.SIGNPOSTED,
+            EnquiryStatus.WITHDRAWN,
+        }
     ),
     EnquiryStatus.TRIAGE: frozenset(
-        {EnquiryStatus.ROUTED, EnquiryStatus.SIGNPOSTED, EnquiryStatus.CLOSED}
+        {
+            EnquiryStatus.ROUTED,
+            EnquiryStatus.SIGNPOSTED,
+            EnquiryStatus.CLOSED,
+            EnquiryStatus.WITHDRAWN,
+        }
     ),
     # routed -> routed is a transfer to another council; -> triage is a return to the hub.
     EnquiryStatus.ROUTED: frozenset(
@@ -40,6 +54,7 @@ ALLOWED_TRANSITIONS: dict[EnquiryStatus, frozenset[EnquiryStatus]] = {
     EnquiryStatus.SIGNPOSTED: frozenset(),
     # Closed is left only by reopening, back to triage: never routed straight from closed.
     EnquiryStatus.CLOSED: frozenset({EnquiryStatus.TRIAGE}),
+    EnquiryStatus.WITHDRAWN: frozenset(),
 }
 
 
@@ -144,3 +159,21 @@ class DuplicateMark(Base):
     duplicate_of_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     marked_by: Mapped[str] = mapped_column(String(80))
+
+
+class EnquirerLink(Base):
+    """The link in an enquiry's confirmation e-mail that lets the enquirer act on it.
+
+    ``key`` is random and says nothing of the enquiry; the e-mail carries it signed with the
+    hub's secret (``hub.enquiries.enquirer_links``), so a key alone, as stored here, opens
+    nothing. One per enquiry; it stops working at ``expires_at``.
+    """
+
+    __tablename__ = "enquirer_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), unique=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -121,6 +121,19 @@ def normalise_uk_phone(text: str) -> str | None:
     return None if e164.startswith(_DRAMA_MOBILE_PREFIX) else e164
 
 
+# UK mobile numbers are 071-075, 077-079 and 07624 (Ofcom's National Telephone Numbering Plan:
+# 070 is personal numbering and 076 radiopaging, except 07624, Isle of Man mobiles). A text
+# goes only to these; any other number, even a possible one, may be a landline.
+_MOBILE_PREFIXES = ("+4471", "+4472", "+4473", "+4474", "+4475", "+4477", "+4478", "+4479")
+
+
+def is_uk_mobile(e164: str | None) -> bool:
+    """Whether a number stored by ``normalise_uk_phone`` is a UK mobile that can take a text."""
+    if not e164 or len(e164) != 13:
+        return False
+    return e164.startswith(_MOBILE_PREFIXES) or e164.startswith("+447624")
+
+
 class Postcode(DocumentedString):
     """A UK postcode (full or partial), normalised by the geography's normaliser.
 

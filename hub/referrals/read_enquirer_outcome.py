@@ -73,6 +73,8 @@ def outcome_of(enquiry: Enquiry, decision: RoutingDecisionRecord | None) -> Enqu
         return EnquirerOutcome(enquiry.reference, OutcomeStatus.TRIAGE)
     if status == EnquiryStatus.CLOSED:
         return EnquirerOutcome(enquiry.reference, OutcomeStatus.CLOSED)
+    if status == EnquiryStatus.WITHDRAWN:
+        return EnquirerOutcome(enquiry.reference, OutcomeStatus.WITHDRAWN)
     detail = dict(decision.detail) if decision is not None else {}
     if status == EnquiryStatus.SIGNPOSTED:
         signpost = detail.get("signpost") or None

@@ -19,6 +19,7 @@ from flask import Flask
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 
 from config.settings import Settings
+from hub.web.carer.own_enquiry_pages import bp as own_enquiry_bp
 from hub.web.carer.pages import bp as carer_bp
 from hub.web.council.casework import bp as council_casework_bp
 from hub.web.council.follow_ups import bp as council_more_bp
@@ -54,6 +55,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     register_brand(app, settings)  # GOV.UK Frontend's assets, the brand in every template
     app.register_blueprint(swagger_ui)
     app.register_blueprint(carer_bp)
+    app.register_blueprint(own_enquiry_bp)  # the enquirer's link from the confirmation e-mail
     register_ops_pages(app, settings)  # hub operators' pages (/ops/)
     # Staff sign-in and sessions, then the council pages that need them.
     register_staff_session(app)

@@ -29,13 +29,13 @@ NOT_TO_ENQUIRERS = Delivery.event_type.not_in([str(event) for event in EnquirerE
 def person(**overrides: Any) -> dict[str, Any]:
     """An enquiry whose name, e-mail and phone are easy to find if they ever leak."""
     n = next(_serial)
-    body = enquiry_body(
-        given_name="Zephyrine",
-        family_name=f"Quillfeather{n}",
-        email=f"zephyrine.quillfeather{n}@example.org",
-        phone="07911 123456",
-        **overrides,
-    )
+    known = {
+        "given_name": "Zephyrine",
+        "family_name": f"Quillfeather{n}",
+        "email": f"zephyrine.quillfeather{n}@example.org",
+        "phone": "07911 123456",
+    }
+    body = enquiry_body(**{**known, **overrides})
     record_submitted(body)
     return body
 

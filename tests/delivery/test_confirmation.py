@@ -262,3 +262,21 @@ def test_the_email_names_nothing_else_of_the_enquirer(client, db, settings) -> N
         "Asthma",
     ):
         assert value.lower() not in text
+
+
+def test_the_confirmation_carries_the_enquirers_own_link_and_when_it_ends(
+    client, db, settings
+) -> None:
+    reference, body = _enquire(client, db)
+    attempt_due(db)
+    text = _one_confirmation(settings, body["email"])
+    (link,) = [line for line in text.splitlines() if "/your-enquiry/link/" in line]
+    assert reference not in link and body["email"] not in link
+    assert "You can withdraw your enquiry, correct your phone number or e-mail address" in text
+    assert "with this link until" in text
+
+
+def test_a_signposted_enquirer_is_given_no_link(client, db, settings) -> None:
+    _, body = _enquire(client, db, postcode=WELSH_POSTCODE)
+    attempt_due(db)
+    assert "/your-enquiry/" not in _one_confirmation(settings, body["email"])

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import ssl
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,7 +23,7 @@ from hub.delivery.events import EventType, emit_event
 from hub.delivery.links import page_link
 from hub.delivery.messages import compose_message
 from hub.delivery.send_delivery import SendOutcome
-from tests.delivery.capture import record_notify_request
+from tests.delivery.notify_stand_in import NotifyStandIn, running_notify
 from tests.delivery.smtp_sink import SmtpSink, authenticator, free_port
 from tests.delivery.support import attempt_due, deliveries, mailbox
 from tests.support.council import KENT
@@ -157,50 +153,10 @@ def test_smtp_upgrades_with_starttls_and_verifies_the_relay(db, delivery_env, tm
         controller.stop()
 
 
-class NotifyStandIn:
-    """Answers POST /v2/notifications/email as GOV.UK Notify does, recording each body."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.status = 201
-        self.answer: dict[str, Any] | None = None
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers["content-length"]))
-                record_notify_request(raw)
-                stand_in.requests.append(
-                    {
-                        "path": self.path,
-                        "auth": self.headers.get("Authorization", ""),
-                        "body": json.loads(raw),
-                    }
-                )
-                answer = json.dumps(stand_in.answer or {"id": str(uuid.uuid4())}).encode()
-                self.send_response(stand_in.status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
 @pytest.fixture
 def notify() -> Iterator[NotifyStandIn]:
-    stand_in = NotifyStandIn()
-    yield stand_in
-    stand_in.server.shutdown()
-    stand_in.server.server_close()
+    with running_notify() as stand_in:
+        yield stand_in
 
 
 def test_notify_sends_through_the_template_with_subject_and_body(db, delivery_env, notify) -> None:
