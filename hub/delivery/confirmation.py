@@ -22,9 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.delivery.confirmation_mail import CLOSED as CLOSED_MAIL
-from hub.delivery.confirmation_mail import CLOSURE_WORDS
+from hub.delivery.confirmation_mail import CLOSURE_WORDS, ManageLink
 from hub.delivery.confirmation_mail import TRANSFERRED as TRANSFERRED_MAIL
-from hub.delivery.confirmation_mail import ManageLink
 from hub.delivery.events import write_deliveries
 from hub.delivery.links import page_path, public_url
 from hub.delivery.models import Delivery, SubscriptionStatus
