@@ -355,9 +355,10 @@ def invite_staff(db: Any, count: int) -> list[tuple[str, tuple[str, ...]]]:
     from hub.access.manage_tokens import resolve_token_scope
     from hub.access.sign_in_links import issue_link
 
-    links = []
+    links: list[tuple[str, tuple[str, ...]]] = []
     for n in range(count):
         email = f"staff{n}@example.org"
+        paths: tuple[str, ...]
         if n < 2:
             choice, paths = (
                 resolve_token_scope(None, hub_operator=True),
