@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.support import RAW_ENQUIRY as BODY  # noqa: E402
-from bench.support import database_url  # noqa: E402
+from bench.support import bench_settings, database_url  # noqa: E402
 
 THREADS = 1
 
@@ -256,6 +256,7 @@ def main() -> None:
     from hub.geo import ensure_default_geography
 
     os.environ.setdefault("HUB_GEO_DIR", str(REPO / ".cache" / "geo"))
+    bench_settings()  # installs the geography directory, as a hub process's edge does
     ensure_default_geography()
     with tempfile.TemporaryDirectory() as redis_dir:
         redis = EmbeddedRedis(Path(redis_dir))

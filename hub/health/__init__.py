@@ -1,2 +1,2 @@
-"""Liveness, readiness and metrics for operators and orchestrators (``/healthz``,
-``/readyz``, ``/metrics``)."""
+"""Liveness, readiness and metrics for operators and orchestrators (``/healthz``
+or ``/livez``, ``/readyz``, ``/metrics``)."""

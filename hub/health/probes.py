@@ -25,8 +25,9 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@bp.get("/livez")
 def healthz() -> Response:
-    """The process is alive."""
+    """The process is alive (``/livez``, the name Kubernetes uses, is the same check)."""
     return jsonify(status="ok")
 
 

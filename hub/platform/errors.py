@@ -18,7 +18,7 @@ PROBLEM_MIMETYPE = "application/problem+json"
 # whatever the client accepts, and carry no cookies. Any other path is a page, whose errors
 # follow the request's Accept header (``wants_html_error``).
 API_PATH_PREFIX = "/v1/"
-MACHINE_PATHS = frozenset({"/openapi.json", "/healthz", "/readyz", "/metrics"})
+MACHINE_PATHS = frozenset({"/openapi.json", "/healthz", "/livez", "/readyz", "/metrics"})
 # What an error on a page may be, most preferred first: a tie (``*/*``, or JSON and HTML
 # ranked the same) goes to JSON, so only a client that prefers HTML gets a page.
 ERROR_MIMETYPES = (PROBLEM_MIMETYPE, "application/json", "text/html")

@@ -42,6 +42,11 @@ def test_healthz_says_the_process_is_alive(client) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
+def test_livez_is_the_same_liveness_check_for_orchestrators(client) -> None:
+    answer = client.get("/livez")
+    assert answer.status_code == 200 and answer.get_json() == {"status": "ok"}
+
+
 def test_readyz_is_ready_when_database_redis_and_a_worker_answer(client, broker) -> None:
     beat(broker, "worker@test", interval=5)  # what a live worker writes
     response = client.get("/readyz")

@@ -141,13 +141,21 @@ class GunicornProcess:
     The access log records each request's worker pid, so a test can see which worker answered.
     """
 
-    def __init__(self, env: dict[str, str], log_dir: Path, port: int, workers: int = 2) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_dir: Path,
+        port: int,
+        workers: int = 2,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.host = host
         self.port = port
         self.log_path = log_dir / "gunicorn.log"
         self.access_path = log_dir / "access.log"
         self._log = self.log_path.open("ab")
         args = gunicorn_command(
-            "127.0.0.1",
+            host,
             port,
             workers,
             "--access-logfile",
@@ -161,7 +169,7 @@ class GunicornProcess:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
