@@ -70,6 +70,11 @@ class AuditAction(StrEnum):
     ADD_NOTE = "add_note"
     REQUEST_NO_RESPONSE = "request_no_response"
     CLOSE_NO_RESPONSE = "close_no_response"
+    # The council's case system (hub/case_system): the filter and the count, never the rows
+    EXPORT_REFERRALS = "export_referrals"
+    READ_CHANGES = "read_changes"
+    PREVIEW_IMPORT = "preview_import"
+    APPLY_IMPORT = "apply_import"
 
 
 class AuditOutcome(StrEnum):
