@@ -192,16 +192,23 @@ def _load_sqlite(url: str, rows: Iterator[tuple[Any, ...]]) -> None:
 
 
 def _load_postgresql(url: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    _load_postgresql_rows(url, "enquiries", COLUMNS, rows)
+
+
+def _load_postgresql_rows(
+    url: str, table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]]
+) -> None:
+    """``rows`` into ``table`` by COPY, then VACUUM ANALYZE (bench/council_day.py too)."""
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
         with conn.cursor() as cur:
-            with cur.copy(f"COPY enquiries ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         conn.commit()
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE enquiries")
+        conn.execute(f"VACUUM ANALYZE {table}")
 
 
 def _terms(person: Any, reference: str, rng: random.Random) -> dict[str, str]:
