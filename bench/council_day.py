@@ -287,6 +287,10 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=10_000)
     args = parser.parse_args()
     os.environ.setdefault("HUB_ENV", "development")
+    from config.settings import get_settings
+    from hub.process_settings import use_settings
+
+    use_settings(get_settings())  # the keys and the blind-index secret, as a hub process does
     backends: list[str] = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
         run(backend, args.total, args.council, args.calls, args.import_rows)

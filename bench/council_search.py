@@ -253,6 +253,7 @@ def _p(values: list[float], share: float) -> float:
 
 
 def run(backend: str, total: int, council: int, searches: int) -> None:
+    from config.settings import get_settings
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
 
@@ -263,7 +264,7 @@ def run(backend: str, total: int, council: int, searches: int) -> None:
     try:
         upgrade(url)
         generated = generate(url, total, council)
-        db = Database(url)
+        db = Database(get_settings(), url=url)
         try:
             times = measure(db, generated["sample"], searches)
         finally:
@@ -297,6 +298,10 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=200)
     args = parser.parse_args()
     os.environ.setdefault("HUB_ENV", "development")
+    from config.settings import get_settings
+    from hub.process_settings import use_settings
+
+    use_settings(get_settings())  # the keys and the blind-index secret, as a hub process does
     backends: list[str] = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
         run(backend, args.total, args.council, args.searches)
