@@ -64,11 +64,11 @@ def add_casework(url: str, kent: list[tuple[int, str]], total: int) -> list[str]
     now = datetime.now(UTC)
     clocks, journeys, changes, free = [], [], [], []
     seq = 0
-    for n, (enquiry_id, reference) in enumerate(kent, start=1):
+    for enquiry_id, reference in kent:
         started = now - timedelta(days=rng.randint(0, 900))
         running = rng.random() < 0.10
         due = now + timedelta(hours=rng.randint(-48, 48)) if running else started + timedelta(1)
-        clocks.append((n, enquiry_id, "first_contact", KENT, "1 working day", started, due,
+        clocks.append((enquiry_id, "first_contact", KENT, "1 working day", started, due,
                        "running" if running else "met", None if running else due))  # fmt: skip
         if not running and rng.random() < 0.89:
             journeys.append((enquiry_id, "first_contact", 1, due, due, due))
@@ -83,7 +83,7 @@ def add_casework(url: str, kent: list[tuple[int, str]], total: int) -> list[str]
         changes.append(("E06000001", n + 1, "referral.routed_in", n + 1, "FE-22222222",
                         now, now, "{}"))  # fmt: skip
     tables: dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {
-        "journey_clocks": (("id", "enquiry_id", "kind", "authority_code", "target", "started_at",
+        "journey_clocks": (("enquiry_id", "kind", "authority_code", "target", "started_at",
                             "due_at", "state", "met_at"), clocks),
         "journeys": (("enquiry_id", "stage", "position", "stage_at", "changed_at",
                       "first_contact_at"), journeys),
