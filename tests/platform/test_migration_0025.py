@@ -40,6 +40,7 @@ def _surname_index_columns(url: str) -> list[str]:
     return [*columns, *sorted(tables & {"council_changes", "council_change_counters"})]
 
 
+@pytest.mark.usefixtures("settings")  # the keys 0004 needs; and the services run (PostgreSQL)
 def test_0025_upgrades_and_downgrades(scratch_url: str) -> None:
     upgrade(scratch_url, "0025_case_system")
     assert _surname_index_columns(scratch_url) == [
