@@ -192,16 +192,23 @@ def _load_sqlite(url: str, rows: Iterator[tuple[Any, ...]]) -> None:
 
 
 def _load_postgresql(url: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    _load_postgresql_rows(url, "enquiries", COLUMNS, rows)
+
+
+def _load_postgresql_rows(
+    url: str, table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]]
+) -> None:
+    """``rows`` into ``table`` by COPY, then VACUUM ANALYZE (bench/council_day.py too)."""
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
         with conn.cursor() as cur:
-            with cur.copy(f"COPY enquiries ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         conn.commit()
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE enquiries")
+        conn.execute(f"VACUUM ANALYZE {table}")
 
 
 def _terms(person: Any, reference: str, rng: random.Random) -> dict[str, str]:
@@ -246,6 +253,7 @@ def _p(values: list[float], share: float) -> float:
 
 
 def run(backend: str, total: int, council: int, searches: int) -> None:
+    from config.settings import get_settings
     from hub.platform.db import Database
     from hub.platform.migrate import upgrade
 
@@ -256,7 +264,7 @@ def run(backend: str, total: int, council: int, searches: int) -> None:
     try:
         upgrade(url)
         generated = generate(url, total, council)
-        db = Database(url)
+        db = Database(get_settings(), url=url)
         try:
             times = measure(db, generated["sample"], searches)
         finally:
@@ -290,6 +298,10 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=200)
     args = parser.parse_args()
     os.environ.setdefault("HUB_ENV", "development")
+    from config.settings import get_settings
+    from hub.process_settings import use_settings
+
+    use_settings(get_settings())  # the keys and the blind-index secret, as a hub process does
     backends: list[str] = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
         run(backend, args.total, args.council, args.searches)

@@ -86,6 +86,8 @@ class Settings:
     intake_rate_limit: str = "60/minute"
     form_rate_limit: str = "300/minute"
     max_body_bytes: int = 32 * 1024
+    # A council's file of outcomes from its case system (10,000 rows at most, ~60 bytes each).
+    max_import_bytes: int = 2 * 1024 * 1024
     idempotency_ttl_hours: int = 24
     # An enquiry that was only signposted (outside England) is anonymised this many days after
     # the hub signposted it: the hub's own choice of the least it needs (a copy of what it

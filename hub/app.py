@@ -10,6 +10,8 @@ from flask import Flask, Response, g, request
 
 from config.settings import Settings, get_settings
 from hub.access.guard import register_bearer_scheme
+from hub.case_system.api import IMPORT_ENDPOINTS
+from hub.case_system.api import blp as case_system_blp
 from hub.casework.api import blp as casework_blp
 from hub.delivery.api import council_blp as council_deliveries_blp
 from hub.delivery.api import ops_blp as ops_deliveries_blp
@@ -36,6 +38,7 @@ from hub.tracking.api import council_blp as tracking_council_blp
 from hub.tracking.api import ops_blp as tracking_ops_blp
 from hub.triage.api import blp as ops_blp
 from hub.web import register_web
+from hub.web.council.case_system import IMPORT_PAGES
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -59,6 +62,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     register_error_handlers(app)
     watch_backlog(app.extensions["hub_db"])  # delivery backlog on /metrics
     return app
+
+
+# The routes that take a council's file of outcomes: HUB_MAX_IMPORT_BYTES, not HUB_MAX_BODY_BYTES.
+LARGE_BODY_ENDPOINTS = (*IMPORT_ENDPOINTS, *IMPORT_PAGES)
 
 
 def register_config(app: Flask, settings: Settings) -> None:
@@ -117,7 +124,11 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     app.extensions["hub_api"] = ProblemApi(app)
     # Before every other before_request that may read the body (CSRF's, the JSON guard's):
     # the size checks buffer a streamed body for all of them.
-    register_request_limits(app, settings.max_body_bytes)
+    register_request_limits(
+        app,
+        settings.max_body_bytes,
+        larger=dict.fromkeys(LARGE_BODY_ENDPOINTS, settings.max_import_bytes),
+    )
     limiter.init_app(app)
     register_json_body_guard(app)
     register_trusted_proxies(app, settings.trusted_proxies)
@@ -140,4 +151,5 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(people_council_blp)
     api.register_blueprint(people_ops_blp)
     api.register_blueprint(casework_blp)
+    api.register_blueprint(case_system_blp)
     app.register_blueprint(health_bp)

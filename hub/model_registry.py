@@ -3,6 +3,7 @@
 from hub.access.models import ApiToken, SignInLink, SignInRequest, StaffUser
 from hub.audit.models import AuditEvent
 from hub.casework.models import CaseNote, ContactAttempt, NoResponseClosure, ReferralOwner
+from hub.changes.models import ChangeCounter, CouncilChange
 from hub.councils.models import CouncilReadinessDay, FirstManagerAddress
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
@@ -27,7 +28,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CaseNote",
+    "ChangeCounter",
     "ContactAttempt",
+    "CouncilChange",
     "CouncilReadinessDay",
     "Delivery",
     "DuplicateMark",

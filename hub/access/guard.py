@@ -52,12 +52,13 @@ def register_bearer_scheme(api: Any) -> None:
     )
 
 
-def authenticate_json_request(*scopes: TokenScope) -> None:
-    """Blueprint guard: a caller of one of ``scopes``, and a JSON body when there is a body."""
+def authenticate_json_request(*scopes: TokenScope, also_accept: tuple[str, ...] = ()) -> None:
+    """Blueprint guard: a caller of one of ``scopes``, and a JSON body when there is a body
+    (or one of the media types ``also_accept`` names, for an endpoint that takes a file)."""
     require_caller(*scopes)
     # An empty body is fine (acknowledge has none); a body must be JSON.
     if request.method == "POST" and request.content_length:
-        if not is_json_request():
+        if not is_json_request() and request.mimetype not in also_accept:
             raise UnsupportedMediaTypeError("Send the body with Content-Type: application/json.")
 
 

@@ -18,10 +18,10 @@ from hub.audit.record import add_audit_event
 from hub.platform.extensions import get_db
 
 
-def guard_api_request(*scopes: TokenScope) -> None:
+def guard_api_request(*scopes: TokenScope, also_accept: tuple[str, ...] = ()) -> None:
     """Blueprint guard: as ``authenticate_json_request``; a wrong kind of token is audited."""
     try:
-        authenticate_json_request(*scopes)
+        authenticate_json_request(*scopes, also_accept=also_accept)
     except CallerOutOfScopeError as refused:
         with get_db().transaction() as session:
             add_audit_event(

@@ -79,6 +79,11 @@ class AuditAction(StrEnum):
     WITHDRAW_ENQUIRY = "withdraw_enquiry"
     CHANGE_CONTACT_DETAILS = "change_contact_details"
     WITHDRAW_KEEP_IN_TOUCH = "withdraw_keep_in_touch"
+    # The council's case system (hub/case_system): the filter and the count, never the rows
+    EXPORT_REFERRALS = "export_referrals"
+    READ_CHANGES = "read_changes"
+    PREVIEW_IMPORT = "preview_import"
+    APPLY_IMPORT = "apply_import"
 
 
 class AuditOutcome(StrEnum):

@@ -25,6 +25,7 @@ from hub.casework.queries import (
     latest_decision_id,
     may_own,
 )
+from hub.changes.record import ChangeKind, record_change
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
 from hub.referrals.queries import find_referral
@@ -57,6 +58,15 @@ def set_owner(
                         changed = previous != target
                         if changed:
                             _write_owner(session, enquiry.id, holder, target, ctx)
+                            record_change(
+                                session,
+                                ChangeKind.OWNER_CHANGED,
+                                authority_code=holder,
+                                enquiry_id=enquiry.id,
+                                reference=enquiry.reference,
+                                at=ctx.now,
+                                detail={"owner_id": target, "previous_owner_id": previous},
+                            )
                         add_audit_event(
                             session,
                             ctx,

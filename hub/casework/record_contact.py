@@ -21,6 +21,7 @@ from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
 from hub.casework.errors import field_error, refuse
 from hub.casework.models import ContactAttempt, ContactChannel, ContactOutcome
+from hub.changes.record import ChangeKind, record_change
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
@@ -144,6 +145,15 @@ def _add_attempt(
         note=note or None,
     )
     session.add(attempt)
+    record_change(
+        session,
+        ChangeKind.CONTACT_ATTEMPT,
+        authority_code=enquiry.authority_code,
+        enquiry_id=enquiry.id,
+        reference=enquiry.reference,
+        at=at,
+        detail={"channel": str(channel), "outcome": str(outcome), "first_contact": records_stage},
+    )
     return attempt
 
 

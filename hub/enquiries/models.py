@@ -112,9 +112,11 @@ class Enquiry(Base):
     # (hub.enquiries.repeats). Reports count people by it. Not personal data.
     person_key: Mapped[int | None] = mapped_column(BigId, index=True)
 
-    # Each index with the time, so a search's newest-first page is read from the index.
+    # Each index with the council and the time, so a search within one council reads its
+    # newest-first page from the index alone.
     __table_args__ = tuple(
-        Index(f"ix_enquiries_{column}", column, "created_at") for column in INDEX_COLUMNS
+        Index(f"ix_enquiries_{column}", column, "authority_code", "created_at")
+        for column in INDEX_COLUMNS
     )
     __mapper_args__ = {"version_id_col": row_version}
 

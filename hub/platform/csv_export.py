@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)
@@ -33,10 +33,20 @@ def spreadsheet_safe(value: object) -> object:
 
 def rows_to_csv(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
     """A header of ``columns``, then one line per row (a missing or None cell left empty)."""
+    return "".join(csv_lines(columns, rows))
+
+
+def csv_lines(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> Iterator[str]:
+    """``rows_to_csv`` a line at a time, for a response streamed while the rows are read."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([spreadsheet_safe(name) for name in columns])
-    for row in rows:
-        cells = (row.get(name) for name in columns)
+
+    def line(cells: Iterable[object]) -> str:
+        out.seek(0)
+        out.truncate()
         writer.writerow([spreadsheet_safe("" if cell is None else cell) for cell in cells])
-    return out.getvalue()
+        return out.getvalue()
+
+    yield line(columns)
+    for row in rows:
+        yield line(row.get(name) for name in columns)

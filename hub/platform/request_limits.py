@@ -90,9 +90,19 @@ def check_request_size(environ: dict[str, Any], max_body_bytes: int) -> None:
     environ["wsgi.input"] = BytesIO(body)
 
 
-def register_request_limits(app: Flask, max_body_bytes: int) -> None:
-    """Check every request's size first (register before any other before_request reads it)."""
+def register_request_limits(
+    app: Flask, max_body_bytes: int, larger: dict[str, int] | None = None
+) -> None:
+    """Check every request's size first (register before any other before_request reads it).
+
+    ``larger`` names the endpoints that take a bigger body (a file upload) and their limit.
+    """
+    bigger = dict(larger or {})
 
     @app.before_request
     def _check_request_size() -> None:
-        check_request_size(request.environ, max_body_bytes)
+        limit = bigger.get(request.endpoint or "", max_body_bytes)
+        if limit != max_body_bytes:
+            request.max_content_length = limit
+            request.max_form_memory_size = limit
+        check_request_size(request.environ, limit)

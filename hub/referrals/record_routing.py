@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
+from hub.changes.record import Change, ChangeKind, record_changes
 from hub.councils.not_ready import note_not_ready_referral
 from hub.delivery.confirmation import emit_confirmation, emit_transfer_notice
 from hub.delivery.events import EventType, emit_event
@@ -99,6 +100,7 @@ def record_routing(
     session.add(record)
     session.flush()  # the record's id keys the events below
     _emit_events(session, enquiry, record, handover, previous)
+    record_changes(session, _feed_changes(enquiry, record, previous))
     if promise is not None and promise.council_ready is False and enquiry.authority_code:
         note_not_ready_referral(
             session,
@@ -204,6 +206,35 @@ def _emit_events(
             to_operators=True,
             url_path=api_path("ops.decisions", reference=reference),
         )
+
+
+def _feed_changes(
+    enquiry: Enquiry, record: RoutingDecisionRecord, previous: str | None
+) -> list[Change]:
+    """What the councils' changes feeds say of this decision: in for the new holder, out
+    (transferred or returned to the hub) for the last one."""
+    changes = []
+    detail = {"reason_code": record.reason_code, "decision_id": record.id}
+    now_held_by = enquiry.authority_code
+    if previous and previous != now_held_by:
+        kind = ChangeKind.TRANSFERRED_OUT if now_held_by else ChangeKind.RETURNED_TO_HUB
+        out = {**detail, "to_authority_code": now_held_by}
+        changes.append(
+            Change(previous, kind, enquiry.id, enquiry.reference, record.decided_at, out)
+        )
+    if now_held_by:
+        into = {**detail, "from_authority_code": previous}
+        changes.append(
+            Change(
+                now_held_by,
+                ChangeKind.ROUTED_IN,
+                enquiry.id,
+                enquiry.reference,
+                record.decided_at,
+                into,
+            )
+        )
+    return changes
 
 
 def authority_name_of(code: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event, record_refusal
+from hub.changes.record import ChangeKind, record_change
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
@@ -147,6 +148,15 @@ def _close(
         enquiry.consent_keep_in_touch = False
         for other in list_open_follow_ups(session, enquiry.id, needs_consent=True):
             cancel_follow_up(other, ctx, cancelled_by=chosen)
+    record_change(
+        session,
+        ChangeKind.FOLLOW_UP_OUTCOME,
+        authority_code=enquiry.authority_code,
+        enquiry_id=enquiry.id,
+        reference=enquiry.reference,
+        at=ctx.now,
+        detail={"follow_up_kind": str(follow_up.kind), "outcome": str(chosen)},
+    )
     add_audit_event(
         session,
         ctx,

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from hub.access.caller import RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event, record_refusal
+from hub.changes.record import ChangeKind, record_change
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError, ValidationFailedError
@@ -108,7 +109,7 @@ def record_progress(
             if enquiry is not None:
                 holder = enquiry.authority_code
                 if occurred_at is None and occurred_on is not None:
-                    occurred_at = _on_day(session, enquiry, occurred_on, ctx.now)
+                    occurred_at = moment_on_day(session, enquiry, occurred_on, ctx.now)
                 try:
                     add_stage(
                         session,
@@ -202,6 +203,15 @@ def add_stage(
             note=note,
         )
     )
+    record_change(
+        session,
+        ChangeKind.STAGE_RECORDED,
+        authority_code=enquiry.authority_code,
+        enquiry_id=enquiry.id,
+        reference=enquiry.reference,
+        at=at,
+        detail={"stage": str(stage), "reason": reason},
+    )
     if journey is None:
         journey = Journey(enquiry_id=enquiry.id, stage=stage, position=0, stage_at=at)
         session.add(journey)
@@ -281,7 +291,7 @@ def _check_written_reasons(written: WrittenReasons, at: datetime, now: datetime)
         )
 
 
-def _on_day(session: Session, enquiry: Enquiry, day: date, now: datetime) -> datetime:
+def moment_on_day(session: Session, enquiry: Enquiry, day: date, now: datetime) -> datetime:
     """The instant recorded for a stage that happened on ``day`` in England (time not known).
 
     Today is now. An earlier day is midday, unless the referral reached the council or its last

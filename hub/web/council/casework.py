@@ -96,6 +96,7 @@ def tray() -> tuple[str, int]:
         no_owner=NO_OWNER,
         values=request.args,
         filters=filters,
+        export_filters={} if errors else {k: v for k, v in given.items() if k != "cursor"},
         errors=errors,
         error_list=[{"text": text, "href": f"#{name}"} for name, text in errors.items()],
     )

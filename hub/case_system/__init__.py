@@ -1,0 +1,1 @@
+"""The council's own case system: exports, the changes feed, bulk import of outcomes."""

@@ -1,0 +1,1 @@
+"""The councils' changes feed: what changed on each council's referrals, numbered in order."""
