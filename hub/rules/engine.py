@@ -37,9 +37,10 @@ where the enquirer lives and do not apply; a transfer names the child's council.
 child's council's cluster may send connected persons to a named council
 (``connected_persons``), and steps 5 and 6 apply as for any enquiry. The enquirer's own
 council, when known, is still the home council to notify. The law behind the path (Care
-Planning, Placement and Case Review (England) Regulations 2010, reg 2 and reg 24: the child's
-responsible authority approves a connected person) is in ``docs/kinship.md``; that the child's
-council also takes the first enquiry is practice, which the rules file can change per cluster.
+Planning, Placement and Case Review (England) Regulations 2010, regs 2, 24 and 25: the child's
+responsible authority approves a connected person, temporarily at first) is in
+``docs/kinship.md``; that the child's council also takes the first enquiry is practice, which
+the rules file can change per cluster.
 
 Whenever the enquiry is routed to a council other than the home council, the decision carries
 a ``home_council_notice``: the regulations require the home council to be consulted.
