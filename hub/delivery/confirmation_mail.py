@@ -105,8 +105,8 @@ def connected_person_steps(outcome: EnquirerOutcome, council: str) -> list[str]:
         why = (
             "You told us you want to care for a child you already know, so we sent your "
             f"enquiry to the child's council, {council}, not the council where you live: the "
-            "council responsible for a child is the one that assesses family and friends who "
-            "want to care for them."
+            "council responsible for a child is usually the one that assesses family and friends "
+            "who want to care for them."
         )
     return [
         why,
