@@ -151,7 +151,12 @@ class RoutingDecision:
             lines.append(self.signpost.text)
         if self.candidates:
             shares = ", ".join(f"{c.name} {c.share:.0%}" for c in self.candidates)
-            lines.append(f"Possible councils for this postcode: {shares}.")
+            whose = (
+                "the child's postcode"
+                if self.triage_reason is TriageReason.CHILD_COUNCIL_UNKNOWN
+                else "this postcode"
+            )
+            lines.append(f"Possible councils for {whose}: {shares}.")
         lines.append("How this was decided:")
         for number, step in enumerate(self.trace, start=1):
             mark = "applied" if step.applied else "did not apply"

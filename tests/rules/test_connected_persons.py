@@ -79,6 +79,7 @@ def test_a_split_childs_postcode_goes_to_triage_with_its_councils(rules: RuleSet
     assert decision.outcome is DecisionOutcome.TRIAGE
     assert decision.triage_reason is TriageReason.CHILD_COUNCIL_UNKNOWN
     assert {c.code for c in decision.candidates} == {HAMPSHIRE, SOUTHAMPTON}
+    assert "Possible councils for the child's postcode: Hampshire 60%" in decision.explain()
 
 
 def test_an_unknown_childs_postcode_or_none_goes_to_triage(rules: RuleSet) -> None:
