@@ -217,6 +217,8 @@ def _item(row: Any, names: dict[int, str]) -> dict[str, Any]:
         flags.append("not_yet_contacted")
     if row.breached:
         flags.append("clock_breached")
+    if enquiry.connected_person:
+        flags.append("connected_person")
     return {
         "reference": enquiry.reference,
         "status": enquiry.status,

@@ -84,7 +84,10 @@ class TrayItemSchema(Schema):
     )
     flags = fields.List(
         fields.String(),
-        metadata={"description": "repeat_enquiry, not_yet_contacted, clock_breached."},
+        metadata={
+            "description": "repeat_enquiry, not_yet_contacted, clock_breached, "
+            "connected_person (wants to care for a child they already know)."
+        },
     )
 
 

@@ -95,6 +95,8 @@ def routed_next_steps(outcome: EnquirerOutcome) -> list[str]:
             else f", one of the councils of {outcome.hub}"
         )
     paragraphs = [sent + "."]
+    if outcome.connected_person:
+        paragraphs += connected_person_steps(outcome, council)
     reach = _reach(outcome)
     own_site = f"contact the fostering team of {council} through the council's own website"
     if outcome.council_ready is False:
@@ -124,6 +126,35 @@ def routed_next_steps(outcome: EnquirerOutcome) -> list[str]:
             "your reference."
         )
     return paragraphs
+
+
+def connected_person_steps(outcome: EnquirerOutcome, council: str) -> list[str]:
+    """Why a connected person's enquiry went where it did, and what is true of what follows.
+
+    No time and no outcome is promised: the council decides how it assesses family and
+    friends (docs/kinship.md says what is law and what is practice).
+    """
+    if outcome.child_council:
+        why = (
+            f"You told us you want to care for a child you already know. The child's council "
+            f"is {outcome.child_council}; enquiries like yours for it are taken by the "
+            f"fostering team of {council}."
+        )
+    else:
+        why = (
+            "You told us you want to care for a child you already know, so we sent your "
+            f"enquiry to the child's council, {council}, not the council where you live: the "
+            "council responsible for a child is usually the one that assesses family and friends "
+            "who want to care for them."
+        )
+    return [
+        why,
+        "When they contact you, they will ask about you and the child, and explain how they "
+        "assess family members and friends and the support they offer. Every council in "
+        "England publishes what it offers kinship carers (its kinship local offer).",
+        "If another council's social workers are already involved with the child, tell the "
+        "team when they contact you: they can pass your enquiry to that council.",
+    ]
 
 
 def _routed(outcome: EnquirerOutcome) -> tuple[str, list[str]]:

@@ -76,6 +76,11 @@ class EnquirerOutcome:
     contact_name: str | None = None
     web: str | None = None
     council_ready: bool | None = None
+    # Someone who wants to care for a child they already know; ``child_council`` is the
+    # child's council's name when another council's team has the enquiry (a hub's rule, or a
+    # pause), else None.
+    connected_person: bool = False
+    child_council: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         """The facts as JSON (a delivery row's payload)."""
@@ -103,4 +108,6 @@ class EnquirerOutcome:
             council_ready=data.get("council_ready")
             if isinstance(data.get("council_ready"), bool)
             else None,
+            connected_person=data.get("connected_person") is True,
+            child_council=str(data["child_council"]) if data.get("child_council") else None,
         )

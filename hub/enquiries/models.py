@@ -12,6 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from hub.enquiries.search_keys import INDEX_COLUMNS, search_keys_of
 from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
 
+# The interest of someone who wants to care for a child they already know (a grandchild, a
+# relative's or a friend's child): a *connected person* (Care Planning, Placement and Case
+# Review (England) Regulations 2010, reg 2 and reg 24). Such an enquiry names the child's
+# council or postcode, and is routed to the child's council (hub.rules.engine), not the
+# enquirer's.
+CONNECTED_INTEREST = "child_i_know"
+
 
 class EnquiryStatus(StrEnum):
     RECEIVED = "received"
@@ -82,6 +89,11 @@ class Enquiry(Base):
     # from the postcode's councils (the form's "check your postcode" step). Routing uses it
     # only when it is one of those councils.
     home_authority_code: Mapped[str | None] = mapped_column(String(9))
+    # A connected person: the enquirer wants to care for a child they already know. The
+    # enquiry goes to the child's council (``child_authority_code`` as the enquirer named it,
+    # else from the child's postcode, kept encrypted in ``personal``), not the enquirer's.
+    connected_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_authority_code: Mapped[str | None] = mapped_column(String(9))
     campaign: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # "How did you hear about us" is free text, so it may name people: encrypted, kept apart
     # from the campaign tags (utm_*), which are not personal.

@@ -21,6 +21,7 @@ INTEREST_LABELS = {
     "remand": "Remand fostering",
     "sibling_groups": "Brothers and sisters together",
     "not_sure": "I'm not sure yet",
+    "child_i_know": "A child I already know (a grandchild, or a relative's or friend's child)",
 }
 CONTACT_LABELS = {
     "email": "Email",

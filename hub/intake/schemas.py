@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from hub.enquiries.models import CONNECTED_INTEREST
 from hub.platform.fields import (
     AuthorityRef,
     CleanString,
@@ -25,7 +26,10 @@ INTERESTS = (
     "remand",
     "sibling_groups",
     "not_sure",
+    CONNECTED_INTEREST,
 )
+# A connected person's enquiry (CONNECTED_INTEREST) names the child's council or postcode.
+CHILD_FIELDS = ("child_authority", "child_postcode")
 CONTACT_METHODS = ("email", "phone", "text", "either")
 # The ways of contact that need a phone number: the phone is asked for only with these.
 PHONE_CONTACT_METHODS = frozenset({"phone", "text"})
@@ -164,6 +168,19 @@ class EnquiryInSchema(StrictSchema):
             "in (GSS code or name), one of the postcode's councils. Routing uses it only then."
         }
     )
+    child_authority = AuthorityRef(
+        metadata={
+            "description": "Only with interest child_i_know: the council of the child the "
+            "enquirer wants to care for (GSS code or name). The enquiry goes to that council."
+        }
+    )
+    child_postcode = Postcode(
+        metadata={
+            "description": "Only with interest child_i_know, when the child's council is not "
+            "known: the child's postcode, which gives the child's council. Not kept when "
+            "child_authority is given."
+        }
+    )
     interest = fields.String(
         required=True,
         validate=validate.OneOf(INTERESTS, error="Choose one of the kinds of fostering listed."),
@@ -203,6 +220,28 @@ class EnquiryInSchema(StrictSchema):
         if data.get("preferred_contact") in PHONE_CONTACT_METHODS and not given:
             raise ValidationError(
                 "Enter your phone number, or choose email as the way to contact you.", "phone"
+            )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _child_when_connected(self, data: dict[str, Any], original: Any, **_: Any) -> None:
+        # Only checked when the interest itself is known and valid, and only fields that have
+        # no error of their own (a bad child postcode is its field's error, not this one too).
+        # A field sent empty has its own error ("could not find a council called that").
+        given = {
+            name
+            for name in CHILD_FIELDS
+            if isinstance(original, dict) and original.get(name) is not None
+        }
+        interest = data.get("interest")
+        if interest == CONNECTED_INTEREST and not given:
+            raise ValidationError(
+                "Enter the council of the child you want to care for, or the child's postcode.",
+                "child_authority",
+            )
+        if interest is not None and interest != CONNECTED_INTEREST and given:
+            raise ValidationError(
+                "Leave this out unless the interest is a child you already know (child_i_know).",
+                sorted(given)[0],
             )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.access.caller import ENQUIRER
 from hub.enquiries.journey import JourneyEvent, JourneyEventName
-from hub.enquiries.models import Enquiry, EnquiryStatus
+from hub.enquiries.models import CONNECTED_INTEREST, Enquiry, EnquiryStatus
 from hub.enquiries.references import new_reference
 from hub.enquiries.search_keys import search_keys_of
 from hub.intake.models import IdempotencyRecord
@@ -40,6 +40,7 @@ PERSONAL_FIELDS = (
     "household",
     "message",
     "screening",
+    "child_postcode",
 )
 
 
@@ -148,6 +149,9 @@ def _replay(db: Database, key: str, request_hash: str, now: datetime) -> SubmitR
 
 def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict[str, Any]:
     personal = {k: data[k] for k in PERSONAL_FIELDS if k in data}
+    if data.get("child_authority"):
+        # The council the enquirer named decides; the child's postcode is not kept beside it.
+        personal.pop("child_postcode", None)
     consent = data["consent"]
     campaign = dict(data.get("campaign") or {})
     heard_from = campaign.pop("heard_from", None) or None
@@ -163,6 +167,8 @@ def _enquiry_values(data: dict[str, Any], reference: str, now: datetime) -> dict
         interest=data["interest"],
         preferred_authority_code=data.get("preferred_authority"),
         home_authority_code=data.get("home_authority"),
+        connected_person=data["interest"] == CONNECTED_INTEREST,
+        child_authority_code=data.get("child_authority"),
         campaign=campaign,
         heard_from=heard_from,
         consent_privacy_notice=bool(consent["privacy_notice"]),

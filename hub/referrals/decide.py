@@ -31,10 +31,17 @@ def decide_for(
     operator_choice: str | None = None,
     transferred_by: str | None = None,
     home_authority: str | None = None,
+    connected_person: bool = False,
+    child_authority: str | None = None,
+    child_postcode: str | None = None,
 ) -> RoutingDecision:
-    """Resolve the postcode and apply the active rules (a pure decision)."""
+    """Resolve the postcode (and a connected person's child's postcode, when it is what they
+    gave) and apply the active rules (a pure decision)."""
     rules = get_active_rules()
     geo = resolve_postcode(postcode or "", min_share=rules.partial_postcode_share)
+    child_geo = None
+    if connected_person and child_authority is None and child_postcode:
+        child_geo = resolve_postcode(child_postcode, min_share=rules.partial_postcode_share)
     facts = EnquiryFacts(
         postcode=geo.postcode,
         preferred_authority=preferred_authority,
@@ -42,8 +49,10 @@ def decide_for(
         operator_choice=operator_choice,
         transferred_by=transferred_by,
         home_authority=home_authority,
+        connected_person=connected_person,
+        child_authority=child_authority,
     )
-    return decide(facts, geo, rules, at)
+    return decide(facts, geo, rules, at, child_geo=child_geo)
 
 
 def decide_for_enquiry(
@@ -64,6 +73,9 @@ def decide_for_enquiry(
         operator_choice=operator_choice,
         transferred_by=transferred_by,
         home_authority=enquiry.home_authority_code,
+        connected_person=bool(enquiry.connected_person),
+        child_authority=enquiry.child_authority_code,
+        child_postcode=(enquiry.personal or {}).get("child_postcode"),
     )
 
 

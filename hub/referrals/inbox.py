@@ -39,6 +39,7 @@ def summary_of(enquiry: Enquiry, routed_at: datetime | None) -> dict[str, Any]:
         "routed_at": routed_at,
         "acknowledged_at": enquiry.acknowledged_at,
         "interest": enquiry.interest,
+        "connected_person": bool(enquiry.connected_person),
         "authority_code": enquiry.authority_code,
         "authority_name": enquiry.authority_name,
         "cluster": enquiry.cluster,
@@ -106,6 +107,7 @@ def _routing_of(record: RoutingDecisionRecord | None) -> dict[str, Any] | None:
         "decided_by": record.decided_by,
         "explanation": record.explanation,
         "transferred_from_code": record.transferred_from_code,
+        "connected_person": bool(record.connected_person),
         "home_council_notice": (
             {
                 "authority_code": notice["authority"]["code"],
@@ -163,6 +165,7 @@ def _detail_of(
         "campaign": campaign_of(enquiry),
         "preferred_authority_code": enquiry.preferred_authority_code,
         "home_authority_code": enquiry.home_authority_code,
+        "child_authority_code": enquiry.child_authority_code,
         "special_category": (
             {"special_category_data": True, "answers": dict(special)} if special else None
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
@@ -30,6 +30,9 @@ class RoutingDecisionRecord(Base):
     # The council that gave the referral away, on a transfer's decision (else None): it keeps a
     # read-only view of what it did, and is not sent a home-council notice about its own act.
     transferred_from_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    # Made for a connected person (someone who wants to care for a child they already know):
+    # routed to the child's council, or where the rules send such enquiries.
+    connected_person: Mapped[bool] = mapped_column(Boolean, default=False)
     # The whole decision with its trace of every rule considered. The trace names the postcode,
     # so it is personal data: encrypted at rest like the enquiry.
     detail: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())

@@ -10,6 +10,7 @@ directory and the council's readiness, and kept in the decision's detail.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -99,7 +100,17 @@ def outcome_of(enquiry: Enquiry, decision: RoutingDecisionRecord | None) -> Enqu
         contact_name=promise.contact_name,
         web=promise.web,
         council_ready=promise.council_ready,
+        connected_person=bool(enquiry.connected_person),
+        child_council=_child_council_elsewhere(enquiry, detail),
     )
+
+
+def _child_council_elsewhere(enquiry: Enquiry, detail: dict[str, Any]) -> str | None:
+    """The child's council's name when a connected person's enquiry went to another council."""
+    child = detail.get("child_authority")
+    if not enquiry.connected_person or not isinstance(child, dict):
+        return None
+    return None if child.get("code") == enquiry.authority_code else str(child.get("name"))
 
 
 def find_enquirer_outcome(session: Session, enquiry: Enquiry) -> EnquirerOutcome:

@@ -96,6 +96,7 @@ def record_routing(
         transferred_from_code=handover.transferred_from,
         detail=detail,
         explanation=decision.explain(),
+        connected_person=decision.connected_person,
     )
     session.add(record)
     session.flush()  # the record's id keys the events below
@@ -177,12 +178,9 @@ def _emit_events(
             reference=reference,
             authority_code=enquiry.authority_code,
             url_path=api_path("council.referral", reference=reference),
-            # Codes only: which council transferred it (the why and who are in the referral).
-            data=(
-                {"transferred_from": handover.transferred_from}
-                if handover.transferred_from
-                else None
-            ),
+            # Codes only: which council transferred it (the why and who are in the referral),
+            # and whether the enquirer is a connected person (a flag; the child is not named).
+            data=_routed_data(handover.transferred_from, record.connected_person),
         )
         home = record.home_council_code
         # A council that hands its own resident over (a transfer) knows already.
@@ -235,6 +233,15 @@ def _feed_changes(
             )
         )
     return changes
+
+
+def _routed_data(transferred_from: str | None, connected_person: bool) -> dict[str, Any] | None:
+    data: dict[str, Any] = {}
+    if transferred_from:
+        data["transferred_from"] = transferred_from
+    if connected_person:
+        data["connected_person"] = True
+    return data or None
 
 
 def authority_name_of(code: str) -> str:

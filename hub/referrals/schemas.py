@@ -50,6 +50,13 @@ class ReferralSummarySchema(Schema):
     routed_at = fields.DateTime(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True)
     interest = fields.String(required=True)
+    connected_person = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The enquirer wants to care for a child they already know (interest "
+            "child_i_know): routed to the child's council."
+        },
+    )
     authority_code = fields.String(required=True)
     authority_name = fields.String(allow_none=True)
     cluster = fields.String(allow_none=True)
@@ -73,6 +80,12 @@ class EnquirerSchema(Schema):
     best_time = fields.String(allow_none=True)
     household = fields.Dict()
     message = fields.String(allow_none=True)
+    child_postcode = fields.String(
+        metadata={
+            "description": "A connected person's child's postcode, when they gave it instead "
+            "of the child's council. Personal data of a child."
+        }
+    )
     screening = fields.Dict(
         metadata={
             "description": "Optional answers (age_band, fostering_now, right_to_live_in_uk): "
@@ -99,6 +112,9 @@ class RoutingSummarySchema(Schema):
     decided_at = fields.DateTime(required=True)
     decided_by = fields.String(required=True)
     explanation = fields.String(required=True, metadata={"description": "In plain words."})
+    connected_person = fields.Boolean(
+        metadata={"description": "Decided as a connected person's enquiry (the child's council)."}
+    )
     home_council_notice = fields.Nested(HomeCouncilNoticeSchema, allow_none=True)
 
 
@@ -112,6 +128,10 @@ class ReferralDetailSchema(ReferralSummarySchema):
         metadata={
             "description": "For a partial postcode: the council the enquirer said they live in."
         },
+    )
+    child_authority_code = fields.String(
+        allow_none=True,
+        metadata={"description": "A connected person's child's council, as the enquirer named it."},
     )
     special_category = fields.Nested(SpecialCategoryOutSchema, allow_none=True)
     routing = fields.Nested(RoutingSummarySchema, allow_none=True)

@@ -60,6 +60,10 @@ class _Checker:
             self.known(cluster.lead, cluster.line, f"the lead of cluster {cluster.name!r}")
             for member in cluster.members:
                 self.known(member.authority, member.line, f"the members of {cluster.name!r}")
+            route = cluster.connected_persons
+            if route is not None:
+                where = f"the connected_persons send_to of {cluster.name!r}"
+                self.known(route.send_to, route.line, where)
         for body in self.rules.delivery_bodies:
             for code in body.authorities:
                 self.known(code, body.line, f"delivery body {body.name!r}")

@@ -114,6 +114,13 @@ def show(path: Path | None, day: object) -> None:
         )
         for code in current:
             click.echo(f"  {code} {name(code, '?')}")
+        route = cluster.connected_persons
+        if route is not None:
+            team = f" ({route.team})" if route.team else ""
+            click.echo(
+                f"  connected persons (a child they already know) -> "
+                f"{name(route.send_to, route.send_to)}{team}: {route.reason}"
+            )
     for body in rule_set.delivery_bodies:
         councils = ", ".join(name(code, code) for code in body.authorities)
         click.echo(f"Delivery body {body.name} ({body.validity.describe()}): {councils}")

@@ -38,6 +38,7 @@ class TriageReason(StrEnum):
     NO_RULE = "no_rule"
     FALLBACK_UNUSABLE = "fallback_unusable"
     RETURNED_BY_COUNCIL = "returned_by_council"
+    CHILD_COUNCIL_UNKNOWN = "child_council_unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,10 @@ class EnquiryFacts:
     trace and the home council's notice then say that council chose, not the enquirer.
     ``home_authority`` is the council the enquirer said they live in when their postcode is
     partial: the home council when the partial postcode is split and it is one of its councils.
+    ``connected_person`` marks someone who wants to care for a child they already know: the
+    enquiry goes to the child's council, ``child_authority`` as the enquirer named it, else
+    the council of the child's postcode (``decide``'s ``child_geo``), unless the child's
+    council's cluster sends connected persons elsewhere.
     """
 
     postcode: str | None = None
@@ -62,6 +67,8 @@ class EnquiryFacts:
     operator_choice: str | None = None
     transferred_by: str | None = None
     home_authority: str | None = None
+    connected_person: bool = False
+    child_authority: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,9 @@ class RoutingDecision:
     triage_reason: TriageReason | None = None
     signpost: Signpost | None = None
     candidates: tuple[Candidate, ...] = ()
+    connected_person: bool = False
+    # A connected person's child's council, once known (it may not be who receives it).
+    child_authority: Authority | None = None
 
     def headline(self) -> str:
         """One sentence saying what happens to the enquiry."""
@@ -125,6 +135,12 @@ class RoutingDecision:
     def explain(self) -> str:
         """The whole decision in plain words, one reason per line."""
         lines = [self.headline()]
+        if self.connected_person:
+            lines.append(
+                "A connected person: the enquirer wants to care for a child they already know, "
+                "so the enquiry goes to the child's council, not the council where the "
+                "enquirer lives (unless the child's hub sends such enquiries elsewhere)."
+            )
         if self.home_council_notice is not None:
             home = self.home_council_notice.authority
             lines.append(
@@ -135,7 +151,12 @@ class RoutingDecision:
             lines.append(self.signpost.text)
         if self.candidates:
             shares = ", ".join(f"{c.name} {c.share:.0%}" for c in self.candidates)
-            lines.append(f"Possible councils for this postcode: {shares}.")
+            whose = (
+                "the child's postcode"
+                if self.triage_reason is TriageReason.CHILD_COUNCIL_UNKNOWN
+                else "this postcode"
+            )
+            lines.append(f"Possible councils for {whose}: {shares}.")
         lines.append("How this was decided:")
         for number, step in enumerate(self.trace, start=1):
             mark = "applied" if step.applied else "did not apply"
@@ -176,6 +197,8 @@ class RoutingDecision:
             "candidates": [
                 {"code": c.code, "name": c.name, "share": c.share} for c in self.candidates
             ],
+            "connected_person": self.connected_person,
+            "child_authority": _authority_dict(self.child_authority),
             "rules_version": self.rules_version,
             "geography_version": self.geography_version,
             "decided_at": self.decided_at.isoformat(),
@@ -220,6 +243,12 @@ class RoutingDecision:
             candidates=tuple(
                 Candidate(c["code"], c["name"], float(c["share"]))
                 for c in data.get("candidates", [])
+            ),
+            connected_person=bool(data.get("connected_person")),
+            child_authority=(
+                Authority(child["code"], child["name"])
+                if (child := data.get("child_authority"))
+                else None
             ),
         )
 

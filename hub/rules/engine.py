@@ -29,6 +29,21 @@ Precedence (each step is recorded in the decision's trace, applied or not, with 
    member of on the day (which sets the first-contact service level). An authority the rules
    do not know, or one in no cluster when ``unclustered: triage``, goes to triage.
 
+**Connected persons.** Someone who wants to care for a child they already know (a grandchild,
+a relative's or a friend's child) takes another path after step 1: the child's council
+decides, not where the enquirer lives. The child's council is the one the enquirer named
+(``child_authority``), else the council of the child's postcode (``child_geo``: outside
+England is signposted as for the enquirer; a split postcode routes to its top council only
+with the rules' share; otherwise triage). Overrides and the enquirer's preference are for
+where the enquirer lives and do not apply; a transfer names the child's council. Then the
+child's council's cluster may send connected persons to a named council
+(``connected_persons``), and steps 5 and 6 apply as for any enquiry. The enquirer's own
+council, when known, is still the home council to notify. The law behind the path (Care
+Planning, Placement and Case Review (England) Regulations 2010, regs 2, 24 and 25: the child's
+responsible authority approves a connected person, temporarily at first) is in
+``docs/kinship.md``; that the child's council also takes the first enquiry is practice, which
+the rules file can change per cluster.
+
 Whenever the enquiry is routed to a council other than the home council, the decision carries
 a ``home_council_notice``: the regulations require the home council to be consulted.
 
@@ -41,7 +56,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from hub.geo.result import Authority, GeoResult, Outcome
+from hub.geo.result import Authority, Candidate, GeoResult, Outcome
 from hub.rules.decision import (
     DecisionOutcome,
     EnquiryFacts,
@@ -67,9 +82,20 @@ _COUNTRY_KEYS = {
 }
 
 
-def decide(facts: EnquiryFacts, geo: GeoResult, rules: RuleSet, at: datetime) -> RoutingDecision:
-    """Decide who receives an enquiry; the same arguments always give the same decision."""
-    return _Decider(facts, geo, rules, at).run()
+def decide(
+    facts: EnquiryFacts,
+    geo: GeoResult,
+    rules: RuleSet,
+    at: datetime,
+    *,
+    child_geo: GeoResult | None = None,
+) -> RoutingDecision:
+    """Decide who receives an enquiry; the same arguments always give the same decision.
+
+    ``child_geo`` is the child's postcode resolved, for a connected person who gave it
+    instead of the child's council.
+    """
+    return _Decider(facts, geo, rules, at, child_geo).run()
 
 
 def local_day(at: datetime) -> date:
@@ -85,8 +111,17 @@ def country_key(country: str | None) -> str:
 
 
 class _Decider:
-    def __init__(self, facts: EnquiryFacts, geo: GeoResult, rules: RuleSet, at: datetime) -> None:
+    def __init__(
+        self,
+        facts: EnquiryFacts,
+        geo: GeoResult,
+        rules: RuleSet,
+        at: datetime,
+        child_geo: GeoResult | None = None,
+    ) -> None:
         self.facts, self.geo, self.rules, self.at = facts, geo, rules, at
+        self.child_geo = child_geo
+        self.child: str | None = None  # a connected person's child's council, once known
         self.day = local_day(at)
         self.trace: list[TraceStep] = []
         self.postcode = geo.postcode or facts.postcode or geo.input
@@ -110,16 +145,26 @@ class _Decider:
             geography_version=self.geo.geography_version,
             decided_at=self.at,
             trace=tuple(self.trace),
+            connected_person=self.facts.connected_person,
+            child_authority=self.authority(self.child) if self.child else None,
             **fields,  # type: ignore[arg-type]
         )
 
-    def triage(self, reason: TriageReason, with_candidates: bool = False) -> RoutingDecision:
-        candidates = self.geo.candidates if with_candidates else ()
+    def triage(
+        self,
+        reason: TriageReason,
+        with_candidates: bool = False,
+        candidates: tuple[Candidate, ...] = (),
+    ) -> RoutingDecision:
+        if with_candidates:
+            candidates = self.geo.candidates
         return self.finish(DecisionOutcome.TRIAGE, triage_reason=reason, candidates=candidates)
 
     def run(self) -> RoutingDecision:
         if self.facts.operator_choice is not None:
             return self.operator(self.facts.operator_choice)
+        if self.facts.connected_person:
+            return self.connected()
         early = self.geography()
         if early is not None:
             return early
@@ -139,6 +184,140 @@ class _Decider:
                 return self.triage(TriageReason.PARTIAL_POSTCODE_AMBIGUOUS, with_candidates=True)
             target, why = home, ""
         return self.assign(target, home, why)
+
+    # -- connected persons -------------------------------------------------------------------
+
+    def connected(self) -> RoutingDecision:
+        if self.geo.outcome is Outcome.OUTSIDE_ENGLAND:
+            early = self.geography()  # the enquirer is signposted, as every enquirer is
+            assert early is not None
+            return early
+        home = self.enquirer_council()
+        self.step(
+            "override",
+            False,
+            "Agreed exceptions are for where the enquirer lives; a connected person's "
+            "enquiry goes to the child's council.",
+        )
+        if self.facts.preferred_authority is not None and not self.facts.transferred_by:
+            self.step(
+                "preference",
+                False,
+                f"The enquirer named {self.name(self.facts.preferred_authority)}, but a "
+                "connected person's enquiry goes to the child's council.",
+            )
+        child = self.child_council()
+        if isinstance(child, RoutingDecision):
+            return child
+        self.child = child
+        why = "it is the council of the child the enquirer wants to care for"
+        route = None
+        cluster = self.rules.cluster_of(child, self.day)
+        if self.facts.transferred_by:
+            why = f"{self.name(self.facts.transferred_by)} transferred it there"
+        elif cluster is not None and cluster.connected_persons is not None:
+            route = cluster.connected_persons
+        if route is None:
+            self.step(
+                "connected_persons",
+                False,
+                "No hub rule sends connected persons elsewhere: the child's council takes it.",
+            )
+            return self.assign(child, home, why)
+        team = f" ({route.team})" if route.team else ""
+        self.step(
+            "connected_persons",
+            True,
+            f"The hub {cluster.name if cluster else ''} sends connected persons whose child's "
+            f"council is {self.name(child)} to {self.name(route.send_to)}{team}: {route.reason}",
+        )
+        why = (
+            f"the child's council {self.name(child)} is in {cluster.name if cluster else ''}, "
+            f"which sends connected persons to {self.name(route.send_to)}{team}: {route.reason}"
+        )
+        return self.assign(route.send_to, home, why)
+
+    def enquirer_council(self) -> str | None:
+        """The enquirer's own council, to notify when another takes the enquiry; None when
+        the postcode does not tell it (routing does not depend on it)."""
+        outcome = self.geo.outcome
+        if outcome is Outcome.MATCHED and self.geo.authority is not None:
+            return self.home_council()
+        if outcome is Outcome.PARTIAL:
+            return self.home_council()
+        self.step(
+            "geography",
+            False,
+            f"The enquirer's postcode {self.postcode or '(none)'} does not give their council; "
+            "a connected person's enquiry is routed by the child's council.",
+        )
+        return None
+
+    def child_council(self) -> str | RoutingDecision:
+        """The child's council, or the decision when it cannot be known (triage, signpost)."""
+        transferred = self.facts.transferred_by
+        named = self.facts.preferred_authority if transferred else self.facts.child_authority
+        if named is not None:
+            if named not in self.rules.authorities:
+                self.step("child_council", True, f"The child's council {named!r} is not known.")
+                return self.triage(TriageReason.CHILD_COUNCIL_UNKNOWN)
+            said = (
+                f"{self.name(transferred)} transferred the referral to {self.name(named)}"
+                if transferred
+                else f"The enquirer wants to care for a child they already know, whose council "
+                f"they said is {self.name(named)}"
+            )
+            self.step("child_council", True, f"{said}.")
+            return named
+        child = self.child_geo
+        if child is None:
+            self.step(
+                "child_council",
+                True,
+                "The enquirer wants to care for a child they already know but gave neither "
+                "the child's council nor the child's postcode.",
+            )
+            return self.triage(TriageReason.CHILD_COUNCIL_UNKNOWN)
+        where = child.postcode or child.input
+        if child.outcome is Outcome.OUTSIDE_ENGLAND:
+            country = child.country or "a country outside England"
+            signpost = self.rules.signpost_for(country_key(child.country))
+            if signpost is None:
+                self.step(
+                    "child_council", True, f"The child's postcode is in {country}; no signpost."
+                )
+                return self.triage(TriageReason.NO_SIGNPOST)
+            self.step(
+                "child_council",
+                True,
+                f"The child's postcode is in {country}: signposted to {signpost.name}.",
+            )
+            return self.finish(DecisionOutcome.SIGNPOSTED, signpost=signpost)
+        if child.outcome is Outcome.MATCHED and child.authority is not None:
+            code = child.authority.code
+            self.step(
+                "child_council",
+                True,
+                f"The enquirer wants to care for a child they already know; the child's "
+                f"postcode {where} is in {self.name(code)}.",
+            )
+            return code
+        need = self.rules.partial_postcode_share
+        top = max(child.candidates, key=lambda c: (c.share, c.code), default=None)
+        if child.outcome is Outcome.PARTIAL and top is not None and top.share >= need:
+            self.step(
+                "child_council",
+                True,
+                f"The child's partial postcode {where} lies {top.share:.0%} in {top.name}, "
+                f"at least the {need:.0%} the rules require.",
+            )
+            return top.code
+        self.step(
+            "child_council",
+            True,
+            f"The child's postcode {where} does not tell the child's council.",
+        )
+        return self.triage(TriageReason.CHILD_COUNCIL_UNKNOWN, candidates=child.candidates)
 
     # -- 0. operator choice ------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from hub.rules.checker import check_rule_set
 from hub.rules.model import (
     Cluster,
+    ConnectedPersonsRoute,
     Contact,
     DeliveryBody,
     Membership,
@@ -169,7 +170,7 @@ class _Reader(TrackingReader):
             node,
             "a cluster",
             required={"name", "lead", "members", "first_contact_working_days"},
-            optional={"contact"} | _VALIDITY | CLOCK_KEYS,
+            optional={"contact", "connected_persons"} | _VALIDITY | CLOCK_KEYS,
         )
         if fields is None:
             return None
@@ -178,6 +179,7 @@ class _Reader(TrackingReader):
         days = self.integer(fields.get("first_contact_working_days"), "first_contact_working_days")
         members = self.items(fields.get("members"), "members", self.member)
         contact = self.contact(fields.get("contact"))
+        connected = self.connected_persons(fields.get("connected_persons"))
         validity = self.validity(fields)
         if name is None or lead is None or validity is None:
             return None
@@ -185,7 +187,24 @@ class _Reader(TrackingReader):
         targets = self.clock_values(fields, self.clock_defaults)
         # A bad day count is already a problem; keep the cluster so its members are checked.
         targets = replace(targets, first_contact_working_days=days or 0)
-        return Cluster(name, lead, members, targets, contact, validity, line=line)
+        return Cluster(
+            name, lead, members, targets, contact, validity, line=line, connected_persons=connected
+        )
+
+    def connected_persons(self, node: Node | None) -> ConnectedPersonsRoute | None:
+        if node is None or _is_null(node):
+            return None
+        fields = self.mapping(
+            node, "connected_persons", required={"send_to", "reason"}, optional={"team"}
+        )
+        if fields is None:
+            return None
+        send_to = self.string(fields.get("send_to"), "connected_persons send_to")
+        reason = self.string(fields.get("reason"), "connected_persons reason")
+        team = self.string(fields["team"], "connected_persons team") if "team" in fields else None
+        if send_to is None or reason is None:
+            return None
+        return ConnectedPersonsRoute(send_to, reason, team, line=node.start_mark.line + 1)
 
     def member(self, node: Node) -> Membership | None:
         if isinstance(node, ScalarNode):

@@ -96,6 +96,19 @@ class Membership:
 
 
 @dataclass(frozen=True, slots=True)
+class ConnectedPersonsRoute:
+    """Where a cluster sends the enquiries of connected persons (people who want to care for a
+    child they already know) whose child's council is one of its members, instead of the
+    child's council itself: a named council, for example the one whose kinship team assesses
+    connected persons for the whole hub (``team`` names it in the explanation)."""
+
+    send_to: str
+    reason: str
+    team: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """A regional hub: a lead authority and its member councils."""
 
@@ -109,6 +122,8 @@ class Cluster:
     contact: Contact = field(default_factory=Contact)
     validity: Validity = field(default_factory=Validity)
     line: int = field(default=0, compare=False)
+    # None: a connected person's enquiry goes to the child's council (the default).
+    connected_persons: ConnectedPersonsRoute | None = None
 
     @property
     def first_contact_working_days(self) -> int:

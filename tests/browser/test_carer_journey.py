@@ -226,6 +226,33 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     assert len(audit.shots) >= 2 * 26
 
 
+def test_the_childs_page_passes_axe_in_each_state(
+    fresh_browser: WebDriver, server: LiveServer
+) -> None:
+    """Someone who wants to care for a child they already know: the child's page, its error
+    state and a child outside England, at 320 px and 1280 px (one short walk: CI time)."""
+    driver, audit = fresh_browser, PageAudit()
+    driver.get(server.url + "/enquire/where-you-live")
+    fill(driver, "postcode", "RG1 1AF")
+    click_continue(driver)
+    driver.get(server.url + "/enquire/fostering")
+    driver.find_element(By.CSS_SELECTOR, "input[name='interest'][value='child_i_know']").click()
+    click_continue(driver)
+    assert driver.current_url.endswith("/enquire/the-child")
+    audit.check(driver, "the-child")
+    click_continue(driver)  # nothing given
+    assert "Enter the council of the child" in _body(driver)
+    audit.check(driver, "the-child-errors")
+    fill(driver, "child_postcode", "CF10 1EP")
+    click_continue(driver)
+    assert "Foster Wales" in _body(driver)
+    audit.check(driver, "the-child-outside-england")
+    fill(driver, "child_authority", "Kent")
+    click_continue(driver)
+    assert driver.current_url.endswith("/enquire/household")
+    assert audit.blocking == {}, f"axe-core {AXE_VERSION} found: {audit.blocking}"
+
+
 def test_the_form_can_be_filled_in_and_sent_by_keyboard_alone(
     fresh_browser: WebDriver, server: LiveServer, db
 ) -> None:

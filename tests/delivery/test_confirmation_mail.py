@@ -86,3 +86,32 @@ def test_the_facts_survive_the_delivery_row_unchanged() -> None:
         signpost={"country": "W", "name": "Foster Wales", "url": "https://x", "text": "Hi"},
     )
     assert EnquirerOutcome.from_data(outcome.to_data()) == outcome
+
+
+def test_a_connected_person_is_told_why_the_childs_council_has_it_and_no_time() -> None:
+    outcome = EnquirerOutcome(
+        "FE-7K3M9Q2D", OutcomeStatus.ROUTED, council="Kent", connected_person=True
+    )
+    text = _words(outcome)
+    assert "care for a child you already know" in text
+    assert "to the child's council, Kent council, not the council where you live" in text
+    assert "kinship local offer" in text
+    assert "working day" not in text
+    plain = _words(EnquirerOutcome("FE-7K3M9Q2D", OutcomeStatus.ROUTED, council="Kent"))
+    assert "child" not in plain
+
+
+def test_a_connected_person_sent_to_another_councils_team_is_told_which_and_why() -> None:
+    outcome = EnquirerOutcome(
+        "FE-7K3M9Q2D",
+        OutcomeStatus.ROUTED,
+        council="Portsmouth",
+        connected_person=True,
+        child_council="Hampshire",
+        first_contact_days=2,
+    )
+    text = _words(outcome)
+    assert "The child's council is Hampshire" in text
+    assert "taken by the fostering team of Portsmouth council" in text
+    assert "within 2 working days" in text  # only because the target was confirmed
+    assert EnquirerOutcome.from_data(outcome.to_data()) == outcome

@@ -110,3 +110,15 @@ def test_no_subscriber_ever_receives_another_councils_event(client, db, receiver
     attempt_due(db)
     assert _payloads(receiver) == [("referral.routed", medway_ref, MEDWAY)]
     assert {d.subscription_id for d in deliveries(db, NOT_TO_ENQUIRERS)} == {medway.subscription.id}
+
+
+def test_a_connected_persons_referral_carries_the_flag_as_a_code_only(client, db, receiver) -> None:
+    webhook(db, KENT, receiver.url, receiver=receiver)
+    reference = routed_person(
+        client, db, postcode="RG1 1AF", interest="child_i_know", child_postcode="ME14 1XQ"
+    )
+    attempt_due(db)
+    (received,) = receiver.received
+    assert received.payload["data"]["reference"] == reference
+    assert received.payload["data"]["connected_person"] is True
+    assert "ME14" not in str(received.payload)  # the child's postcode never leaves

@@ -77,3 +77,14 @@ def test_show_lists_pauses_and_overrides() -> None:
     output = run("show", str(FIXTURES / "valid.yaml")).output
     assert "Pause Southampton -> Portsmouth" in output
     assert "Override RG1 2 -> West Berkshire" in output
+
+
+def test_show_names_where_a_cluster_sends_connected_persons(tmp_path: Path) -> None:
+    text = (FIXTURES / "valid.yaml").read_text()
+    anchor = "    first_contact_working_days: 3\n"
+    block = "    connected_persons:\n      send_to: E06000038\n      reason: one team assesses\n"
+    path = tmp_path / "rules.yaml"
+    path.write_text(text.replace(anchor, anchor + block, 1))
+    output = run("show", str(path)).output
+    assert "connected persons (a child they already know) -> Reading: one team assesses" in output
+    assert output.count("connected persons") == 1  # the Solent Hub sets none

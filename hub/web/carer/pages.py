@@ -44,6 +44,7 @@ from hub.web.carer.confirmation import REFRESH_SECONDS, find_confirmation
 from hub.web.carer.drafts import load_answers, save_answers
 from hub.web.carer.privacy import load_privacy_notice, notice_for, privacy_facts
 from hub.web.carer.questions import (
+    CHILD,
     FIELD_PAGE,
     MAX_ANSWER,
     PAGE_BY_SLUG,
@@ -52,9 +53,13 @@ from hub.web.carer.questions import (
     YES_NO,
     Page,
     answers_from,
+    applies,
+    connected,
     email_errors,
     first_unfinished,
+    next_page,
     page_errors,
+    previous_page,
 )
 from hub.web.carer.send_enquiry import (
     Expired,
@@ -63,7 +68,7 @@ from hub.web.carer.send_enquiry import (
     send_enquiry,
     send_signposted,
 )
-from hub.web.carer.where import signpost_of, whereabouts_of
+from hub.web.carer.where import child_place, signpost_of, whereabouts_of
 from hub.web.shared.error_pages import render_error_page
 
 bp = Blueprint("carer", __name__)
@@ -103,16 +108,19 @@ def _choices(answers: dict[str, str], name: str, labels: dict[str, str]) -> list
     ]
 
 
-def _back_href(page: Page, changing: bool) -> str:
+def _back_href(page: Page, changing: bool, answers: dict[str, str]) -> str:
     if changing:
         return url_for("carer.check_answers")
-    index = PAGES.index(page)
-    return (
-        url_for("carer.question", slug=PAGES[index - 1].slug) if index else url_for("carer.start")
-    )
+    before = previous_page(page, answers)
+    return url_for("carer.question", slug=before.slug) if before else url_for("carer.start")
 
 
-def _render_page(page: Page, answers: dict[str, str], errors: list[dict[str, str]]) -> str:
+def _render_page(
+    page: Page,
+    answers: dict[str, str],
+    errors: list[dict[str, str]],
+    child_signpost: Any = None,
+) -> str:
     by_field = {e["field"]: e["message"] for e in errors}
     changing = request.args.get("change") == "1"
     return render_template(
@@ -130,8 +138,9 @@ def _render_page(page: Page, answers: dict[str, str], errors: list[dict[str, str
         fostering_now=FOSTERING_NOW_LABELS,
         right_to_live=RIGHT_TO_LIVE_LABELS,
         yes_no=YES_NO,
-        back_href=_back_href(page, changing),
+        back_href=_back_href(page, changing, answers),
         action=url_for("carer.question", slug=page.slug, change="1" if changing else None),
+        child_signpost=child_signpost,
     )
 
 
@@ -148,6 +157,8 @@ def question(slug: str) -> Any:
     answers = load_answers(get_db(), session.get(DRAFT))
     if page is not WHERE and signpost_of(answers) is not None:
         return redirect(url_for("carer.outside_england"), 303)
+    if not applies(page, answers):
+        return redirect(url_for("carer.resume"), 303)
     return _render_page(page, answers, [])
 
 
@@ -164,9 +175,15 @@ def save_question(slug: str) -> Any:
         # Outside England: nothing more is asked, or kept.
         return redirect(url_for("carer.outside_england"), 303)
     errors = page_errors(answers, page)
+    child_signpost = None
+    if page is CHILD and not errors:
+        # The child's postcode is read as the person's own is: it must give a council.
+        place = child_place(answers)
+        child_signpost = place.signpost
+        errors = [{"field": "child_postcode", "message": place.error}] if place.error else []
     if errors:
         g.rejection_code = "validation_failed"
-        return _render_page(page, answers, errors), 422
+        return _render_page(page, answers, errors, child_signpost), 422
     if page is WHERE:
         given["home_authority"] = ""  # a new postcode: its council is asked again if unclear
     session[DRAFT] = save_answers(db, session.get(DRAFT), given)
@@ -177,11 +194,18 @@ def save_question(slug: str) -> Any:
         change = "1" if request.args.get("change") == "1" else None
         return redirect(url_for("carer.check_postcode", change=change), 303)
     unfinished = first_unfinished(answers)
+    if unfinished is CHILD and page is not CHILD:
+        # Changing the interest to a child they know: the child's page is asked next.
+        return redirect(url_for("carer.question", slug=CHILD.slug, change=change_arg()), 303)
     if request.args.get("change") == "1" or unfinished is None:
         return redirect(url_for("carer.check_answers"), 303)
-    index = PAGES.index(page)
-    after = PAGES[index + 1] if index + 1 < len(PAGES) else unfinished
+    after = next_page(page, answers) or unfinished
     return redirect(url_for("carer.question", slug=after.slug), 303)
+
+
+def change_arg() -> str | None:
+    """``change=1`` kept on the next page when the person came from check answers."""
+    return "1" if request.args.get("change") == "1" else None
 
 
 @bp.get("/enquire")
@@ -214,6 +238,8 @@ def _summary_value(name: str, answers: dict[str, str]) -> str:
         return "Yes" if value == "yes" else "No"
     if name == "home_authority":
         return find_authority_name(value) or "Not sure"
+    if name == "child_authority":
+        return find_authority_name(value) or value or "Not given"
     return value or "Not given"
 
 
@@ -240,6 +266,8 @@ SUMMARY = (
         "Fostering and your home",
         (
             ("interest", "Kind of fostering"),
+            ("child_authority", "The child's council"),
+            ("child_postcode", "The child's postcode"),
             ("adults", "Adults in your home"),
             ("children", "Children in your home"),
             ("spare_bedroom", "Spare bedroom"),
@@ -265,6 +293,19 @@ def _change_href(name: str) -> str:
     if name == "home_authority":
         return url_for("carer.check_postcode", change="1") + "#home_authority"
     return url_for("carer.question", slug=FIELD_PAGE[name].slug, change="1") + f"#{name}"
+
+
+def _shown(name: str, answers: dict[str, str], where_unclear: bool) -> bool:
+    """Whether check answers shows the row: the council of a split postcode only when it was
+    asked, the child's answers only of a connected person (the postcode only without a
+    council: the council decides)."""
+    if name == "home_authority":
+        return name in answers and where_unclear
+    if name == "child_authority":
+        return connected(answers)
+    if name == "child_postcode":
+        return connected(answers) and not answers.get("child_authority", "").strip()
+    return True
 
 
 @bp.get("/enquire/check-answers")
@@ -300,7 +341,7 @@ def check_answers() -> Any:
                     },
                 }
                 for name, label in rows
-                if name != "home_authority" or (name in answers and where_unclear)
+                if _shown(name, answers, where_unclear)
             ],
         }
         for title, rows in SUMMARY

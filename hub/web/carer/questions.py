@@ -15,6 +15,7 @@ from typing import Any
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
+from hub.enquiries.models import CONNECTED_INTEREST
 from hub.intake.schemas import EnquiryInSchema
 from hub.platform.errors import flatten_messages
 
@@ -48,6 +49,13 @@ PAGES: tuple[Page, ...] = (
         "q_contact.html",
     ),
     Page("fostering", "What kind of fostering interests you?", ("interest",), "q_fostering.html"),
+    # Asked only of someone who wants to care for a child they already know (``applies``).
+    Page(
+        "the-child",
+        "The child you want to care for",
+        ("child_authority", "child_postcode"),
+        "q_child.html",
+    ),
     Page(
         "household", "About your home", ("adults", "children", "spare_bedroom"), "q_household.html"
     ),
@@ -72,6 +80,7 @@ PAGES: tuple[Page, ...] = (
 )
 PAGE_BY_SLUG = {page.slug: page for page in PAGES}
 WHERE = PAGES[0]
+CHILD = PAGE_BY_SLUG["the-child"]
 FIELD_PAGE = {name: page for page in PAGES for name in page.fields}
 FIELDS = tuple(FIELD_PAGE)
 CHECKBOXES = ("privacy_notice", "keep_in_touch")
@@ -92,8 +101,33 @@ _GROUP_FIELD = {"household": "adults", "consent": "privacy_notice", "screening":
 
 
 def _body_keys(page: Page) -> tuple[str, ...]:
-    """The top-level keys of the API's body that this page's fields fill."""
-    return tuple(dict.fromkeys(_GROUP_OF.get(name, name) for name in page.fields))
+    """The top-level keys of the API's body that this page's fields fill (the child's page
+    loads the interest too: the schema asks for the child's council only with it)."""
+    keys = tuple(dict.fromkeys(_GROUP_OF.get(name, name) for name in page.fields))
+    return ("interest", *keys) if page.slug == "the-child" else keys
+
+
+def connected(answers: dict[str, str]) -> bool:
+    """The person wants to care for a child they already know."""
+    return answers.get("interest", "").strip() == CONNECTED_INTEREST
+
+
+def applies(page: Page, answers: dict[str, str]) -> bool:
+    """Whether the page is asked, given the answers so far (the child's page only of a
+    connected person)."""
+    return page is not CHILD or connected(answers)
+
+
+def next_page(page: Page, answers: dict[str, str]) -> Page | None:
+    """The page after ``page`` that applies, or None after the last."""
+    later = PAGES[PAGES.index(page) + 1 :]
+    return next((p for p in later if applies(p, answers)), None)
+
+
+def previous_page(page: Page, answers: dict[str, str]) -> Page | None:
+    """The page before ``page`` that applies, or None before the first."""
+    earlier = PAGES[: PAGES.index(page)]
+    return next((p for p in reversed(earlier) if applies(p, answers)), None)
 
 
 # Built once: a marshmallow schema is costly to build and safe to reuse for load().
@@ -142,6 +176,11 @@ def form_to_body(answers: dict[str, str]) -> dict[str, Any]:
         "preferred_authority": text("preferred_authority"),
         "home_authority": text("home_authority"),
         "interest": text("interest"),
+        # Only a connected person's: an answer kept from before the interest changed is not sent.
+        "child_authority": text("child_authority") if connected(answers) else None,
+        "child_postcode": (
+            text("child_postcode") if connected(answers) and not text("child_authority") else None
+        ),
         "household": {k: v for k, v in household.items() if v is not None},
         "consent": {
             "privacy_notice": answers.get("privacy_notice") == "yes",
@@ -217,6 +256,8 @@ def first_unfinished(answers: dict[str, str]) -> Page | None:
     """
     body = form_to_body(answers)
     for page in PAGES:
+        if not applies(page, answers):
+            continue
         if not set(page.fields) & set(answers) or _errors_in_page(body, page):
             return page
     return None

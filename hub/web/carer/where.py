@@ -63,3 +63,48 @@ def signpost_of(answers: dict[str, str]) -> Signpost | None:
     """The signpost for the postcode among a draft's answers, or None (England, or none yet)."""
     postcode = answers.get("postcode", "").strip()
     return whereabouts(postcode).signpost if postcode else None
+
+
+@dataclass(frozen=True, slots=True)
+class ChildPlace:
+    """What a connected person's child's postcode says: an error for the field (none when a
+    council is known), and the signpost when the child lives outside England."""
+
+    error: str | None
+    signpost: Signpost | None = None
+
+
+def child_place(answers: dict[str, str]) -> ChildPlace:
+    """Check the child's postcode as the person's own is checked (a council is needed).
+
+    The child's council given by name decides, and the postcode is then not used. A postcode
+    outside England is signposted as the enquirer's would be; one split between councils or
+    not listed asks for the full postcode or the council's name (the field's suggestions).
+    """
+    postcode = answers.get("child_postcode", "").strip()
+    if answers.get("child_authority", "").strip() or not postcode:
+        return ChildPlace(None)
+    where = whereabouts(postcode)
+    shown = where.geo.postcode or postcode
+    if where.signpost is not None:
+        country = where.geo.country or "outside England"
+        return ChildPlace(
+            f"{shown} is in {country}. This service passes enquiries to councils in England "
+            "only: contact the service below, or enter the council of the child if it is in "
+            "England.",
+            where.signpost,
+        )
+    if where.geo.outcome is Outcome.OUTSIDE_ENGLAND:
+        return ChildPlace(f"{shown} is not in England. Enter the child's council in England.")
+    if where.unclear and where.councils:
+        names = " or ".join(c.name for c in where.councils)
+        return ChildPlace(
+            f"{shown} is in more than one council ({names}). Enter the child's full postcode, "
+            "or the name of the child's council."
+        )
+    if where.unclear:
+        return ChildPlace(
+            f"We could not find {shown} in our list of postcodes. Check it, or enter the name "
+            "of the child's council."
+        )
+    return ChildPlace(None)

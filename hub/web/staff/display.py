@@ -10,7 +10,12 @@ from typing import Any
 from flask import Flask
 
 from hub.geo import find_authority_name
-from hub.intake.labels import AGE_BAND_LABELS, FOSTERING_NOW_LABELS, RIGHT_TO_LIVE_LABELS
+from hub.intake.labels import (
+    AGE_BAND_LABELS,
+    FOSTERING_NOW_LABELS,
+    INTEREST_LABELS,
+    RIGHT_TO_LIVE_LABELS,
+)
 from hub.tracking.calendar import ENGLAND
 
 
@@ -18,6 +23,11 @@ def humanise(value: object) -> str:
     """``first_contact`` -> ``First contact`` (codes shown to people)."""
     text = str(value or "").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def interest_words(value: object) -> str:
+    """An interest code in the words the enquirer chose it by (unknown codes humanised)."""
+    return INTEREST_LABELS.get(str(value or ""), humanise(value))
 
 
 def local_time(value: object) -> str:
@@ -166,6 +176,7 @@ def event_words(event_type: object) -> str:
 
 def register_staff_format(app: Flask) -> None:
     app.add_template_filter(humanise, "humanise")
+    app.add_template_filter(interest_words, "interest_words")
     app.add_template_filter(staff_words, "staff_words")
     app.add_template_filter(actor_words, "actor_words")
     app.add_template_filter(event_words, "event_words")

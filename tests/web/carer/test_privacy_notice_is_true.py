@@ -116,6 +116,8 @@ FORM_FIELD_WORDS = {
     "preferred_authority": "the council you would like to foster for",
     "home_authority": "which of them is yours",
     "interest": "the kind of fostering that interests you",
+    "child_authority": "the child's council",
+    "child_postcode": "the child's postcode",
     "adults": "who lives in your home",
     "children": "who lives in your home",
     "spare_bedroom": "who lives in your home",
@@ -295,6 +297,24 @@ def test_what_is_erased_and_what_is_kept_is_what_anonymising_does(client, db) ->
     assert enquiry.interest == "mainstream"
     assert enquiry.authority_code == KENT
     assert enquiry.campaign == {"utm_campaign": "spring"}
+
+
+def test_a_connected_persons_child_postcode_is_erased_and_the_childs_council_kept(
+    client, db
+) -> None:
+    text = _text(_section(notice_for(load_privacy_notice(), _facts()), "How long we keep it"))
+    assert "the child's postcode and any special category answers are erased" in text
+    assert "the council, the child's council," in text
+    reference = routed(
+        client, db, postcode="RG1 1AF", interest="child_i_know", child_postcode="ME14 1XQ"
+    )
+    with db.transaction() as session:
+        anonymise_enquiry(
+            session, enquiry_id_of(db, reference), "no_application", local_day(utcnow()), utcnow()
+        )
+    enquiry = get_enquiry(db, reference)
+    assert enquiry.personal == {"postcode": "RG1", "anonymised": True}
+    assert (enquiry.connected_person, enquiry.authority_code) == (True, KENT)
 
 
 def test_the_signposted_period_is_the_one_the_setting_gives() -> None:
