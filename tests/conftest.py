@@ -24,10 +24,14 @@ from sqlalchemy import delete
 from config.settings import Settings, load_settings
 from hub.platform.queued_marks import QUEUED_PREFIX
 from tests.support.backends import Backend, backend_name, session_backend
+from tests.support.route_builders import memoize_route_builders
 from tests.support.settings import use_test_settings
 
 REPO = Path(__file__).resolve().parent.parent
 GEO_CACHE = Path(os.environ.get("HUB_TEST_GEO_DIR", REPO / ".cache" / "geo"))
+
+# Almost every test builds an app: each URL rule's builder is compiled once per process.
+memoize_route_builders()
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
