@@ -11,6 +11,7 @@ from flask import Flask, Response, g, request
 from config.settings import Settings, get_settings
 from hub.access.guard import register_bearer_scheme
 from hub.casework.api import blp as casework_blp
+from hub.casework.bookings_api import blp as bookings_blp
 from hub.delivery.api import council_blp as council_deliveries_blp
 from hub.delivery.api import ops_blp as ops_deliveries_blp
 from hub.delivery.metrics import watch_backlog
@@ -138,4 +139,5 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(people_council_blp)
     api.register_blueprint(people_ops_blp)
     api.register_blueprint(casework_blp)
+    api.register_blueprint(bookings_blp)
     app.register_blueprint(health_bp)

@@ -2,7 +2,14 @@
 
 from hub.access.models import ApiToken, SignInLink, SignInRequest, StaffUser
 from hub.audit.models import AuditEvent
-from hub.casework.models import CaseNote, ContactAttempt, NoResponseClosure, ReferralOwner
+from hub.casework.models import (
+    Booking,
+    CaseNote,
+    ContactAttempt,
+    InfoEvent,
+    NoResponseClosure,
+    ReferralOwner,
+)
 from hub.councils.models import CouncilReadinessDay, FirstManagerAddress
 from hub.delivery.models import Delivery, Subscription
 from hub.enquiries.journey import JourneyEvent
@@ -26,6 +33,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Booking",
     "CaseNote",
     "ContactAttempt",
     "CouncilReadinessDay",
@@ -36,6 +44,7 @@ __all__ = [
     "FollowUp",
     "FormDraft",
     "IdempotencyRecord",
+    "InfoEvent",
     "Journey",
     "JourneyClock",
     "JourneyEvent",

@@ -20,6 +20,7 @@ from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 
 from config.settings import Settings
 from hub.web.carer.pages import bp as carer_bp
+from hub.web.council.bookings import bp as council_booking_bp
 from hub.web.council.casework import bp as council_casework_bp
 from hub.web.council.follow_ups import bp as council_more_bp
 from hub.web.council.ofsted_return import bp as council_ofsted_bp
@@ -62,6 +63,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(council_pages_bp)
     app.register_blueprint(council_more_bp)
     app.register_blueprint(council_casework_bp)
+    app.register_blueprint(council_booking_bp)
     app.register_blueprint(council_ofsted_bp)
     app.register_blueprint(council_team_bp)
     app.register_blueprint(council_subscriptions_bp)
