@@ -98,6 +98,8 @@ def _add_booking(
     event_id: int | None,
     officer_id: int | None,
 ) -> Booking:
+    if starts_at is not None and starts_at <= ctx.now:
+        raise field_error(STARTS_AT, "The booking must be for a time in the future.")
     position, ended = journey_position(session, enquiry.id)
     if position >= stage_position(kind):
         raise field_error("kind", f"The journey has already recorded the {_words(kind)}.")

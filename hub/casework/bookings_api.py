@@ -35,6 +35,7 @@ from hub.casework.schemas import (
 )
 from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
+from hub.platform.openapi import ROW_ID
 
 blp = Blueprint(
     "council_bookings",
@@ -46,7 +47,7 @@ _UNAUTHORIZED = "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."
 _NOT_FOUND = "No such referral or booking in your inbox (also for other councils')."
 _CHECK = "The body needs checking (problem+json with errors by field); nothing is stored."
 _CLOSED = "The booking is closed (an outcome, cancelled, or the journey reached the stage)."
-_BOOKING = "/v1/council/referrals/<string:reference>/bookings/<int:booking_id>"
+_BOOKING = f"/v1/council/referrals/<string:reference>/bookings/<{ROW_ID}:booking_id>"
 
 
 @blp.before_request
@@ -141,7 +142,7 @@ def events() -> dict[str, Any]:
     return read_events(get_db(), request_context())
 
 
-@blp.route("/v1/council/events/<int:event_id>", methods=["GET"])
+@blp.route(f"/v1/council/events/<{ROW_ID}:event_id>", methods=["GET"])
 @blp.response(200, EventSchema)
 @blp.alt_response(401, description=_UNAUTHORIZED)
 @blp.alt_response(404, description="No such event run by your council or its delivery body.")

@@ -33,6 +33,7 @@ from hub.casework.read_my_day import DayPeriod, read_my_day
 from hub.casework.schemas import EventInSchema
 from hub.platform.errors import HubError, NotFoundError, ValidationFailedError
 from hub.platform.extensions import get_db
+from hub.platform.openapi import ROW_ID
 from hub.tracking.calendar import ENGLAND
 from hub.web.council.referrals import FORMS, render_referral
 from hub.web.shared.date_fields import date_parts, read_date, read_time
@@ -158,7 +159,7 @@ def _render_booking(
     return page, status
 
 
-@bp.route("/referrals/<string:reference>/bookings/<int:booking_id>", methods=["GET"])
+@bp.route(f"/referrals/<string:reference>/bookings/<{ROW_ID}:booking_id>", methods=["GET"])
 @council_staff_required
 def booking_page(reference: str, booking_id: int) -> tuple[str, int]:
     return _render_booking(reference, booking_id)
@@ -195,7 +196,7 @@ def _reason(form: str) -> str | None:
     return reason if reason in set(BookingReason) else None
 
 
-@bp.route("/referrals/<string:reference>/bookings/<int:booking_id>/move", methods=["POST"])
+@bp.route(f"/referrals/<string:reference>/bookings/<{ROW_ID}:booking_id>/move", methods=["POST"])
 @council_staff_required
 def move(reference: str, booking_id: int) -> BaseResponse | tuple[str, int]:
     errors: dict[str, str] = {}
@@ -226,7 +227,7 @@ def move(reference: str, booking_id: int) -> BaseResponse | tuple[str, int]:
     return _after_change(reference, "Booking moved")
 
 
-@bp.route("/referrals/<string:reference>/bookings/<int:booking_id>/cancel", methods=["POST"])
+@bp.route(f"/referrals/<string:reference>/bookings/<{ROW_ID}:booking_id>/cancel", methods=["POST"])
 @council_staff_required
 def cancel(reference: str, booking_id: int) -> BaseResponse | tuple[str, int]:
     reason = _reason("cancel")
@@ -240,7 +241,7 @@ def cancel(reference: str, booking_id: int) -> BaseResponse | tuple[str, int]:
     return _after_change(reference, "Booking cancelled")
 
 
-@bp.route("/referrals/<string:reference>/bookings/<int:booking_id>/outcome", methods=["POST"])
+@bp.route(f"/referrals/<string:reference>/bookings/<{ROW_ID}:booking_id>/outcome", methods=["POST"])
 @council_staff_required
 def outcome(reference: str, booking_id: int) -> BaseResponse | tuple[str, int]:
     chosen = request.form.get("outcome", "")
@@ -345,7 +346,7 @@ def new_event() -> BaseResponse | tuple[str, int]:
     return redirect(url_for("council_booking_pages.event_page", event_id=made["id"]), 303)
 
 
-@bp.route("/events/<int:event_id>", methods=["GET"])
+@bp.route(f"/events/<{ROW_ID}:event_id>", methods=["GET"])
 @council_staff_required
 def event_page(event_id: int) -> str:
     event = read_event(get_db(), staff_request_context(), event_id)
