@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import or_
 
 from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
@@ -48,10 +48,8 @@ def read_my_day(
                     Booking.officer_id == me,
                     Booking.authority_code == Enquiry.authority_code,
                     Booking.starts_at < end,
-                    or_(
-                        Booking.starts_at >= start,
-                        and_(Booking.state == BookingState.BOOKED),
-                    ),
+                    # Before today only what may still be open (overdue), filtered below.
+                    or_(Booking.starts_at >= start, Booking.state == BookingState.BOOKED),
                 )
                 .order_by(Booking.starts_at, Booking.id)
             )
