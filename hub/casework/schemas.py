@@ -306,17 +306,26 @@ class MyDaySchema(Schema):
     items = fields.List(fields.Nested(BookingSchema), required=True)
 
 
+# An https address: a host name, an optional port, then printable characters without spaces.
+ONLINE_LINK = r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
+
+
 class EventInSchema(StrictSchema):
     title = CleanString(required=True, validate=validate.Length(max=120))
     starts_at = UTCDateTime(required=True, metadata={"description": "In the future."})
     place = CleanString(
         validate=validate.Length(max=200),
-        metadata={"description": "Where (a venue, not a person's address); or online_link."},
+        metadata={
+            "description": "Where (a venue, not a person's address); an event needs this "
+            "or online_link."
+        },
     )
-    online_link = fields.Url(
-        schemes={"https"},
-        validate=validate.Length(max=500),
-        metadata={"description": "An https link to join online."},
+    online_link = fields.String(
+        validate=[
+            validate.Length(max=500),
+            validate.Regexp(ONLINE_LINK, error="Enter the online link in full, starting https://"),
+        ],
+        metadata={"description": "An https link to join online.", "pattern": ONLINE_LINK},
     )
     capacity = StrictInteger(required=True, validate=validate.Range(1, 1000))
 

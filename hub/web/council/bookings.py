@@ -303,7 +303,6 @@ _EVENT_WORDS = {
     ("capacity", "Must be greater than or equal to 1 and less than or equal to 1000."): (
         "The number of places must be between 1 and 1000"
     ),
-    ("online_link", "Not a valid URL."): "Enter the online link in full, starting https://",
 }
 
 
