@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
@@ -159,9 +159,16 @@ def _event_in_the_future_somewhere(case: Any) -> None:
     body = case.body
     if case.path != "/v1/council/events" or not isinstance(body, dict):
         return
-    if isinstance(body.get("starts_at"), str):
-        body["starts_at"] = "2099-01-05T19:00:00Z"
-    if not body.get("place") and not body.get("online_link"):
+    when = body.get("starts_at")
+    if isinstance(when, str):
+        try:
+            datetime.fromisoformat(when)
+        except ValueError:
+            pass  # a malformed time is the case's point: it must get its 422
+        else:
+            body["starts_at"] = "2099-01-05T19:00:00Z"
+    place, link = body.get("place", ""), body.get("online_link", "")
+    if isinstance(place, str) and isinstance(link, str) and not place.strip() and not link:
         body["place"] = "County Hall"
 
 
