@@ -13,6 +13,7 @@ from hub.access.guard import register_bearer_scheme
 from hub.case_system.api import IMPORT_ENDPOINTS
 from hub.case_system.api import blp as case_system_blp
 from hub.casework.api import blp as casework_blp
+from hub.casework.bookings_api import blp as bookings_blp
 from hub.delivery.api import council_blp as council_deliveries_blp
 from hub.delivery.api import ops_blp as ops_deliveries_blp
 from hub.delivery.metrics import watch_backlog
@@ -152,4 +153,5 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(people_ops_blp)
     api.register_blueprint(casework_blp)
     api.register_blueprint(case_system_blp)
+    api.register_blueprint(bookings_blp)
     app.register_blueprint(health_bp)

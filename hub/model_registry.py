@@ -2,7 +2,14 @@
 
 from hub.access.models import ApiToken, SignInLink, SignInRequest, StaffUser
 from hub.audit.models import AuditEvent
-from hub.casework.models import CaseNote, ContactAttempt, NoResponseClosure, ReferralOwner
+from hub.casework.models import (
+    Booking,
+    CaseNote,
+    ContactAttempt,
+    InfoEvent,
+    NoResponseClosure,
+    ReferralOwner,
+)
 from hub.changes.models import ChangeCounter, CouncilChange
 from hub.councils.models import CouncilReadinessDay, FirstManagerAddress
 from hub.delivery.models import Delivery, Subscription
@@ -27,6 +34,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Booking",
     "CaseNote",
     "ChangeCounter",
     "ContactAttempt",
@@ -40,6 +48,7 @@ __all__ = [
     "FollowUp",
     "FormDraft",
     "IdempotencyRecord",
+    "InfoEvent",
     "Journey",
     "JourneyClock",
     "JourneyEvent",

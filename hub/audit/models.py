@@ -84,6 +84,14 @@ class AuditAction(StrEnum):
     READ_CHANGES = "read_changes"
     PREVIEW_IMPORT = "preview_import"
     APPLY_IMPORT = "apply_import"
+    BOOK = "book"  # an initial visit or an information session, onto an event or not
+    MOVE_BOOKING = "move_booking"
+    CANCEL_BOOKING = "cancel_booking"
+    RECORD_BOOKING_OUTCOME = "record_booking_outcome"
+    READ_MY_DAY = "read_my_day"
+    CREATE_EVENT = "create_event"
+    LIST_EVENTS = "list_events"
+    READ_EVENT = "read_event"
 
 
 class AuditOutcome(StrEnum):

@@ -70,3 +70,17 @@ def refuse(
         raise refusal
     record_refusal(db, ctx, action, reference)
     raise referral_not_found()
+
+
+class BookingClosedError(HubError):
+    """A booking that already has its outcome, was cancelled, or was overtaken by the journey."""
+
+    status = 409
+    code = "booking_closed"
+    title = "This booking is closed"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(
+            f"The booking is {status.replace('_', ' ')}: only an open booking can change.",
+            extra={"booking_status": status},
+        )

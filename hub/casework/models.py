@@ -1,5 +1,6 @@
-"""The casework store: a referral's owner, its contact attempts, its notes and no-response
-closures.
+"""The casework store: a referral's owner, its contact attempts, its notes, no-response
+closures, bookings (an initial visit or an information session planned for a time) and the
+information events referrals are booked onto.
 
 Rows are keyed by enquiry and carry the council that wrote them (``authority_code``): a council
 reads only the rows written while it held the referral, so what one team wrote about a person
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.platform.models import Base, BigId, EncryptedJSON, UTCDateTime, enum_column, utcnow
@@ -102,6 +103,84 @@ class NoResponseClosure(Base):
     requested_by: Mapped[str] = mapped_column(String(80))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class BookingKind(StrEnum):
+    """What a booking plans: each is the journey stage that records it happened."""
+
+    INITIAL_VISIT = "initial_visit"
+    INFORMATION_SESSION = "information_session"
+
+
+class BookingState(StrEnum):
+    BOOKED = "booked"  # planned; no outcome yet
+    ATTENDED = "attended"  # it happened: the journey has the stage
+    DID_NOT_ATTEND = "did_not_attend"
+    CANCELLED = "cancelled"
+
+
+class BookingReason(StrEnum):
+    """Why a booking was moved or cancelled (codes only: the audit row keeps them)."""
+
+    ENQUIRER_ASKED = "enquirer_asked"
+    COUNCIL_REARRANGED = "council_rearranged"
+    ENQUIRER_NOT_PROCEEDING = "enquirer_not_proceeding"
+    BOOKED_IN_ERROR = "booked_in_error"
+    OTHER = "other"
+
+
+class InfoEvent(Base):
+    """An information session a council or its delivery body runs, with a number of places.
+
+    ``scope``/``scope_value`` name who runs it as tokens and staff accounts do (a council's
+    code, or a delivery body's name): a delivery body's session takes referrals of all its
+    councils. ``places_taken`` is changed only by one conditional UPDATE (``places_taken <
+    capacity``), so two officers booking the last place cannot both have it.
+    """
+
+    __tablename__ = "info_events"
+    __table_args__ = (Index("ix_info_events_scope_starts_at", "scope", "scope_value", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    scope_value: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    place: Mapped[str | None] = mapped_column(String(200))
+    online_link: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int] = mapped_column(Integer)
+    places_taken: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class Booking(Base):
+    """A plan: an initial visit or an information session at a time (a stage is what
+    happened). Onto an event, ``event_id`` names it and ``starts_at`` is the event's.
+
+    Open while ``booked`` and the journey has not yet reached the booked stage (a stage
+    recorded on the progress page overtakes it too); past ``starts_at`` and open, it is
+    overdue. ``reason`` is the last move's or the cancellation's.
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (Index("ix_bookings_officer_id_starts_at", "officer_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    authority_code: Mapped[str] = mapped_column(String(9))
+    kind: Mapped[BookingKind] = mapped_column(enum_column(BookingKind, 32))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    event_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("info_events.id"), index=True)
+    # The staff member who goes (the visit) or booked the place: "my day" reads by it.
+    officer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff_users.id"))
+    state: Mapped[BookingState] = mapped_column(enum_column(BookingState, 20))
+    booked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    booked_by: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    changed_by: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[BookingReason | None] = mapped_column(enum_column(BookingReason, 32))
+    moves: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # Officers' words can name anyone: the retention job erases them with the enquiry.

@@ -10,21 +10,29 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from hub.access.caller import Caller, SystemActor
 from hub.access.models import StaffRole, StaffUser, TokenScope
-from hub.access.scopes import scope_authorities
+from hub.access.scopes import delivery_body_authorities, scope_authorities
 from hub.casework.models import (
+    Booking,
+    BookingState,
     CaseNote,
     ClosureState,
     ContactAttempt,
     ContactOutcome,
+    InfoEvent,
     NoResponseClosure,
     ReferralOwner,
 )
 from hub.enquiries.models import Enquiry
 from hub.referrals.models import RoutingDecisionRecord
+from hub.referrals.queries import scoped_referrals
+from hub.rules import get_active_rules
+from hub.rules.engine import local_day
+from hub.tracking.models import Journey
 
 
 def latest_decision_id_column() -> Any:
@@ -133,3 +141,136 @@ def find_closure(session: Session, enquiry: Enquiry) -> NoResponseClosure | None
 def open_request(session: Session, enquiry: Enquiry) -> NoResponseClosure | None:
     closure = find_closure(session, enquiry)
     return closure if closure is not None and closure.state == ClosureState.REQUESTED else None
+
+
+# -- bookings and information events --------------------------------------------------------
+
+
+def list_bookings(session: Session, enquiry: Enquiry) -> list[Booking]:
+    """The holding council's bookings of a referral, soonest first."""
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(
+                Booking.enquiry_id == enquiry.id,
+                Booking.authority_code == enquiry.authority_code,
+            )
+            .order_by(Booking.starts_at, Booking.id)
+        )
+    )
+
+
+def find_booking(
+    session: Session, enquiry: Enquiry, booking_id: int, *, for_update: bool = False
+) -> Booking | None:
+    """The holding council's booking ``booking_id`` of this referral, or None."""
+    query = select(Booking).where(
+        Booking.id == booking_id,
+        Booking.enquiry_id == enquiry.id,
+        Booking.authority_code == enquiry.authority_code,
+    )
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def event_runners(authority_codes: frozenset[str], at: datetime) -> Any:
+    """A condition on InfoEvent: run by one of these councils, or by a delivery body that
+    serves one of them (its sessions take referrals of all its councils)."""
+    day = local_day(at)
+    bodies = sorted(
+        body.name
+        for body in get_active_rules().delivery_bodies
+        if body.validity.contains(day) and authority_codes & set(body.authorities)
+    )
+    return or_(
+        and_(
+            InfoEvent.scope == TokenScope.AUTHORITY,
+            InfoEvent.scope_value.in_(sorted(authority_codes)),
+        ),
+        and_(InfoEvent.scope == TokenScope.DELIVERY_BODY, InfoEvent.scope_value.in_(bodies)),
+    )
+
+
+def event_serves(event: InfoEvent, authority_code: str | None, at: datetime) -> bool:
+    """Whether a referral held by ``authority_code`` may be booked onto ``event``."""
+    if authority_code is None:
+        return False
+    if event.scope == TokenScope.DELIVERY_BODY:
+        return authority_code in delivery_body_authorities(event.scope_value, at)
+    return event.scope == TokenScope.AUTHORITY and event.scope_value == authority_code
+
+
+def find_event(
+    session: Session, authority_codes: frozenset[str], event_id: int, at: datetime
+) -> InfoEvent | None:
+    """An event the caller's councils may see (run by them or their delivery body), or None."""
+    if not authority_codes:
+        return None
+    return session.scalars(
+        select(InfoEvent).where(InfoEvent.id == event_id, event_runners(authority_codes, at))
+    ).first()
+
+
+def list_events(
+    session: Session, authority_codes: frozenset[str], since: datetime, at: datetime
+) -> list[InfoEvent]:
+    """The events the caller's councils may see starting at or after ``since``, soonest first."""
+    if not authority_codes:
+        return []
+    return list(
+        session.scalars(
+            select(InfoEvent)
+            .where(event_runners(authority_codes, at), InfoEvent.starts_at >= since)
+            .order_by(InfoEvent.starts_at, InfoEvent.id)
+        )
+    )
+
+
+def take_place(session: Session, event_id: int) -> bool:
+    """Take one place on the event if one is left: one conditional UPDATE, so two officers
+    booking the last place at once cannot both have it (the second waits for the first's
+    row lock and then finds the event full)."""
+    result = session.execute(
+        update(InfoEvent)
+        .where(InfoEvent.id == event_id, InfoEvent.places_taken < InfoEvent.capacity)
+        .values(places_taken=InfoEvent.places_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def give_back_place(session: Session, event_id: int) -> None:
+    session.execute(
+        update(InfoEvent)
+        .where(InfoEvent.id == event_id, InfoEvent.places_taken > 0)
+        .values(places_taken=InfoEvent.places_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def journey_position(session: Session, enquiry_id: int) -> tuple[int, bool]:
+    """The journey's furthest progress and whether it ended (0, False with no journey)."""
+    journey = session.get(Journey, enquiry_id)
+    if journey is None:
+        return 0, False
+    return journey.position, journey.ended_at is not None
+
+
+def booked_on_event(
+    session: Session, caller: Caller | SystemActor, event_id: int
+) -> list[tuple[Booking, Enquiry]]:
+    """The places on the event of referrals the caller holds now, not cancelled (never
+    another council's people), soonest booked first, with their referral."""
+    query = (
+        scoped_referrals(caller)
+        .join(Booking, Booking.enquiry_id == Enquiry.id)
+        .add_columns(Booking)
+        .where(
+            Booking.event_id == event_id,
+            Booking.authority_code == Enquiry.authority_code,
+            Booking.state != BookingState.CANCELLED,
+        )
+        .order_by(Booking.booked_at, Booking.id)
+    )
+    return [(row[1], row[0]) for row in session.execute(query).all()]

@@ -11,13 +11,16 @@ from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event, record_refusal
 from hub.casework.add_note import note_view
+from hub.casework.book import booking_view
 from hub.casework.close_no_response import readiness_of
-from hub.casework.models import ClosureState
+from hub.casework.models import ClosureState, InfoEvent
 from hub.casework.queries import (
     addresses_of,
     find_closure,
     find_owner,
+    journey_position,
     list_attempts,
+    list_bookings,
     list_notes,
     may_own,
 )
@@ -59,6 +62,8 @@ def _casework(session: Session, ctx: RequestContext, enquiry: Enquiry) -> dict[s
     attempts = list_attempts(session, enquiry)
     notes = list_notes(session, enquiry)
     closure = find_closure(session, enquiry)
+    bookings = list_bookings(session, enquiry)
+    position, ended = journey_position(session, enquiry.id)
     readiness = readiness_of(session, enquiry)
     policy = get_active_rules().tracking.no_response
     people = [
@@ -71,6 +76,7 @@ def _casework(session: Session, ctx: RequestContext, enquiry: Enquiry) -> dict[s
     ]
     if owner is not None:
         people.append(owner.user_id)
+    people.extend(b.officer_id for b in bookings)
     names = addresses_of(session, [p for p in people if p is not None])
 
     def by(actor: str | None) -> str | None:
@@ -102,6 +108,14 @@ def _casework(session: Session, ctx: RequestContext, enquiry: Enquiry) -> dict[s
             "requested_at": closure.requested_at if closure is not None else None,
             "waiting_for_manager": closure is not None and closure.state == ClosureState.REQUESTED,
         },
+        "bookings": [
+            {
+                **booking_view(b, ctx.now, position=position, ended=ended),
+                "officer_email": names.get(b.officer_id) if b.officer_id else None,
+                **_event_of(session, b.event_id),
+            }
+            for b in bookings
+        ],
         "possible_owners": _possible_owners(session, ctx, enquiry),
     }
 
@@ -119,3 +133,10 @@ def _possible_owners(
         for member in members
         if may_own(member, enquiry.authority_code, ctx.now)
     ]
+
+
+def _event_of(session: Session, event_id: int | None) -> dict[str, Any]:
+    event = session.get(InfoEvent, event_id) if event_id is not None else None
+    if event is None:
+        return {"event_title": None, "place": None, "online_link": None}
+    return {"event_title": event.title, "place": event.place, "online_link": event.online_link}

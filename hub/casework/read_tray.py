@@ -13,12 +13,14 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import aliased
 
 from hub.access.caller import Caller, RequestContext
 from hub.audit.models import AuditAction, AuditOutcome
 from hub.audit.record import add_audit_event
-from hub.casework.models import ReferralOwner
+from hub.casework.booking_rules import stage_position
+from hub.casework.models import Booking, BookingKind, BookingState, ReferralOwner
 from hub.casework.queries import addresses_of, latest_decision_id_column
 from hub.enquiries.models import Enquiry, RepeatMatch
 from hub.platform.db import Database
@@ -60,6 +62,35 @@ def _open_clock(now: datetime, *, breached: bool) -> Any:
     else:
         late = and_(JourneyClock.state == ClockState.RUNNING, JourneyClock.due_at > now)
     return exists().where(unmet, late).correlate(Enquiry)
+
+
+def _open_bookings(column: Any) -> Any:
+    """A select of ``column`` over the referral's open bookings (booked, the stage not yet
+    recorded, the journey not ended), correlated on Enquiry."""
+    journey = aliased(Journey)
+    reached = func.coalesce(journey.position, 0)
+    return (
+        select(column)
+        .select_from(Booking)
+        .outerjoin(journey, journey.enquiry_id == Booking.enquiry_id)
+        .where(
+            Booking.enquiry_id == Enquiry.id,
+            Booking.authority_code == Enquiry.authority_code,
+            Booking.state == BookingState.BOOKED,
+            journey.ended_at.is_(None),
+            or_(
+                and_(
+                    Booking.kind == BookingKind.INITIAL_VISIT,
+                    reached < stage_position(BookingKind.INITIAL_VISIT),
+                ),
+                and_(
+                    Booking.kind == BookingKind.INFORMATION_SESSION,
+                    reached < stage_position(BookingKind.INFORMATION_SESSION),
+                ),
+            ),
+        )
+        .correlate(Enquiry)
+    )
 
 
 def read_tray(
@@ -143,7 +174,16 @@ def tray_query(
         .correlate(Enquiry)
         .scalar_subquery()
     )
-    sort_key = func.coalesce(due, literal(_NO_DEADLINE, UTCDateTime()), type_=UTCDateTime())
+    booking_due = _open_bookings(func.min(Booking.starts_at)).scalar_subquery()
+    overdue = exists(_open_bookings(Booking.id).where(Booking.starts_at <= ctx.now))
+    clock_key = func.coalesce(due, literal(_NO_DEADLINE, UTCDateTime()), type_=UTCDateTime())
+    booking_key = func.coalesce(
+        booking_due, literal(_NO_DEADLINE, UTCDateTime()), type_=UTCDateTime()
+    )
+    # What is due first: the earliest running clock or open booking.
+    sort_key = type_coerce(
+        case((booking_key < clock_key, booking_key), else_=clock_key), UTCDateTime()
+    )
     repeat = exists().where(RepeatMatch.enquiry_id == Enquiry.id).correlate(Enquiry)
     query = (
         scoped_referrals(caller)
@@ -160,6 +200,8 @@ def tray_query(
         .add_columns(
             due.label("due_at"),
             follow_up_due.label("follow_up_due_on"),
+            booking_due.label("booking_at"),
+            overdue.label("booking_overdue"),
             sort_key.label("sort_key"),
             ReferralOwner.user_id,
             Journey.stage,
@@ -219,6 +261,8 @@ def _item(row: Any, names: dict[int, str]) -> dict[str, Any]:
         flags.append("clock_breached")
     if enquiry.connected_person:
         flags.append("connected_person")
+    if row.booking_overdue:
+        flags.append("booking_overdue")
     return {
         "reference": enquiry.reference,
         "status": enquiry.status,
@@ -234,5 +278,6 @@ def _item(row: Any, names: dict[int, str]) -> dict[str, Any]:
         ),
         "next_due_at": row.due_at,
         "follow_up_due_on": row.follow_up_due_on,
+        "next_booking_at": row.booking_at,
         "flags": flags,
     }

@@ -6,7 +6,17 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hub.casework.models import ClosureState, ContactChannel, ContactOutcome
+from hub.casework.booking_rules import BookingStatus
+from hub.casework.change_booking import BookingOutcome
+from hub.casework.models import (
+    BookingKind,
+    BookingReason,
+    BookingState,
+    ClosureState,
+    ContactChannel,
+    ContactOutcome,
+)
+from hub.casework.read_my_day import DayPeriod
 from hub.casework.read_tray import NO_OWNER, NO_STAGE, TRAY_CURSOR, ClockFilter, TrayView
 from hub.platform.fields import (
     MAX_ROW_ID,
@@ -85,9 +95,13 @@ class TrayItemSchema(Schema):
     flags = fields.List(
         fields.String(),
         metadata={
-            "description": "repeat_enquiry, not_yet_contacted, clock_breached, "
-            "connected_person (wants to care for a child they already know)."
+            "description": "repeat_enquiry, not_yet_contacted, clock_breached, booking_overdue "
+            "(a booking past its time without an outcome), connected_person (wants to care for "
+            "a child they already know)."
         },
+    )
+    next_booking_at = fields.DateTime(
+        allow_none=True, metadata={"description": "The earliest open booking's time."}
     )
 
 
@@ -192,9 +206,153 @@ class CaseworkSchema(Schema):
     attempts = fields.List(fields.Nested(ContactAttemptSchema), required=True)
     notes = fields.List(fields.Nested(NoteSchema), required=True)
     no_response = fields.Nested(NoResponseSchema, required=True)
+    bookings = fields.List(fields.Nested("BookingSchema"), required=True)
     possible_owners = fields.List(fields.Nested(PossibleOwnerSchema), required=True)
 
 
 class NoResponseResultSchema(Schema):
     reference = fields.String(required=True)
     state = fields.String(required=True, metadata={"description": "requested or closed."})
+
+
+# -- bookings and information events --------------------------------------------------------
+
+_ID = validate.Range(1, MAX_ROW_ID)
+_REASONS = validate.OneOf([str(r) for r in BookingReason])
+
+
+class BookingInSchema(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf([str(k) for k in BookingKind]))
+    starts_at = UTCDateTime(
+        metadata={
+            "description": "When (in the future). An initial visit needs it; an information "
+            "session needs it or event_id, not both."
+        }
+    )
+    event_id = StrictInteger(
+        validate=_ID,
+        metadata={"description": "An information event of your council or its delivery body."},
+    )
+    officer_id = StrictInteger(
+        validate=_ID,
+        metadata={
+            "description": "The staff member who goes (on a team that holds the referral); "
+            "default: the signed-in staff member."
+        },
+    )
+
+
+class BookingMoveInSchema(StrictSchema):
+    reason = fields.String(required=True, validate=_REASONS)
+    starts_at = UTCDateTime(metadata={"description": "The new time (in the future)."})
+    event_id = StrictInteger(
+        validate=_ID, metadata={"description": "Another event, for a place on an event."}
+    )
+
+
+class BookingCancelInSchema(StrictSchema):
+    reason = fields.String(required=True, validate=_REASONS)
+
+
+class BookingOutcomeInSchema(StrictSchema):
+    outcome = fields.String(required=True, validate=validate.OneOf(BookingOutcome.ALL))
+    occurred_at = UTCDateTime(
+        metadata={
+            "description": "When it happened (attended; default the booking's time): not in "
+            "the future."
+        }
+    )
+
+
+class BookingSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf([str(k) for k in BookingKind]))
+    starts_at = fields.DateTime(required=True)
+    event_id = fields.Integer(allow_none=True)
+    officer_id = fields.Integer(allow_none=True)
+    officer_email = fields.String(allow_none=True)
+    state = fields.String(required=True, validate=validate.OneOf([str(s) for s in BookingState]))
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf([str(s) for s in BookingStatus]),
+        metadata={
+            "description": "upcoming, overdue (past its time, no outcome), attended, "
+            "did_not_attend, cancelled, stage_recorded (the journey reached the stage another "
+            "way) or journey_ended."
+        },
+    )
+    reason = fields.String(allow_none=True)
+    moves = fields.Integer(required=True)
+    booked_at = fields.DateTime(required=True)
+    booked_by = fields.String(required=True)
+    event_title = fields.String(allow_none=True)
+    place = fields.String(allow_none=True)
+    online_link = fields.String(allow_none=True)
+    reference = fields.String()
+    authority_code = fields.String(allow_none=True)
+    given_name = fields.String(allow_none=True, metadata={"description": "Personal data."})
+    family_name = fields.String(allow_none=True, metadata={"description": "Personal data."})
+
+
+class MyDayQuerySchema(StrictSchema):
+    period = fields.String(
+        load_default=str(DayPeriod.TODAY), validate=validate.OneOf([str(p) for p in DayPeriod])
+    )
+
+
+class MyDaySchema(Schema):
+    period = fields.String(required=True)
+    start = fields.DateTime(required=True, data_key="from")
+    end = fields.DateTime(required=True, data_key="to")
+    items = fields.List(fields.Nested(BookingSchema), required=True)
+
+
+# An https address: a host name, an optional port, then printable characters without spaces.
+ONLINE_LINK = r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
+
+
+class EventInSchema(StrictSchema):
+    title = CleanString(required=True, validate=validate.Length(max=120))
+    starts_at = UTCDateTime(required=True, metadata={"description": "In the future."})
+    place = CleanString(
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "Where (a venue, not a person's address); an event needs this "
+            "or online_link."
+        },
+    )
+    online_link = fields.String(
+        validate=[
+            validate.Length(max=500),
+            validate.Regexp(ONLINE_LINK, error="Enter the online link in full, starting https://"),
+        ],
+        metadata={"description": "An https link to join online.", "pattern": ONLINE_LINK},
+    )
+    capacity = StrictInteger(required=True, validate=validate.Range(1, 1000))
+
+
+class RunBySchema(Schema):
+    scope = fields.String(required=True)
+    value = fields.String(required=True)
+
+
+class EventSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    starts_at = fields.DateTime(required=True)
+    place = fields.String(allow_none=True)
+    online_link = fields.String(allow_none=True)
+    capacity = fields.Integer(required=True)
+    places_left = fields.Integer(required=True)
+    run_by = fields.Nested(RunBySchema, required=True)
+    own_booked = fields.Integer(
+        required=True, metadata={"description": "Places taken by your council's referrals."}
+    )
+    places = fields.List(
+        fields.Nested(BookingSchema),
+        metadata={"description": "Your council's referrals booked on it (never another's)."},
+    )
+
+
+class EventListSchema(Schema):
+    items = fields.List(fields.Nested(EventSchema), required=True)

@@ -21,6 +21,7 @@ from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from config.settings import Settings
 from hub.web.carer.own_enquiry_pages import bp as own_enquiry_bp
 from hub.web.carer.pages import bp as carer_bp
+from hub.web.council.bookings import bp as council_booking_bp
 from hub.web.council.case_system import bp as council_case_system_bp
 from hub.web.council.casework import bp as council_casework_bp
 from hub.web.council.follow_ups import bp as council_more_bp
@@ -66,6 +67,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(council_more_bp)
     app.register_blueprint(council_casework_bp)
     app.register_blueprint(council_case_system_bp)
+    app.register_blueprint(council_booking_bp)
     app.register_blueprint(council_ofsted_bp)
     app.register_blueprint(council_team_bp)
     app.register_blueprint(council_subscriptions_bp)

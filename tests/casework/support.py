@@ -48,3 +48,35 @@ def field_errors(response: Any) -> dict[str, str]:
     """The problem+json's errors by field (asserting it is one)."""
     assert response.mimetype == "application/problem+json", response.get_data(as_text=True)
     return {item["field"]: item["message"] for item in response.get_json().get("errors") or []}
+
+
+def _iso(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
+
+
+def booking(client: FlaskClient, token: str, reference: str, **body: Any) -> Any:
+    """POST a booking (an initial visit unless ``kind`` is given)."""
+    return client.post(
+        f"/v1/council/referrals/{reference}/bookings",
+        headers=bearer(token),
+        json=_iso({"kind": "initial_visit", **body}),
+    )
+
+
+def change(
+    client: FlaskClient, token: str, reference: str, booking_id: int, what: str, **body: Any
+) -> Any:
+    """POST to a booking's ``move``, ``cancel`` or ``outcome``."""
+    return client.post(
+        f"/v1/council/referrals/{reference}/bookings/{booking_id}/{what}",
+        headers=bearer(token),
+        json=_iso(body),
+    )
+
+
+def new_event(client: FlaskClient, token: str, **body: Any) -> Any:
+    return client.post(
+        "/v1/council/events",
+        headers=bearer(token),
+        json=_iso({"title": "Fostering information evening", "capacity": 10, **body}),
+    )

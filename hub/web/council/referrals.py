@@ -13,6 +13,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from hub.casework.manage_events import read_events
+from hub.casework.models import BookingKind
 from hub.casework.read_casework import read_casework
 from hub.people.mark_duplicate import mark_duplicate, unmark_duplicate
 from hub.people.read_repeats import read_council_repeats
@@ -75,6 +77,8 @@ FORMS = {
     "contact": "channel",
     "note": "note-text",
     "no_response": "no-response",
+    # The booking form (hub/web/council/bookings.py).
+    "booking": "booking-kind",
 }
 
 
@@ -126,6 +130,7 @@ def render_referral(
     journey = get_journey(get_db(), ctx, reference)
     repeats = read_council_repeats(get_db(), ctx, reference)
     casework = read_casework(get_db(), ctx, reference)
+    bookable_events = [e for e in read_events(get_db(), ctx)["items"] if e["places_left"] > 0]
     values: Mapping[str, str] = request.form if form else {}
     kept = None if form else take_kept_form(request.path, current_staff_caller().user_id)
     if kept is not None and kept.form in FORMS:
@@ -137,6 +142,8 @@ def render_referral(
         journey=journey,
         repeats=repeats,
         casework=casework,
+        bookable_events=bookable_events,
+        booking_kinds=list(BookingKind),
         form=form,
         result=result or FormResult(),
         reasons=PROGRESS_REASONS,
