@@ -32,6 +32,7 @@ from hub.casework.queries import (
     may_own,
     take_place,
 )
+from hub.changes.record import ChangeKind, record_change
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError
@@ -151,6 +152,15 @@ def _add_booking(
     )
     session.add(booking)
     session.flush()
+    record_change(
+        session,
+        ChangeKind.BOOKING_MADE,
+        authority_code=enquiry.authority_code,
+        enquiry_id=enquiry.id,
+        reference=enquiry.reference,
+        at=ctx.now,
+        detail={"booking_id": booking.id, "kind": str(kind), "starts_at": starts_at.isoformat()},
+    )
     return booking
 
 

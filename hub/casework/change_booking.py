@@ -35,6 +35,7 @@ from hub.casework.queries import (
     journey_position,
     take_place,
 )
+from hub.changes.record import ChangeKind, record_change
 from hub.enquiries.models import Enquiry
 from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError, NotFoundError
@@ -170,6 +171,19 @@ def _change(
                         enquiry=enquiry,
                         visible_to=holder,
                         detail={"booking_id": booking.id, "reason": reason, **detail},
+                    )
+                    record_change(
+                        session,
+                        ChangeKind.BOOKING_CHANGED,
+                        authority_code=holder,
+                        enquiry_id=enquiry.id,
+                        reference=enquiry.reference,
+                        at=ctx.now,
+                        detail={
+                            "booking_id": booking.id,
+                            "state": str(booking.state),
+                            "starts_at": booking.starts_at.isoformat(),
+                        },
                     )
                     session.flush()
                     after, ended = journey_position(session, enquiry.id)

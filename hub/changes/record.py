@@ -29,6 +29,8 @@ class ChangeKind(StrEnum):
     CONTACT_ATTEMPT = "referral.contact_attempt"
     STAGE_RECORDED = "journey.stage_recorded"
     FOLLOW_UP_OUTCOME = "journey.follow_up_outcome"
+    BOOKING_MADE = "referral.booking_made"  # an initial visit or information session booked
+    BOOKING_CHANGED = "referral.booking_changed"  # moved, cancelled, or its outcome recorded
 
 
 @dataclass(frozen=True, slots=True)

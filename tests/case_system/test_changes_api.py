@@ -6,15 +6,16 @@ from __future__ import annotations
 import threading
 import time
 
+import time_machine
 from sqlalchemy import create_engine, select
 
 from hub.changes.models import CouncilChange
 from hub.changes.record import ChangeKind, record_change
 from hub.platform.models import utcnow
 from tests.case_system.support import changes
-from tests.casework.support import attempt, staff_id
+from tests.casework.support import attempt, booking, change, staff_id
 from tests.support.council import KENT, MEDWAY, audit_rows, bearer, enquiry_id_of, routed, token_for
-from tests.tracking.support import progress
+from tests.tracking.support import london, progress
 
 
 def _all(client, token, **query):
@@ -148,3 +149,23 @@ def test_a_change_committed_late_is_not_skipped(client, db) -> None:
         (2, ChangeKind.CONTACT_ATTEMPT),
         (3, ChangeKind.STAGE_RECORDED),
     ]
+
+
+def test_bookings_made_and_changed_are_in_the_feed(client, db) -> None:
+    monday, wednesday, thursday = london(2026, 11, 23, 9), london(2026, 11, 25, 10), None
+    with time_machine.travel(monday, tick=False):
+        reference = routed(client, db)
+        kent = token_for(db, KENT)
+        made = booking(client, kent, reference, starts_at=wednesday).get_json()
+        thursday = london(2026, 11, 26, 14)
+        moved = change(
+            client, kent, reference, made["id"], "move", starts_at=thursday, reason="enquirer_asked"
+        )
+        assert moved.status_code == 200, moved.get_json()
+        items, _ = _all(client, kent)
+    bookings = [i for i in items if i["kind"].startswith("referral.booking")]
+    assert [i["kind"] for i in bookings] == [ChangeKind.BOOKING_MADE, ChangeKind.BOOKING_CHANGED]
+    assert bookings[0]["detail"]["booking_id"] == made["id"]
+    assert bookings[0]["detail"]["starts_at"].startswith("2026-11-25T10:00")
+    assert bookings[1]["detail"]["starts_at"].startswith("2026-11-26T14:00")
+    assert bookings[1]["detail"]["state"] == "booked"
