@@ -26,8 +26,16 @@ from hub.platform.models import UTCDateTime
 from hub.platform.pagination import decode_cursor, encode_cursor
 from hub.referrals.queries import scoped_referrals
 from hub.rules.tracking_policy import FollowUpOwner
-from hub.tracking.calendar import ENGLAND, end_of_day
-from hub.tracking.models import ClockState, FollowUp, FollowUpStatus, Journey, JourneyClock
+from hub.tracking.calendar import ENGLAND, end_of_day, local_day
+from hub.tracking.models import (
+    AssessmentTask,
+    AssessmentTaskStatus,
+    ClockState,
+    FollowUp,
+    FollowUpStatus,
+    Journey,
+    JourneyClock,
+)
 
 TRAY_CURSOR = "tray"
 # The sort key of a referral with no running clock: after every real deadline.
@@ -60,6 +68,19 @@ def _open_clock(now: datetime, *, breached: bool) -> Any:
     else:
         late = and_(JourneyClock.state == ClockState.RUNNING, JourneyClock.due_at > now)
     return exists().where(unmet, late).correlate(Enquiry)
+
+
+def _overdue_task(now: datetime) -> Any:
+    """A Stage 1 task (consultation, reference) not received by the end of its due day."""
+    return (
+        exists()
+        .where(
+            AssessmentTask.enquiry_id == Enquiry.id,
+            AssessmentTask.status != AssessmentTaskStatus.DONE,
+            AssessmentTask.due_on < local_day(now),
+        )
+        .correlate(Enquiry)
+    )
 
 
 def read_tray(
@@ -166,6 +187,7 @@ def tray_query(
             Journey.first_contact_at,
             repeat.label("repeat"),
             _open_clock(ctx.now, breached=True).label("breached"),
+            _overdue_task(ctx.now).label("task_overdue"),
         )
         .order_by(sort_key, Enquiry.id)
     )
@@ -217,6 +239,8 @@ def _item(row: Any, names: dict[int, str]) -> dict[str, Any]:
         flags.append("not_yet_contacted")
     if row.breached:
         flags.append("clock_breached")
+    if row.task_overdue:
+        flags.append("task_overdue")
     return {
         "reference": enquiry.reference,
         "status": enquiry.status,

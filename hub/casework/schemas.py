@@ -84,7 +84,11 @@ class TrayItemSchema(Schema):
     )
     flags = fields.List(
         fields.String(),
-        metadata={"description": "repeat_enquiry, not_yet_contacted, clock_breached."},
+        metadata={
+            "description": "repeat_enquiry, not_yet_contacted, clock_breached, task_overdue (a "
+            "Stage 1 task: the home council's views or a previous provider's reference not "
+            "received by its due day)."
+        },
     )
 
 

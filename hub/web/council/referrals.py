@@ -75,6 +75,10 @@ FORMS = {
     "contact": "channel",
     "note": "note-text",
     "no_response": "no-response",
+    # The Stage 1 tasks (hub/web/council/tasks.py).
+    "task_home_council_consultation": "task-home_council_consultation-sent",
+    "task_previous_provider_reference": "task-previous_provider_reference-sent",
+    "open_reference": "open-reference",
 }
 
 
