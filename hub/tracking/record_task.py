@@ -90,7 +90,7 @@ def _record(
             errors.append(
                 {
                     "field": field,
-                    "message": f"Give a day on or after the application ({applied.isoformat()}).",
+                    "message": f"Give a day on or after the application ({_words(applied)}).",
                 }
             )
         elif day > today:
@@ -103,7 +103,7 @@ def _record(
         errors.append(
             {
                 "field": "received_on",
-                "message": f"Give a day on or after the request was sent ({sent.isoformat()}).",
+                "message": f"Give a day on or after the request was sent ({_words(sent)}).",
             }
         )
     if errors:
@@ -122,6 +122,10 @@ def _record(
     task.changed_at = ctx.now
     task.changed_by = ctx.caller.actor
     return task
+
+
+def _words(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"  # 3 December 2026
 
 
 def _act(
