@@ -78,6 +78,11 @@ def _overdue_task(now: datetime) -> Any:
             AssessmentTask.enquiry_id == Enquiry.id,
             AssessmentTask.status != AssessmentTaskStatus.DONE,
             AssessmentTask.due_on < local_day(now),
+            # Not a consultation of the council that holds it now (hub.tracking.assessment_tasks).
+            or_(
+                AssessmentTask.consulted_code.is_(None),
+                AssessmentTask.consulted_code != Enquiry.authority_code,
+            ),
         )
         .correlate(Enquiry)
     )

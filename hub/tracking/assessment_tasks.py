@@ -66,22 +66,29 @@ def fostered_elsewhere(enquiry: Enquiry) -> bool:
     return screening.get("fostering_now") in FOSTERING_ELSEWHERE
 
 
-def list_tasks(session: Session, enquiry_id: int) -> list[AssessmentTask]:
-    return list(
-        session.scalars(
-            select(AssessmentTask)
-            .where(AssessmentTask.enquiry_id == enquiry_id)
-            .order_by(AssessmentTask.id)
-        )
+def applies(task: AssessmentTask, holder: str | None) -> bool:
+    """A consultation of the council that now holds the referral (it was transferred to the
+    applicant's home council) has nobody left to consult: it is no longer shown or worked."""
+    return task.consulted_code is None or task.consulted_code != holder
+
+
+def list_tasks(session: Session, enquiry: Enquiry) -> list[AssessmentTask]:
+    """The enquiry's tasks that apply under the council holding it now."""
+    rows = session.scalars(
+        select(AssessmentTask)
+        .where(AssessmentTask.enquiry_id == enquiry.id)
+        .order_by(AssessmentTask.id)
     )
+    return [task for task in rows if applies(task, enquiry.authority_code)]
 
 
-def find_task(session: Session, enquiry_id: int, kind: AssessmentTaskKind) -> AssessmentTask | None:
-    return session.scalars(
-        select(AssessmentTask).where(
-            AssessmentTask.enquiry_id == enquiry_id, AssessmentTask.kind == kind
-        )
-    ).first()
+def find_task(
+    session: Session, enquiry: Enquiry, kind: AssessmentTaskKind
+) -> AssessmentTask | None:
+    for task in list_tasks(session, enquiry):
+        if task.kind == kind:
+            return task
+    return None
 
 
 def due_day(
@@ -105,7 +112,14 @@ def open_task(
 ) -> AssessmentTask | None:
     """Open ``kind`` for the enquiry (None when it is open already), in the caller's
     transaction; a consultation tells the home council."""
-    if find_task(session, enquiry.id, kind) is not None:
+    if (
+        session.scalars(
+            select(AssessmentTask.id).where(
+                AssessmentTask.enquiry_id == enquiry.id, AssessmentTask.kind == kind
+            )
+        ).first()
+        is not None
+    ):
         return None
     task = AssessmentTask(
         enquiry_id=enquiry.id,

@@ -65,6 +65,6 @@ def journey_view(session: Session, enquiry: Enquiry, now: datetime) -> dict[str,
         ],
         "tasks": [
             task_view(task, enquiry.reference, local_day(now))
-            for task in list_tasks(session, enquiry.id)
+            for task in list_tasks(session, enquiry)
         ],
     }

@@ -152,7 +152,7 @@ def _act(
                         )
                     task = change(
                         ctx,
-                        find_task(session, enquiry.id, kind),
+                        find_task(session, enquiry, kind),
                         (session, enquiry, journey),
                         values,
                     )

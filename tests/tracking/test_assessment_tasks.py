@@ -207,3 +207,21 @@ def test_a_task_not_received_by_its_due_day_is_overdue_on_the_journey_and_the_tr
         record(client, token, reference, CONSULT, received_on="2026-06-30")
         (item,) = tray(client, token).get_json()["items"]
     assert "task_overdue" not in item["flags"]
+
+
+def test_a_referral_transferred_to_the_home_council_has_no_one_left_to_consult(client, db) -> None:
+    reference, kent = applied(client, db, london(2026, 6, 1, 10, 0), **OUT_OF_AREA)
+    with time_machine.travel(london(2026, 6, 2, 10, 0), tick=False):
+        moved = client.post(
+            f"/v1/council/referrals/{reference}/transfer",
+            json={"authority": MEDWAY, "reason": "The applicant prefers their own council"},
+            headers=bearer(kent),
+        )
+        assert moved.status_code == 200, moved.get_json()
+        medway = token_for(db, MEDWAY)
+        assert journey(client, medway, reference)["tasks"] == []
+        response = record(client, medway, reference, CONSULT, request_sent_on="2026-06-02")
+    assert response.status_code == 404
+    with time_machine.travel(london(2026, 7, 30, 10, 0), tick=False):
+        (item,) = tray(client, medway).get_json()["items"]
+    assert "task_overdue" not in item["flags"]
