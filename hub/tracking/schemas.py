@@ -352,12 +352,19 @@ class ReportSchema(Schema):
     rows = fields.List(fields.Dict(), required=True)
 
 
+# The years a return may be asked for, as the return names them.
+RETURN_YEARS = [ReturnYear(first).label for first in range(2000, 2100)]
+
+
 class OfstedQuerySchema(StrictSchema):
     year = fields.String(
+        validate=validate.OneOf(
+            RETURN_YEARS, error="A year is written like 2025-26 (1 April 2025 to 31 March 2026)."
+        ),
         metadata={
             "description": "The return's year, like 2025-26 (1 April 2025 to 31 March 2026); "
             "the last complete year when left out."
-        }
+        },
     )
 
     @post_load

@@ -60,6 +60,11 @@ class TaskInSchema(StrictSchema):
     )
     note = CleanString(validate=validate.Length(max=2000), allow_newlines=True)
 
+    @classmethod
+    def openapi_constraints(cls) -> dict[str, Any]:
+        """The rule of ``_something`` in JSON Schema: at least one field."""
+        return {"minProperties": 1}
+
     @validates_schema
     def _something(self, data: dict[str, Any], **_: Any) -> None:
         if not data:
