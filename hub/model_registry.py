@@ -21,6 +21,7 @@ from hub.platform.outbox_model import OutboxMessage
 from hub.referrals.models import RoutingDecisionRecord
 from hub.tracking.models import (
     Anonymisation,
+    AssessmentTask,
     FollowUp,
     Journey,
     JourneyClock,
@@ -32,6 +33,7 @@ from hub.web.carer.models import FormDraft
 __all__ = [
     "Anonymisation",
     "ApiToken",
+    "AssessmentTask",
     "AuditEvent",
     "Base",
     "Booking",

@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     LIST_FOLLOW_UPS = "list_follow_ups"
     RECORD_FOLLOW_UP_OUTCOME = "record_follow_up_outcome"
     READ_REPORT = "read_report"
+    OPEN_TASK = "open_task"  # a Stage 1 task opened by hand (hub/tracking/record_task.py)
+    RECORD_TASK = "record_task"  # its request sent, views or reference received, note
     LIST_CLOCKS = "list_clocks"
     ANONYMISE = "anonymise"
     # Delivery (hub/delivery)

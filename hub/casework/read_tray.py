@@ -28,8 +28,16 @@ from hub.platform.models import UTCDateTime
 from hub.platform.pagination import decode_cursor, encode_cursor
 from hub.referrals.queries import scoped_referrals
 from hub.rules.tracking_policy import FollowUpOwner
-from hub.tracking.calendar import ENGLAND, end_of_day
-from hub.tracking.models import ClockState, FollowUp, FollowUpStatus, Journey, JourneyClock
+from hub.tracking.calendar import ENGLAND, end_of_day, local_day
+from hub.tracking.models import (
+    AssessmentTask,
+    AssessmentTaskStatus,
+    ClockState,
+    FollowUp,
+    FollowUpStatus,
+    Journey,
+    JourneyClock,
+)
 
 TRAY_CURSOR = "tray"
 # The sort key of a referral with no running clock: after every real deadline.
@@ -87,6 +95,24 @@ def _open_bookings(column: Any) -> Any:
                     Booking.kind == BookingKind.INFORMATION_SESSION,
                     reached < stage_position(BookingKind.INFORMATION_SESSION),
                 ),
+            ),
+        )
+        .correlate(Enquiry)
+    )
+
+
+def _overdue_task(now: datetime) -> Any:
+    """A Stage 1 task (consultation, reference) not received by the end of its due day."""
+    return (
+        exists()
+        .where(
+            AssessmentTask.enquiry_id == Enquiry.id,
+            AssessmentTask.status != AssessmentTaskStatus.DONE,
+            AssessmentTask.due_on < local_day(now),
+            # Not a consultation of the council that holds it now (hub.tracking.assessment_tasks).
+            or_(
+                AssessmentTask.consulted_code.is_(None),
+                AssessmentTask.consulted_code != Enquiry.authority_code,
             ),
         )
         .correlate(Enquiry)
@@ -208,6 +234,7 @@ def tray_query(
             Journey.first_contact_at,
             repeat.label("repeat"),
             _open_clock(ctx.now, breached=True).label("breached"),
+            _overdue_task(ctx.now).label("task_overdue"),
         )
         .order_by(sort_key, Enquiry.id)
     )
@@ -263,6 +290,8 @@ def _item(row: Any, names: dict[int, str]) -> dict[str, Any]:
         flags.append("connected_person")
     if row.booking_overdue:
         flags.append("booking_overdue")
+    if row.task_overdue:
+        flags.append("task_overdue")
     return {
         "reference": enquiry.reference,
         "status": enquiry.status,

@@ -97,7 +97,8 @@ class TrayItemSchema(Schema):
         metadata={
             "description": "repeat_enquiry, not_yet_contacted, clock_breached, booking_overdue "
             "(a booking past its time without an outcome), connected_person (wants to care for "
-            "a child they already know)."
+            "a child they already know), task_overdue (a Stage 1 task: the home council's views "
+            "or a previous provider's reference not received by its due day)."
         },
     )
     next_booking_at = fields.DateTime(

@@ -36,6 +36,9 @@ class EventType(StrEnum):
     REFERRAL_ROUTED = "referral.routed"
     REFERRAL_RETURNED = "referral.returned"
     HOME_COUNCIL_NOTICE = "home_council.notice"
+    # The assessing council has an application from someone in the home council's area and
+    # will consult it (reg 26(1A)(d)): the consultation task is open.
+    HOME_COUNCIL_CONSULTATION = "home_council.consultation"
     TRIAGE_ADDED = "triage.added"
     CLOCK_BREACHED = "clock.breached"
     FOLLOW_UP_DUE = "follow_up.due"

@@ -52,6 +52,10 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
             f"Fostering enquiry {reference} from your area went to another council: "
             "you must be consulted"
         ),
+        "home_council.consultation": (
+            f"An application from your area ({reference}) was made to "
+            f"{_council(data.get('assessing_council'))}: it will consult you"
+        ),
         "triage.added": f"Fostering enquiry {reference} needs triage",
         "clock.breached": f"Fostering enquiry {reference} for {council} is past its deadline",
         "follow_up.due": f"{data.get('count', 0)} fostering follow-ups due for {council}",
@@ -74,6 +78,12 @@ def compose_message(message_id: str, to: str, payload: dict[str, Any]) -> MailMe
     subject = subjects.get(event_type, f"Fostering hub: {event_type}")
     # What the reader of a delivery problem should know; other events need only the link.
     explain = {
+        "home_council.consultation": (
+            "Someone who lives in your area has applied to foster with another council. "
+            "That council must consult you as part of its assessment (Fostering Services "
+            "(England) Regulations 2011, regulation 26(1A)(d)) and will send you its request; "
+            "it has the applicant's details."
+        ),
         "council.not_ready": (
             "The council has no live channel: no one of its team signed in within 30 days, "
             "and it has no working webhook or mailbox. The first-contact clock is running. "

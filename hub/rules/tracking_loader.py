@@ -23,9 +23,18 @@ from hub.rules.tracking_policy import (
     TrackingPolicy,
 )
 
-CLOCK_KEYS = frozenset({"initial_visit_working_days", "stage_one_working_days", "panel_months"})
+CLOCK_KEYS = frozenset(
+    {
+        "initial_visit_working_days",
+        "stage_one_working_days",
+        "stage_one_task_working_days",
+        "panel_months",
+    }
+)
 # What a council may set for itself: its own local promises, never a statutory period.
-COUNCIL_CLOCK_KEYS = frozenset({"initial_visit_working_days", "stage_one_working_days"})
+COUNCIL_CLOCK_KEYS = frozenset(
+    {"initial_visit_working_days", "stage_one_working_days", "stage_one_task_working_days"}
+)
 _FOLLOW_UP_DAYS = ("stalled_enquiry_working_days", "exit_conversation_working_days")
 _FOLLOW_UP_MONTHS = ("re_engagement_months", "retention_check_in_months")
 _NO_RESPONSE_KEYS = ("attempts", "working_days")

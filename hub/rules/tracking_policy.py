@@ -21,10 +21,10 @@ class FollowUpOwner(StrEnum):
 class ClockTargets:
     """How long each promise may take: working days, except the panel (calendar months).
 
-    The first four are read from the rules file (a cluster, or a council in
-    ``tracking.councils``, may set its own). The last three are the law's or the National
-    Minimum Standards', the same for every council, so the rules file cannot change them;
-    their sources are in ``hub/tracking/clock_rules.py`` and docs/journey.md.
+    The first four and the last are read from the rules file (a cluster, or a council in
+    ``tracking.councils``, may set its own). The three before the last are the law's or the
+    National Minimum Standards', the same for every council, so the rules file cannot change
+    them; their sources are in ``hub/tracking/clock_rules.py`` and docs/journey.md.
     """
 
     first_contact_working_days: int = 1  # local: the council's own promise
@@ -35,6 +35,10 @@ class ClockTargets:
     adm_decision_working_days: int = 7  # NMS 14: decision within 7 working days of the minutes
     observations_working_days: int = 10  # brief report: the applicant's observations (reg 26)
     representations_days: int = 28  # qualifying determination: representations or IRM (reg 27)
+    # Local: the hub's own starting default for a Stage 1 task (the home council's views, a
+    # previous provider's reference) to come back after the application; not a published
+    # figure and not law (reg 26 says only "as soon as reasonably practicable").
+    stage_one_task_working_days: int = 20
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,12 @@ enquiry that was only signposted elsewhere (outside England, from the form or th
 application is kept 3 years after its last activity; a withdrawn
 or refused application 3 years after its last activity; an approved carer 10 years after
 deregistration (never while fostering). Anonymising erases the personal and special-category
-answers, cuts the postcode to its district, clears free-text notes (the journey's, and those
-other rooms register in ``hub/platform/personal_text.py``: officers' case notes and contact
-log notes) and the routing trace (it names the postcode and transfer reasons), removes its
-links to the same person's other enquiries (repeat matches, duplicate marks; the opaque person
-group that reports count stays),
-and keeps everything reports count (stages, clocks, follow-ups, codes, dates) and the audit log.
+answers, cuts the postcode to its district, clears free-text notes (the journey's, its Stage 1
+tasks', and those other rooms register in ``hub/platform/personal_text.py``: officers' case
+notes and contact log notes) and the routing trace (it names the postcode and transfer
+reasons), removes its links to the same person's other enquiries (repeat matches, duplicate
+marks; the opaque person group that reports count stays), and keeps everything reports count
+(stages, clocks, follow-ups, codes, dates) and the audit log.
 Each enquiry is anonymised once (a row in ``anonymisations``), so the job may run twice.
 """
 
@@ -38,7 +38,7 @@ from hub.referrals.models import RoutingDecisionRecord
 from hub.rules import RuleSet, get_active_rules
 from hub.rules.tracking_policy import RetentionPeriods
 from hub.tracking.calendar import add_months, local_day
-from hub.tracking.models import Anonymisation, FollowUp, Journey, JourneyStage
+from hub.tracking.models import Anonymisation, AssessmentTask, FollowUp, Journey, JourneyStage
 
 RETENTION = SystemActor("retention")
 ANONYMISED_EXPLANATION = "Anonymised at the end of its retention period."
@@ -179,6 +179,9 @@ def anonymise_enquiry(
         update(JourneyStage).where(JourneyStage.enquiry_id == enquiry_id).values(note=None)
     )
     session.execute(update(FollowUp).where(FollowUp.enquiry_id == enquiry_id).values(note=None))
+    session.execute(
+        update(AssessmentTask).where(AssessmentTask.enquiry_id == enquiry_id).values(note=None)
+    )
     erase_personal_text(session, enquiry_id)  # other rooms' notes (the casework log and notes)
     session.add(
         Anonymisation(enquiry_id=enquiry_id, at=now, category=category, kept_until=kept_until)

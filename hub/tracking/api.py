@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from marshmallow import RAISE
 
 from hub.access.guard import BEARER_SECURITY, request_context
@@ -18,11 +18,16 @@ from hub.access.models import TokenScope
 from hub.audit.api_guard import guard_api_request
 from hub.platform.api_blueprint import Blueprint
 from hub.platform.extensions import get_db
+from hub.platform.models import utcnow
 from hub.platform.openapi import ROW_ID
+from hub.tracking.calendar import local_day
+from hub.tracking.models import AssessmentTaskKind
 from hub.tracking.ofsted_reasons import deprecation_header
+from hub.tracking.ofsted_return import ReturnYear, ofsted_csv, ofsted_return_for_caller
 from hub.tracking.read_journey import get_journey, list_clocks_for_operators, list_follow_ups
 from hub.tracking.record_outcome import record_follow_up_outcome
 from hub.tracking.record_stage import record_progress
+from hub.tracking.record_task import open_task_by_hand, record_task
 from hub.tracking.report_queries import GroupBy
 from hub.tracking.reports import ReportName, report_for_caller, to_csv
 from hub.tracking.schemas import (
@@ -32,12 +37,15 @@ from hub.tracking.schemas import (
     FollowUpQuerySchema,
     FollowUpSchema,
     JourneySchema,
+    OfstedQuerySchema,
+    OfstedReturnSchema,
     OutcomeInSchema,
     ProgressInSchema,
     ReportQuerySchema,
     ReportSchema,
     StageNotAllowedProblemSchema,
 )
+from hub.tracking.task_schemas import TASK_KINDS, TaskInSchema, TaskOpenInSchema, TaskSchema
 
 council_blp = Blueprint(
     "council_tracking",
@@ -227,3 +235,91 @@ def council_report(args: dict[str, Any], name: str) -> Any:
 def ops_report(args: dict[str, Any], name: str) -> Any:
     """Funnel, clocks or retention across councils; counts under 5 are suppressed. Audited."""
     return _report(name, args)
+
+
+_TASK = f"<any({', '.join(TASK_KINDS)}):kind>"
+
+
+@council_blp.route("/v1/council/referrals/<string:reference>/tasks", methods=["POST"])
+@council_blp.arguments(TaskOpenInSchema, location="json")
+@council_blp.response(201, TaskSchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(404, description=_NOT_FOUND)
+@council_blp.alt_response(409, description="The application is not recorded yet.")
+@council_blp.alt_response(422, description="The body needs checking (problem+json with errors).")
+@council_blp.doc(security=BEARER_SECURITY)
+def open_task(data: dict[str, Any], reference: str) -> dict[str, Any]:
+    """Open the previous provider's reference (reg 26(1A)(b)): the applicant fostered for
+    another service in the last 12 months. Answers the task (as it is, if open already)."""
+    return open_task_by_hand(
+        get_db(), request_context(), reference, AssessmentTaskKind(data["kind"])
+    )
+
+
+@council_blp.route(f"/v1/council/referrals/<string:reference>/tasks/{_TASK}", methods=["POST"])
+@council_blp.arguments(TaskInSchema, location="json")
+@council_blp.response(200, TaskSchema)
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(
+    404, description=_NOT_FOUND + " Also: no task of that kind for this referral."
+)
+@council_blp.alt_response(409, description="The application is not recorded yet.")
+@council_blp.alt_response(
+    422, description="A day before the application or the request, or in the future."
+)
+@council_blp.doc(security=BEARER_SECURITY)
+def update_task(data: dict[str, Any], reference: str, kind: str) -> dict[str, Any]:
+    """Record the day the request was sent, the day the views or the reference came back,
+    or a note. A day left out keeps the one recorded."""
+    return record_task(get_db(), request_context(), reference, AssessmentTaskKind(kind), **data)
+
+
+# The return as JSON, or with Accept: text/csv as the return's CSV columns.
+CSV_OFSTED = {
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/OfstedReturn"}},
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "description": "The return's columns, one line per council and one for all.",
+            }
+        },
+    }
+}
+
+
+def _ofsted(args: dict[str, Any]) -> Any:
+    year = args.get("year") or ReturnYear.last_complete(local_day(utcnow()))
+    figures = ofsted_return_for_caller(get_db(), request_context(), year)
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    if best == "text/csv":
+        return Response(
+            ofsted_csv(figures),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=ofsted-{year.label}.csv"},
+        )
+    return {**figures, "start": figures["from"], "end": figures["to"]}
+
+
+@council_blp.route("/v1/council/reports/ofsted", methods=["GET"])
+@council_blp.arguments(OfstedQuerySchema, location="query", unknown=RAISE)
+@council_blp.response(200, OfstedReturnSchema)
+@council_blp.doc(responses={"200": CSV_OFSTED})
+@council_blp.alt_response(401, description=_UNAUTHORIZED)
+@council_blp.alt_response(422, description="The year needs checking.")
+@council_blp.doc(security=BEARER_SECURITY)
+def council_ofsted(args: dict[str, Any]) -> Any:
+    """Your own Ofsted fostering data return for a year, every count shown. Audited."""
+    return _ofsted(args)
+
+
+@ops_blp.route("/v1/ops/reports/ofsted", methods=["GET"])
+@ops_blp.arguments(OfstedQuerySchema, location="query", unknown=RAISE)
+@ops_blp.response(200, OfstedReturnSchema)
+@ops_blp.doc(responses={"200": CSV_OFSTED})
+@ops_blp.alt_response(401, description=_UNAUTHORIZED)
+@ops_blp.alt_response(422, description="The year needs checking.")
+@ops_blp.doc(security=BEARER_SECURITY)
+def ops_ofsted(args: dict[str, Any]) -> Any:
+    """Every council's Ofsted return for a year; counts from 1 to 4 hidden. Audited."""
+    return _ofsted(args)

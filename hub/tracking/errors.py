@@ -53,3 +53,15 @@ class StageTimeError(HubError):
 
 def follow_up_not_found() -> NotFoundError:
     return NotFoundError("No follow-up with that id is yours.")
+
+
+class NoApplicationError(HubError):
+    """A Stage 1 task asked for before the application is recorded."""
+
+    status = 409
+    code = "no_application"
+    title = "The application is not recorded yet"
+
+
+def task_not_found() -> NotFoundError:
+    return NotFoundError("This referral has no open task of that kind.")

@@ -1,4 +1,4 @@
-"""What a council reads about one referral's journey: stages, clocks, follow-ups."""
+"""What a council reads about one referral's journey: stages, clocks, follow-ups, tasks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hub.enquiries.models import Enquiry
+from hub.tracking.assessment_tasks import list_tasks, task_view
+from hub.tracking.calendar import local_day
 from hub.tracking.clocks import clock_view
 from hub.tracking.models import FollowUp
 from hub.tracking.queries import find_journey, list_clocks, list_follow_ups_of, list_stages
@@ -60,5 +62,9 @@ def journey_view(session: Session, enquiry: Enquiry, now: datetime) -> dict[str,
         "follow_ups": [
             follow_up_view(item, enquiry.reference)
             for item in list_follow_ups_of(session, enquiry.id)
+        ],
+        "tasks": [
+            task_view(task, enquiry.reference, local_day(now))
+            for task in list_tasks(session, enquiry)
         ],
     }

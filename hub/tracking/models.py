@@ -1,4 +1,4 @@
-"""The tracking store: each enquiry's journey, its clocks and its follow-ups.
+"""The tracking store: each enquiry's journey, its clocks, its follow-ups and its Stage 1 tasks.
 
 Rows are keyed by enquiry, never by council: a transfer carries the journey to the new
 council, and every read and write checks who holds the referral at that moment.
@@ -75,6 +75,23 @@ class FollowUpOutcome(StrEnum):
     CONSIDERING_LEAVING = "considering_leaving"
     DEREGISTERED = "deregistered"
     CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
+class AssessmentTaskKind(StrEnum):
+    """Checks of Stage 1 that the hub tracks as tasks (Fostering Services (England)
+    Regulations 2011 as amended 2013, reg 26(1A))."""
+
+    # Reg 26(1A)(d): the applicant lives in another council's area; that council is consulted.
+    HOME_COUNCIL_CONSULTATION = "home_council_consultation"
+    # Reg 26(1A)(b): a reference from a fostering service the applicant fostered for in the
+    # last 12 months.
+    PREVIOUS_PROVIDER_REFERENCE = "previous_provider_reference"
+
+
+class AssessmentTaskStatus(StrEnum):
+    OPEN = "open"  # the request is not sent yet
+    REQUESTED = "requested"  # sent; the views or the reference are awaited
+    DONE = "done"  # received
 
 
 class Journey(Base):
@@ -184,6 +201,38 @@ class FollowUp(Base):
     outcome_detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(EncryptedJSON())
+
+
+class AssessmentTask(Base):
+    """A Stage 1 check tracked as a task: opened when the journey reaches the application.
+
+    One of each kind per enquiry. ``consulted_code`` is the home council consulted (a
+    consultation only). ``due_on`` is the council's own target (local practice, not law:
+    the regulations say only that Stage 1 is done as soon as reasonably practicable).
+    ``note`` is free text: encrypted, erased by retention.
+    """
+
+    __tablename__ = "assessment_tasks"
+    __table_args__ = (UniqueConstraint("enquiry_id", "kind", name="uq_assessment_tasks_kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    kind: Mapped[AssessmentTaskKind] = mapped_column(enum_column(AssessmentTaskKind, 32))
+    status: Mapped[AssessmentTaskStatus] = mapped_column(
+        enum_column(AssessmentTaskStatus, 12), default=AssessmentTaskStatus.OPEN
+    )
+    authority_code: Mapped[str | None] = mapped_column(String(9))  # the holder who opened it
+    consulted_code: Mapped[str | None] = mapped_column(String(9))
+    # Why it opened: "application" (the stage), "screening" (the enquirer's answer) or the
+    # actor who opened it by hand.
+    opened_by: Mapped[str] = mapped_column(String(80))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_on: Mapped[date] = mapped_column(Date)
+    request_sent_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    changed_by: Mapped[str | None] = mapped_column(String(80))
     note: Mapped[str | None] = mapped_column(EncryptedJSON())
 
 

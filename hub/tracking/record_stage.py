@@ -3,9 +3,9 @@
 One transaction, the enquiry row locked (as every council action): the stage must be able to
 follow the last one (409 with those that can), happen neither in the future nor before the
 referral reached this council nor before the last stage (422); then the stage row, the journey,
-the clocks, the follow-ups it cancels and those it calls for (``follow_up_plan``) change
-together, and the action is audited. A referral outside the caller's scope is answered as not
-found and audited as denied.
+the clocks, the follow-ups it cancels and those it calls for (``follow_up_plan``), and the
+Stage 1 tasks the application opens (``assessment_tasks``) change together, and the action is
+audited. A referral outside the caller's scope is answered as not found and audited as denied.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from hub.platform.db import Database
 from hub.platform.errors import ConcurrentChangeError, HubError, ValidationFailedError
 from hub.referrals.queries import find_latest_decision, find_referral, referral_not_found
 from hub.rules import RuleSet, get_active_rules
+from hub.tracking.assessment_tasks import open_tasks_at_application
 from hub.tracking.calendar import ENGLAND, local_day
 from hub.tracking.clocks import STARTED_BY, apply_stage, new_clock
 from hub.tracking.errors import StageNotAllowedError, StageTimeError
@@ -215,8 +216,14 @@ def add_stage(
     if journey is None:
         journey = Journey(enquiry_id=enquiry.id, stage=stage, position=0, stage_at=at)
         session.add(journey)
+    applied_before = journey.application_at is not None
     _move_journey(journey, stage, after, at, ctx.now)
     calendar = calendar_for(rules, enquiry.authority_code)
+    if not applied_before and journey.application_at is not None:
+        # The Stage 1 checks the law names open as tasks with the application (reg 26(1A)).
+        open_tasks_at_application(
+            session, ctx, enquiry, journey.application_at, rules=rules, calendar=calendar
+        )
     clocks = list_clocks(session, enquiry.id)
     apply_stage(clocks, stage, at, calendar)
     targets = rules.clock_targets_for(enquiry.authority_code, local_day(at))

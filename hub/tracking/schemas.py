@@ -16,9 +16,11 @@ from hub.tracking.ofsted_reasons import (
     NotProgressedReason,
     current_code,
 )
+from hub.tracking.ofsted_return import ReturnYear
 from hub.tracking.record_outcome import SupportNeeded
 from hub.tracking.record_stage import NO_RESPONSE_ELSEWHERE
 from hub.tracking.stages import REASONS, WRITTEN_REASONS, Stage, WrittenReasonsNotSent
+from hub.tracking.task_schemas import TaskSchema
 
 # The reasons POST .../progress takes: "not progressed: no response" needs its contact attempts
 # and a manager's sign-off, so only hub/casework/close_no_response.py records it.
@@ -292,6 +294,11 @@ class JourneySchema(Schema):
     stages = fields.List(fields.Nested(StageSchema), required=True)
     clocks = fields.List(fields.Nested(ClockSchema), required=True)
     follow_ups = fields.List(fields.Nested(FollowUpSchema), required=True)
+    tasks = fields.List(
+        fields.Nested(TaskSchema),
+        required=True,
+        metadata={"description": "The Stage 1 checks the law names, opened with the application."},
+    )
 
 
 class FollowUpQuerySchema(StrictSchema):
@@ -343,6 +350,52 @@ class ReportSchema(Schema):
     by = fields.String(required=True)
     suppressed_under = fields.Integer(allow_none=True)
     rows = fields.List(fields.Dict(), required=True)
+
+
+# The years a return may be asked for, as the return names them.
+RETURN_YEARS = [ReturnYear(first).label for first in range(2000, 2100)]
+
+
+class OfstedQuerySchema(StrictSchema):
+    year = fields.String(
+        validate=validate.OneOf(
+            RETURN_YEARS, error="A year is written like 2025-26 (1 April 2025 to 31 March 2026)."
+        ),
+        metadata={
+            "description": "The return's year, like 2025-26 (1 April 2025 to 31 March 2026); "
+            "the last complete year when left out."
+        },
+    )
+
+    @post_load
+    def _year(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "year" in data:
+            try:
+                data["year"] = ReturnYear.parse(data["year"])
+            except ValueError as exc:
+                raise ValidationError(str(exc), field_name="year") from exc
+        return data
+
+
+class OfstedReturnSchema(Schema):
+    report = fields.String(required=True)
+    year = fields.String(required=True)
+    start = fields.String(required=True, data_key="from")
+    end = fields.String(required=True, data_key="to")
+    definition = fields.String(required=True, metadata={"description": "Of an initial enquiry."})
+    suppressed_under = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Counts from 1 to this minus 1 are null (figures crossing "
+            "councils only; a council's own return shows every count)."
+        },
+    )
+    columns = fields.List(fields.String(), required=True)
+    rows = fields.List(
+        fields.Dict(keys=fields.String()),
+        required=True,
+        metadata={"description": "One row per council, then `all`, keyed by the columns."},
+    )
 
 
 class StageNotAllowedProblemSchema(ProblemSchema):

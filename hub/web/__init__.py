@@ -28,6 +28,7 @@ from hub.web.council.follow_ups import bp as council_more_bp
 from hub.web.council.ofsted_return import bp as council_ofsted_bp
 from hub.web.council.referrals import bp as council_pages_bp
 from hub.web.council.subscriptions import bp as council_subscriptions_bp
+from hub.web.council.tasks import bp as council_tasks_bp
 from hub.web.council.team import bp as council_team_bp
 from hub.web.ops import register_ops_pages
 from hub.web.shared import web_shared
@@ -68,6 +69,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(council_casework_bp)
     app.register_blueprint(council_case_system_bp)
     app.register_blueprint(council_booking_bp)
+    app.register_blueprint(council_tasks_bp)
     app.register_blueprint(council_ofsted_bp)
     app.register_blueprint(council_team_bp)
     app.register_blueprint(council_subscriptions_bp)

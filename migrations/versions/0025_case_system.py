@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025_case_system"
-down_revision: str | None = "0023_front_door"
+down_revision: str | None = "0024_bookings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

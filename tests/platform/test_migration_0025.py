@@ -50,7 +50,7 @@ def test_0025_upgrades_and_downgrades(scratch_url: str) -> None:
         "council_change_counters",
         "council_changes",
     ]
-    command.downgrade(alembic_config(scratch_url), "0023_front_door")
+    command.downgrade(alembic_config(scratch_url), "0024_bookings")
     assert _surname_index_columns(scratch_url) == ["surname_index", "created_at"]
     upgrade(scratch_url, "0025_case_system")
     assert _surname_index_columns(scratch_url)[:3] == [

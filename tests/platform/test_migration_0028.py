@@ -1,12 +1,9 @@
-"""Migration 0028: earlier enquiries and decisions are not connected persons; the downgrade
-takes the columns away again."""
+"""Migration 0028: the enquirer's links and Notify's receipts on deliveries, added and removed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -17,9 +14,8 @@ from hub.platform.db import make_engine
 from hub.platform.migrate import alembic_config, upgrade
 from tests.support.backends import backend_name, postgres_database
 
-BEFORE = "0023_front_door"
-THIS = "0028_connected_person"
-AT = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+BEFORE = "0027_connected_person"
+RECEIPT_COLUMNS = {"provider_status", "provider_status_at", "provider_id"}
 
 
 @pytest.fixture
@@ -31,52 +27,22 @@ def scratch_url(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
 
 
-def _filler(column: Any, n: int) -> Any:
-    kind = column["type"]
-    if isinstance(kind, sa.Boolean):
-        return False
-    if isinstance(kind, sa.Integer):
-        return n
-    if isinstance(kind, sa.DateTime):
-        return AT
-    return f"{column['name'][:4]}{n}"
-
-
-def _columns(engine: sa.Engine, table: str) -> set[str]:
-    return {c["name"] for c in sa.inspect(engine).get_columns(table)}
-
-
-def test_earlier_rows_are_not_connected_persons_and_downgrade_removes_the_columns(
-    scratch_url: str, settings: Settings
-) -> None:
-    upgrade(scratch_url, BEFORE)
-    engine = make_engine(scratch_url)
+def _shape(url: str) -> tuple[set[str], set[str]]:
+    engine = make_engine(url)
     try:
-        meta = sa.MetaData()
-        meta.reflect(engine, only=["enquiries", "routing_decisions"])
-        rows = {}
-        for table in ("enquiries", "routing_decisions"):
-            required = [
-                c
-                for c in sa.inspect(engine).get_columns(table)
-                if not c["nullable"] and c.get("default") is None and c["name"] != "id"
-            ]
-            rows[table] = {c["name"]: _filler(c, 1) for c in required}
-        rows["routing_decisions"]["enquiry_id"] = 1
-        with engine.begin() as conn:
-            for table, values in rows.items():
-                conn.execute(meta.tables[table].insert().values(id=1, **values))
-        upgrade(scratch_url, THIS)
-        with engine.connect() as conn:
-            # SQLite reads a boolean back as 0 through plain SQL; both are false.
-            flag, child = conn.execute(
-                sa.text("SELECT connected_person, child_authority_code FROM enquiries")
-            ).one()
-            assert (bool(flag), flag is not None, child) == (False, True, None)
-            decided = conn.execute(sa.text("SELECT connected_person FROM routing_decisions"))
-            assert decided.scalar_one() in (False, 0)
-        command.downgrade(alembic_config(scratch_url), BEFORE)
-        assert not {"connected_person", "child_authority_code"} & _columns(engine, "enquiries")
-        assert "connected_person" not in _columns(engine, "routing_decisions")
+        inspector = sa.inspect(engine)
+        columns = {c["name"] for c in inspector.get_columns("deliveries")}
+        return set(inspector.get_table_names()), columns
     finally:
         engine.dispose()
+
+
+def test_0028_adds_the_links_and_receipt_columns_and_its_downgrade_removes_them(
+    scratch_url: str, settings: Settings
+) -> None:
+    upgrade(scratch_url, "0028_enquirer_link")
+    tables, columns = _shape(scratch_url)
+    assert "enquirer_links" in tables and RECEIPT_COLUMNS <= columns
+    command.downgrade(alembic_config(scratch_url), BEFORE)
+    tables, columns = _shape(scratch_url)
+    assert "enquirer_links" not in tables and not RECEIPT_COLUMNS & columns

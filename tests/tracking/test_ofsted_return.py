@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from hub.cli import main
 from hub.tracking.ofsted_return import ReturnYear, build_ofsted_return
-from tests.support.council import KENT, MEDWAY, audit_rows, routed, token_for
+from tests.support.council import KENT, MEDWAY, audit_rows, bearer, routed, token_for
 from tests.tracking.support import london, progress
 from tests.web.staff_support import own_address, sign_in
 
@@ -166,3 +166,55 @@ def test_a_council_cannot_open_the_operators_return(client, db) -> None:
     own_address(client)
     sign_in(client, db, council="Kent")
     assert client.get("/ops/reports/ofsted").status_code in (403, 404)
+
+
+def test_the_council_api_answers_its_own_return_as_json_or_csv_by_accept(client, db, year) -> None:
+    headers = bearer(year["medway"])
+    body = client.get("/v1/council/reports/ofsted?year=2025-26", headers=headers).get_json()
+    assert (body["year"], body["from"], body["to"], body["suppressed_under"]) == (
+        "2025-26",
+        "2025-04-01",
+        "2026-03-31",
+        None,
+    )
+    assert [row["council"] for row in body["rows"]] == [MEDWAY, "all"]
+    assert row_of(body, MEDWAY)["initial_enquiries"] == 2  # its own: not suppressed
+    assert "each person counted once" in body["definition"]
+    as_csv = client.get(
+        "/v1/council/reports/ofsted",
+        query_string={"year": "2025-26"},
+        headers={**headers, "Accept": "text/csv"},
+    )
+    assert as_csv.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert [row["council"] for row in rows] == [MEDWAY, "all"]
+    assert rows[0]["withdrawals_before_panel_AW5"] == "1"
+    reads = [row.detail for row in audit_rows(db, action="read_report")]
+    assert reads.count({"report": "ofsted", "year": "2025-26"}) == 2
+
+
+def test_the_ops_api_answers_every_council_with_small_counts_hidden(client, db, year) -> None:
+    body = client.get(
+        "/v1/ops/reports/ofsted?year=2025-26", headers=bearer(token_for(db, hub=True))
+    ).get_json()
+    assert body["suppressed_under"] == 5
+    assert row_of(body, KENT)["initial_enquiries"] == 6
+    assert row_of(body, MEDWAY)["initial_enquiries"] is None
+
+
+@pytest.mark.parametrize("query", [{"year": "2025"}, {"year": "2025-27"}, {"yr": "2025-26"}])
+def test_the_api_refuses_a_year_it_cannot_read_with_a_field_error(client, db, query) -> None:
+    response = client.get(
+        "/v1/council/reports/ofsted", query_string=query, headers=bearer(token_for(db, KENT))
+    )
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert {error["field"] for error in response.get_json()["errors"]} == set(query)
+
+
+def test_the_ofsted_api_is_for_the_right_kind_of_token(client, db) -> None:
+    council = bearer(token_for(db, KENT))
+    operator = bearer(token_for(db, hub=True))
+    assert client.get("/v1/ops/reports/ofsted", headers=council).status_code == 403
+    assert client.get("/v1/council/reports/ofsted", headers=operator).status_code == 403
+    assert client.get("/v1/council/reports/ofsted").status_code == 401

@@ -79,6 +79,10 @@ FORMS = {
     "no_response": "no-response",
     # The booking form (hub/web/council/bookings.py).
     "booking": "booking-kind",
+    # The Stage 1 tasks (hub/web/council/tasks.py).
+    "task_home_council_consultation": "task-home_council_consultation-sent",
+    "task_previous_provider_reference": "task-previous_provider_reference-sent",
+    "open_reference": "open-reference",
 }
 
 

@@ -19,5 +19,5 @@ def _label(key: str) -> str:
 @operator_required
 def ofsted_return() -> Response | tuple[str, int]:
     return ofsted_return_page(
-        "ops/ofsted_return.html", "ops_pages.ofsted_return", _label, nav="reports"
+        "ops/ofsted_return.html", "ops_pages.ofsted_return", _label, nav="ofsted"
     )

@@ -157,6 +157,7 @@ EVENT_WORDS = {
     "referral.routed": "New referral",
     "referral.returned": "Referral returned to the hub",
     "home_council.notice": "Home-council notice",
+    "home_council.consultation": "Home council to be consulted on an application",
     "triage.added": "Enquiry waiting in triage",
     "clock.breached": "Deadline missed",
     "follow_up.due": "Follow-up due",

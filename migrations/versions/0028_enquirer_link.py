@@ -1,6 +1,6 @@
 """the enquirer's link, and what Notify says of a text or e-mail it accepted
 
-Revision ID: 0029_enquirer_link
+Revision ID: 0028_enquirer_link
 Revises: 0023_front_door
 Create Date: 2026-12-03 19:15:00
 
@@ -18,9 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0029_enquirer_link"
-# The lead rechains this after 0028_connected_person at merge.
-down_revision: str | None = "0023_front_door"
+revision: str = "0028_enquirer_link"
+down_revision: str | None = "0027_connected_person"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """enquiries and routing decisions record a connected person and the child's council
 
-Revision ID: 0028_connected_person
+Revision ID: 0027_connected_person
 Revises: 0023_front_door
 Create Date: 2026-12-03 19:15:00
 
@@ -19,9 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0028_connected_person"
-# The lead rechains this after the other migrations of the same merge.
-down_revision: str | None = "0023_front_door"
+revision: str = "0027_connected_person"
+down_revision: str | None = "0026_consultations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
