@@ -35,6 +35,7 @@ class LinkProblem(StrEnum):
     ANONYMISED = "anonymised"  # the enquiry's personal data was erased
     WITHDRAWN = "withdrawn"  # the enquirer withdrew it: nothing more to do with the link
     MOVED_ON = "moved_on"  # the journey is past where an enquirer withdraws by link
+    CLOSED = "closed"  # the hub's team closed it from triage (a duplicate, not about fostering)
 
 
 _PAST_IT = frozenset({LinkProblem.WITHDRAWN, LinkProblem.MOVED_ON})
@@ -108,6 +109,8 @@ def find_own(
     journey = find_journey(session, enquiry.id)
     if not withdrawn_ok and was_withdrawn(enquiry, journey):
         return LinkProblem.WITHDRAWN
+    if enquiry.status == EnquiryStatus.CLOSED:
+        return LinkProblem.CLOSED
     return Found(link, enquiry, journey)
 
 

@@ -15,6 +15,8 @@ from hub.delivery.events import EventType
 from hub.enquiries.models import EnquirerLink, Enquiry
 from hub.enquiries.search_keys import search_keys_of
 from hub.platform.models import utcnow
+from hub.self_service.own_enquiry import LinkProblem, enquirer_context
+from hub.self_service.withdraw import withdraw_enquiry
 from hub.tracking.models import FollowUp, FollowUpKind, FollowUpStatus
 from hub.triage.queue import list_triage
 from tests.delivery.support import mailbox
@@ -226,3 +228,21 @@ def test_no_link_in_the_session_explains_itself(client, db) -> None:
     page = client.get("/your-enquiry", headers=BROWSER)
     assert page.status_code == 404
     assert "This link does not work" in page.get_data(as_text=True)
+
+
+def test_the_link_of_an_enquiry_the_hub_closed_says_so_and_changes_nothing(client, db) -> None:
+    reference = enquire(client, db, postcode=UNKNOWN_POSTCODE)
+    closed = client.post(
+        f"/v1/ops/enquiries/{reference}/close",
+        json={"reason": "test"},
+        headers=bearer(token_for(db, hub=True)),
+    )
+    assert closed.status_code == 200, closed.get_json()
+    raw_token = link_path(db, reference).rsplit("/", 1)[1]
+    page, _ = open_page(client, db, reference)
+    assert page.status_code == 410
+    assert "This enquiry is closed" in page.get_data(as_text=True)
+    refused = withdraw_enquiry(db, raw_token, enquirer_context(), reason=None)
+    assert refused is LinkProblem.CLOSED
+    assert enquiry(db, reference).status == "closed"
+    assert stages(db, reference) == []

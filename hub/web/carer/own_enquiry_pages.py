@@ -82,6 +82,16 @@ PROBLEMS: dict[LinkProblem, tuple[int, str, tuple[str, ...]]] = {
             "a new enquiry.",
         ),
     ),
+    LinkProblem.CLOSED: (
+        410,
+        "This enquiry is closed",
+        (
+            "Our team at the fostering recruitment hub closed this enquiry, so there is nothing "
+            "more to change. If we closed it because you had already sent us an enquiry, use "
+            "the link in the e-mail about that one.",
+            "If you are thinking about fostering, you can send a new enquiry at any time.",
+        ),
+    ),
     LinkProblem.MOVED_ON: (
         409,
         "Your enquiry has moved on",
