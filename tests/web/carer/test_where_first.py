@@ -62,6 +62,9 @@ def test_outside_england_is_signposted_at_once(
     assert response.headers["Location"].endswith("/enquire/outside-england")
     page = client.get("/enquire/outside-england", headers=BROWSER).get_data(as_text=True)
     assert f"Contact {name}" in page and f'href="{url}"' in page
+    # Someone outside England who wants to care for a child they know in England is told where
+    # to go (the child's council), not only the signpost for where they live.
+    assert "A child you already know who lives in England" in page
     # Nothing more is asked: no other question page opens, and nothing is stored.
     for slug in ("your-name", "contact", "check-answers"):
         moved = client.get(f"/enquire/{slug}", headers=BROWSER)
