@@ -64,7 +64,7 @@ def export_referral(args: dict[str, Any], reference: str) -> Response:
 
 
 @blp.route("/v1/council/exports", methods=["POST"])
-@blp.arguments(EXPORT_LIST_SCHEMA, location="json", unknown=RAISE)
+@blp.arguments(EXPORT_LIST_SCHEMA, location="json", unknown=RAISE, required=False)
 @blp.doc(responses={"200": EXPORT_CONTENT})
 @blp.alt_response(401, description=_UNAUTHORIZED)
 @blp.alt_response(422, description="A filter needs checking.")

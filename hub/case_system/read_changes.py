@@ -11,10 +11,7 @@ nothing and reads nothing.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import heapq
-import json
 import re
 from typing import Any
 
@@ -27,34 +24,29 @@ from hub.changes.models import CouncilChange
 from hub.platform.db import Database
 from hub.platform.errors import InvalidCursorError
 
-CURSOR_PREFIX = "chg1."
-_CODE = re.compile(r"[A-Z][0-9]{8}")
+# A cursor is ``chg1`` then ``.<council code>-<last number read>`` per council, in code order:
+# every string that matches CURSOR_PATTERN (documented in the OpenAPI document) is a position
+# the feed can read from, and a council that is not the caller's is ignored.
+CURSOR_PREFIX = "chg1"
+CURSOR_PATTERN = r"^chg1(\.[A-Z][0-9]{8}-[0-9]{1,18})*$"
 _MAX_CURSOR = 4096
 
 
 def encode_changes_cursor(positions: dict[str, int]) -> str:
-    raw = json.dumps(dict(sorted(positions.items())), separators=(",", ":")).encode()
-    return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return CURSOR_PREFIX + "".join(f".{code}-{seq}" for code, seq in sorted(positions.items()))
 
 
 def decode_changes_cursor(cursor: str | None) -> dict[str, int]:
     """The position per council; an empty or absent cursor starts every feed at its start."""
     if not cursor:
         return {}
-    bad = InvalidCursorError("Pass back the next_cursor of the last page as it was given.")
-    if len(cursor) > _MAX_CURSOR or not cursor.startswith(CURSOR_PREFIX):
-        raise bad
-    body = cursor[len(CURSOR_PREFIX) :]
-    try:
-        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (binascii.Error, ValueError):
-        raise bad from None
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and _CODE.fullmatch(k) and type(v) is int and v >= 0
-        for k, v in data.items()
-    ):
-        raise bad
-    return data
+    if len(cursor) > _MAX_CURSOR or not re.fullmatch(CURSOR_PATTERN, cursor):
+        raise InvalidCursorError("Pass back the next_cursor of the last page as it was given.")
+    positions: dict[str, int] = {}
+    for part in cursor.split(".")[1:]:
+        code, seq = part.split("-")
+        positions[code] = max(positions.get(code, 0), int(seq))
+    return positions
 
 
 def read_changes(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from hub.case_system.export_columns import COLUMNS
-from hub.case_system.read_changes import CURSOR_PREFIX
+from hub.case_system.read_changes import CURSOR_PATTERN, CURSOR_PREFIX
 from hub.casework.schemas import TrayQuerySchema
 
 FORMATS = ("csv", "json")
@@ -36,8 +36,9 @@ class ChangesQuerySchema(Schema):
     cursor = fields.String(
         validate=validate.Length(max=4096),
         metadata={
-            "description": f"Opaque (starts {CURSOR_PREFIX}): the next_cursor of the last page. "
-            "Leave out to read from the start."
+            "description": f"The next_cursor of the last page (starts {CURSOR_PREFIX}), as "
+            "given. Leave out to read from the start.",
+            "pattern": CURSOR_PATTERN,
         },
     )
     limit = fields.Integer(

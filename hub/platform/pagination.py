@@ -25,10 +25,14 @@ ANY_CURSOR_PATTERN = rf"^{_KIND}{_POSITION}$"
 _HINT = "Use the next_cursor from the previous page as given."
 
 
-def cursor_pattern(kind: str) -> str:
-    """The exact pattern of a cursor of this kind."""
-    if not re.fullmatch(_KIND, kind):
-        raise ValueError(f"cursor kind {kind!r} must match {_KIND}")
+def cursor_pattern(kind: str, *more: str) -> str:
+    """The exact pattern of a cursor of this kind (or of any of these kinds)."""
+    kinds = (kind, *more)
+    for each in kinds:
+        if not re.fullmatch(_KIND, each):
+            raise ValueError(f"cursor kind {each!r} must match {_KIND}")
+    if more:
+        return rf"^({'|'.join(kinds)}){_POSITION}$"
     return rf"^{kind}{_POSITION}$"
 
 
@@ -49,8 +53,8 @@ class Cursor(fields.String):
     """The ``cursor`` query parameter: its pattern is documented, and a cursor that does not
     match is answered as before, 400 ``invalid_cursor`` (a position that cannot be read)."""
 
-    def __init__(self, kind: str | None = None, **kwargs: Any) -> None:
-        self.pattern = cursor_pattern(kind) if kind else ANY_CURSOR_PATTERN
+    def __init__(self, kind: str | None = None, *more: str, **kwargs: Any) -> None:
+        self.pattern = cursor_pattern(kind, *more) if kind else ANY_CURSOR_PATTERN
         metadata = {
             "pattern": self.pattern,
             "description": "The next_cursor of the previous page, as given.",
@@ -65,6 +69,7 @@ class Cursor(fields.String):
         return text
 
 
-def cursor_field(kind: str | None = None, **kwargs: Any) -> Cursor:
-    """The ``cursor`` query parameter of a list of this kind (any kind if None)."""
-    return Cursor(kind, **kwargs)
+def cursor_field(kind: str | None = None, *more: str, **kwargs: Any) -> Cursor:
+    """The ``cursor`` query parameter of a list of this kind, or of one of these kinds (any
+    kind if None)."""
+    return Cursor(kind, *more, **kwargs)

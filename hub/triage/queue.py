@@ -36,7 +36,8 @@ TRIAGE_CURSOR = "triage"
 
 
 class TriageSort(StrEnum):
-    """The orders of the list; each has its own cursor kind (a cursor of another is 400)."""
+    """The orders of the list; each has its own cursor kind, and a page after the first
+    continues in its cursor's order."""
 
     OLDEST = "oldest"  # received first (the default)
     NEWEST = "newest"
@@ -56,6 +57,10 @@ _STATUS = {TriageState.WAITING: EnquiryStatus.TRIAGE, TriageState.CLOSED: Enquir
 
 def _cursor_kind(sort: TriageSort) -> str:
     return TRIAGE_CURSOR if sort is TriageSort.OLDEST else f"{TRIAGE_CURSOR}_{sort}"
+
+
+_SORT_OF_KIND = {_cursor_kind(sort): sort for sort in TriageSort}
+TRIAGE_CURSOR_KINDS = tuple(_SORT_OF_KIND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +116,12 @@ def list_triage(
 
     A search (``filters.q``) needs ``ctx``: it is audited as ``search_triage`` with the kind of
     term and the references found. Raises ValidationFailedError for a term search cannot read
-    and InvalidCursorError for a cursor of another order.
+    and InvalidCursorError for a cursor that is not one of this list's. A cursor carries its
+    order: the page after it is in that order, whatever ``sort`` says.
     """
     filters = filters or TriageFilters()
+    if cursor:
+        sort = _SORT_OF_KIND.get(cursor.split(".", 1)[0], sort)
     reason = _latest_reason_code().label("reason_code")
     by_received = sort in (TriageSort.OLDEST, TriageSort.NEWEST)
     column = Enquiry.created_at if by_received else Enquiry.status_changed_at

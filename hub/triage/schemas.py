@@ -12,12 +12,16 @@ from hub.platform.fields import StrictSchema
 from hub.platform.pagination import cursor_field
 from hub.referrals.schemas import ActionResultSchema, PageQuerySchema
 from hub.triage.closure_reasons import ClosureReason
-from hub.triage.queue import TriageSort, TriageState
+from hub.triage.queue import TRIAGE_CURSOR_KINDS, TriageSort, TriageState
 
 
 class TriageQuerySchema(PageQuerySchema):
     cursor = cursor_field(
-        metadata={"description": "The next_cursor of the previous page, with the same sort."}
+        *TRIAGE_CURSOR_KINDS,
+        metadata={
+            "description": "The next_cursor of the previous page: the page goes on in that "
+            "page's order (sort is then not needed)."
+        },
     )
     sort = fields.String(
         load_default=str(TriageSort.OLDEST),

@@ -113,11 +113,23 @@ def test_sorted_by_time_in_the_queue_and_paged_in_that_order(client, db) -> None
     assert _refs(client, db, sort="newest") == list(reversed(references))
 
 
-def test_a_cursor_of_another_order_is_400(client, db) -> None:
-    for _ in range(2):
-        _triage(client, db)
+def test_a_page_after_the_first_goes_on_in_its_cursors_order(client, db) -> None:
+    references = [_triage(client, db) for _ in range(3)]
+    _waiting_since(db, references[2], 5)
+    _waiting_since(db, references[0], 3)
+    _waiting_since(db, references[1], 1)
     page = _get(client, db, sort="longest_waiting", limit=1).get_json()
-    response = _get(client, db, sort="oldest", limit=1, cursor=page["next_cursor"])
+    # The cursor names its order: a different sort beside it does not reorder the list.
+    rest = _get(client, db, sort="oldest", limit=5, cursor=page["next_cursor"]).get_json()
+    assert [i["reference"] for i in page["items"] + rest["items"]] == [
+        references[2],
+        references[0],
+        references[1],
+    ]
+
+
+def test_a_cursor_of_another_list_is_400(client, db) -> None:
+    response = _get(client, db, limit=1, cursor="tray.0.0")
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
 
