@@ -37,8 +37,8 @@ def encode_changes_cursor(positions: dict[str, int]) -> str:
 
 
 def decode_changes_cursor(cursor: str | None) -> dict[str, int]:
-    """The position per council; an empty or absent cursor starts every feed at its start."""
-    if not cursor:
+    """The position per council; no cursor starts every feed at its start."""
+    if cursor is None:
         return {}
     if len(cursor) > _MAX_CURSOR or not re.fullmatch(CURSOR_PATTERN, cursor):
         raise InvalidCursorError("Pass back the next_cursor of the last page as it was given.")

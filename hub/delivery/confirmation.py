@@ -21,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config.settings import Settings
 from hub.delivery.confirmation_mail import CLOSED as CLOSED_MAIL
 from hub.delivery.confirmation_mail import CLOSURE_WORDS, ManageLink
 from hub.delivery.confirmation_mail import TRANSFERRED as TRANSFERRED_MAIL
@@ -93,9 +94,13 @@ def find_manage_url(session: Session, reference: str | None) -> ManageLink | Non
     return ManageLink(url, link.expires_at)
 
 
-def texts_configured(session: Session) -> bool:
-    settings = settings_of(session)
+def sends_texts(settings: Settings) -> bool:
+    """Whether confirmation texts go out (GOV.UK Notify's SMS API is configured)."""
     return bool(settings.notify_api_key and settings.notify_sms_template_id)
+
+
+def texts_configured(session: Session) -> bool:
+    return sends_texts(settings_of(session))
 
 
 def emit_confirmation(session: Session, enquiry: Enquiry, outcome: EnquirerOutcome) -> int:

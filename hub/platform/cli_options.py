@@ -72,7 +72,9 @@ def _in_data_dir(command: F) -> F:
             # HUB_GEO_DIR is set) the geography follow the data directory.
             ctx.obj = settings = dataclasses.replace(command_settings(), data_dir=data_dir)
             use_geo_dir(settings.resolved_geo_dir)
-        ctx.obj = with_running_hub_url(command_settings())
+        current = ctx.find_object(Settings)
+        if current is not None:  # None when a command is called outside the `hub` group
+            ctx.obj = with_running_hub_url(current)
         return command(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

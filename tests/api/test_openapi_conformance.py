@@ -127,12 +127,12 @@ def _ordered_date_range(case: Any) -> None:
     schemathesis's independently drawn dates would test that rule rather than the schema.
     Only two well-formed days are swapped; anything else is left as generated.
     """
-    query = case.query
-    if not isinstance(query, dict):
-        return
-    start, end = _day(query.get("from")), _day(query.get("to"))
-    if start is not None and end is not None and end < start:
-        query["from"], query["to"] = query["to"], query["from"]
+    for values in (case.query, case.body):  # a list's query, or an export's filter body
+        if not isinstance(values, dict):
+            continue
+        start, end = _day(values.get("from")), _day(values.get("to"))
+        if start is not None and end is not None and end < start:
+            values["from"], values["to"] = values["to"], values["from"]
 
 
 def _phone_when_a_call_is_wanted(case: Any) -> None:
@@ -179,12 +179,13 @@ def _child_fields_with_a_child_you_know(case: Any) -> None:
     ``child_authority`` and ``child_postcode`` are asked only with the interest
     ``child_i_know``, and that interest needs one of them: a rule across fields that the
     OpenAPI 3.0 document states in the fields' descriptions, not as JSON Schema, and that
-    tests/intake/test_connected_person.py checks (422 on the field). Only a body with a valid
-    interest is changed.
+    tests/intake/test_connected_person.py checks (422 on the field). Only a schema-valid
+    (positive) case is changed.
     """
     body = case.body
-    if not isinstance(body, dict) or not isinstance(body.get("interest"), str):
-        return
+    negative = case._meta is not None and case._meta.generation.mode.is_negative
+    if negative or not isinstance(body, dict) or not isinstance(body.get("interest"), str):
+        return  # a negative case keeps its violation as generated
     if body["interest"] == "child_i_know":
         if not body.get("child_authority") and not body.get("child_postcode"):
             body["child_authority"] = "Kent"

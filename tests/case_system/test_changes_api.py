@@ -89,7 +89,7 @@ def test_a_cursor_reads_nothing_of_another_council(client, db) -> None:
 
 
 def test_a_cursor_that_was_not_given_is_a_400(client, db) -> None:
-    for bad in ("chg1.not-base64!", "chg1.e30x", "tray.1.2", "chg1.E10000016", "chg1.E1-2-3"):
+    for bad in ("", "chg1.not-base64!", "chg1.e30x", "tray.1.2", "chg1.E10000016", "chg1.E1-2-3"):
         response = changes(client, token_for(db, KENT), cursor=bad)
         assert response.status_code == 400, bad
         assert response.mimetype == "application/problem+json"

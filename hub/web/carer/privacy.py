@@ -29,6 +29,7 @@ import yaml
 
 import config
 from config.settings import Settings
+from hub.delivery.confirmation import sends_texts
 from hub.geo import find_authority_name
 from hub.intake.schemas import SpecialCategorySchema
 from hub.rules.tracking_policy import RetentionPeriods, TrackingPolicy
@@ -64,6 +65,9 @@ class PrivacyFacts:
     form_fields: frozenset[str]
     # Days an enquiry from outside England that was only signposted elsewhere is kept.
     signposted_days: int = 30
+    # Whether a confirmation text goes to people who prefer a call or a text (GOV.UK Notify's
+    # SMS API configured: hub.delivery.confirmation.sends_texts).
+    sends_texts: bool = False
 
     @property
     def form_asks_special_category(self) -> bool:
@@ -87,6 +91,7 @@ def privacy_facts(settings: Settings, tracking: TrackingPolicy) -> PrivacyFacts:
         ),
         form_fields=frozenset(field for page in PAGES for field in page.fields),
         signposted_days=settings.signposted_retention_days,
+        sends_texts=sends_texts(settings),
     )
 
 
@@ -143,6 +148,13 @@ def _placeholders(facts: PrivacyFacts) -> dict[str, str]:
             "This form asks for them; answering is up to you."
             if facts.form_asks_special_category
             else "This form does not ask for them."
+        ),
+        "text_message": (
+            "If you asked us to phone or text you and gave a mobile number, we also send you "
+            "one text message with your reference and the council's name, through GOV.UK "
+            "Notify, which handles your number for us to send it."
+            if facts.sends_texts
+            else ""
         ),
         "mail_sender": (
             "We send e-mails through GOV.UK Notify, a service of the Government Digital "

@@ -233,8 +233,14 @@ def test_the_emails_it_names_are_the_ones_the_hub_sends() -> None:
         "enquiry.confirmed",  # to confirm your enquiry
         "enquiry.transferred",  # each time another council takes it over
         "enquiry.closed",  # once if our team closes it, for the reasons named
+        "enquiry.confirmed_by_text",  # the text, only where texts are configured (below)
     }
     assert "each time another council takes it over" in says
+    assert "text message" not in says  # no Notify SMS template: no text is sent
+    texting = notice_for(load_privacy_notice(), _facts(sends_texts=True))
+    assert "one text message with your reference and the council's name" in _text(
+        _section(texting, "Who receives your enquiry")
+    )
     assert TELLS_ENQUIRER == {ClosureReason.NOT_ABOUT_FOSTERING, ClosureReason.WITHDRAWN}
     assert "closes it because it is not about fostering or because you asked us to" in says
 
