@@ -185,12 +185,15 @@ def open_tasks_at_application(
         )
 
 
-def is_overdue(task: AssessmentTask, today: date) -> bool:
-    """Not received by the end of its due day (England)."""
-    return task.status != AssessmentTaskStatus.DONE and today > task.due_on
+def is_overdue(task: AssessmentTask, today: date, *, journey_ended: bool = False) -> bool:
+    """Not received by the end of its due day (England), on a journey still going (a task of
+    a withdrawn or ended journey is nobody's to chase)."""
+    return not journey_ended and task.status != AssessmentTaskStatus.DONE and today > task.due_on
 
 
-def task_view(task: AssessmentTask, reference: str, today: date) -> dict[str, Any]:
+def task_view(
+    task: AssessmentTask, reference: str, today: date, *, journey_ended: bool = False
+) -> dict[str, Any]:
     return {
         "reference": reference,
         "kind": task.kind,
@@ -201,7 +204,7 @@ def task_view(task: AssessmentTask, reference: str, today: date) -> dict[str, An
         "opened_at": task.opened_at,
         "due_on": task.due_on,
         "due_basis": "local",
-        "overdue": is_overdue(task, today),
+        "overdue": is_overdue(task, today, journey_ended=journey_ended),
         "request_sent_on": task.request_sent_on,
         "received_on": task.received_on,
         "note": task.note,

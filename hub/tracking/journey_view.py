@@ -64,7 +64,12 @@ def journey_view(session: Session, enquiry: Enquiry, now: datetime) -> dict[str,
             for item in list_follow_ups_of(session, enquiry.id)
         ],
         "tasks": [
-            task_view(task, enquiry.reference, local_day(now))
+            task_view(
+                task,
+                enquiry.reference,
+                local_day(now),
+                journey_ended=journey is not None and journey.ended_at is not None,
+            )
             for task in list_tasks(session, enquiry)
         ],
     }

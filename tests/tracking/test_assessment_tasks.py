@@ -209,6 +209,16 @@ def test_a_task_not_received_by_its_due_day_is_overdue_on_the_journey_and_the_tr
     assert "task_overdue" not in item["flags"]
 
 
+def test_a_task_of_a_withdrawn_journey_is_not_overdue(client, db) -> None:
+    reference, token = applied(client, db, london(2026, 6, 1, 10, 0), **OUT_OF_AREA)
+    with time_machine.travel(london(2026, 6, 3, 10, 0), tick=False):
+        withdrawn = progress(client, token, reference, "withdrawn", reason="timing")
+        assert withdrawn.status_code == 200, withdrawn.get_json()
+    with time_machine.travel(london(2026, 7, 30, 10, 0), tick=False):
+        task = tasks_of(journey(client, token, reference))[CONSULT]
+    assert task["status"] != "done" and task["overdue"] is False
+
+
 def test_a_referral_transferred_to_the_home_council_has_no_one_left_to_consult(client, db) -> None:
     reference, kent = applied(client, db, london(2026, 6, 1, 10, 0), **OUT_OF_AREA)
     with time_machine.travel(london(2026, 6, 2, 10, 0), tick=False):
