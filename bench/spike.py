@@ -20,7 +20,7 @@ Prints the scale, the machine's load average, POST p50/p99 (form send, form page
 submit->routed, submit->webhook received for the healthy councils in both phases (and their
 p99 ratio), the queues and the workers' memory over time, the failing councils' attempts,
 retries and dead letters, the rate-limited answers, and the count that proves nothing was lost
-or sent twice in effect. Goals (issue text): POST p99 < 100 ms, routed p99 < 1 s, healthy
+or sent twice in effect. Goals: POST p99 < 100 ms, routed p99 < 1 s, healthy
 webhook p99 < 2 s and within 20% of the baseline's, nothing lost.
 
     python bench/spike.py [--enquiries 2000] [--seconds 120] [--full] [--backend sqlite|postgresql]
