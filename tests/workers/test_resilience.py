@@ -51,6 +51,11 @@ def test_redis_down_during_post_is_accepted_then_routed_once_when_back(
     beat = CeleryProcess("beat", env, tmp_path / "beat.log")
     try:
         worker.wait_ready()
+        # Beat must be running (its lock taken) before Redis goes: a beat still starting when
+        # Redis is away exits, to be restarted by its supervisor (hub run's, or the container
+        # engine's), and this drill has none. The drill is of Redis going away under a running
+        # hub, not of beat's start.
+        beat.wait_ready(marker="beat: Acquired lock")
         redis.stop()
         started = time.monotonic()
         response = client.post("/v1/enquiries", json=enquiry_body(postcode="RG1 1AF"))
